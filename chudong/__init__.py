@@ -1,0 +1,1 @@
+"""The ``chudong`` command: run the system, mint tokens, and the operators' and auditors' tools."""

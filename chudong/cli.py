@@ -1,0 +1,73 @@
+"""The ``chudong`` command line."""
+
+from __future__ import annotations
+
+import signal
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from chudong.runner import System
+from shared.auth import Role, mint_token
+from shared.settings import CommonSettings
+
+app = typer.Typer(help="chudong: evidence-based '3 chủ động' compliance for the Youth Union.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+@app.command()
+def run(
+    free_ports: Annotated[bool, typer.Option(help="pick free ports instead of 8101-8104")] = False,
+    data_dir: Annotated[Path | None, typer.Option(help="where databases and NATS keep their data")] = None,
+    log_dir: Annotated[Path | None, typer.Option(help="write each service's log to a file here")] = None,
+) -> None:
+    """Start NATS (embedded unless NATS_URL is set) and the four services; Ctrl-C stops them all."""
+    common = CommonSettings() if data_dir is None else CommonSettings(data_dir=data_dir)
+    system = System(common, free_ports=free_ports, log_dir=log_dir)
+    stopping = False
+
+    def _stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    system.start()
+    table = Table(title="chudong is running")
+    table.add_column("service")
+    table.add_column("URL")
+    table.add_row("nats", system.nats_url + ("" if system.nats else " (external)"))
+    for service in system.services:
+        table.add_row(service.name, service.url)
+    console.print(table)
+    console.print(f"data: {common.data_dir.resolve()}   token: chudong token --role admin --unit vn")
+    print("READY", " ".join(f"{s.name}={s.url}" for s in system.services), flush=True)
+    try:
+        while not stopping and system.running():
+            time.sleep(0.2)
+    finally:
+        console.print("stopping…")
+        system.stop()
+
+
+@app.command()
+def token(
+    role: Annotated[Role, typer.Option(help="the role the token carries")],
+    unit: Annotated[str, typer.Option(help="the unit the user acts for (and every unit below it)")],
+    subject: Annotated[str, typer.Option(help="who the user is")] = "dev-user",
+    name: Annotated[str, typer.Option(help="the user's display name")] = "",
+    hours: Annotated[float, typer.Option(help="how long the token is valid")] = 12.0,
+) -> None:
+    """Mint a development token signed with this installation's key."""
+    common = CommonSettings()
+    print(mint_token(common.resolved_jwt_secret(), subject=subject, role=role, unit_id=unit, name=name,
+                     issuer=common.token_issuer, lifetime=timedelta(hours=hours)))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Evaluation's rules and verdicts: pure, no I/O."""

@@ -1,0 +1,38 @@
+"""The membership process: ``python -m services.membership.main``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services.membership.adapters.read_models import MembershipReadModels
+from services.membership.adapters.read_models import metadata as read_metadata
+from services.membership.api import router
+from services.membership.app.handlers import MembershipHandlers
+from shared.http import create_service_app
+from shared.runtime import ServiceRuntime
+from shared.runtime.serve import serve
+from shared.settings import CommonSettings, service_settings
+
+NAME = "membership"
+
+
+def create_app(common: CommonSettings | None = None) -> FastAPI:
+    common = common or CommonSettings()
+    runtime = ServiceRuntime(common, service_settings(NAME), metadatas=[read_metadata])
+    runtime.store.add_inline_projection(MembershipReadModels())
+    handlers = MembershipHandlers(runtime.store, runtime.directory)
+    runtime.on_start(handlers.ensure_root)
+    app = create_service_app(
+        runtime, [router], title="chudong membership",
+        description="The org tree and members' lifecycle (quản lý đoàn viên) of the Youth Union.",
+    )
+    app.state.handlers = handlers
+    return app
+
+
+def main() -> None:
+    serve(NAME, create_app)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Notifications (thông báo): alerts to district officers, once, in Vietnamese."""

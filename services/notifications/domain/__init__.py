@@ -1,0 +1,1 @@
+"""Notifications' rules: who gets which alert, when: pure, no I/O."""

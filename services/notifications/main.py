@@ -1,0 +1,31 @@
+"""The notifications process: ``python -m services.notifications.main``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from shared.bus.subjects import stream_name
+from shared.http import create_service_app
+from shared.runtime import ServiceRuntime
+from shared.runtime.serve import serve
+from shared.runtime.service import Source
+from shared.settings import CommonSettings, service_settings
+
+NAME = "notifications"
+
+
+def create_app(common: CommonSettings | None = None) -> FastAPI:
+    common = common or CommonSettings()
+    runtime = ServiceRuntime(common, service_settings(NAME), org_tree_sources=[Source(stream_name("membership"))])
+    return create_service_app(
+        runtime, [], title="chudong notifications",
+        description="Alerts to officers about their units: compliance, risks, deadlines and decisions.",
+    )
+
+
+def main() -> None:
+    serve(NAME, create_app)
+
+
+if __name__ == "__main__":
+    main()

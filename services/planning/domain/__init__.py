@@ -1,0 +1,1 @@
+"""Planning's decisions: pure, no I/O."""

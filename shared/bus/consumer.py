@@ -1,0 +1,298 @@
+"""The consumer base for projections: a durable pull consumer, processed in order.
+
+- The projection's checkpoint (the last stream sequence it applied) is written in
+  the same transaction as its read model, so a message delivered twice finds its
+  sequence at or below the checkpoint and changes nothing: exactly-once effect.
+- Messages are applied strictly in stream order. A batch is applied in one
+  transaction; when a message fails, the messages before it are committed and it
+  and every later one of the batch are nak'ed in order, so the server redelivers
+  them, in order, before anything newer.
+- A message that fails on its ``max_deliver``-th delivery is published with its
+  error to the dead-letter stream, then the checkpoint moves past it. Nothing is
+  dropped: the server's own ``max_deliver`` equals ours, and a dead letter is
+  written before the message is terminated.
+- A database that is down is not the message's fault: the consumer waits for it,
+  keeping the messages in progress, and does not count those failures.
+- On start the durable consumer is recreated to begin after the stored
+  checkpoint: the database, not the server, is the truth of what was applied.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import nats.errors
+import structlog
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.bus import headers as h
+from shared.bus.checkpoints import load_checkpoint, save_checkpoint
+from shared.bus.subjects import DEAD_LETTER_STREAM, dead_letter_subject
+from shared.clock import utcnow
+from shared.events import REGISTRY, Envelope, EventRegistry
+from shared.logging import correlation
+from shared.store.database import Database, is_unavailable
+from shared.store.schema import dead_letter_replays
+
+log = structlog.get_logger("consumer")
+
+
+class Projection(Protocol):
+    """A read model fed by events: ``apply`` runs inside the consumer's transaction."""
+
+    name: str
+
+    async def apply(self, conn: AsyncConnection, event: Envelope) -> None: ...
+
+
+@runtime_checkable
+class BufferedProjection(Protocol):
+    """A projection that keeps state in memory between ``apply`` calls of a batch."""
+
+    async def flush(self, conn: AsyncConnection) -> None:
+        """Write what the batch changed; called before the checkpoint, in the same transaction."""
+
+    def discard(self) -> None:
+        """Forget what the batch changed: its transaction was rolled back."""
+
+
+def decode_message(msg: Msg, registry: EventRegistry = REGISTRY) -> Envelope:
+    headers = msg.headers or {}
+    return registry.decode(msg.data, prev_hash=headers.get(h.PREV_HASH, ""), hash=headers.get(h.HASH, ""))
+
+
+class ProjectionConsumer:
+    """Feeds one projection from one JetStream stream (optionally filtered, e.g. one province)."""
+
+    def __init__(
+        self,
+        db: Database,
+        js: JetStreamContext,
+        projection: Projection,
+        stream: str,
+        *,
+        filter_subjects: Sequence[str] = (),
+        partition: str = "",
+        registry: EventRegistry = REGISTRY,
+        lock: asyncio.Lock | None = None,
+        batch_size: int = 500,
+        max_deliver: int = 5,
+        ack_wait: float = 30.0,
+        fetch_timeout: float = 1.0,
+        retry_delays: Sequence[float] = (0.2, 0.5, 1.0, 2.0, 5.0),
+    ) -> None:
+        self.db = db
+        self.js = js
+        self.projection = projection
+        self.stream = stream
+        self.filter_subjects = list(filter_subjects)
+        self.registry = registry
+        self.lock = lock or asyncio.Lock()
+        self.batch_size = batch_size
+        self.max_deliver = max_deliver
+        self.ack_wait = ack_wait
+        self.fetch_timeout = fetch_timeout
+        self.retry_delays = tuple(retry_delays)
+        suffix = f"_{partition}" if partition else ""
+        self.name = re.sub(r"[^A-Za-z0-9_-]", "_", f"{projection.name}_{stream}{suffix}")
+        self.checkpoint_key = f"{stream}{suffix}"
+        self.checkpoint = 0
+        self.applied = 0
+        self.skipped = 0
+        self.dead_lettered = 0
+        self.caught_up = asyncio.Event()
+        self._sub: JetStreamContext.PullSubscription | None = None
+
+    async def start(self) -> None:
+        """Read the checkpoint and (re)create the durable consumer to start right after it."""
+        async with self.db.read() as conn:
+            self.checkpoint = await load_checkpoint(conn, self.projection.name, self.checkpoint_key)
+        with contextlib.suppress(NotFoundError):
+            await self.js.delete_consumer(self.stream, self.name)
+        config = ConsumerConfig(
+            durable_name=self.name,
+            deliver_policy=DeliverPolicy.BY_START_SEQUENCE if self.checkpoint else DeliverPolicy.ALL,
+            opt_start_seq=self.checkpoint + 1 if self.checkpoint else None,
+            ack_policy=AckPolicy.EXPLICIT,
+            ack_wait=self.ack_wait,
+            max_deliver=self.max_deliver,
+            max_ack_pending=self.batch_size * 2,
+            filter_subjects=self.filter_subjects or None,
+            description=f"projection {self.projection.name} of {self.stream}",
+        )
+        await self.js.add_consumer(self.stream, config)
+        self._sub = await self.js.pull_subscribe_bind(durable=self.name, stream=self.stream)
+        log.info("consumer.started", consumer=self.name, checkpoint=self.checkpoint)
+
+    async def run(self) -> None:
+        """Consume until cancelled; NATS outages are waited out, the consumer recreated if it vanished."""
+        delay = 0.2
+        while True:
+            try:
+                if self._sub is None:
+                    await self.start()
+                assert self._sub is not None
+                try:
+                    msgs = await self._sub.fetch(self.batch_size, timeout=self.fetch_timeout)
+                except nats.errors.TimeoutError:
+                    self.caught_up.set()
+                    continue
+                await self.process(msgs)
+                delay = 0.2
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("consumer.retrying", consumer=self.name, error=str(exc) or exc.__class__.__name__)
+                if isinstance(exc, NotFoundError | nats.errors.NoRespondersError):
+                    self._sub = None
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    async def process(self, msgs: Sequence[Msg]) -> None:
+        """Apply a fetched batch in order; see the module's description for failures."""
+        async with self.lock:
+            fresh: list[Msg] = []
+            for msg in msgs:
+                if msg.metadata.sequence.stream <= self.checkpoint:
+                    self.skipped += 1
+                    await msg.ack()
+                else:
+                    fresh.append(msg)
+            unavailable_round = 0
+            while fresh:
+                done, error = await self._apply(fresh)
+                for msg in fresh[:done]:
+                    await msg.ack()
+                if error is None:
+                    return
+                failing, fresh = fresh[done], fresh[done:]
+                if is_unavailable(error):
+                    unavailable_round += 1
+                    log.warning("consumer.database_unavailable", consumer=self.name, error=str(error))
+                    await asyncio.sleep(self._delay(unavailable_round))
+                    for msg in fresh:
+                        with contextlib.suppress(Exception):
+                            await msg.in_progress()
+                    continue
+                deliveries = failing.metadata.num_delivered
+                if deliveries >= self.max_deliver:
+                    await self._dead_letter(failing, error)
+                    await failing.term()
+                    fresh = fresh[1:]
+                    continue
+                log.warning(
+                    "consumer.redelivering",
+                    consumer=self.name,
+                    sequence=failing.metadata.sequence.stream,
+                    delivery=deliveries,
+                    error=repr(error),
+                )
+                await asyncio.sleep(self._delay(deliveries))
+                for msg in fresh:
+                    await msg.nak()
+                return
+
+    def _delay(self, attempt: int) -> float:
+        return self.retry_delays[min(attempt, len(self.retry_delays)) - 1] if self.retry_delays else 0.0
+
+    async def _apply(self, msgs: Sequence[Msg]) -> tuple[int, BaseException | None]:
+        """Apply ``msgs`` in one transaction; on failure commit the prefix before the failing one.
+
+        Returns how many were applied and committed, and the error of the next one.
+        """
+        failed_at: int | None = None
+        try:
+            async with self.db.transaction() as conn:
+                for index, msg in enumerate(msgs):
+                    failed_at = index
+                    envelope = decode_message(msg, self.registry)
+                    with correlation(envelope.correlation_id):
+                        await self.projection.apply(conn, envelope)
+                failed_at = None
+                if isinstance(self.projection, BufferedProjection):
+                    await self.projection.flush(conn)
+                await save_checkpoint(conn, self.projection.name, self.checkpoint_key, msgs[-1].metadata.sequence.stream)
+        except Exception as exc:
+            if isinstance(self.projection, BufferedProjection):
+                self.projection.discard()
+            if is_unavailable(exc):
+                return 0, exc
+            if failed_at is None:
+                # The batch failed as a whole (when flushed): find the culprit one message at a time.
+                return (await self._apply(msgs[:1])) if len(msgs) > 1 else (0, exc)
+            if failed_at == 0:
+                return 0, exc
+            done, again = await self._apply(msgs[:failed_at])
+            return done, again if again is not None else exc
+        self.checkpoint = msgs[-1].metadata.sequence.stream
+        self.applied += len(msgs)
+        return len(msgs), None
+
+    async def _dead_letter(self, msg: Msg, error: BaseException) -> None:
+        sequence = msg.metadata.sequence.stream
+        headers = {k: v for k, v in (msg.headers or {}).items() if k not in (h.MSG_ID, h.EXPECTED_LAST_SEQUENCE)}
+        headers.update(
+            {
+                h.MSG_ID: f"{self.name}:{sequence}",
+                h.ERROR: f"{error.__class__.__name__}: {error}"[:2000],
+                h.DELIVERIES: str(msg.metadata.num_delivered),
+                h.ORIGINAL_SUBJECT: msg.subject,
+                h.ORIGINAL_STREAM: self.stream,
+                h.ORIGINAL_SEQUENCE: str(sequence),
+                h.CONSUMER: self.name,
+                h.FAILED_AT: utcnow().isoformat(),
+            }
+        )
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                await self.js.publish(dead_letter_subject(self.name), msg.data, headers=headers,
+                                      stream=DEAD_LETTER_STREAM)
+                async with self.db.transaction() as conn:
+                    await save_checkpoint(conn, self.projection.name, self.checkpoint_key, sequence)
+                break
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("consumer.dead_letter_retrying", consumer=self.name, error=str(exc))
+                await asyncio.sleep(self._delay(attempt))
+        self.checkpoint = sequence
+        self.dead_lettered += 1
+        log.error("consumer.dead_lettered", consumer=self.name, sequence=sequence, error=headers[h.ERROR])
+
+    async def wait_for(self, sequence: int, timeout: float = 10.0) -> None:
+        """Wait until the checkpoint reaches ``sequence`` (tests and rebuilds wait on this, never sleep)."""
+        async with asyncio.timeout(timeout):
+            while self.checkpoint < sequence:
+                await asyncio.sleep(0.01)
+
+    async def apply_one(self, envelope: Envelope, original_sequence: int) -> bool:
+        """Apply a dead letter's event outside the stream's order, once: False if it was already replayed."""
+        async with self.lock, self.db.transaction() as conn:
+            try:
+                replay = dead_letter_replays.insert().values(
+                    consumer=self.name, original_sequence=original_sequence, replayed_at=utcnow()
+                )
+                try:
+                    async with conn.begin_nested():
+                        await conn.execute(replay)
+                except IntegrityError:
+                    return False
+                await self.projection.apply(conn, envelope)
+                if isinstance(self.projection, BufferedProjection):
+                    await self.projection.flush(conn)
+            except Exception:
+                if isinstance(self.projection, BufferedProjection):
+                    self.projection.discard()
+                raise
+        return True

@@ -1,0 +1,97 @@
+"""The dead-letter stream: what a consumer could not process, with its error, and its replay."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
+
+from shared.bus import headers as h
+from shared.bus.consumer import ProjectionConsumer
+from shared.bus.subjects import DEAD_LETTER_PREFIX, DEAD_LETTER_STREAM, dead_letter_subject
+from shared.events import REGISTRY, Envelope, EventRegistry
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    sequence: int
+    consumer: str
+    error: str
+    deliveries: int
+    original_subject: str
+    original_stream: str
+    original_sequence: int
+    failed_at: str
+    data: bytes
+    headers: dict[str, str]
+
+    def envelope(self, registry: EventRegistry = REGISTRY) -> Envelope:
+        return registry.decode(self.data, prev_hash=self.headers.get(h.PREV_HASH, ""),
+                               hash=self.headers.get(h.HASH, ""))
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "sequence": self.sequence,
+            "consumer": self.consumer,
+            "error": self.error,
+            "deliveries": self.deliveries,
+            "original_subject": self.original_subject,
+            "original_stream": self.original_stream,
+            "original_sequence": self.original_sequence,
+            "failed_at": self.failed_at,
+        }
+
+
+async def list_dead_letters(js: JetStreamContext, consumer: str | None = None) -> list[DeadLetter]:
+    """Every dead letter (of one consumer, or all), oldest first."""
+    subject = dead_letter_subject(consumer) if consumer else f"{DEAD_LETTER_PREFIX}.>"
+    letters: list[DeadLetter] = []
+    sequence = 1
+    while True:
+        try:
+            raw = await js.get_msg(DEAD_LETTER_STREAM, seq=sequence, subject=subject, next=True)
+        except NotFoundError:
+            return letters
+        headers = dict(raw.headers or {})
+        assert raw.seq is not None
+        letters.append(
+            DeadLetter(
+                sequence=raw.seq,
+                consumer=headers.get(h.CONSUMER, ""),
+                error=headers.get(h.ERROR, ""),
+                deliveries=int(headers.get(h.DELIVERIES, "0")),
+                original_subject=headers.get(h.ORIGINAL_SUBJECT, ""),
+                original_stream=headers.get(h.ORIGINAL_STREAM, ""),
+                original_sequence=int(headers.get(h.ORIGINAL_SEQUENCE, "0")),
+                failed_at=headers.get(h.FAILED_AT, ""),
+                data=raw.data or b"",
+                headers=headers,
+            )
+        )
+        sequence = raw.seq + 1
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayOutcome:
+    sequence: int
+    replayed: bool
+    error: str | None = None
+
+
+async def replay_dead_letters(
+    js: JetStreamContext, consumer: ProjectionConsumer, sequences: set[int] | None = None
+) -> list[ReplayOutcome]:
+    """Apply a consumer's dead letters to its projection again; those that now succeed leave the stream."""
+    outcomes: list[ReplayOutcome] = []
+    for letter in await list_dead_letters(js, consumer.name):
+        if sequences is not None and letter.sequence not in sequences:
+            continue
+        try:
+            await consumer.apply_one(letter.envelope(consumer.registry), letter.original_sequence)
+        except Exception as exc:
+            outcomes.append(ReplayOutcome(letter.sequence, False, f"{exc.__class__.__name__}: {exc}"))
+            continue
+        await js.delete_msg(DEAD_LETTER_STREAM, letter.sequence)
+        outcomes.append(ReplayOutcome(letter.sequence, True))
+    return outcomes

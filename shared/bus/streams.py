@@ -1,0 +1,51 @@
+"""Creating and updating the JetStream streams (idempotent, run by every process that starts)."""
+
+from __future__ import annotations
+
+from nats.js import JetStreamContext
+from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+
+from shared.bus.subjects import DEAD_LETTER_PREFIX, DEAD_LETTER_STREAM, EVENT_SERVICES, stream_name
+
+
+def stream_configs(*, replicas: int = 1, duplicate_window: float = 7200.0) -> list[StreamConfig]:
+    """Each service's history stream, kept for ever (the audit copy), and the dead-letter stream."""
+    configs = [
+        StreamConfig(
+            name=stream_name(service),
+            subjects=[f"{service}.>"],
+            retention=RetentionPolicy.LIMITS,
+            storage=StorageType.FILE,
+            discard=DiscardPolicy.OLD,
+            max_age=0,
+            num_replicas=replicas,
+            duplicate_window=duplicate_window,
+            description=f"the {service} service's events, relayed from its outbox",
+        )
+        for service in EVENT_SERVICES
+    ]
+    configs.append(
+        StreamConfig(
+            name=DEAD_LETTER_STREAM,
+            subjects=[f"{DEAD_LETTER_PREFIX}.>"],
+            retention=RetentionPolicy.LIMITS,
+            storage=StorageType.FILE,
+            max_age=0,
+            num_replicas=replicas,
+            duplicate_window=duplicate_window,
+            description="messages a consumer could not process, with the error, for operators to replay",
+        )
+    )
+    return configs
+
+
+async def ensure_streams(js: JetStreamContext, *, replicas: int = 1, duplicate_window: float = 7200.0) -> None:
+    for config in stream_configs(replicas=replicas, duplicate_window=duplicate_window):
+        assert config.name is not None
+        try:
+            await js.stream_info(config.name)
+        except NotFoundError:
+            await js.add_stream(config)
+        else:
+            await js.update_stream(config)

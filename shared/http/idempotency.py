@@ -1,0 +1,73 @@
+"""``Idempotency-Key``: a retried command gets the same answer, and its events are stored once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Annotated, Any
+
+from fastapi import Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from shared.events import Envelope
+from shared.store import ConcurrencyError, EventStore, IdempotentResult
+from shared.store.event_store import Idempotency
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", max_length=200,
+           description="Any unique string; retrying with the same key returns the first answer and writes nothing"),
+]
+
+Execute = Callable[[Idempotency | None], Awaitable[Sequence[Envelope]]]
+Answer = Callable[[Sequence[Envelope]], Any]
+
+
+def request_hash(request: Request, payload: BaseModel | None) -> str:
+    body = payload.model_dump(mode="json") if payload is not None else None
+    canonical = json.dumps([request.method, request.url.path, body], sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def run_command(
+    request: Request,
+    store: EventStore,
+    key: str | None,
+    payload: BaseModel | None,
+    execute: Execute,
+    answer: Answer,
+    *,
+    status_code: int = 201,
+) -> JSONResponse:
+    """Run a command once per ``key``: a retry returns the stored answer instead of running again."""
+    if key is None:
+        envelopes = await execute(None)
+        return JSONResponse(_jsonable(answer(envelopes)), status_code=status_code)
+    digest = request_hash(request, payload)
+    stored = await store.find_idempotent(key, digest)
+    if stored is not None:
+        return _replayed(stored)
+    idem = Idempotency(key, digest, answer=lambda envs: IdempotentResult(status_code, _jsonable(answer(envs))))
+    try:
+        envelopes = await execute(idem)
+    except ConcurrencyError:
+        # A concurrent retry of the same request may have won the race.
+        stored = await store.find_idempotent(key, digest)
+        if stored is None:
+            raise
+        return _replayed(stored)
+    if idem.replay is not None:
+        return _replayed(idem.replay)
+    return JSONResponse(_jsonable(answer(envelopes)), status_code=status_code)
+
+
+def _replayed(result: IdempotentResult) -> JSONResponse:
+    return JSONResponse(result.body, status_code=result.status_code, headers={"Idempotent-Replayed": "true"})
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return json.loads(json.dumps(value, default=str))

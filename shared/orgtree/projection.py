@@ -1,0 +1,157 @@
+"""The ``org_units`` table and the projection that keeps it.
+
+Membership keeps it inline (in the transaction of each append); the other
+services keep their own copy through the consumer base, so they validate unit
+ids and token scopes without calling membership.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, DateTime, MetaData, String, Table, func, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.contracts.membership import UnitClosed, UnitMoved, UnitRegistered, UnitRenamed
+from shared.contracts.org import OrgUnit, UnitLevel, UnitStatus, UnitType
+from shared.events import Envelope
+from shared.store.database import Database
+
+metadata = MetaData()
+
+org_units = Table(
+    "org_units",
+    metadata,
+    Column("unit_id", String(63), primary_key=True),
+    Column("parent_id", String(63), nullable=True, index=True),
+    Column("path", String(1000), nullable=False, unique=True),
+    Column("name", String(300), nullable=False),
+    Column("level", String(20), nullable=False),
+    Column("unit_type", String(20), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("recognising_unit_id", String(63), nullable=True),
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+)
+
+
+class OrgTreeProjection:
+    """Keeps ``org_units`` from UnitRegistered, UnitRenamed, UnitMoved and UnitClosed."""
+
+    name = "org_tree"
+    metadata = metadata
+
+    async def apply(self, conn: AsyncConnection, event: Envelope) -> None:
+        payload = event.payload
+        if isinstance(payload, UnitRegistered):
+            await self._register(conn, payload, event)
+        elif isinstance(payload, UnitRenamed):
+            await conn.execute(update(org_units).where(org_units.c.unit_id == payload.unit_id).values(name=payload.name))
+        elif isinstance(payload, UnitMoved):
+            await self._move(conn, payload)
+        elif isinstance(payload, UnitClosed):
+            await conn.execute(
+                update(org_units)
+                .where(org_units.c.unit_id == payload.unit_id)
+                .values(status=UnitStatus.CLOSED.value, closed_at=event.occurred_at)
+            )
+
+    async def apply_all(self, conn: AsyncConnection, events: list[Envelope]) -> None:
+        for event in events:
+            await self.apply(conn, event)
+
+    async def _register(self, conn: AsyncConnection, payload: UnitRegistered, event: Envelope) -> None:
+        exists = (await conn.execute(select(org_units.c.unit_id).where(org_units.c.unit_id == payload.unit_id))).first()
+        if exists is not None:
+            return
+        await conn.execute(
+            org_units.insert().values(
+                unit_id=payload.unit_id,
+                parent_id=payload.parent_id,
+                path=event.unit_path,
+                name=payload.name,
+                level=payload.level.value,
+                unit_type=payload.unit_type.value,
+                status=UnitStatus.ACTIVE.value,
+                recognising_unit_id=payload.recognising_unit_id,
+                registered_at=event.occurred_at,
+                closed_at=None,
+            )
+        )
+
+    async def _move(self, conn: AsyncConnection, payload: UnitMoved) -> None:
+        old_path = (
+            await conn.execute(select(org_units.c.path).where(org_units.c.unit_id == payload.unit_id))
+        ).scalar()
+        parent_path = (
+            await conn.execute(select(org_units.c.path).where(org_units.c.unit_id == payload.new_parent_id))
+        ).scalar()
+        if old_path is None or parent_path is None:
+            return
+        new_path = f"{parent_path}.{payload.unit_id}"
+        values: dict[str, object] = {"parent_id": payload.new_parent_id, "path": new_path}
+        if payload.recognising_unit_id is not None:
+            values["recognising_unit_id"] = payload.recognising_unit_id
+        await conn.execute(update(org_units).where(org_units.c.unit_id == payload.unit_id).values(**values))
+        await conn.execute(
+            update(org_units)
+            .where(org_units.c.path.startswith(f"{old_path}.", autoescape=True))
+            .values(path=literal(new_path) + func.substr(org_units.c.path, len(old_path) + 1))
+        )
+
+
+def _row_to_unit(row: object) -> OrgUnit:
+    m = row._mapping  # type: ignore[attr-defined]
+    return OrgUnit(
+        unit_id=m["unit_id"],
+        parent_id=m["parent_id"],
+        path=m["path"],
+        name=m["name"],
+        level=UnitLevel(m["level"]),
+        unit_type=UnitType(m["unit_type"]),
+        status=UnitStatus(m["status"]),
+        recognising_unit_id=m["recognising_unit_id"],
+        registered_at=m["registered_at"],
+        closed_at=m["closed_at"],
+    )
+
+
+class UnitDirectory:
+    """Queries of the org tree held in one service's database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, unit_id: str, conn: AsyncConnection | None = None) -> OrgUnit | None:
+        query = select(org_units).where(org_units.c.unit_id == unit_id)
+        if conn is not None:
+            row = (await conn.execute(query)).first()
+        else:
+            async with self.db.read() as own:
+                row = (await own.execute(query)).first()
+        return _row_to_unit(row) if row is not None else None
+
+    async def path_of(self, unit_id: str) -> str | None:
+        unit = await self.get(unit_id)
+        return unit.path if unit is not None else None
+
+    async def below(self, unit_id: str, *, level: UnitLevel | None = None, include_self: bool = True,
+                    active_only: bool = False) -> list[OrgUnit]:
+        """The unit and every unit under it (optionally of one level), ordered by path."""
+        root = await self.get(unit_id)
+        if root is None:
+            return []
+        under = org_units.c.path.startswith(f"{root.path}.", autoescape=True)
+        query = select(org_units).where(under | (org_units.c.path == root.path) if include_self else under)
+        if level is not None:
+            query = query.where(org_units.c.level == level.value)
+        if active_only:
+            query = query.where(org_units.c.status == UnitStatus.ACTIVE.value)
+        async with self.db.read() as conn:
+            rows = (await conn.execute(query.order_by(org_units.c.path))).all()
+        return [_row_to_unit(r) for r in rows]
+
+    async def children(self, unit_id: str) -> list[OrgUnit]:
+        async with self.db.read() as conn:
+            rows = (
+                await conn.execute(select(org_units).where(org_units.c.parent_id == unit_id).order_by(org_units.c.name))
+            ).all()
+        return [_row_to_unit(r) for r in rows]

@@ -1,0 +1,149 @@
+"""One service process: its database and event store, its NATS connection, relay and consumers.
+
+The HTTP API (FastAPI) holds a runtime in ``app.state.runtime`` and starts and
+stops it with the application's lifespan.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from sqlalchemy import MetaData
+
+import shared.contracts  # noqa: F401  (registers every event type)
+from shared.bus.connection import connect
+from shared.bus.consumer import Projection, ProjectionConsumer
+from shared.bus.relay import Relay
+from shared.bus.streams import ensure_streams
+from shared.orgtree import OrgTreeProjection, UnitDirectory
+from shared.settings import CommonSettings, ServiceSettings
+from shared.store import Database, EventStore
+from shared.store.schema import metadata as store_metadata
+
+log = structlog.get_logger("runtime")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A stream a projection reads, optionally filtered (``membership.*.vn.bg.>`` for one province)."""
+
+    stream: str
+    filter_subjects: tuple[str, ...] = ()
+    partition: str = ""
+
+
+class ServiceRuntime:
+    """Everything a service process runs besides its HTTP routes."""
+
+    def __init__(
+        self,
+        common: CommonSettings,
+        settings: ServiceSettings,
+        *,
+        metadatas: Sequence[MetaData] = (),
+        org_tree_sources: Sequence[Source] = (),
+    ) -> None:
+        self.common = common
+        self.settings = settings
+        self.name = settings.name
+        self.db = Database(settings.resolved_database_url(common))
+        self.store = EventStore(self.db, self.name)
+        self.directory = UnitDirectory(self.db)
+        self.jwt_secret = common.resolved_jwt_secret()
+        self.metadatas = [store_metadata, OrgTreeProjection.metadata, *metadatas]
+        self.nc: Client | None = None
+        self.js: JetStreamContext | None = None
+        self.relay: Relay | None = None
+        self.consumers: list[ProjectionConsumer] = []
+        self._pending_projections: list[tuple[Projection, Sequence[Source]]] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self.started = asyncio.Event()
+        self._on_start: list[Callable[[], Awaitable[None]]] = []
+        if org_tree_sources:
+            self.add_projection(OrgTreeProjection(), org_tree_sources)
+
+    def add_projection(self, projection: Projection, sources: Sequence[Source]) -> None:
+        """Feed ``projection`` from ``sources`` once started; its consumers share one lock."""
+        self._pending_projections.append((projection, sources))
+
+    def on_start(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """Run ``hook`` once the database is ready, before NATS is connected (e.g. seed data)."""
+        self._on_start.append(hook)
+
+    async def start(self) -> None:
+        await self.db.create_all(*self.metadatas)
+        await self.store.initialise()
+        for hook in self._on_start:
+            await hook()
+        url = self.common.nats_url or "nats://127.0.0.1:4222"
+        self.nc = await connect(url, name=f"chudong-{self.name}")
+        self.js = self.nc.jetstream()
+        await ensure_streams(self.js, replicas=self.common.stream_replicas,
+                             duplicate_window=self.common.dedup_window_seconds)
+        self.relay = Relay(self.db, self.js, self.name, wake=self.store.appended,
+                           batch_size=self.settings.relay_batch_size)
+        self._spawn(self.relay.run(), "relay")
+        for projection, sources in self._pending_projections:
+            lock = asyncio.Lock()
+            for source in sources:
+                consumer = ProjectionConsumer(
+                    self.db, self.js, projection, source.stream,
+                    filter_subjects=source.filter_subjects, partition=source.partition, lock=lock,
+                    batch_size=self.settings.consumer_batch_size, max_deliver=self.common.max_deliver,
+                    ack_wait=self.common.ack_wait_seconds,
+                )
+                self.consumers.append(consumer)
+                self._spawn(consumer.run(), consumer.name)
+        self.started.set()
+        log.info("service.started", service=self.name, nats=url, database=self.db.url.render_as_string())
+
+    def _spawn(self, coro: Any, name: str) -> None:
+        task = asyncio.create_task(coro, name=f"{self.name}:{name}")
+        task.add_done_callback(self._on_task_done)
+        self._tasks.append(task)
+
+    def _on_task_done(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("service.task_failed", task=task.get_name(), error=repr(task.exception()))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        if self.nc is not None and not self.nc.is_closed:
+            with contextlib.suppress(Exception):
+                await self.nc.drain()
+        await self.db.dispose()
+        log.info("service.stopped", service=self.name)
+
+    async def health(self) -> dict[str, Any]:
+        database = await self.db.ping()
+        nats_ok = self.nc is not None and self.nc.is_connected
+        outbox = await self.store.pending_outbox() if database else None
+        return {
+            "service": self.name,
+            "status": "ok" if database and nats_ok else "degraded",
+            "database": "ok" if database else "unavailable",
+            "nats": "ok" if nats_ok else "unavailable",
+            "outbox_pending": outbox,
+            "relay": None if self.relay is None else {"published": self.relay.published,
+                                                      "last_sequence": self.relay.last_sequence},
+            "consumers": {
+                c.name: {"checkpoint": c.checkpoint, "applied": c.applied, "skipped": c.skipped,
+                         "dead_lettered": c.dead_lettered}
+                for c in self.consumers
+            },
+        }
+
+    def consumer(self, name: str) -> ProjectionConsumer | None:
+        return next((c for c in self.consumers if c.name == name), None)

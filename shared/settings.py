@@ -1,0 +1,82 @@
+"""Settings from the environment (pydantic-settings).
+
+Common settings use the ``CHUDONG_`` prefix (``NATS_URL`` is read as is); each
+service's own settings use its name as prefix, e.g. ``MEMBERSHIP_DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVICES: tuple[str, ...] = ("membership", "planning", "evaluation", "notifications")
+DEFAULT_PORTS: dict[str, int] = {"membership": 8101, "planning": 8102, "evaluation": 8103, "notifications": 8104}
+
+
+class CommonSettings(BaseSettings):
+    """What every process of chudong reads."""
+
+    model_config = SettingsConfigDict(env_prefix="CHUDONG_", extra="ignore")
+
+    data_dir: Path = Path(".chudong")
+    nats_url: str | None = Field(default=None, validation_alias=AliasChoices("NATS_URL", "CHUDONG_NATS_URL"))
+    jwt_secret: SecretStr | None = None
+    token_issuer: str = "chudong"
+    log_format: Literal["auto", "console", "json"] = "auto"
+    log_level: str = "INFO"
+    stream_replicas: int = Field(default=1, ge=1, le=5)
+    dedup_window_seconds: float = Field(default=7200.0, gt=0)
+    max_deliver: int = Field(default=5, ge=1)
+    ack_wait_seconds: float = Field(default=30.0, gt=0)
+    public_base_url: str | None = None
+
+    def resolved_jwt_secret(self) -> str:
+        """The token signing key: ``CHUDONG_JWT_SECRET``, else one generated once per data directory."""
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
+        path = self.data_dir / "secrets" / "jwt.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            candidate = path.with_suffix(".tmp")
+            candidate.write_text(secrets.token_urlsafe(48))
+            candidate.chmod(0o600)
+            candidate.replace(path) if not path.exists() else candidate.unlink()
+        return path.read_text().strip()
+
+
+class ServiceSettings(BaseSettings):
+    """One service's own settings; build with :func:`service_settings`."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    name: str = "service"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8100, ge=0, le=65535)
+    database_url: str | None = None
+    relay_batch_size: int = Field(default=1000, ge=1)
+    consumer_batch_size: int = Field(default=500, ge=1)
+
+    def resolved_database_url(self, common: CommonSettings) -> str:
+        """The service's database: its ``<NAME>_DATABASE_URL``, else SQLite in the data directory."""
+        if self.database_url:
+            return self.database_url
+        common.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite+aiosqlite:///{(common.data_dir / f'{self.name}.db').resolve()}"
+
+
+def service_settings(name: str) -> ServiceSettings:
+    """Settings of service ``name``, read from variables prefixed ``NAME_``."""
+
+    service, default_port, prefix = name, DEFAULT_PORTS.get(name, 8100), f"{name.upper()}_"
+
+    # Defaults, not init arguments: arguments would override the environment.
+    class _Settings(ServiceSettings):
+        model_config = SettingsConfigDict(env_prefix=prefix, extra="ignore")
+        name: str = service
+        port: int = Field(default=default_port, ge=0, le=65535)
+
+    return _Settings()

@@ -1,0 +1,117 @@
+"""One service's database: the engine, and write transactions that serialise appends.
+
+SQLite allows one writer at a time: writes take an in-process lock and begin
+with ``BEGIN IMMEDIATE`` so a read never has to be upgraded to a write (which
+fails at once in WAL mode instead of waiting). PostgreSQL writers run
+concurrently; the event store serialises its appends on the chain-head row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+
+class DatabaseUnavailableError(Exception):
+    """The database cannot be reached now; nothing was written and the request may be retried."""
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True for errors that mean the database is down or the connection was lost, not a bad request."""
+    if isinstance(exc, DatabaseUnavailableError | InterfaceError | ConnectionError | OSError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError):
+        text = str(exc.orig).lower()
+        return any(
+            marker in text
+            for marker in ("connection", "terminat", "shutdown", "starting up", "could not connect", "closed")
+        )
+    return False
+
+
+class Database:
+    """Engine and transactions of one service's own database (SQLite or PostgreSQL)."""
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self.url = make_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        kwargs: dict[str, Any] = {"pool_pre_ping": not self.is_sqlite}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"timeout": 30}
+        else:
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size)
+        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        self._writer = self.engine
+        self._write_lock = asyncio.Lock()
+        if self.is_sqlite:
+            self._configure_sqlite()
+            self._writer = self.engine.execution_options(chudong_begin="IMMEDIATE")
+
+    def _configure_sqlite(self) -> None:
+        @event.listens_for(self.engine.sync_engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            # Take over BEGIN from the driver, so writes can begin IMMEDIATE.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # FULL: a commit that the relay has published must survive a power cut.
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        @event.listens_for(self.engine.sync_engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get('chudong_begin', 'DEFERRED')}")
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction: committed when the block ends, rolled back if it raises."""
+        try:
+            if self.is_sqlite:
+                async with self._write_lock, self._writer.begin() as conn:
+                    yield conn
+            else:
+                async with self._writer.begin() as conn:
+                    yield conn
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise DatabaseUnavailableError(f"database unavailable: {exc.__class__.__name__}") from exc
+            raise
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for queries."""
+        try:
+            async with self.engine.connect() as conn:
+                yield conn
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise DatabaseUnavailableError(f"database unavailable: {exc.__class__.__name__}") from exc
+            raise
+
+    async def create_all(self, *metadatas: MetaData) -> None:
+        """Create the tables that do not exist yet."""
+        async with self.transaction() as conn:
+            for md in metadatas:
+                await conn.run_sync(md.create_all)
+
+    async def ping(self) -> bool:
+        try:
+            async with self.read() as conn:
+                await conn.exec_driver_sql("SELECT 1")
+            return True
+        except Exception:
+            return False
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,87 @@
+"""Tables of the event store, the same in every service's database.
+
+``events`` holds the history: ``body`` is the exact bytes that were hashed and
+relayed; the other columns are copies kept for indexing, checked by verification.
+``outbox`` holds the positions not yet acknowledged by JetStream.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects import sqlite
+
+# SQLite only makes INTEGER PRIMARY KEY an alias of the rowid; BIGINT elsewhere.
+Position = BigInteger().with_variant(sqlite.INTEGER(), "sqlite")
+
+metadata = MetaData()
+
+events = Table(
+    "events",
+    metadata,
+    Column("position", Position, primary_key=True, autoincrement=False),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("stream_id", String(200), nullable=False),
+    Column("stream_version", Integer, nullable=False),
+    Column("type", String(100), nullable=False, index=True),
+    Column("unit_path", String(1000), nullable=False),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("stream_id", "stream_version", name="uq_events_stream_version"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("position", Position, primary_key=True, autoincrement=False),
+)
+
+chain_head = Table(
+    "chain_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("position", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+idempotency = Table(
+    "idempotency_keys",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("response", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+GENESIS_HASH = "0" * 64
+
+projection_checkpoints = Table(
+    "projection_checkpoints",
+    metadata,
+    Column("projection", String(100), primary_key=True),
+    Column("stream", String(100), primary_key=True),
+    Column("sequence", BigInteger, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+dead_letter_replays = Table(
+    "dead_letter_replays",
+    metadata,
+    Column("consumer", String(200), primary_key=True),
+    Column("original_sequence", BigInteger, primary_key=True),
+    Column("replayed_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,76 @@
+"""Helpers the tests share: servers, databases and waiting on conditions."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from shared.contracts.membership import MemberJoined, UnitRegistered
+from shared.contracts.org import UnitLevel, UnitType
+from shared.events import NewEvent
+
+DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+
+
+def postgres_admin_url() -> str:
+    return os.environ.get("DATABASE_URL") or DEFAULT_POSTGRES
+
+
+async def create_postgres_database() -> tuple[str, Callable[[], Awaitable[None]]]:
+    """A new, empty PostgreSQL database; returns its URL and a function that drops it.
+
+    Without a server the test is skipped, except under CI (``CI=true``), where it fails.
+    """
+    admin = make_url(postgres_admin_url())
+    name = f"chudong_t_{uuid.uuid4().hex[:12]}"
+    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        conn = await asyncpg.connect(dsn, timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"no PostgreSQL at {admin.render_as_string()} ({exc}); CI=true makes this a failure")
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(dsn, timeout=5)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    return admin.set(database=name).render_as_string(hide_password=False), drop
+
+
+async def wait_until(condition: Callable[[], Awaitable[bool]], timeout: float = 10.0, what: str = "") -> None:
+    """Poll ``condition`` until it is true; fail after ``timeout`` seconds."""
+    async with asyncio.timeout(timeout):
+        while not await condition():
+            await asyncio.sleep(0.02)
+
+
+def when(day: int = 1, month: int = 10, year: int = 2026) -> datetime:
+    return datetime(year, month, day, 9, 0, tzinfo=UTC)
+
+
+def unit_event(unit_id: str, parent: str | None, path: str, level: UnitLevel = UnitLevel.BRANCH) -> NewEvent:
+    payload = UnitRegistered(unit_id=unit_id, name=f"Đơn vị {unit_id}", level=level,
+                             unit_type=UnitType.COMMUNE_WARD, parent_id=parent)
+    return NewEvent(f"unit-{unit_id}", payload, path, when())
+
+
+def member_event(member_id: str, branch_path: str) -> NewEvent:
+    branch = branch_path.rsplit(".", 1)[-1]
+    payload = MemberJoined(member_id=member_id, branch_id=branch, joined_on=when().date(),
+                           admission_decision_ref=f"QĐ {member_id}")
+    return NewEvent(f"member-{member_id}", payload, branch_path, when())
