@@ -16,7 +16,9 @@ from chudong.runner import System
 from shared.auth import Role, mint_token
 from shared.settings import CommonSettings
 
-app = typer.Typer(help="chudong: evidence-based '3 chủ động' compliance for the Youth Union.", no_args_is_help=True)
+app = typer.Typer(
+    help="chudong: evidence-based '3 chủ động' compliance for the Youth Union.", no_args_is_help=True
+)
 console = Console(stderr=True)
 
 
@@ -65,8 +67,36 @@ def token(
 ) -> None:
     """Mint a development token signed with this installation's key."""
     common = CommonSettings()
-    print(mint_token(common.resolved_jwt_secret(), subject=subject, role=role, unit_id=unit, name=name,
-                     issuer=common.token_issuer, lifetime=timedelta(hours=hours)))
+    print(
+        mint_token(
+            common.resolved_jwt_secret(),
+            subject=subject,
+            role=role,
+            unit_id=unit,
+            name=name,
+            issuer=common.token_issuer,
+            lifetime=timedelta(hours=hours),
+        )
+    )
+
+
+@app.command()
+def catalogue(
+    out: Annotated[Path | None, typer.Option(help="write the document here instead of printing it")] = None,
+) -> None:
+    """Print the AsyncAPI catalogue of every event chudong publishes."""
+    import json
+
+    import shared.contracts  # noqa: F401
+    from shared.bus.catalogue import catalogue_document
+
+    text = json.dumps(catalogue_document(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    if out is None:
+        print(text, end="")
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        console.print(f"wrote {out}")
 
 
 def main() -> None:

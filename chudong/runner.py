@@ -78,12 +78,14 @@ class System:
 
     def _spawn(self, service: ServiceProcess, data_dir: Path) -> subprocess.Popen[bytes]:
         env = dict(os.environ)
-        env.update({
-            "NATS_URL": self.nats_url,
-            "CHUDONG_DATA_DIR": str(data_dir),
-            f"{service.name.upper()}_PORT": str(service.port),
-            f"{service.name.upper()}_HOST": "127.0.0.1",
-        })
+        env.update(
+            {
+                "NATS_URL": self.nats_url,
+                "CHUDONG_DATA_DIR": str(data_dir),
+                f"{service.name.upper()}_PORT": str(service.port),
+                f"{service.name.upper()}_HOST": "127.0.0.1",
+            }
+        )
         for other in self.services:
             env[f"CHUDONG_{other.name.upper()}_URL"] = other.url
         output = None
@@ -92,7 +94,10 @@ class System:
             output = (self.log_dir / f"{service.name}.log").open("ab")
         return subprocess.Popen(
             [sys.executable, "-m", f"services.{service.name}.main"],
-            env=env, stdout=output, stderr=subprocess.STDOUT if output else None, start_new_session=True,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
+            start_new_session=True,
         )
 
     def wait_healthy(self, timeout: float) -> None:

@@ -15,7 +15,13 @@ class DomainError(Exception):
     status_code = 422
 
     def __init__(
-        self, message: str, *, rule: str, field: str | None = None, value: Any = None, accepted: str | None = None
+        self,
+        message: str,
+        *,
+        rule: str,
+        field: str | None = None,
+        value: Any = None,
+        accepted: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message

@@ -15,7 +15,9 @@ _UNIT_ID_RE = re.compile(UNIT_ID_PATTERN)
 UnitId = Annotated[str, StringConstraints(pattern=UNIT_ID_PATTERN)]
 """A unit's code: lower-case letters, digits, '-' and '_' (so it can stand in a NATS subject)."""
 
-UnitPath = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}(\.[a-z0-9][a-z0-9_-]{0,62})*$")]
+UnitPath = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}(\.[a-z0-9][a-z0-9_-]{0,62})*$")
+]
 """The ids of a unit's ancestors and itself, from the root, joined by dots: ``vn.bg.bg-pl.dcs-01``."""
 
 

@@ -14,7 +14,12 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICES: tuple[str, ...] = ("membership", "planning", "evaluation", "notifications")
-DEFAULT_PORTS: dict[str, int] = {"membership": 8101, "planning": 8102, "evaluation": 8103, "notifications": 8104}
+DEFAULT_PORTS: dict[str, int] = {
+    "membership": 8101,
+    "planning": 8102,
+    "evaluation": 8103,
+    "notifications": 8104,
+}
 
 
 class CommonSettings(BaseSettings):

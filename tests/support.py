@@ -64,13 +64,28 @@ def when(day: int = 1, month: int = 10, year: int = 2026) -> datetime:
 
 
 def unit_event(unit_id: str, parent: str | None, path: str, level: UnitLevel = UnitLevel.BRANCH) -> NewEvent:
-    payload = UnitRegistered(unit_id=unit_id, name=f"Đơn vị {unit_id}", level=level,
-                             unit_type=UnitType.COMMUNE_WARD, parent_id=parent)
+    payload = UnitRegistered(
+        unit_id=unit_id,
+        name=f"Đơn vị {unit_id}",
+        level=level,
+        unit_type=UnitType.COMMUNE_WARD,
+        parent_id=parent,
+    )
     return NewEvent(f"unit-{unit_id}", payload, path, when())
 
 
 def member_event(member_id: str, branch_path: str) -> NewEvent:
     branch = branch_path.rsplit(".", 1)[-1]
-    payload = MemberJoined(member_id=member_id, branch_id=branch, joined_on=when().date(),
-                           admission_decision_ref=f"QĐ {member_id}")
+    payload = MemberJoined(
+        member_id=member_id,
+        branch_id=branch,
+        joined_on=when().date(),
+        admission_decision_ref=f"QĐ {member_id}",
+    )
     return NewEvent(f"member-{member_id}", payload, branch_path, when())
+
+
+def token_for(secret: str, role: str, unit: str, subject: str = "tester") -> dict[str, str]:
+    from shared.auth import Role, mint_token
+
+    return {"Authorization": f"Bearer {mint_token(secret, subject=subject, role=Role(role), unit_id=unit)}"}

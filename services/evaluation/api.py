@@ -17,8 +17,11 @@ class MemberCount(BaseModel):
     active_members: int
 
 
-@router.get("/units/{unit_id}/member-count", tags=["members"],
-            summary="Active members of a unit, including the units below it")
+@router.get(
+    "/units/{unit_id}/member-count",
+    tags=["members"],
+    summary="Active members of a unit, including the units below it",
+)
 async def member_count(request: Request, unit_id: str, principal: CurrentPrincipal) -> MemberCount:
     await authorize(request, principal, Permission.READ, unit_id)
     async with request.app.state.runtime.db.read() as conn:

@@ -20,11 +20,14 @@ NAME = "evaluation"
 def create_app(common: CommonSettings | None = None) -> FastAPI:
     common = common or CommonSettings()
     membership = Source(stream_name("membership"))
-    runtime = ServiceRuntime(common, service_settings(NAME), metadatas=[counts_metadata],
-                             org_tree_sources=[membership])
+    runtime = ServiceRuntime(
+        common, service_settings(NAME), metadatas=[counts_metadata], org_tree_sources=[membership]
+    )
     runtime.add_projection(MemberCountProjection(), [membership])
     return create_service_app(
-        runtime, [router], title="chudong evaluation",
+        runtime,
+        [router],
+        title="chudong evaluation",
         description="Live compliance of each grassroots union with the '3 chủ động' model, with its evidence.",
     )
 

@@ -23,7 +23,9 @@ def create_app(common: CommonSettings | None = None) -> FastAPI:
     handlers = MembershipHandlers(runtime.store, runtime.directory)
     runtime.on_start(handlers.ensure_root)
     app = create_service_app(
-        runtime, [router], title="chudong membership",
+        runtime,
+        [router],
+        title="chudong membership",
         description="The org tree and members' lifecycle (quản lý đoàn viên) of the Youth Union.",
     )
     app.state.handlers = handlers

@@ -16,9 +16,13 @@ NAME = "notifications"
 
 def create_app(common: CommonSettings | None = None) -> FastAPI:
     common = common or CommonSettings()
-    runtime = ServiceRuntime(common, service_settings(NAME), org_tree_sources=[Source(stream_name("membership"))])
+    runtime = ServiceRuntime(
+        common, service_settings(NAME), org_tree_sources=[Source(stream_name("membership"))]
+    )
     return create_service_app(
-        runtime, [], title="chudong notifications",
+        runtime,
+        [],
+        title="chudong notifications",
         description="Alerts to officers about their units: compliance, risks, deadlines and decisions.",
     )
 

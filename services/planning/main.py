@@ -16,9 +16,13 @@ NAME = "planning"
 
 def create_app(common: CommonSettings | None = None) -> FastAPI:
     common = common or CommonSettings()
-    runtime = ServiceRuntime(common, service_settings(NAME), org_tree_sources=[Source(stream_name("membership"))])
+    runtime = ServiceRuntime(
+        common, service_settings(NAME), org_tree_sources=[Source(stream_name("membership"))]
+    )
     return create_service_app(
-        runtime, [], title="chudong planning",
+        runtime,
+        [],
+        title="chudong planning",
         description="Work plans, branch meetings, activities, advice to the Party committee and coordination.",
     )
 

@@ -32,20 +32,42 @@ class Permission(StrEnum):
 _ALL = frozenset(Permission)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.BRANCH_SECRETARY: frozenset({Permission.READ, Permission.READ_PERSONAL, Permission.RECORD_BRANCH_LIFE,
-                                      Permission.SUBSCRIBE}),
+    Role.BRANCH_SECRETARY: frozenset(
+        {Permission.READ, Permission.READ_PERSONAL, Permission.RECORD_BRANCH_LIFE, Permission.SUBSCRIBE}
+    ),
     Role.UNION_SECRETARY: frozenset(
-        {Permission.READ, Permission.READ_PERSONAL, Permission.READ_SENSITIVE, Permission.MANAGE_UNITS,
-         Permission.MANAGE_MEMBERS, Permission.RECORD_BRANCH_LIFE, Permission.MANAGE_PLANS,
-         Permission.SELF_ASSESS, Permission.SUBSCRIBE}
+        {
+            Permission.READ,
+            Permission.READ_PERSONAL,
+            Permission.READ_SENSITIVE,
+            Permission.MANAGE_UNITS,
+            Permission.MANAGE_MEMBERS,
+            Permission.RECORD_BRANCH_LIFE,
+            Permission.MANAGE_PLANS,
+            Permission.SELF_ASSESS,
+            Permission.SUBSCRIBE,
+        }
     ),
     Role.DISTRICT_OFFICER: frozenset(
-        {Permission.READ, Permission.READ_PERSONAL, Permission.MANAGE_UNITS, Permission.MANAGE_MEMBERS,
-         Permission.MANAGE_PLANS, Permission.APPRAISE, Permission.SUBSCRIBE}
+        {
+            Permission.READ,
+            Permission.READ_PERSONAL,
+            Permission.MANAGE_UNITS,
+            Permission.MANAGE_MEMBERS,
+            Permission.MANAGE_PLANS,
+            Permission.APPRAISE,
+            Permission.SUBSCRIBE,
+        }
     ),
     Role.PROVINCE_OFFICER: frozenset(
-        {Permission.READ, Permission.READ_PERSONAL, Permission.MANAGE_UNITS, Permission.MANAGE_PLANS,
-         Permission.APPRAISE, Permission.SUBSCRIBE}
+        {
+            Permission.READ,
+            Permission.READ_PERSONAL,
+            Permission.MANAGE_UNITS,
+            Permission.MANAGE_PLANS,
+            Permission.APPRAISE,
+            Permission.SUBSCRIBE,
+        }
     ),
     Role.AUDITOR: frozenset({Permission.READ, Permission.AUDIT}),
     Role.ADMIN: _ALL,

@@ -66,7 +66,7 @@ def decode_token(token: str, secret: str, *, issuer: str = "chudong") -> Princip
     except jwt.InvalidTokenError as exc:
         raise TokenError(f"the token is not valid: {exc}") from exc
     try:
-        role = Role(claims.get("role"))
+        role = Role(str(claims.get("role")))
     except ValueError as exc:
         accepted = ", ".join(r.value for r in Role)
         raise TokenError(f"the token's role {claims.get('role')!r} is not one of: {accepted}") from exc

@@ -21,9 +21,13 @@ async def load_checkpoint(conn: AsyncConnection, projection: str, stream: str) -
 
 
 async def save_checkpoint(conn: AsyncConnection, projection: str, stream: str, sequence: int) -> None:
-    await upsert(conn, table, {"projection": projection, "stream": stream, "sequence": sequence,
-                               "updated_at": utcnow()},
-                 keys=["projection", "stream"], replace=["sequence", "updated_at"])
+    await upsert(
+        conn,
+        table,
+        {"projection": projection, "stream": stream, "sequence": sequence, "updated_at": utcnow()},
+        keys=["projection", "stream"],
+        replace=["sequence", "updated_at"],
+    )
 
 
 async def reset_checkpoints(conn: AsyncConnection, projection: str) -> None:

@@ -11,8 +11,14 @@ from nats.aio.client import Client
 log = structlog.get_logger("nats")
 
 
-async def connect(url: str, *, name: str, user: str | None = None, password: str | None = None,
-                  connect_timeout: float = 30.0) -> Client:
+async def connect(
+    url: str,
+    *,
+    name: str,
+    user: str | None = None,
+    password: str | None = None,
+    connect_timeout: float = 30.0,
+) -> Client:
     """A client that reconnects without end, waiting up to ``connect_timeout`` for the first connection."""
 
     async def error_cb(exc: Exception) -> None:

@@ -4,13 +4,14 @@
   the same transaction as its read model, so a message delivered twice finds its
   sequence at or below the checkpoint and changes nothing: exactly-once effect.
 - Messages are applied strictly in stream order. A batch is applied in one
-  transaction; when a message fails, the messages before it are committed and it
-  and every later one of the batch are nak'ed in order, so the server redelivers
-  them, in order, before anything newer.
-- A message that fails on its ``max_deliver``-th delivery is published with its
-  error to the dead-letter stream, then the checkpoint moves past it. Nothing is
-  dropped: the server's own ``max_deliver`` equals ours, and a dead letter is
-  written before the message is terminated.
+  transaction; when a message fails, the messages before it are committed and
+  it is delivered to the projection again, after a back-off, while it and the
+  rest of the batch are held (kept "in progress" on the server). A nak would
+  not do: the server may serve newer messages before it has processed the nak.
+- A message that fails on its ``max_deliver``-th delivery (counting the
+  server's redeliveries after a crash) is published with its error to the
+  dead-letter stream, then the checkpoint moves past it. Nothing is dropped: a
+  dead letter is written before the message is terminated.
 - A database that is down is not the message's fault: the consumer waits for it,
   keeping the messages in progress, and does not count those failures.
 - On start the durable consumer is recreated to begin after the stored
@@ -25,7 +26,6 @@ import re
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-import nats.errors
 import structlog
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
@@ -41,7 +41,7 @@ from shared.clock import utcnow
 from shared.events import REGISTRY, Envelope, EventRegistry
 from shared.logging import correlation
 from shared.store.database import Database, is_unavailable
-from shared.store.schema import dead_letter_replays
+from shared.store.schema import consumer_metadata, dead_letter_replays
 
 log = structlog.get_logger("consumer")
 
@@ -80,6 +80,7 @@ class ProjectionConsumer:
         projection: Projection,
         stream: str,
         *,
+        service: str,
         filter_subjects: Sequence[str] = (),
         partition: str = "",
         registry: EventRegistry = REGISTRY,
@@ -103,17 +104,18 @@ class ProjectionConsumer:
         self.fetch_timeout = fetch_timeout
         self.retry_delays = tuple(retry_delays)
         suffix = f"_{partition}" if partition else ""
-        self.name = re.sub(r"[^A-Za-z0-9_-]", "_", f"{projection.name}_{stream}{suffix}")
+        # Durable names are per stream, shared by every service: the service's name keeps them apart.
+        self.name = re.sub(r"[^A-Za-z0-9_-]", "_", f"{service}_{projection.name}_{stream}{suffix}")
         self.checkpoint_key = f"{stream}{suffix}"
         self.checkpoint = 0
         self.applied = 0
         self.skipped = 0
         self.dead_lettered = 0
-        self.caught_up = asyncio.Event()
         self._sub: JetStreamContext.PullSubscription | None = None
 
     async def start(self) -> None:
         """Read the checkpoint and (re)create the durable consumer to start right after it."""
+        await self.db.create_all(consumer_metadata)
         async with self.db.read() as conn:
             self.checkpoint = await load_checkpoint(conn, self.projection.name, self.checkpoint_key)
         with contextlib.suppress(NotFoundError):
@@ -134,7 +136,12 @@ class ProjectionConsumer:
         log.info("consumer.started", consumer=self.name, checkpoint=self.checkpoint)
 
     async def run(self) -> None:
-        """Consume until cancelled; NATS outages are waited out, the consumer recreated if it vanished."""
+        """Consume until cancelled.
+
+        After any error (NATS unreachable, an ack that could not be sent) the
+        consumer is recreated from the stored checkpoint, so whatever was
+        delivered but not applied comes again, in order, before anything newer.
+        """
         delay = 0.2
         while True:
             try:
@@ -143,22 +150,35 @@ class ProjectionConsumer:
                 assert self._sub is not None
                 try:
                     msgs = await self._sub.fetch(self.batch_size, timeout=self.fetch_timeout)
-                except nats.errors.TimeoutError:
-                    self.caught_up.set()
+                except TimeoutError:  # nothing new (nats-py raises both its own and asyncio's)
                     continue
                 await self.process(msgs)
                 delay = 0.2
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("consumer.retrying", consumer=self.name, error=str(exc) or exc.__class__.__name__)
-                if isinstance(exc, NotFoundError | nats.errors.NoRespondersError):
-                    self._sub = None
+                log.warning(
+                    "consumer.restarting", consumer=self.name, error=str(exc) or exc.__class__.__name__
+                )
+                await self._drop_subscription()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
+    async def _drop_subscription(self) -> None:
+        sub, self._sub = self._sub, None
+        if sub is not None:
+            with contextlib.suppress(Exception):
+                await sub.unsubscribe()
+
     async def process(self, msgs: Sequence[Msg]) -> None:
         """Apply a fetched batch in order; see the module's description for failures."""
+        log.debug(
+            "consumer.batch",
+            consumer=self.name,
+            size=len(msgs),
+            sequences=[m.metadata.sequence.stream for m in msgs][:20],
+            checkpoint=self.checkpoint,
+        )
         async with self.lock:
             fresh: list[Msg] = []
             for msg in msgs:
@@ -167,6 +187,7 @@ class ProjectionConsumer:
                     await msg.ack()
                 else:
                     fresh.append(msg)
+            attempts = 0
             unavailable_round = 0
             while fresh:
                 done, error = await self._apply(fresh)
@@ -174,32 +195,42 @@ class ProjectionConsumer:
                     await msg.ack()
                 if error is None:
                     return
-                failing, fresh = fresh[done], fresh[done:]
+                if done:
+                    attempts = 0
+                fresh = fresh[done:]
+                failing = fresh[0]
                 if is_unavailable(error):
                     unavailable_round += 1
                     log.warning("consumer.database_unavailable", consumer=self.name, error=str(error))
-                    await asyncio.sleep(self._delay(unavailable_round))
-                    for msg in fresh:
-                        with contextlib.suppress(Exception):
-                            await msg.in_progress()
+                    await self._hold(fresh, self._delay(unavailable_round))
                     continue
-                deliveries = failing.metadata.num_delivered
-                if deliveries >= self.max_deliver:
-                    await self._dead_letter(failing, error)
+                unavailable_round = 0
+                attempts = max(attempts, failing.metadata.num_delivered - 1) + 1
+                if attempts >= self.max_deliver:
+                    await self._dead_letter(failing, error, attempts)
                     await failing.term()
                     fresh = fresh[1:]
+                    attempts = 0
                     continue
                 log.warning(
-                    "consumer.redelivering",
+                    "consumer.retrying_message",
                     consumer=self.name,
                     sequence=failing.metadata.sequence.stream,
-                    delivery=deliveries,
+                    attempt=attempts,
                     error=repr(error),
                 )
-                await asyncio.sleep(self._delay(deliveries))
-                for msg in fresh:
-                    await msg.nak()
-                return
+                await self._hold(fresh, self._delay(attempts))
+
+    async def _hold(self, msgs: Sequence[Msg], delay: float) -> None:
+        """Wait before a retry, telling the server the messages are still being worked on.
+
+        Retries happen here rather than by nak: the server may serve newer
+        messages before it has processed a nak, which would break the order.
+        """
+        await asyncio.sleep(delay)
+        for msg in msgs:
+            with contextlib.suppress(Exception):
+                await msg.in_progress()
 
     def _delay(self, attempt: int) -> float:
         return self.retry_delays[min(attempt, len(self.retry_delays)) - 1] if self.retry_delays else 0.0
@@ -220,7 +251,9 @@ class ProjectionConsumer:
                 failed_at = None
                 if isinstance(self.projection, BufferedProjection):
                     await self.projection.flush(conn)
-                await save_checkpoint(conn, self.projection.name, self.checkpoint_key, msgs[-1].metadata.sequence.stream)
+                await save_checkpoint(
+                    conn, self.projection.name, self.checkpoint_key, msgs[-1].metadata.sequence.stream
+                )
         except Exception as exc:
             if isinstance(self.projection, BufferedProjection):
                 self.projection.discard()
@@ -237,14 +270,16 @@ class ProjectionConsumer:
         self.applied += len(msgs)
         return len(msgs), None
 
-    async def _dead_letter(self, msg: Msg, error: BaseException) -> None:
+    async def _dead_letter(self, msg: Msg, error: BaseException, attempts: int) -> None:
         sequence = msg.metadata.sequence.stream
-        headers = {k: v for k, v in (msg.headers or {}).items() if k not in (h.MSG_ID, h.EXPECTED_LAST_SEQUENCE)}
+        headers = {
+            k: v for k, v in (msg.headers or {}).items() if k not in (h.MSG_ID, h.EXPECTED_LAST_SEQUENCE)
+        }
         headers.update(
             {
                 h.MSG_ID: f"{self.name}:{sequence}",
                 h.ERROR: f"{error.__class__.__name__}: {error}"[:2000],
-                h.DELIVERIES: str(msg.metadata.num_delivered),
+                h.DELIVERIES: str(attempts),
                 h.ORIGINAL_SUBJECT: msg.subject,
                 h.ORIGINAL_STREAM: self.stream,
                 h.ORIGINAL_SEQUENCE: str(sequence),
@@ -256,8 +291,9 @@ class ProjectionConsumer:
         while True:
             attempt += 1
             try:
-                await self.js.publish(dead_letter_subject(self.name), msg.data, headers=headers,
-                                      stream=DEAD_LETTER_STREAM)
+                await self.js.publish(
+                    dead_letter_subject(self.name), msg.data, headers=headers, stream=DEAD_LETTER_STREAM
+                )
                 async with self.db.transaction() as conn:
                     await save_checkpoint(conn, self.projection.name, self.checkpoint_key, sequence)
                 break

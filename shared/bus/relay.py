@@ -107,11 +107,11 @@ class Relay:
         last_seq = info.state.last_seq
         published_up_to = 0
         if last_seq:
-            message = await self.js.get_msg(self.stream, seq=last_seq)
-            if message.headers and h.POSITION in message.headers:
-                published_up_to = int(message.headers[h.POSITION])
+            headers = (await self.js.get_msg(self.stream, seq=last_seq)).headers or {}
+            if h.POSITION in headers:
+                published_up_to = int(headers[h.POSITION])
+                await self._check_same_history(published_up_to, headers.get(h.HASH, ""))
         if published_up_to:
-            await self._check_same_history(published_up_to, message.headers.get(h.HASH, ""))
             async with self.db.transaction() as conn:
                 await conn.execute(delete(outbox).where(outbox.c.position <= published_up_to))
         self.last_sequence = last_seq
@@ -189,8 +189,15 @@ class Relay:
 
     async def _next_batch(self) -> list[_Pending]:
         query = (
-            select(events.c.position, events.c.type, events.c.unit_path, events.c.body, events.c.event_id,
-                   events.c.hash, events.c.prev_hash)
+            select(
+                events.c.position,
+                events.c.type,
+                events.c.unit_path,
+                events.c.body,
+                events.c.event_id,
+                events.c.hash,
+                events.c.prev_hash,
+            )
             .join(outbox, outbox.c.position == events.c.position)
             .order_by(outbox.c.position)
             .limit(self.batch_size)

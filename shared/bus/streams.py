@@ -40,7 +40,9 @@ def stream_configs(*, replicas: int = 1, duplicate_window: float = 7200.0) -> li
     return configs
 
 
-async def ensure_streams(js: JetStreamContext, *, replicas: int = 1, duplicate_window: float = 7200.0) -> None:
+async def ensure_streams(
+    js: JetStreamContext, *, replicas: int = 1, duplicate_window: float = 7200.0
+) -> None:
     for config in stream_configs(replicas=replicas, duplicate_window=duplicate_window):
         assert config.name is not None
         try:

@@ -38,7 +38,9 @@ class EventRegistry:
     def register(self, cls: type[Event], name: str, version: int, service: str) -> None:
         existing = self._types.get(name)
         if existing is not None and existing is not cls:
-            raise ValueError(f"event type {name!r} is registered twice ({existing.__qualname__}, {cls.__qualname__})")
+            raise ValueError(
+                f"event type {name!r} is registered twice ({existing.__qualname__}, {cls.__qualname__})"
+            )
         cls.event_type = name
         cls.schema_version = version
         self._types[name] = cls
@@ -65,20 +67,24 @@ class EventRegistry:
     def types(self) -> list[type[Event]]:
         return [self._types[n] for n in self.names()]
 
+    def envelope_model(self, name: str) -> type[Envelope]:
+        """The envelope of event type ``name``: ``type`` and ``schema_version`` fixed, the payload typed."""
+        cls = self.get(name)
+        model: type[Envelope] = create_model(
+            f"{name}Envelope",
+            __base__=Envelope,
+            __doc__=(cls.__doc__ or name).strip(),
+            type=(Literal[name], ...),  # type: ignore[arg-type]
+            schema_version=(Literal[cls.schema_version], ...),  # type: ignore[arg-type]
+            payload=(cls, ...),
+        )
+        return model
+
     def _envelope_adapter(self) -> TypeAdapter[Envelope]:
         if self._adapter is None:
-            variants = [
-                create_model(
-                    f"{name}Envelope",
-                    __base__=Envelope,
-                    type=(Literal[name], ...),  # type: ignore[valid-type]
-                    schema_version=(Literal[cls.schema_version], ...),  # type: ignore[valid-type]
-                    payload=(cls, ...),
-                )
-                for name, cls in self._types.items()
-            ]
-            union = Union[tuple(variants)] if len(variants) > 1 else variants[0]  # noqa: UP007
-            self._adapter = TypeAdapter(Annotated[union, Field(discriminator="type")])
+            variants = tuple(self.envelope_model(name) for name in self._types)
+            union = Union[variants] if len(variants) > 1 else variants[0]  # noqa: UP007
+            self._adapter = TypeAdapter(Annotated[union, Field(discriminator="type")])  # type: ignore[arg-type]
         return self._adapter
 
     def decode(self, body: bytes | str, *, prev_hash: str = "", hash: str = "") -> Envelope:
@@ -128,7 +134,9 @@ def event_type(
     return register
 
 
-def upcaster(name: str, from_version: int, registry: EventRegistry = REGISTRY) -> Callable[[Upcaster], Upcaster]:
+def upcaster(
+    name: str, from_version: int, registry: EventRegistry = REGISTRY
+) -> Callable[[Upcaster], Upcaster]:
     """Register the step that turns a ``name`` payload of ``from_version`` into ``from_version + 1``."""
 
     def register(fn: Upcaster) -> Upcaster:

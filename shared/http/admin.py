@@ -16,8 +16,13 @@ router = APIRouter(prefix="/admin", tags=["operations"])
 
 def _require_operator(principal: CurrentPrincipal) -> None:
     if not principal.can(Permission.OPERATE):
-        raise ForbiddenError(f"the role {principal.role.value} may not operate the service",
-                             rule="forbidden_role", field="role", value=principal.role.value, accepted="admin")
+        raise ForbiddenError(
+            f"the role {principal.role.value} may not operate the service",
+            rule="forbidden_role",
+            field="role",
+            value=principal.role.value,
+            accepted="admin",
+        )
 
 
 @router.get("/dead-letters", summary="Messages this service's consumers could not process")
@@ -40,8 +45,12 @@ async def replay(
     runtime = request.app.state.runtime
     target = runtime.consumer(consumer)
     if target is None:
-        raise NotFoundError(f"consumer {consumer!r} does not run in this service", rule="unknown_consumer",
-                            field="consumer", value=consumer,
-                            accepted=", ".join(c.name for c in runtime.consumers) or "none here")
+        raise NotFoundError(
+            f"consumer {consumer!r} does not run in this service",
+            rule="unknown_consumer",
+            field="consumer",
+            value=consumer,
+            accepted=", ".join(c.name for c in runtime.consumers) or "none here",
+        )
     outcomes = await replay_dead_letters(runtime.js, target, set(sequence) if sequence else None)
     return [{"sequence": o.sequence, "replayed": o.replayed, "error": o.error} for o in outcomes]

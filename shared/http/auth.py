@@ -25,15 +25,25 @@ async def current_principal(
     """The caller, from the ``Authorization: Bearer`` header; 401 without a valid token."""
     if credentials is None:
         raise UnauthenticatedError(
-            "a bearer token is required", rule="unauthenticated", field="Authorization", value=None,
+            "a bearer token is required",
+            rule="unauthenticated",
+            field="Authorization",
+            value=None,
             accepted="Authorization: Bearer <token>",
         )
     runtime = request.app.state.runtime
     try:
-        principal = decode_token(credentials.credentials, runtime.jwt_secret, issuer=runtime.common.token_issuer)
+        principal = decode_token(
+            credentials.credentials, runtime.jwt_secret, issuer=runtime.common.token_issuer
+        )
     except TokenError as exc:
-        raise UnauthenticatedError(str(exc), rule="unauthenticated", field="Authorization", value="Bearer …",
-                                   accepted="a token signed by this chudong installation") from exc
+        raise UnauthenticatedError(
+            str(exc),
+            rule="unauthenticated",
+            field="Authorization",
+            value="Bearer …",
+            accepted="a token signed by this chudong installation",
+        ) from exc
     request.state.principal = principal
     return principal
 
@@ -49,18 +59,27 @@ async def authorize(request: Request, principal: Principal, permission: Permissi
     if not principal.can(permission):
         raise ForbiddenError(
             f"the role {principal.role.value} may not {permission.value.replace('_', ' ')}",
-            rule="forbidden_role", field="role", value=principal.role.value,
+            rule="forbidden_role",
+            field="role",
+            value=principal.role.value,
         )
     directory: UnitDirectory = request.app.state.runtime.directory
     unit = await directory.get(unit_id)
     if unit is None:
-        raise NotFoundError(f"unit {unit_id!r} is not known", rule="unknown_unit", field="unit_id", value=unit_id,
-                            accepted="the id of a registered unit")
+        raise NotFoundError(
+            f"unit {unit_id!r} is not known",
+            rule="unknown_unit",
+            field="unit_id",
+            value=unit_id,
+            accepted="the id of a registered unit",
+        )
     scope = await directory.path_of(principal.unit_id)
     if scope is None or not path_contains(scope, unit.path):
         raise ForbiddenError(
             f"unit {unit_id!r} is outside the scope of your token (unit {principal.unit_id!r} and below)",
-            rule="out_of_scope", field="unit_id", value=unit_id,
+            rule="out_of_scope",
+            field="unit_id",
+            value=unit_id,
             accepted=f"unit {principal.unit_id!r} or a unit below it",
         )
     return unit
@@ -71,6 +90,10 @@ async def scope_path(request: Request, principal: Principal) -> str:
     directory: UnitDirectory = request.app.state.runtime.directory
     path = await directory.path_of(principal.unit_id)
     if path is None:
-        raise ForbiddenError(f"your unit {principal.unit_id!r} is not known to this service",
-                             rule="out_of_scope", field="unit", value=principal.unit_id)
+        raise ForbiddenError(
+            f"your unit {principal.unit_id!r} is not known to this service",
+            rule="out_of_scope",
+            field="unit",
+            value=principal.unit_id,
+        )
     return path

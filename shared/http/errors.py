@@ -75,7 +75,9 @@ def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
             {
                 "field": field,
                 "in": where,
-                "value": value if isinstance(value, str | int | float | bool | type(None)) else repr(value)[:200],
+                "value": value
+                if isinstance(value, str | int | float | bool | type(None))
+                else repr(value)[:200],
                 "message": error.get("msg", ""),
                 "accepted": accepted_for(error),
             }
@@ -83,8 +85,13 @@ def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return details
 
 
-def problem(status: int, code: str, message: str, details: list[dict[str, Any]] | None = None,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+def problem(
+    status: int,
+    code: str,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     body: dict[str, Any] = {"error": code, "message": message}
     if details is not None:
         body["detail"] = details
@@ -108,10 +115,19 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(IdempotencyConflictError)
     async def _idempotency(_: Request, exc: IdempotencyConflictError) -> JSONResponse:
-        detail = {"field": "Idempotency-Key", "in": "header", "value": exc.key, "accepted": "a key not used before"}
+        detail = {
+            "field": "Idempotency-Key",
+            "in": "header",
+            "value": exc.key,
+            "accepted": "a key not used before",
+        }
         return problem(422, "idempotency_key_reused", str(exc), [detail])
 
     @app.exception_handler(DatabaseUnavailableError)
     async def _unavailable(_: Request, exc: DatabaseUnavailableError) -> JSONResponse:
-        return problem(503, "unavailable", "the service's database is unavailable; nothing was written, retry later",
-                       headers={"Retry-After": "2"})
+        return problem(
+            503,
+            "unavailable",
+            "the service's database is unavailable; nothing was written, retry later",
+            headers={"Retry-After": "2"},
+        )

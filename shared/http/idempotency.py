@@ -17,8 +17,11 @@ from shared.store.event_store import Idempotency
 
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", max_length=200,
-           description="Any unique string; retrying with the same key returns the first answer and writes nothing"),
+    Header(
+        alias="Idempotency-Key",
+        max_length=200,
+        description="Any unique string; retrying with the same key returns the first answer and writes nothing",
+    ),
 ]
 
 Execute = Callable[[Idempotency | None], Awaitable[Sequence[Envelope]]]
@@ -49,7 +52,9 @@ async def run_command(
     stored = await store.find_idempotent(key, digest)
     if stored is not None:
         return _replayed(stored)
-    idem = Idempotency(key, digest, answer=lambda envs: IdempotentResult(status_code, _jsonable(answer(envs))))
+    idem = Idempotency(
+        key, digest, answer=lambda envs: IdempotentResult(status_code, _jsonable(answer(envs)))
+    )
     try:
         envelopes = await execute(idem)
     except ConcurrencyError:

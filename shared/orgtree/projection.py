@@ -44,7 +44,9 @@ class OrgTreeProjection:
         if isinstance(payload, UnitRegistered):
             await self._register(conn, payload, event)
         elif isinstance(payload, UnitRenamed):
-            await conn.execute(update(org_units).where(org_units.c.unit_id == payload.unit_id).values(name=payload.name))
+            await conn.execute(
+                update(org_units).where(org_units.c.unit_id == payload.unit_id).values(name=payload.name)
+            )
         elif isinstance(payload, UnitMoved):
             await self._move(conn, payload)
         elif isinstance(payload, UnitClosed):
@@ -59,7 +61,9 @@ class OrgTreeProjection:
             await self.apply(conn, event)
 
     async def _register(self, conn: AsyncConnection, payload: UnitRegistered, event: Envelope) -> None:
-        exists = (await conn.execute(select(org_units.c.unit_id).where(org_units.c.unit_id == payload.unit_id))).first()
+        exists = (
+            await conn.execute(select(org_units.c.unit_id).where(org_units.c.unit_id == payload.unit_id))
+        ).first()
         if exists is not None:
             return
         await conn.execute(
@@ -133,8 +137,14 @@ class UnitDirectory:
         unit = await self.get(unit_id)
         return unit.path if unit is not None else None
 
-    async def below(self, unit_id: str, *, level: UnitLevel | None = None, include_self: bool = True,
-                    active_only: bool = False) -> list[OrgUnit]:
+    async def below(
+        self,
+        unit_id: str,
+        *,
+        level: UnitLevel | None = None,
+        include_self: bool = True,
+        active_only: bool = False,
+    ) -> list[OrgUnit]:
         """The unit and every unit under it (optionally of one level), ordered by path."""
         root = await self.get(unit_id)
         if root is None:
@@ -152,6 +162,8 @@ class UnitDirectory:
     async def children(self, unit_id: str) -> list[OrgUnit]:
         async with self.db.read() as conn:
             rows = (
-                await conn.execute(select(org_units).where(org_units.c.parent_id == unit_id).order_by(org_units.c.name))
+                await conn.execute(
+                    select(org_units).where(org_units.c.parent_id == unit_id).order_by(org_units.c.name)
+                )
             ).all()
         return [_row_to_unit(r) for r in rows]

@@ -16,5 +16,11 @@ def serve(name: str, create_app: Callable[[CommonSettings], FastAPI]) -> None:
     common = CommonSettings()
     settings = service_settings(name)
     configure_logging(name, fmt=common.log_format, level=common.log_level)
-    uvicorn.run(create_app(common), host=settings.host, port=settings.port, log_config=None, access_log=False,
-                timeout_graceful_shutdown=5)
+    uvicorn.run(
+        create_app(common),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=5,
+    )

@@ -25,6 +25,7 @@ from shared.bus.streams import ensure_streams
 from shared.orgtree import OrgTreeProjection, UnitDirectory
 from shared.settings import CommonSettings, ServiceSettings
 from shared.store import Database, EventStore
+from shared.store.schema import consumer_metadata
 from shared.store.schema import metadata as store_metadata
 
 log = structlog.get_logger("runtime")
@@ -57,7 +58,7 @@ class ServiceRuntime:
         self.store = EventStore(self.db, self.name)
         self.directory = UnitDirectory(self.db)
         self.jwt_secret = common.resolved_jwt_secret()
-        self.metadatas = [store_metadata, OrgTreeProjection.metadata, *metadatas]
+        self.metadatas = [store_metadata, consumer_metadata, OrgTreeProjection.metadata, *metadatas]
         self.nc: Client | None = None
         self.js: JetStreamContext | None = None
         self.relay: Relay | None = None
@@ -85,18 +86,27 @@ class ServiceRuntime:
         url = self.common.nats_url or "nats://127.0.0.1:4222"
         self.nc = await connect(url, name=f"chudong-{self.name}")
         self.js = self.nc.jetstream()
-        await ensure_streams(self.js, replicas=self.common.stream_replicas,
-                             duplicate_window=self.common.dedup_window_seconds)
-        self.relay = Relay(self.db, self.js, self.name, wake=self.store.appended,
-                           batch_size=self.settings.relay_batch_size)
+        await ensure_streams(
+            self.js, replicas=self.common.stream_replicas, duplicate_window=self.common.dedup_window_seconds
+        )
+        self.relay = Relay(
+            self.db, self.js, self.name, wake=self.store.appended, batch_size=self.settings.relay_batch_size
+        )
         self._spawn(self.relay.run(), "relay")
         for projection, sources in self._pending_projections:
             lock = asyncio.Lock()
             for source in sources:
                 consumer = ProjectionConsumer(
-                    self.db, self.js, projection, source.stream,
-                    filter_subjects=source.filter_subjects, partition=source.partition, lock=lock,
-                    batch_size=self.settings.consumer_batch_size, max_deliver=self.common.max_deliver,
+                    self.db,
+                    self.js,
+                    projection,
+                    source.stream,
+                    service=self.name,
+                    filter_subjects=source.filter_subjects,
+                    partition=source.partition,
+                    lock=lock,
+                    batch_size=self.settings.consumer_batch_size,
+                    max_deliver=self.common.max_deliver,
                     ack_wait=self.common.ack_wait_seconds,
                 )
                 self.consumers.append(consumer)
@@ -136,11 +146,16 @@ class ServiceRuntime:
             "database": "ok" if database else "unavailable",
             "nats": "ok" if nats_ok else "unavailable",
             "outbox_pending": outbox,
-            "relay": None if self.relay is None else {"published": self.relay.published,
-                                                      "last_sequence": self.relay.last_sequence},
+            "relay": None
+            if self.relay is None
+            else {"published": self.relay.published, "last_sequence": self.relay.last_sequence},
             "consumers": {
-                c.name: {"checkpoint": c.checkpoint, "applied": c.applied, "skipped": c.skipped,
-                         "dead_lettered": c.dead_lettered}
+                c.name: {
+                    "checkpoint": c.checkpoint,
+                    "applied": c.applied,
+                    "skipped": c.skipped,
+                    "dead_lettered": c.dead_lettered,
+                }
                 for c in self.consumers
             },
         }

@@ -122,7 +122,9 @@ class EventStore:
                 for new in item.events:
                     actual += 1
                     position += 1
-                    envelope = self._envelope(new, item.stream_id, actual, position, recorded_at, actor, correlation)
+                    envelope = self._envelope(
+                        new, item.stream_id, actual, position, recorded_at, actor, correlation
+                    )
                     envelope.prev_hash = prev_hash
                     envelope.hash = prev_hash = chain_hash(prev_hash, envelope.body())
                     envelopes.append(envelope)
@@ -130,7 +132,9 @@ class EventStore:
             if not envelopes:
                 return []
             await self._insert(conn, envelopes)
-            await conn.execute(update(chain_head).where(chain_head.c.id == 1).values(position=position, hash=prev_hash))
+            await conn.execute(
+                update(chain_head).where(chain_head.c.id == 1).values(position=position, hash=prev_hash)
+            )
             for projection in self._inline:
                 await projection(conn, envelopes)
             if idempotency is not None:
@@ -229,7 +233,9 @@ class EventStore:
         idem.replay = IdempotentResult(int(row.status_code), json.loads(row.response))
         return True
 
-    async def _remember(self, conn: AsyncConnection, idem: Idempotency, envelopes: Sequence[Envelope]) -> None:
+    async def _remember(
+        self, conn: AsyncConnection, idem: Idempotency, envelopes: Sequence[Envelope]
+    ) -> None:
         answer = idem.answer(envelopes)
         await conn.execute(
             insert(idempotency).values(

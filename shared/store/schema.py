@@ -69,9 +69,12 @@ idempotency = Table(
 
 GENESIS_HASH = "0" * 64
 
+consumer_metadata = MetaData()
+"""Tables of the consumer base, in every database that holds a projection."""
+
 projection_checkpoints = Table(
     "projection_checkpoints",
-    metadata,
+    consumer_metadata,
     Column("projection", String(100), primary_key=True),
     Column("stream", String(100), primary_key=True),
     Column("sequence", BigInteger, nullable=False),
@@ -80,7 +83,7 @@ projection_checkpoints = Table(
 
 dead_letter_replays = Table(
     "dead_letter_replays",
-    metadata,
+    consumer_metadata,
     Column("consumer", String(200), primary_key=True),
     Column("original_sequence", BigInteger, primary_key=True),
     Column("replayed_at", DateTime(timezone=True), nullable=False),

@@ -50,7 +50,13 @@ async def verify_chain(db: Database, *, batch: int = 5000) -> ChainReport:
     expected_prev = GENESIS_HASH
     expected_position = 1
     count = 0
-    columns = [events.c.position, events.c.body, events.c.prev_hash, events.c.hash, *(events.c[c] for c in _COPIED)]
+    columns = [
+        events.c.position,
+        events.c.body,
+        events.c.prev_hash,
+        events.c.hash,
+        *(events.c[c] for c in _COPIED),
+    ]
     async with db.read() as conn:
         head = (await conn.execute(select(chain_head.c.position, chain_head.c.hash))).one()
         after = 0
@@ -82,9 +88,13 @@ def _check_row(row: object, expected_position: int, expected_prev: str) -> Chain
     position = int(row.position)  # type: ignore[attr-defined]
     event_id = str(row.event_id)  # type: ignore[attr-defined]
     if position != expected_position:
-        return ChainBreak(expected_position, None, f"missing: the next stored event is at position {position}")
+        return ChainBreak(
+            expected_position, None, f"missing: the next stored event is at position {position}"
+        )
     if row.prev_hash != expected_prev:  # type: ignore[attr-defined]
-        return ChainBreak(position, event_id, "out of place: its previous hash is not the hash of the event before")
+        return ChainBreak(
+            position, event_id, "out of place: its previous hash is not the hash of the event before"
+        )
     body: bytes = row.body  # type: ignore[attr-defined]
     if chain_hash(expected_prev, body) != row.hash:  # type: ignore[attr-defined]
         return ChainBreak(position, event_id, "altered: its stored bytes do not match its hash")

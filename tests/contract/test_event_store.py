@@ -8,9 +8,15 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from shared.events import Envelope
-from shared.store import ConcurrencyError, Database, EventStore, IdempotencyConflictError, IdempotentResult
+from shared.store import (
+    ConcurrencyError,
+    Database,
+    EventStore,
+    IdempotencyConflictError,
+    IdempotentResult,
+    verify_chain,
+)
 from shared.store import StreamAppend as Append
-from shared.store import verify_chain
 from shared.store.event_store import Idempotency
 from shared.store.schema import events, outbox
 from tests.support import member_event, unit_event
@@ -24,11 +30,14 @@ async def count(db: Database, table: object) -> int:
 async def test_appended_events_read_back_in_order_with_positions_and_versions(store: EventStore) -> None:
     first = await store.append(Append("unit-a", [unit_event("a", None, "a")], 0), actor="t")
     more = await store.append(
-        [Append("member-1", [member_event("1", "a")], 0), Append("member-2", [member_event("2", "a")], 0)], actor="t"
+        [Append("member-1", [member_event("1", "a")], 0), Append("member-2", [member_event("2", "a")], 0)],
+        actor="t",
     )
     assert [e.position for e in [*first, *more]] == [1, 2, 3]
     stream = await store.read_stream("member-2")
-    assert [(e.stream_version, e.type, e.payload.member_id) for e in stream] == [(1, "MemberJoined", "2")]
+    assert [(e.stream_version, e.type, e.payload) for e in stream] == [
+        (1, "MemberJoined", member_event("2", "a").payload)
+    ]
     assert [e.event_id for e in await store.read_all()] == [e.event_id for e in [*first, *more]]
     assert await store.head() == (3, more[-1].hash)
 
@@ -37,7 +46,10 @@ async def test_expected_version_mismatch_is_refused_and_stores_nothing(store: Ev
     await store.append(Append("member-1", [member_event("1", "a")], 0), actor="t")
     with pytest.raises(ConcurrencyError) as refused:
         await store.append(
-            [Append("member-2", [member_event("2", "a")], 0), Append("member-1", [member_event("1", "a")], 0)],
+            [
+                Append("member-2", [member_event("2", "a")], 0),
+                Append("member-1", [member_event("1", "a")], 0),
+            ],
             actor="t",
         )
     assert refused.value.stream_id == "member-1" and refused.value.actual == 1
@@ -52,8 +64,10 @@ async def test_two_writers_race_on_one_stream_and_exactly_one_wins(database_url:
     await stores[0].initialise()
     try:
         results = await asyncio.gather(
-            *(s.append(Append("member-x", [member_event("x", "a")], 0), actor=f"writer-{i}")
-              for i, s in enumerate(stores)),
+            *(
+                s.append(Append("member-x", [member_event("x", "a")], 0), actor=f"writer-{i}")
+                for i, s in enumerate(stores)
+            ),
             return_exceptions=True,
         )
         winners = [r for r in results if isinstance(r, list)]
@@ -113,8 +127,11 @@ async def test_an_altered_event_breaks_verification_at_that_event(store: EventSt
     appended = await _history(store)
     async with store.db.transaction() as conn:
         body = (await conn.execute(select(events.c.body).where(events.c.position == 3))).scalar_one()
-        await conn.execute(update(events).where(events.c.position == 3)
-                           .values(body=bytes(body).replace("QĐ 2".encode(), "QĐ 9".encode())))
+        await conn.execute(
+            update(events)
+            .where(events.c.position == 3)
+            .values(body=bytes(body).replace("QĐ 2".encode(), "QĐ 9".encode()))
+        )
     report = await verify_chain(store.db)
     assert report.first_break is not None
     assert report.first_break.position == 3 and report.first_break.event_id == str(appended[2].event_id)
@@ -133,15 +150,30 @@ async def test_a_deleted_event_is_reported_missing(store: EventStore) -> None:
 async def test_reordered_events_are_reported_out_of_place(store: EventStore) -> None:
     await _history(store)
     async with store.db.transaction() as conn:
-        rows = {r.position: r for r in await conn.execute(select(events).where(events.c.position.in_([2, 3])))}
-        for position, other in ((2, 3), (3, 2)):
-            await conn.execute(update(events).where(events.c.position == position).values(
-                event_id=f"tmp-{position}", stream_id=f"tmp-{position}"))
+        rows = {
+            r.position: r for r in await conn.execute(select(events).where(events.c.position.in_([2, 3])))
+        }
+        for position in (2, 3):
+            await conn.execute(
+                update(events)
+                .where(events.c.position == position)
+                .values(event_id=f"tmp-{position}", stream_id=f"tmp-{position}")
+            )
         for position, other in ((2, 3), (3, 2)):
             source = rows[other]
-            await conn.execute(update(events).where(events.c.position == position).values(
-                event_id=source.event_id, stream_id=source.stream_id, body=source.body,
-                prev_hash=source.prev_hash, hash=source.hash, type=source.type, unit_path=source.unit_path))
+            await conn.execute(
+                update(events)
+                .where(events.c.position == position)
+                .values(
+                    event_id=source.event_id,
+                    stream_id=source.stream_id,
+                    body=source.body,
+                    prev_hash=source.prev_hash,
+                    hash=source.hash,
+                    type=source.type,
+                    unit_path=source.unit_path,
+                )
+            )
     report = await verify_chain(store.db)
     assert report.first_break is not None and report.first_break.position == 2
     assert "out of place" in report.first_break.reason

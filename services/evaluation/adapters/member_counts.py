@@ -32,6 +32,8 @@ class MemberCountProjection:
 
 async def active_members(conn: AsyncConnection, unit_id: str) -> int:
     value = (
-        await conn.execute(select(unit_member_counts.c.active_members).where(unit_member_counts.c.unit_id == unit_id))
+        await conn.execute(
+            select(unit_member_counts.c.active_members).where(unit_member_counts.c.unit_id == unit_id)
+        )
     ).scalar()
     return int(value or 0)

@@ -38,31 +38,43 @@ class MembershipHandlers:
         """The tree always has its central unit, so the first tokens have somewhere to stand."""
         if await self.directory.get(ROOT_UNIT_ID) is not None:
             return
-        event = UnitRegistered(unit_id=ROOT_UNIT_ID, name=ROOT_UNIT_NAME, level=UnitLevel.CENTRAL,
-                               unit_type=UnitType.OTHER, parent_id=None)
+        event = UnitRegistered(
+            unit_id=ROOT_UNIT_ID,
+            name=ROOT_UNIT_NAME,
+            level=UnitLevel.CENTRAL,
+            unit_type=UnitType.OTHER,
+            parent_id=None,
+        )
         new = NewEvent(unit_stream(ROOT_UNIT_ID), event, ROOT_UNIT_ID, utcnow())
         await self.store.append(StreamAppend(new.stream_id, [new], NO_STREAM), actor="system")
 
-    async def register_unit(self, cmd: unit_rules.RegisterUnit, *, actor: str,
-                            idempotency: Idempotency | None = None) -> Sequence[Envelope]:
+    async def register_unit(
+        self, cmd: unit_rules.RegisterUnit, *, actor: str, idempotency: Idempotency | None = None
+    ) -> Sequence[Envelope]:
         existing = await self.directory.get(cmd.unit_id)
         parent = await self.directory.get(cmd.parent_id)
         recognising = await self.directory.get(cmd.recognising_unit_id) if cmd.recognising_unit_id else None
         event = unit_rules.register_unit(cmd, existing=existing, parent=parent, recognising=recognising)
         assert parent is not None
         new = NewEvent(unit_stream(cmd.unit_id), event, f"{parent.path}.{cmd.unit_id}", utcnow())
-        return await self.store.append(StreamAppend(new.stream_id, [new], NO_STREAM), actor=actor,
-                                       idempotency=idempotency)
+        return await self.store.append(
+            StreamAppend(new.stream_id, [new], NO_STREAM), actor=actor, idempotency=idempotency
+        )
 
-    async def admit_member(self, cmd: member_rules.AdmitMember, *, actor: str,
-                           idempotency: Idempotency | None = None) -> Sequence[Envelope]:
+    async def admit_member(
+        self, cmd: member_rules.AdmitMember, *, actor: str, idempotency: Idempotency | None = None
+    ) -> Sequence[Envelope]:
         branch = await self.directory.get(cmd.branch_id)
         async with self.store.db.read() as conn:
-            exists = (await conn.execute(select(members.c.member_id).where(members.c.member_id == cmd.member_id))
-                      ).first() is not None
-        event = member_rules.admit_member(cmd, branch=branch, member_exists=exists, today=local_date(utcnow()))
+            exists = (
+                await conn.execute(select(members.c.member_id).where(members.c.member_id == cmd.member_id))
+            ).first() is not None
+        event = member_rules.admit_member(
+            cmd, branch=branch, member_exists=exists, today=local_date(utcnow())
+        )
         assert branch is not None
         occurred = start_of_day(cmd.joined_on).astimezone(VIETNAM)
         new = NewEvent(member_stream(cmd.member_id), event, branch.path, occurred)
-        return await self.store.append(StreamAppend(new.stream_id, [new], NO_STREAM), actor=actor,
-                                       idempotency=idempotency)
+        return await self.store.append(
+            StreamAppend(new.stream_id, [new], NO_STREAM), actor=actor, idempotency=idempotency
+        )

@@ -1,0 +1,70 @@
+"""A whole chudong started as a user starts it: ``chudong run``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+
+@dataclass
+class RunningSystem:
+    process: subprocess.Popen[str]
+    urls: dict[str, str]
+    data_dir: Path
+    env: dict[str, str]
+
+    def token(self, role: str, unit: str) -> dict[str, str]:
+        chudong = shutil.which("chudong", path=str(Path(sys.executable).parent)) or "chudong"
+        token = subprocess.run(
+            [chudong, "token", "--role", role, "--unit", unit],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        return {"Authorization": f"Bearer {token}"}
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                return self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        return self.process.wait()
+
+
+def start_system(
+    data_dir: Path, extra_env: dict[str, str] | None = None, timeout: float = 90
+) -> RunningSystem:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL") and k != "NATS_URL"}
+    env.update({"CHUDONG_DATA_DIR": str(data_dir), "CHUDONG_LOG_FORMAT": "json", **(extra_env or {})})
+    chudong = Path(sys.executable).parent / "chudong"
+    process = subprocess.Popen(
+        [str(chudong), "run", "--free-ports", "--log-dir", str(data_dir / "logs")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("READY"):
+            urls = dict(part.split("=", 1) for part in line.split()[1:])
+            return RunningSystem(process, urls, data_dir, env)
+    raise AssertionError(f"chudong run exited with {process.wait()} before it was ready")
+
+
+@pytest.fixture
+def system(tmp_path: Path) -> Iterator[RunningSystem]:
+    running = start_system(tmp_path / "data")
+    yield running
+    running.stop()

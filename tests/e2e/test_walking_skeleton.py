@@ -1,0 +1,62 @@
+"""End to end: ``chudong run``, a member admitted over HTTP, evaluation's count changes."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from tests.e2e.conftest import RunningSystem
+
+
+def wait_for_count(client: httpx.Client, url: str, headers: dict[str, str], expected: int) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        answer = client.get(url, headers=headers)
+        if answer.status_code == 200 and answer.json()["active_members"] == expected:
+            return
+        time.sleep(0.05)
+    raise AssertionError(
+        f"evaluation never showed {expected} active members: {answer.status_code} {answer.text}"
+    )
+
+
+def test_a_member_admitted_over_http_changes_evaluations_count(system: RunningSystem) -> None:
+    membership, evaluation = system.urls["membership"], system.urls["evaluation"]
+    admin = system.token("admin", "vn")
+    with httpx.Client(timeout=10) as client:
+        for service, url in system.urls.items():
+            health = client.get(f"{url}/healthz")
+            assert health.status_code == 200, (service, health.text)
+            assert client.get(f"{url}/openapi.json").json()["info"]["title"] == f"chudong {service}"
+        for unit, parent, level in [
+            ("bg", "vn", "province"),
+            ("bg-pl", "bg", "district"),
+            ("pl-x", "bg-pl", "grassroots"),
+            ("pl-x-1", "pl-x", "branch"),
+        ]:
+            created = client.post(
+                f"{membership}/units",
+                headers=admin,
+                json={
+                    "unit_id": unit,
+                    "name": f"Đơn vị {unit}",
+                    "level": level,
+                    "unit_type": "commune_ward",
+                    "parent_id": parent,
+                },
+            )
+            assert created.status_code == 201, created.text
+        officer = system.token("district_officer", "bg-pl")
+        wait_for_count(client, f"{evaluation}/units/bg-pl/member-count", officer, 0)
+        admitted = client.post(
+            f"{membership}/members",
+            headers=system.token("union_secretary", "pl-x"),
+            json={"branch_id": "pl-x-1", "joined_on": "2026-03-26", "admission_decision_ref": "QĐ 12/QĐ-ĐTN"},
+        )
+        assert admitted.status_code == 201, admitted.text
+        wait_for_count(client, f"{evaluation}/units/bg-pl/member-count", officer, 1)
+        wait_for_count(client, f"{evaluation}/units/pl-x-1/member-count", officer, 1)
+        outside = client.get(f"{evaluation}/units/bg/member-count", headers=officer)
+        assert outside.status_code == 403
+    assert system.stop() == 0

@@ -1,0 +1,141 @@
+"""The consumer base against a real JetStream server: order, exactly-once effect, dead letters."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import pytest
+from nats.js import JetStreamContext
+
+from shared.bus.consumer import ProjectionConsumer
+from shared.bus.deadletters import list_dead_letters, replay_dead_letters
+from shared.bus.relay import Relay
+from shared.bus.subjects import stream_name
+from shared.store import EventStore
+from shared.store import StreamAppend as Append
+from tests.projections import RecordingProjection, applied_positions, metadata
+from tests.support import member_event, wait_until
+
+STREAM = stream_name("membership")
+
+
+@pytest.fixture
+async def relay(store: EventStore, js: JetStreamContext) -> AsyncIterator[Relay]:
+    relay = Relay(store.db, js, "membership", wake=store.appended, idle_wait=0.02)
+    task = asyncio.create_task(relay.run())
+    yield relay
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def run_consumer(consumer: ProjectionConsumer) -> asyncio.Task[None]:
+    await consumer.db.create_all(metadata)
+    return asyncio.create_task(consumer.run())
+
+
+async def stop(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def append_members(store: EventStore, start: int, count: int, path: str = "vn.a") -> None:
+    for i in range(start, start + count):
+        await store.append(Append(f"member-{i}", [member_event(str(i), path)], 0), actor="t")
+
+
+async def test_events_arriving_while_the_consumer_runs_are_applied_once_each_in_order(
+    store: EventStore, js: JetStreamContext, relay: Relay
+) -> None:
+    consumer = ProjectionConsumer(
+        store.db, js, RecordingProjection(), STREAM, service="tests", batch_size=10, fetch_timeout=0.2
+    )
+    task = await run_consumer(consumer)
+    try:
+        for burst in range(5):
+            await append_members(store, burst * 13, 13)
+            await asyncio.sleep(0.01)
+        await consumer.wait_for(65)
+    finally:
+        await stop(task)
+    async with store.db.read() as conn:
+        assert await applied_positions(conn) == list(range(1, 66))
+
+
+async def test_a_transient_failure_is_redelivered_in_order_and_counted_once(
+    store: EventStore, js: JetStreamContext, relay: Relay
+) -> None:
+    await append_members(store, 0, 30)
+    events = await store.read_all()
+    flaky = str(events[11].event_id)
+    projection = RecordingProjection(fail_times={flaky: 2})
+    consumer = ProjectionConsumer(
+        store.db, js, projection, STREAM, service="tests", batch_size=8, retry_delays=(0.01,)
+    )
+    task = await run_consumer(consumer)
+    try:
+        await consumer.wait_for(30)
+    finally:
+        await stop(task)
+    async with store.db.read() as conn:
+        assert await applied_positions(conn) == list(range(1, 31))
+    assert consumer.dead_lettered == 0
+
+
+async def test_a_poison_message_is_dead_lettered_with_its_error_and_can_be_replayed(
+    store: EventStore, js: JetStreamContext, relay: Relay
+) -> None:
+    await append_members(store, 0, 10)
+    events = await store.read_all()
+    poison = str(events[4].event_id)
+    projection = RecordingProjection(poison={poison})
+    consumer = ProjectionConsumer(
+        store.db, js, projection, STREAM, service="tests", batch_size=4, max_deliver=3, retry_delays=(0.01,)
+    )
+    task = await run_consumer(consumer)
+    try:
+        await consumer.wait_for(10)
+        async with store.db.read() as conn:
+            assert await applied_positions(conn) == [1, 2, 3, 4, 6, 7, 8, 9, 10]
+        letters = await list_dead_letters(js)
+        assert len(letters) == 1
+        letter = letters[0]
+        assert letter.consumer == consumer.name and letter.deliveries == 3
+        assert letter.original_sequence == 5 and "cannot apply MemberJoined" in letter.error
+        assert letter.envelope().event_id == events[4].event_id
+
+        projection.poison.clear()
+        outcomes = await replay_dead_letters(js, consumer)
+        assert [(o.sequence, o.replayed) for o in outcomes] == [(letter.sequence, True)]
+        assert await list_dead_letters(js) == []
+        async with store.db.read() as conn:
+            assert sorted(await applied_positions(conn)) == list(range(1, 11))
+    finally:
+        await stop(task)
+
+
+async def test_a_restarted_consumer_resumes_after_its_checkpoint(
+    store: EventStore, js: JetStreamContext, relay: Relay
+) -> None:
+    await append_members(store, 0, 15)
+    first = ProjectionConsumer(store.db, js, RecordingProjection(), STREAM, service="tests", batch_size=5)
+    task = await run_consumer(first)
+    await first.wait_for(15)
+    await stop(task)
+    await append_members(store, 15, 5)
+    second = ProjectionConsumer(store.db, js, RecordingProjection(), STREAM, service="tests", batch_size=5)
+    task = await run_consumer(second)
+    try:
+        await second.wait_for(20)
+    finally:
+        await stop(task)
+    async with store.db.read() as conn:
+        assert await applied_positions(conn) == list(range(1, 21))
+    await wait_until(lambda: _true(), timeout=1)
+
+
+async def _true() -> bool:
+    return True

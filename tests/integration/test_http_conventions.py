@@ -1,0 +1,137 @@
+"""What every command route promises: clear 422s, 401 without a token, 403 outside the token's scope,
+idempotent retries; and in each refused case nothing is written."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from services.membership.main import create_app
+from shared.bus.nats_server import EmbeddedNats
+from shared.settings import CommonSettings
+from tests.support import token_for
+
+Client = httpx.AsyncClient
+
+
+@pytest.fixture
+async def membership(
+    nats_server: EmbeddedNats, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[Client, FastAPI]]:
+    monkeypatch.setenv("MEMBERSHIP_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'membership.db'}")
+    app = create_app(CommonSettings(data_dir=tmp_path, nats_url=nats_server.url, jwt_secret="s" * 32))
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://membership") as client,
+    ):
+        admin = token_for("s" * 32, "admin", "vn")
+        for unit, parent, level in [
+            ("bg", "vn", "province"),
+            ("bg-pl", "bg", "district"),
+            ("bg-vy", "bg", "district"),
+            ("pl-x", "bg-pl", "grassroots"),
+            ("pl-x-1", "pl-x", "branch"),
+            ("vy-y", "bg-vy", "grassroots"),
+            ("vy-y-1", "vy-y", "branch"),
+        ]:
+            answer = await client.post(
+                "/units",
+                headers=admin,
+                json={
+                    "unit_id": unit,
+                    "name": f"Đơn vị {unit}",
+                    "level": level,
+                    "unit_type": "commune_ward",
+                    "parent_id": parent,
+                },
+            )
+            assert answer.status_code == 201, answer.text
+        yield client, app
+
+
+async def history_length(app: FastAPI) -> int:
+    position, _ = await app.state.runtime.store.head()
+    return int(position)
+
+
+ADMISSION = {"branch_id": "pl-x-1", "joined_on": "2026-03-26", "admission_decision_ref": "QĐ 12/QĐ-ĐTN"}
+
+
+async def test_a_malformed_command_gets_422_naming_the_field_and_what_is_accepted(
+    membership: tuple[Client, FastAPI],
+) -> None:
+    client, app = membership
+    before = await history_length(app)
+    answer = await client.post(
+        "/members",
+        headers=token_for("s" * 32, "district_officer", "bg-pl"),
+        json={**ADMISSION, "joined_on": "26/03/2026", "branch_id": "Chi Đoàn 1"},
+    )
+    assert answer.status_code == 422
+    details = {d["field"]: d for d in answer.json()["detail"]}
+    assert details["joined_on"]["value"] == "26/03/2026"
+    assert "YYYY-MM-DD" in details["joined_on"]["accepted"]
+    assert details["branch_id"]["value"] == "Chi Đoàn 1" and "pattern" in details["branch_id"]["accepted"]
+    assert await history_length(app) == before
+
+
+async def test_a_command_without_a_token_gets_401_and_writes_nothing(
+    membership: tuple[Client, FastAPI],
+) -> None:
+    client, app = membership
+    before = await history_length(app)
+    answer = await client.post("/members", json=ADMISSION)
+    assert answer.status_code == 401
+    assert answer.json()["detail"][0]["field"] == "Authorization"
+    forged = await client.post(
+        "/members", json=ADMISSION, headers=token_for("another-installation-secret-xxxxxx", "admin", "vn")
+    )
+    assert forged.status_code == 401
+    assert await history_length(app) == before
+
+
+async def test_a_token_for_another_district_gets_403_and_writes_nothing(
+    membership: tuple[Client, FastAPI],
+) -> None:
+    client, app = membership
+    before = await history_length(app)
+    other_district = token_for("s" * 32, "district_officer", "bg-vy")
+    answer = await client.post("/members", json=ADMISSION, headers=other_district)
+    assert answer.status_code == 403
+    assert answer.json()["error"] == "out_of_scope"
+    assert (await client.get("/units/pl-x", headers=other_district)).status_code == 403
+    assert (await client.get("/units/vy-y", headers=other_district)).status_code == 200
+    auditor = token_for("s" * 32, "auditor", "vn")
+    assert (await client.post("/members", json=ADMISSION, headers=auditor)).status_code == 403
+    assert await history_length(app) == before
+
+
+async def test_a_retried_command_with_the_same_idempotency_key_gives_the_same_answer_and_one_event(
+    membership: tuple[Client, FastAPI],
+) -> None:
+    client, app = membership
+    headers = {**token_for("s" * 32, "union_secretary", "pl-x"), "Idempotency-Key": "admit-2026-03-26-a"}
+    before = await history_length(app)
+    first = await client.post("/members", json=ADMISSION, headers=headers)
+    again = await client.post("/members", json=ADMISSION, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert await history_length(app) == before + 1
+    reused = await client.post(
+        "/members", json={**ADMISSION, "admission_decision_ref": "QĐ 13"}, headers=headers
+    )
+    assert reused.status_code == 422 and reused.json()["detail"][0]["field"] == "Idempotency-Key"
+    assert await history_length(app) == before + 1
+
+
+async def test_health_and_openapi_are_served(membership: tuple[Client, FastAPI]) -> None:
+    client, _ = membership
+    health = await client.get("/healthz")
+    assert health.status_code == 200 and health.json()["status"] == "ok"
+    spec = (await client.get("/openapi.json")).json()
+    assert "/members" in spec["paths"] and "/healthz" in spec["paths"]
