@@ -1,9 +1,112 @@
-"""Events owned by the evaluation service: compliance changes, risks and recognition."""
+"""Events owned by the evaluation service: compliance changes, risks and the recognition workflow."""
 
 from __future__ import annotations
 
+from datetime import date
+from enum import StrEnum
 from functools import partial
 
-from shared.events import event_type
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.events import Event, event_type
+from shared.ids import UnitId
 
 evaluation_event = partial(event_type, service="evaluation")
+
+
+class Status(StrEnum):
+    """A verdict on an indicator, a criterion or the whole model."""
+
+    PASS = "pass"  # đạt
+    AT_RISK = "at_risk"  # có nguy cơ không đạt
+    FAIL = "fail"  # không đạt
+    NOT_ASSESSED = "not_assessed"  # chưa đánh giá
+
+
+class Missing(BaseModel):
+    """Something that would change a verdict if it were recorded, e.g. a branch's October meeting."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    indicator_id: str
+    unit_id: UnitId | None = None
+    period: str | None = None
+    description: str
+
+
+@evaluation_event("ComplianceChanged")
+class ComplianceChanged(Event):
+    """A grassroots union's status for a criterion (1, 2, 3) or overall (criterion 0) changed."""
+
+    unit_id: UnitId
+    year: int
+    criterion: int = Field(ge=0, le=3, description="0 for the overall '3 chủ động' status")
+    old_status: Status
+    new_status: Status
+    missing: tuple[Missing, ...] = ()
+    cause_event_ids: tuple[str, ...] = ()
+
+
+@evaluation_event("IndicatorAtRisk")
+class IndicatorAtRisk(Event):
+    """An indicator will fail unless something is recorded before its period closes."""
+
+    unit_id: UnitId
+    year: int
+    indicator_id: str
+    criterion: int = Field(ge=1, le=3)
+    period: str
+    closes_on: date
+    missing: tuple[Missing, ...] = ()
+
+
+@evaluation_event("SelfAssessmentSubmitted")
+class SelfAssessmentSubmitted(Event):
+    """A grassroots union submits its self-assessment for the year (tự đánh giá), with its claims."""
+
+    unit_id: UnitId
+    year: int
+    submitted_on: date
+    claims: dict[str, str] = Field(
+        default_factory=dict, description="criterion → claimed status, with a note"
+    )
+
+
+class AppraisalVerdict(StrEnum):
+    CONFIRMED = "confirmed"
+    ADJUSTED = "adjusted"
+
+
+@evaluation_event("CriterionAppraised")
+class CriterionAppraised(Event):
+    """The recognising unit appraises one criterion of a union's self-assessment (thẩm định)."""
+
+    unit_id: UnitId
+    year: int
+    criterion: int = Field(ge=1, le=3)
+    verdict: AppraisalVerdict
+    status: Status
+    comment: str
+    appraised_by_unit_id: UnitId
+
+
+@evaluation_event("UnitRecognised")
+class UnitRecognised(Event):
+    """The recognising unit recognises the union as "Đoàn cơ sở 3 chủ động" for the year (công nhận)."""
+
+    unit_id: UnitId
+    year: int
+    decision_number: str
+    decided_on: date
+    recognised_by_unit_id: UnitId
+
+
+@evaluation_event("RecognitionDenied")
+class RecognitionDenied(Event):
+    """The recognising unit does not recognise the union, with its reasons."""
+
+    unit_id: UnitId
+    year: int
+    decided_on: date
+    reasons: tuple[str, ...]
+    denied_by_unit_id: UnitId
