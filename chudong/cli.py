@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import os
+import pkgutil
 import signal
 import time
 from datetime import timedelta
@@ -12,6 +15,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+import chudong.commands
+from chudong.context import RunningInfo, clear_running, write_running
 from chudong.runner import System
 from shared.auth import Role, mint_token
 from shared.settings import CommonSettings
@@ -40,6 +45,7 @@ def run(
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     system.start()
+    write_running(common, RunningInfo(system.nats_url, {s.name: s.url for s in system.services}, os.getpid()))
     table = Table(title="chudong is running")
     table.add_column("service")
     table.add_column("URL")
@@ -55,6 +61,7 @@ def run(
     finally:
         console.print("stopping…")
         system.stop()
+        clear_running(common)
 
 
 @app.command()
@@ -97,6 +104,14 @@ def catalogue(
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
         console.print(f"wrote {out}")
+
+
+def _register_commands() -> None:
+    for module in pkgutil.iter_modules(chudong.commands.__path__):
+        importlib.import_module(f"chudong.commands.{module.name}").register(app)
+
+
+_register_commands()
 
 
 def main() -> None:

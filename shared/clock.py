@@ -25,3 +25,28 @@ def end_of_day(day: date) -> datetime:
 def local_date(instant: datetime) -> date:
     """The calendar date in Vietnam of an instant."""
     return instant.astimezone(VIETNAM).date()
+
+
+class Clock:
+    """Where services read the time, so tests and replays can set it."""
+
+    def now(self) -> datetime:
+        return utcnow()
+
+    def today(self) -> date:
+        return local_date(self.now())
+
+
+class FixedClock(Clock):
+    """A clock that shows the time it is set to (tests, and "as of" evaluations)."""
+
+    def __init__(self, instant: datetime) -> None:
+        if instant.tzinfo is None:
+            raise ValueError("a FixedClock needs a timezone-aware instant")
+        self.instant = instant
+
+    def now(self) -> datetime:
+        return self.instant
+
+    def advance(self, delta: timedelta) -> None:
+        self.instant += delta

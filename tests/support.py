@@ -19,8 +19,29 @@ from shared.events import NewEvent
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
 
+_container_url: str | None = None
+
+
 def postgres_admin_url() -> str:
-    return os.environ.get("DATABASE_URL") or DEFAULT_POSTGRES
+    return os.environ.get("DATABASE_URL") or _container_url or DEFAULT_POSTGRES
+
+
+def _start_container() -> str | None:
+    """A PostgreSQL container when a Docker engine answers (testcontainers); None otherwise."""
+    global _container_url
+    if _container_url is not None:
+        return _container_url
+    try:
+        from docker.errors import DockerException
+        from testcontainers.postgres import PostgresContainer
+    except ImportError:
+        return None
+    try:
+        container = PostgresContainer("postgres:16-alpine", driver="asyncpg").start()
+    except (DockerException, OSError):
+        return None  # no Docker engine here: the caller skips, or fails under CI
+    _container_url = container.get_connection_url()
+    return _container_url
 
 
 async def create_postgres_database() -> tuple[str, Callable[[], Awaitable[None]]]:
@@ -34,6 +55,8 @@ async def create_postgres_database() -> tuple[str, Callable[[], Awaitable[None]]
     try:
         conn = await asyncpg.connect(dsn, timeout=5)
     except (OSError, asyncpg.PostgresError) as exc:
+        if "DATABASE_URL" not in os.environ and _container_url is None and _start_container() is not None:
+            return await create_postgres_database()
         if os.environ.get("CI") == "true":
             raise
         pytest.skip(f"no PostgreSQL at {admin.render_as_string()} ({exc}); CI=true makes this a failure")

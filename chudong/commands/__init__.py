@@ -1,0 +1,1 @@
+"""Sub-commands of ``chudong``: each module here defines ``register(app)`` and is found automatically."""
