@@ -10,14 +10,13 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 import structlog
 
 from shared.ids import new_event_id
 
 CORRELATION_HEADER = "X-Correlation-ID"
-NATS_CORRELATION_HEADER = "Chudong-Correlation-Id"
 
 _correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
@@ -27,6 +26,7 @@ def configure_logging(service: str, *, fmt: str = "auto", level: str = "INFO") -
     json_output = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
     shared_processors: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
+        _add_correlation_id,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
@@ -54,13 +54,30 @@ def current_correlation_id() -> str:
     return value
 
 
+def _add_correlation_id(
+    _: object, __: str, event_dict: structlog.types.EventDict
+) -> structlog.types.EventDict:
+    # Read at logging time, so setting the id (once per consumed event) costs one ContextVar.set.
+    value = _correlation_id.get()
+    if value is not None:
+        event_dict.setdefault("correlation_id", value)
+    return event_dict
+
+
+def set_correlation(correlation_id: str) -> Token[str | None]:
+    return _correlation_id.set(correlation_id)
+
+
+def reset_correlation(token: Token[str | None]) -> None:
+    _correlation_id.reset(token)
+
+
 @contextmanager
 def correlation(correlation_id: str | None) -> Iterator[str]:
-    """Run a block under ``correlation_id`` (a new one when None), bound in the logs too."""
+    """Run a block under ``correlation_id`` (a new one when None); every log line inside carries it."""
     value = correlation_id or str(new_event_id())
     token = _correlation_id.set(value)
-    with structlog.contextvars.bound_contextvars(correlation_id=value):
-        try:
-            yield value
-        finally:
-            _correlation_id.reset(token)
+    try:
+        yield value
+    finally:
+        _correlation_id.reset(token)

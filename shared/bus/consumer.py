@@ -39,7 +39,7 @@ from shared.bus.checkpoints import load_checkpoint, save_checkpoint
 from shared.bus.subjects import DEAD_LETTER_STREAM, dead_letter_subject
 from shared.clock import utcnow
 from shared.events import REGISTRY, Envelope, EventRegistry
-from shared.logging import correlation
+from shared.logging import reset_correlation, set_correlation
 from shared.store.database import Database, is_unavailable
 from shared.store.schema import consumer_metadata, dead_letter_replays
 
@@ -124,7 +124,8 @@ class ProjectionConsumer:
             durable_name=self.name,
             deliver_policy=DeliverPolicy.BY_START_SEQUENCE if self.checkpoint else DeliverPolicy.ALL,
             opt_start_seq=self.checkpoint + 1 if self.checkpoint else None,
-            ack_policy=AckPolicy.EXPLICIT,
+            # One ack covers every earlier message: a committed batch costs one ack, not hundreds.
+            ack_policy=AckPolicy.ALL,
             ack_wait=self.ack_wait,
             max_deliver=self.max_deliver,
             max_ack_pending=self.batch_size * 2,
@@ -164,6 +165,18 @@ class ProjectionConsumer:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
+    async def catch_up(self, sequence: int) -> None:
+        """Consume in the caller's task until the checkpoint reaches ``sequence`` (rebuilds, benchmarks)."""
+        if self._sub is None:
+            await self.start()
+        assert self._sub is not None
+        while self.checkpoint < sequence:
+            try:
+                msgs = await self._sub.fetch(self.batch_size, timeout=self.fetch_timeout)
+            except TimeoutError:
+                continue
+            await self.process(msgs)
+
     async def _drop_subscription(self) -> None:
         sub, self._sub = self._sub, None
         if sub is not None:
@@ -172,27 +185,21 @@ class ProjectionConsumer:
 
     async def process(self, msgs: Sequence[Msg]) -> None:
         """Apply a fetched batch in order; see the module's description for failures."""
-        log.debug(
-            "consumer.batch",
-            consumer=self.name,
-            size=len(msgs),
-            sequences=[m.metadata.sequence.stream for m in msgs][:20],
-            checkpoint=self.checkpoint,
-        )
         async with self.lock:
             fresh: list[Msg] = []
             for msg in msgs:
                 if msg.metadata.sequence.stream <= self.checkpoint:
                     self.skipped += 1
-                    await msg.ack()
                 else:
                     fresh.append(msg)
+            if not fresh and msgs:
+                await msgs[-1].ack()
             attempts = 0
             unavailable_round = 0
             while fresh:
                 done, error = await self._apply(fresh)
-                for msg in fresh[:done]:
-                    await msg.ack()
+                if done:
+                    await fresh[done - 1].ack()
                 if error is None:
                     return
                 if done:
@@ -246,8 +253,11 @@ class ProjectionConsumer:
                 for index, msg in enumerate(msgs):
                     failed_at = index
                     envelope = decode_message(msg, self.registry)
-                    with correlation(envelope.correlation_id):
+                    token = set_correlation(envelope.correlation_id)
+                    try:
                         await self.projection.apply(conn, envelope)
+                    finally:
+                        reset_correlation(token)
                 failed_at = None
                 if isinstance(self.projection, BufferedProjection):
                     await self.projection.flush(conn)

@@ -2,10 +2,8 @@
 
 MSG_ID = "Nats-Msg-Id"
 EXPECTED_LAST_SEQUENCE = "Nats-Expected-Last-Sequence"
-POSITION = "Chudong-Position"
 HASH = "Chudong-Hash"
 PREV_HASH = "Chudong-Prev-Hash"
-CORRELATION = "Chudong-Correlation-Id"
 ERROR = "Chudong-Error"
 DELIVERIES = "Chudong-Deliveries"
 ORIGINAL_SUBJECT = "Chudong-Original-Subject"

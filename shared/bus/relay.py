@@ -11,12 +11,16 @@
 - On start and after any failure the relay reconciles with the stream: the last
   message's position says exactly what is already published, whatever the
   duplicate window.
+- Only the headers that must be headers are sent (each costs every consumer a
+  parse): the id, the expected sequence and the chain; the position and the
+  correlation id are in the body.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -47,7 +51,6 @@ class _Pending:
     event_id: str
     hash: str
     prev_hash: str
-    correlation_id: str
 
 
 class Relay:
@@ -107,10 +110,10 @@ class Relay:
         last_seq = info.state.last_seq
         published_up_to = 0
         if last_seq:
-            headers = (await self.js.get_msg(self.stream, seq=last_seq)).headers or {}
-            if h.POSITION in headers:
-                published_up_to = int(headers[h.POSITION])
-                await self._check_same_history(published_up_to, headers.get(h.HASH, ""))
+            last = await self.js.get_msg(self.stream, seq=last_seq)
+            published_up_to = int(json.loads(last.data or b"{}").get("position", 0))
+            if published_up_to:
+                await self._check_same_history(published_up_to, (last.headers or {}).get(h.HASH, ""))
         if published_up_to:
             async with self.db.transaction() as conn:
                 await conn.execute(delete(outbox).where(outbox.c.position <= published_up_to))
@@ -140,10 +143,8 @@ class Relay:
                 headers={
                     h.MSG_ID: p.event_id,
                     h.EXPECTED_LAST_SEQUENCE: str(self.last_sequence + i),
-                    h.POSITION: str(p.position),
                     h.HASH: p.hash,
                     h.PREV_HASH: p.prev_hash,
-                    h.CORRELATION: p.correlation_id,
                 },
             )
             for i, p in enumerate(batch)
@@ -212,17 +213,6 @@ class Relay:
                 event_id=str(r.event_id),
                 hash=str(r.hash),
                 prev_hash=str(r.prev_hash),
-                correlation_id=_correlation_of(bytes(r.body)),
             )
             for r in rows
         ]
-
-
-def _correlation_of(body: bytes) -> str:
-    # The correlation id sits near the start of the body; avoid parsing the whole payload.
-    marker = b'"correlation_id":"'
-    start = body.find(marker)
-    if start < 0:
-        return ""
-    start += len(marker)
-    return body[start : body.find(b'"', start)].decode()

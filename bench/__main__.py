@@ -1,0 +1,108 @@
+"""``python -m bench``: measure, print, and write docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.table import Table
+
+import shared.contracts  # noqa: F401
+from bench import machine, peer, projection, relay, report, store_append, transport
+from bench.infra import nats, postgres_url, sqlite_url
+from bench.timing import Figure
+
+
+@dataclass(frozen=True)
+class Size:
+    singles: int
+    batched: int
+    relayed: int
+    raw: int
+    projected: int
+    repeats: int
+
+
+SIZES = {
+    "tiny": Size(singles=50, batched=500, relayed=500, raw=2_000, projected=1_000, repeats=1),
+    "standard": Size(singles=2_000, batched=20_000, relayed=20_000, raw=100_000, projected=50_000, repeats=3),
+}
+
+
+async def measure(size: Size) -> tuple[list[Figure], list[str]]:
+    figures: list[Figure] = []
+    figures += await store_append.run(size.singles, size.batched, repeats=size.repeats)
+    async with nats() as (_, js):
+        publish, fetch, publish_runs, fetch_runs = await transport.run(js, size.raw, size.repeats)
+        figures.append(
+            Figure("raw: JetStream publish_async, 4,000 in flight", publish, "msgs/s", publish_runs)
+        )
+        figures.append(Figure("raw: pull consumer, fetch 500 + ack()", fetch, "msgs/s", fetch_runs))
+    async with nats() as (_, js):
+        relayed = await relay.run(js, size.relayed, size.repeats)
+        figures += relayed
+    async with nats() as (_, js), sqlite_url() as view:
+        figures.append(await projection.run(js, size.projected, view, "SQLite"))
+    async with nats() as (_, js), postgres_url() as view_pg:
+        if view_pg is not None:
+            figures.append(await projection.run(js, size.projected, view_pg, "PostgreSQL"))
+    async with postgres_url() as pg:
+        figures += await asyncio.to_thread(peer.run, size.singles, size.batched, pg, repeats=size.repeats)
+    notes = _ratios(figures, publish, fetch)
+    return figures, notes
+
+
+def _ratios(figures: list[Figure], publish: float, fetch: float) -> list[str]:
+    by_name = {f.name: f.value for f in figures}
+    notes = ["Ratios (same run):"]
+    relay_rate = next((f.value for f in figures if f.name.startswith("relay")), None)
+    if relay_rate:
+        notes.append(f"- relay / raw publish_async: {relay_rate / publish:.0%}")
+    for figure in figures:
+        if figure.name.startswith("chudong: projection"):
+            notes.append(f"- {figure.name} / raw fetch+ack: {figure.value / fetch:.0%}")
+    ours = by_name.get("chudong: projection of member counts (JetStream → PostgreSQL, consumer base)")
+    theirs = next((f.value for f in figures if f.name.startswith("eventsourcing: projection")), None)
+    if ours and theirs:
+        notes.append(f"- our projection into PostgreSQL / eventsourcing's: {ours / theirs:.2f}×")
+    for backend in ("SQLite", "PostgreSQL"):
+        for kind, peer_kind in (
+            ("one event per transaction", "one aggregate per save"),
+            ("batches of 500", "500 aggregates per save"),
+        ):
+            mine = by_name.get(f"append to {backend}, {kind}")
+            other = by_name.get(f"eventsourcing: append to {backend}, {peer_kind}")
+            if mine and other:
+                notes.append(f"- append to {backend}, {kind}: ours / eventsourcing's = {mine / other:.2f}×")
+    return notes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--size", choices=sorted(SIZES), default="standard")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = parser.parse_args()
+    described = machine.describe()
+    figures, notes = asyncio.run(measure(SIZES[args.size]))
+    console = Console()
+    table = Table(title=f"chudong pipeline benchmarks ({args.size})")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for figure in figures:
+        table.add_row(figure.name + (f" ({figure.note})" if figure.note else ""), figure.formatted())
+    console.print(described)
+    console.print(table)
+    for note in notes:
+        console.print(note)
+    if not args.no_write:
+        command = "python -m bench" + ("" if args.size == "standard" else f" --size {args.size}")
+        title = "Pipeline: store, relay, projection, raw transport and the eventsourcing peer"
+        report.write_section(title, report.render(title, command, described, figures, notes))
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

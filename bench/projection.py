@@ -1,0 +1,45 @@
+"""Our projection of the peer's facts: member counts, fed from JetStream by the consumer base."""
+
+from __future__ import annotations
+
+import time
+
+from nats.js import JetStreamContext
+
+from bench.infra import sqlite_url
+from bench.relay import drain, fill
+from bench.timing import Figure
+from bench.workload import MemberCounts, metadata
+from shared.bus.consumer import ProjectionConsumer
+from shared.bus.relay import Relay
+from shared.bus.subjects import stream_name
+from shared.store import Database, EventStore
+
+
+async def run(js: JetStreamContext, count: int, view_url: str, backend: str, batch_size: int = 500) -> Figure:
+    async with sqlite_url() as store_url:
+        store_db, view_db = Database(store_url), Database(view_url)
+        store = EventStore(store_db, "membership")
+        await store.initialise()
+        await view_db.create_all(metadata)
+        relay = Relay(store_db, js, "membership")
+        await relay.reconcile()
+        await fill(store, count)
+        await drain(relay)
+        last = (await js.stream_info(stream_name("membership"))).state.last_seq
+        consumer = ProjectionConsumer(
+            view_db, js, MemberCounts(), stream_name("membership"), service="bench", batch_size=batch_size
+        )
+        await consumer.start()
+        start = time.perf_counter()
+        await consumer.catch_up(last)
+        elapsed = time.perf_counter() - start
+        await store_db.dispose()
+        await view_db.dispose()
+    return Figure(
+        f"chudong: projection of member counts (JetStream → {backend}, consumer base)",
+        count / elapsed,
+        "events/s",
+        [count / elapsed],
+        note=f"{count:,} events",
+    )
