@@ -1,58 +1,81 @@
-"""1. Appending to the event store, SQLite and PostgreSQL: one event per transaction, and batches."""
+"""1. Appending to the event store, SQLite and PostgreSQL: one event per transaction, batches, and
+concurrent writers (as HTTP commands arrive), which the store commits together."""
 
 from __future__ import annotations
+
+import asyncio
 
 from bench.infra import postgres_url, sqlite_url
 from bench.timing import Figure, rate
 from bench.workload import admissions
+from shared.events import NewEvent
 from shared.store import NO_STREAM, Database, EventStore, StreamAppend
 
+WRITERS = 50
 
-async def _append_rates(
+
+async def _rates(
     url: str, singles: int, batched: int, batch: int, repeats: int
-) -> tuple[float, float, list[float], list[float]]:
+) -> list[tuple[float, list[float]]]:
     db = Database(url)
     store = EventStore(db, "membership")
     await store.initialise()
     offset = 0
 
-    async def one_by_one() -> int:
+    def take(count: int) -> list[NewEvent]:
         nonlocal offset
-        for new in admissions(singles, offset):
+        events = admissions(count, offset)
+        offset += count
+        return events
+
+    async def one_by_one() -> int:
+        for new in take(singles):
             await store.append(StreamAppend(new.stream_id, [new], NO_STREAM), actor="bench")
-        offset += singles
         return singles
 
     async def in_batches() -> int:
-        nonlocal offset
-        events = admissions(batched, offset)
-        offset += batched
+        events = take(batched)
         for start in range(0, batched, batch):
             chunk = events[start : start + batch]
             await store.append([StreamAppend(e.stream_id, [e], NO_STREAM) for e in chunk], actor="bench")
         return batched
 
+    async def concurrently() -> int:
+        events = take(singles * 2)
+
+        async def writer(share: list[NewEvent]) -> None:
+            for new in share:
+                await store.append(StreamAppend(new.stream_id, [new], NO_STREAM), actor="bench")
+
+        await asyncio.gather(*(writer(events[i::WRITERS]) for i in range(WRITERS)))
+        return len(events)
+
     try:
-        single, single_runs = await rate(one_by_one, repeats)
-        batched_rate, batch_runs = await rate(in_batches, repeats)
+        return [
+            await rate(one_by_one, repeats),
+            await rate(in_batches, repeats),
+            await rate(concurrently, repeats),
+        ]
     finally:
         await db.dispose()
-    return single, batched_rate, single_runs, batch_runs
+
+
+def _figures(backend: str, measured: list[tuple[float, list[float]]], batch: int) -> list[Figure]:
+    names = [
+        f"append to {backend}, one event per transaction",
+        f"append to {backend}, batches of {batch}",
+        f"append to {backend}, {WRITERS} concurrent writers, one event per call",
+    ]
+    return [
+        Figure(name, value, "events/s", runs) for name, (value, runs) in zip(names, measured, strict=True)
+    ]
 
 
 async def run(singles: int, batched: int, batch: int = 500, repeats: int = 3) -> list[Figure]:
-    figures = []
+    figures: list[Figure] = []
     async with sqlite_url() as url:
-        s, b, sr, br = await _append_rates(url, singles, batched, batch, repeats)
-        figures += [
-            Figure("append to SQLite, one event per transaction", s, "events/s", sr),
-            Figure(f"append to SQLite, batches of {batch}", b, "events/s", br),
-        ]
+        figures += _figures("SQLite", await _rates(url, singles, batched, batch, repeats), batch)
     async with postgres_url() as pg:
         if pg is not None:
-            s, b, sr, br = await _append_rates(pg, singles, batched, batch, repeats)
-            figures += [
-                Figure("append to PostgreSQL, one event per transaction", s, "events/s", sr),
-                Figure(f"append to PostgreSQL, batches of {batch}", b, "events/s", br),
-            ]
+            figures += _figures("PostgreSQL", await _rates(pg, singles, batched, batch, repeats), batch)
     return figures

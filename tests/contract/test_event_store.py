@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 import pytest
 from sqlalchemy import delete, func, select, update
@@ -177,3 +178,40 @@ async def test_reordered_events_are_reported_out_of_place(store: EventStore) -> 
     report = await verify_chain(store.db)
     assert report.first_break is not None and report.first_break.position == 2
     assert "out of place" in report.first_break.reason
+
+
+async def test_concurrent_appends_commit_together_and_one_failure_leaves_the_others_whole(
+    store: EventStore,
+) -> None:
+    await store.append(Append("member-taken", [member_event("taken", "a")], 0), actor="t")
+    requests = [
+        store.append(Append(f"member-{i}", [member_event(str(i), "a")], 0), actor="t") for i in range(40)
+    ]
+    requests.insert(17, store.append(Append("member-taken", [member_event("taken", "a")], 0), actor="t"))
+    results = await asyncio.gather(*requests, return_exceptions=True)
+    assert [type(r) for r in results].count(ConcurrencyError) == 1
+    assert isinstance(results[17], ConcurrencyError)
+    stored = await store.read_all(limit=100)
+    assert [e.position for e in stored] == list(range(1, 42))
+    assert len({e.stream_id for e in stored}) == 41
+    assert (await verify_chain(store.db)).ok
+    assert await count(store.db, outbox) == 41
+
+
+async def test_a_read_model_that_refuses_one_append_of_a_group_refuses_that_one_only(
+    store: EventStore,
+) -> None:
+    async def refuse_member_13(conn: object, envelopes: Sequence[Envelope]) -> None:
+        if any(e.stream_id == "member-13" for e in envelopes):
+            raise RuntimeError("read model refused member 13")
+
+    store.add_inline_projection(refuse_member_13)
+    results = await asyncio.gather(
+        *(store.append(Append(f"member-{i}", [member_event(str(i), "a")], 0), actor="t") for i in range(30)),
+        return_exceptions=True,
+    )
+    assert [i for i, r in enumerate(results) if isinstance(r, Exception)] == [13]
+    stored = await store.read_all(limit=100)
+    assert sorted(e.stream_id for e in stored) == sorted(f"member-{i}" for i in range(30) if i != 13)
+    assert [e.position for e in stored] == list(range(1, 30))
+    assert (await verify_chain(store.db)).ok
