@@ -71,6 +71,7 @@ class AppendRequest:
     correlation_id: str
     idempotency: Idempotency | None
     done: asyncio.Future[list[Envelope]]
+    effects: InlineProjection | None = None
     envelopes: list[Envelope] = field(default_factory=list)
     error: Exception | None = None
 

@@ -89,8 +89,13 @@ class EventStore(HistoryReader):
         actor: str,
         correlation_id: str | None = None,
         idempotency: Idempotency | None = None,
+        effects: InlineProjection | None = None,
     ) -> list[Envelope]:
         """Append events to one or more streams atomically, with their outbox entries.
+
+        ``effects`` writes, in the same transaction, what a command keeps beside its
+        events but never in them (e.g. an officer's e-mail address, which must be
+        erasable); it is called with this append's envelopes.
 
         Raises :class:`ConcurrencyError` when a stream is not at its expected version,
         :class:`IdempotencyConflictError` when the key was used for another request;
@@ -106,6 +111,7 @@ class EventStore(HistoryReader):
             correlation_id or current_correlation_id(),
             idempotency,
             asyncio.get_running_loop().create_future(),
+            effects,
         )
         self._queue.append(request)
         async with self._group_lock:
@@ -166,6 +172,9 @@ class EventStore(HistoryReader):
         if plan.envelopes:
             for projection in self._inline:
                 await projection(conn, plan.envelopes)
+        for request in group:
+            if request.effects is not None and request.envelopes:
+                await request.effects(conn, request.envelopes)
         return plan.head
 
     async def _lock_head(self, conn: AsyncConnection) -> Head:

@@ -215,3 +215,15 @@ async def test_a_read_model_that_refuses_one_append_of_a_group_refuses_that_one_
     assert sorted(e.stream_id for e in stored) == sorted(f"member-{i}" for i in range(30) if i != 13)
     assert [e.position for e in stored] == list(range(1, 30))
     assert (await verify_chain(store.db)).ok
+
+
+async def test_effects_are_written_with_their_append_and_only_with_it(store: EventStore) -> None:
+    seen: list[list[str]] = []
+
+    async def remember(conn: object, envelopes: Sequence[Envelope]) -> None:
+        seen.append([e.stream_id for e in envelopes])
+
+    await store.append(Append("member-1", [member_event("1", "a")], 0), actor="t", effects=remember)
+    with pytest.raises(ConcurrencyError):
+        await store.append(Append("member-1", [member_event("1", "a")], 0), actor="t", effects=remember)
+    assert seen == [["member-1"]]
