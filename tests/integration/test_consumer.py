@@ -13,6 +13,8 @@ from shared.bus.consumer import ProjectionConsumer
 from shared.bus.deadletters import list_dead_letters, replay_dead_letters
 from shared.bus.relay import Relay
 from shared.bus.subjects import stream_name
+from shared.events import Envelope
+from shared.logging import correlation, current_correlation_id
 from shared.store import EventStore
 from shared.store import StreamAppend as Append
 from tests.projections import RecordingProjection, applied_positions, metadata
@@ -139,3 +141,28 @@ async def test_a_restarted_consumer_resumes_after_its_checkpoint(
 
 async def _true() -> bool:
     return True
+
+
+class CorrelationCapture:
+    name = "correlation_capture"
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []
+
+    async def apply(self, conn: object, event: Envelope) -> None:
+        self.seen.append((event.correlation_id, current_correlation_id()))
+
+
+async def test_a_consumed_event_is_handled_under_the_correlation_id_of_the_request_that_caused_it(
+    store: EventStore, js: JetStreamContext, relay: Relay
+) -> None:
+    with correlation("http-request-42"):
+        await append_members(store, 0, 3)
+    capture = CorrelationCapture()
+    consumer = ProjectionConsumer(store.db, js, capture, STREAM, service="tests")
+    task = await run_consumer(consumer)
+    try:
+        await consumer.wait_for(3)
+    finally:
+        await stop(task)
+    assert capture.seen == [("http-request-42", "http-request-42")] * 3

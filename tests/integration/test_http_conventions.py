@@ -135,3 +135,20 @@ async def test_health_and_openapi_are_served(membership: tuple[Client, FastAPI])
     assert health.status_code == 200 and health.json()["status"] == "ok"
     spec = (await client.get("/openapi.json")).json()
     assert "/members" in spec["paths"] and "/healthz" in spec["paths"]
+
+
+async def test_the_callers_correlation_id_is_echoed_and_carried_by_the_events_it_causes(
+    membership: tuple[Client, FastAPI],
+) -> None:
+    client, app = membership
+    answer = await client.post(
+        "/members",
+        json=ADMISSION,
+        headers={**token_for("s" * 32, "union_secretary", "pl-x"), "X-Correlation-ID": "zalo-req-7f3a"},
+    )
+    assert answer.status_code == 201 and answer.headers["X-Correlation-ID"] == "zalo-req-7f3a"
+    member = answer.json()["member_id"]
+    (event,) = await app.state.runtime.store.read_stream(f"member-{member}")
+    assert event.correlation_id == "zalo-req-7f3a"
+    generated = await client.get("/healthz")
+    assert len(generated.headers["X-Correlation-ID"]) >= 32
