@@ -63,16 +63,29 @@ class ServiceRuntime:
         self.js: JetStreamContext | None = None
         self.relay: Relay | None = None
         self.consumers: list[ProjectionConsumer] = []
-        self._pending_projections: list[tuple[Projection, Sequence[Source]]] = []
+        self._pending_projections: list[tuple[Projection, Sequence[Source], asyncio.Lock | None]] = []
+        self._background: list[tuple[str, Callable[[], Awaitable[None]]]] = []
         self._tasks: list[asyncio.Task[None]] = []
         self.started = asyncio.Event()
         self._on_start: list[Callable[[], Awaitable[None]]] = []
         if org_tree_sources:
             self.add_projection(OrgTreeProjection(), org_tree_sources)
 
-    def add_projection(self, projection: Projection, sources: Sequence[Source]) -> None:
-        """Feed ``projection`` from ``sources`` once started; its consumers share one lock."""
-        self._pending_projections.append((projection, sources))
+    def add_projection(
+        self, projection: Projection, sources: Sequence[Source], *, lock: asyncio.Lock | None = None
+    ) -> None:
+        """Feed ``projection`` from ``sources`` once started; its consumers share one lock.
+
+        Pass ``lock`` to share it with other work on the same read model (e.g. a periodic task).
+        """
+        self._pending_projections.append((projection, sources, lock))
+
+    def add_task(self, name: str, task: Callable[[], Awaitable[None]]) -> None:
+        """Run ``task()`` in the background once started (after the relay and consumers), until stopped.
+
+        A task that ends with an error is logged and shows as ``failed`` in the health report.
+        """
+        self._background.append((name, task))
 
     def on_start(self, hook: Callable[[], Awaitable[None]]) -> None:
         """Run ``hook`` once the database is ready, before NATS is connected (e.g. seed data)."""
@@ -93,8 +106,8 @@ class ServiceRuntime:
             self.db, self.js, self.name, wake=self.store.appended, batch_size=self.settings.relay_batch_size
         )
         self._spawn(self.relay.run(), "relay")
-        for projection, sources in self._pending_projections:
-            lock = asyncio.Lock()
+        for projection, sources, shared_lock in self._pending_projections:
+            lock = shared_lock or asyncio.Lock()
             for source in sources:
                 consumer = ProjectionConsumer(
                     self.db,
@@ -111,6 +124,8 @@ class ServiceRuntime:
                 )
                 self.consumers.append(consumer)
                 self._spawn(consumer.run(), consumer.name)
+        for name, task in self._background:
+            self._spawn(task(), name)
         self.started.set()
         log.info("service.started", service=self.name, nats=url, database=self.db.url.render_as_string())
 
@@ -140,15 +155,18 @@ class ServiceRuntime:
         database = await self.db.ping()
         nats_ok = self.nc is not None and self.nc.is_connected
         outbox = await self.store.pending_outbox() if database else None
+        tasks = {name: self._task_state(f"{self.name}:{name}") for name, _ in self._background}
+        tasks_ok = all(state == "running" for state in tasks.values()) or not self.started.is_set()
         return {
             "service": self.name,
-            "status": "ok" if database and nats_ok else "degraded",
+            "status": "ok" if database and nats_ok and tasks_ok else "degraded",
             "database": "ok" if database else "unavailable",
             "nats": "ok" if nats_ok else "unavailable",
             "outbox_pending": outbox,
             "relay": None
             if self.relay is None
             else {"published": self.relay.published, "last_sequence": self.relay.last_sequence},
+            "tasks": tasks,
             "consumers": {
                 c.name: {
                     "checkpoint": c.checkpoint,
@@ -159,6 +177,14 @@ class ServiceRuntime:
                 for c in self.consumers
             },
         }
+
+    def _task_state(self, task_name: str) -> str:
+        task = next((t for t in self._tasks if t.get_name() == task_name), None)
+        if task is None:
+            return "stopped"
+        if not task.done():
+            return "running"
+        return "failed" if not task.cancelled() and task.exception() is not None else "stopped"
 
     def consumer(self, name: str) -> ProjectionConsumer | None:
         return next((c for c in self.consumers if c.name == name), None)

@@ -120,6 +120,35 @@ class EventStore(HistoryReader):
                 await self._commit_group(group)
         return await request.done
 
+    async def append_in(
+        self,
+        conn: AsyncConnection,
+        appends: StreamAppend | Sequence[StreamAppend],
+        *,
+        actor: str,
+        correlation_id: str | None = None,
+        idempotency: Idempotency | None = None,
+        effects: InlineProjection | None = None,
+    ) -> list[Envelope]:
+        """Append inside a write transaction the caller holds (e.g. a projection's, so that the
+        events it emits are stored exactly when its read model and checkpoint are).
+
+        The caller sets :attr:`appended` after committing, to wake the relay at once.
+        """
+        request = AppendRequest(
+            [appends] if isinstance(appends, StreamAppend) else list(appends),
+            actor,
+            correlation_id or current_correlation_id(),
+            idempotency,
+            asyncio.get_running_loop().create_future(),
+            effects,
+        )
+        head = await self._write_group(conn, [request], await self._lock_head(conn))
+        await conn.execute(
+            update(chain_head).where(chain_head.c.id == 1).values(position=head[0], hash=head[1])
+        )
+        return request.envelopes
+
     async def _commit_group(self, group: list[AppendRequest]) -> None:
         try:
             try:

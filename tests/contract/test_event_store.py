@@ -227,3 +227,18 @@ async def test_effects_are_written_with_their_append_and_only_with_it(store: Eve
     with pytest.raises(ConcurrencyError):
         await store.append(Append("member-1", [member_event("1", "a")], 0), actor="t", effects=remember)
     assert seen == [["member-1"]]
+
+
+async def test_an_append_inside_a_callers_transaction_is_stored_with_it_or_not_at_all(
+    store: EventStore,
+) -> None:
+    async with store.db.transaction() as conn:
+        written = await store.append_in(conn, Append("member-1", [member_event("1", "a")], 0), actor="t")
+    assert [e.position for e in written] == [1]
+    with pytest.raises(RuntimeError):
+        async with store.db.transaction() as conn:
+            await store.append_in(conn, Append("member-2", [member_event("2", "a")], 0), actor="t")
+            raise RuntimeError("the caller's read model failed")
+    assert [e.stream_id for e in await store.read_all()] == ["member-1"]
+    await store.append(Append("member-3", [member_event("3", "a")], 0), actor="t")
+    assert (await verify_chain(store.db)).ok
