@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-import nats
 import structlog
 from nats.aio.client import Client
+
+from shared.bus.client import EventClient
 
 log = structlog.get_logger("nats")
 
@@ -33,19 +34,21 @@ async def connect(
     deadline = asyncio.get_running_loop().time() + connect_timeout
     while True:
         try:
-            return await nats.connect(
+            client = EventClient()
+            await client.connect(
                 url,
                 name=name,
                 user=user,
                 password=password,
                 max_reconnect_attempts=-1,
-                reconnect_time_wait=0.5,
+                reconnect_time_wait=0.5,  # type: ignore[arg-type]  # seconds; nats-py annotates it int
                 allow_reconnect=True,
                 error_cb=error_cb,
                 disconnected_cb=disconnected_cb,
                 reconnected_cb=reconnected_cb,
                 pending_size=64 * 1024 * 1024,
             )
+            return client
         except Exception:
             if asyncio.get_running_loop().time() > deadline:
                 raise

@@ -47,7 +47,12 @@ log = structlog.get_logger("consumer")
 
 
 class Projection(Protocol):
-    """A read model fed by events: ``apply`` runs inside the consumer's transaction."""
+    """A read model fed by events: ``apply`` runs inside the consumer's transaction.
+
+    A projection may also declare ``event_types`` (a set of type names): the
+    consumer then reads each message's type from its subject and neither
+    decodes nor applies the others (their sequence still moves the checkpoint).
+    """
 
     name: str
 
@@ -63,6 +68,25 @@ class BufferedProjection(Protocol):
 
     def discard(self) -> None:
         """Forget what the batch changed: its transaction was rolled back."""
+
+
+def stream_sequence(msg: Msg) -> int:
+    """The message's stream sequence, read from its ack subject without building all its metadata.
+
+    ``$JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<time>.<pending>``, or the
+    longer form with a domain and an account hash first (12 tokens or more).
+    """
+    tokens: list[str] = msg.reply.split(".") if msg.reply else []
+    if len(tokens) == 9:
+        return int(tokens[5])
+    if len(tokens) >= 12:
+        return int(tokens[7])
+    return int(msg.metadata.sequence.stream)
+
+
+def message_type(msg: Msg) -> str:
+    """The event type named by an event subject ``<service>.<EventType>.<unit path>``."""
+    return msg.subject.split(".", 2)[1]
 
 
 def decode_message(msg: Msg, registry: EventRegistry = REGISTRY) -> Envelope:
@@ -111,6 +135,8 @@ class ProjectionConsumer:
         self.applied = 0
         self.skipped = 0
         self.dead_lettered = 0
+        wanted = getattr(projection, "event_types", None)
+        self.event_types: frozenset[str] | None = frozenset(wanted) if wanted is not None else None
         self._sub: JetStreamContext.PullSubscription | None = None
 
     async def start(self) -> None:
@@ -188,7 +214,7 @@ class ProjectionConsumer:
         async with self.lock:
             fresh: list[Msg] = []
             for msg in msgs:
-                if msg.metadata.sequence.stream <= self.checkpoint:
+                if stream_sequence(msg) <= self.checkpoint:
                     self.skipped += 1
                 else:
                     fresh.append(msg)
@@ -222,7 +248,7 @@ class ProjectionConsumer:
                 log.warning(
                     "consumer.retrying_message",
                     consumer=self.name,
-                    sequence=failing.metadata.sequence.stream,
+                    sequence=stream_sequence(failing),
                     attempt=attempts,
                     error=repr(error),
                 )
@@ -248,10 +274,13 @@ class ProjectionConsumer:
         Returns how many were applied and committed, and the error of the next one.
         """
         failed_at: int | None = None
+        wanted = self.event_types
         try:
             async with self.db.transaction() as conn:
                 for index, msg in enumerate(msgs):
                     failed_at = index
+                    if wanted is not None and message_type(msg) not in wanted:
+                        continue
                     envelope = decode_message(msg, self.registry)
                     token = set_correlation(envelope.correlation_id)
                     try:
@@ -261,9 +290,8 @@ class ProjectionConsumer:
                 failed_at = None
                 if isinstance(self.projection, BufferedProjection):
                     await self.projection.flush(conn)
-                await save_checkpoint(
-                    conn, self.projection.name, self.checkpoint_key, msgs[-1].metadata.sequence.stream
-                )
+                last = stream_sequence(msgs[-1])
+                await save_checkpoint(conn, self.projection.name, self.checkpoint_key, last)
         except Exception as exc:
             if isinstance(self.projection, BufferedProjection):
                 self.projection.discard()
@@ -276,12 +304,12 @@ class ProjectionConsumer:
                 return 0, exc
             done, again = await self._apply(msgs[:failed_at])
             return done, again if again is not None else exc
-        self.checkpoint = msgs[-1].metadata.sequence.stream
+        self.checkpoint = last
         self.applied += len(msgs)
         return len(msgs), None
 
     async def _dead_letter(self, msg: Msg, error: BaseException, attempts: int) -> None:
-        sequence = msg.metadata.sequence.stream
+        sequence = stream_sequence(msg)
         headers = {
             k: v for k, v in (msg.headers or {}).items() if k not in (h.MSG_ID, h.EXPECTED_LAST_SEQUENCE)
         }

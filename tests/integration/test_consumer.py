@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from nats.js import JetStreamContext
 
-from shared.bus.consumer import ProjectionConsumer
+from shared.bus.consumer import ProjectionConsumer, stream_sequence
 from shared.bus.deadletters import list_dead_letters, replay_dead_letters
 from shared.bus.relay import Relay
 from shared.bus.subjects import stream_name
@@ -18,7 +18,7 @@ from shared.logging import correlation, current_correlation_id
 from shared.store import EventStore
 from shared.store import StreamAppend as Append
 from tests.projections import RecordingProjection, applied_positions, metadata
-from tests.support import member_event, wait_until
+from tests.support import member_event, unit_event, wait_until
 
 STREAM = stream_name("membership")
 
@@ -166,3 +166,41 @@ async def test_a_consumed_event_is_handled_under_the_correlation_id_of_the_reque
     finally:
         await stop(task)
     assert capture.seen == [("http-request-42", "http-request-42")] * 3
+
+
+class UnitsOnly(RecordingProjection):
+    """A projection of org-unit events only: it declares the types it reads."""
+
+    event_types = frozenset({"UnitRegistered"})
+
+
+async def test_a_projection_is_given_only_the_types_it_declares_and_its_checkpoint_passes_the_rest(
+    store: EventStore, js: JetStreamContext, relay: Relay
+) -> None:
+    await store.append(Append("unit-a", [unit_event("a", "vn", "vn.a")], 0), actor="t")
+    await append_members(store, 0, 5)
+    await store.append(Append("unit-b", [unit_event("b", "vn", "vn.b")], 0), actor="t")
+    consumer = ProjectionConsumer(store.db, js, UnitsOnly(), STREAM, service="tests", batch_size=4)
+    task = await run_consumer(consumer)
+    try:
+        await consumer.wait_for(7)
+    finally:
+        await stop(task)
+    async with store.db.read() as conn:
+        assert await applied_positions(conn) == [1, 7]
+
+
+async def test_the_stream_sequence_is_read_from_the_ack_subject_as_nats_py_reads_it(
+    store: EventStore, js: JetStreamContext, relay: Relay
+) -> None:
+    await append_members(store, 0, 3)
+
+    async def relayed() -> bool:
+        return relay.last_sequence >= 3
+
+    await wait_until(relayed)
+    sub = await js.pull_subscribe("membership.>", durable="sequence_check", stream=STREAM)
+    msgs = await sub.fetch(3, timeout=5)
+    assert [stream_sequence(m) for m in msgs] == [m.metadata.sequence.stream for m in msgs] == [1, 2, 3]
+    long_form = "$JS.ACK.hub.ACCOUNTHASH.MEMBERSHIP.c.1.42.40.1700000000000000000.0.token"
+    assert stream_sequence(type(msgs[0])(msgs[0]._client, subject="s", reply=long_form)) == 42
