@@ -3,6 +3,7 @@ skeleton's HTTP routes (register units, admit members, read a member count)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -11,6 +12,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -150,9 +152,17 @@ def admit(client: httpx.Client, membership: str, branch: str, member_id: str, ke
 
 
 def admit_until_accepted(
-    client: httpx.Client, membership: str, branch: str, member_id: str, timeout: float = 120.0
+    client: httpx.Client,
+    membership: str,
+    branch: str,
+    member_id: str,
+    timeout: float = 120.0,
+    refusals: list[httpx.Response] | None = None,
 ) -> int:
-    """Admit one member, retrying with the same idempotency key until it is accepted; returns the tries."""
+    """Admit one member, retrying with the same idempotency key until it is accepted; returns the tries.
+
+    Every answer other than 201 must be a 503 ("unavailable, retry"); they are kept in ``refusals``.
+    """
     key = str(uuid.uuid4())
     deadline = time.monotonic() + timeout
     tries = 0
@@ -163,11 +173,52 @@ def admit_until_accepted(
             if answer.status_code == 201:
                 return tries
             assert answer.status_code == 503, answer.text
+            if refusals is not None:
+                refusals.append(answer)
         except httpx.HTTPError:
             pass
         if time.monotonic() > deadline:
             raise AssertionError(f"member {member_id} never accepted")
         time.sleep(0.1)
+
+
+class SteadyAdmissions:
+    """Admits members one after another from a thread until stopped; each retried until accepted."""
+
+    def __init__(self, membership: str, branches: list[str]) -> None:
+        self.membership = membership
+        self.branches = branches
+        self.admitted: list[str] = []
+        self.refusals: list[httpx.Response] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with httpx.Client(timeout=10) as client:
+            while not self._stop.is_set():
+                member_id = f"m{len(self.admitted):05d}"
+                branch = self.branches[len(self.admitted) % len(self.branches)]
+                admit_until_accepted(client, self.membership, branch, member_id, refusals=self.refusals)
+                self.admitted.append(member_id)
+
+    def __enter__(self) -> SteadyAdmissions:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(180)
+
+    async def wait_for_more(self, count: int) -> None:
+        target = len(self.admitted) + count
+        async with asyncio.timeout(120):
+            while len(self.admitted) < target:
+                await asyncio.sleep(0.05)
+
+    async def wait_for_refusals(self, count: int) -> None:
+        async with asyncio.timeout(60):
+            while len(self.refusals) < count:
+                await asyncio.sleep(0.05)
 
 
 def member_count(client: httpx.Client, evaluation: str, unit: str = "vn") -> int | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,44 +21,11 @@ from shared.bus.connection import connect
 from shared.bus.consumer import ProjectionConsumer
 from shared.bus.subjects import stream_name
 from shared.store import Database
-from tests.slow.harness import ServiceProcess, admit_until_accepted, register_tree, running, wait_for_count
+from tests.slow.harness import ServiceProcess, SteadyAdmissions, register_tree, running, wait_for_count
 from tests.support import create_postgres_database
 
 pytestmark = pytest.mark.slow
 STREAM = stream_name("membership")
-
-
-class SteadyAdmissions:
-    """Admits members one after another from a thread until stopped; each retried until accepted."""
-
-    def __init__(self, membership: str, branches: list[str]) -> None:
-        self.membership = membership
-        self.branches = branches
-        self.admitted: list[str] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        with httpx.Client(timeout=10) as client:
-            while not self._stop.is_set():
-                member_id = f"m{len(self.admitted):05d}"
-                branch = self.branches[len(self.admitted) % len(self.branches)]
-                admit_until_accepted(client, self.membership, branch, member_id)
-                self.admitted.append(member_id)
-
-    def __enter__(self) -> SteadyAdmissions:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join(180)
-
-    async def wait_for_more(self, count: int) -> None:
-        target = len(self.admitted) + count
-        async with asyncio.timeout(120):
-            while len(self.admitted) < target:
-                await asyncio.sleep(0.05)
 
 
 @pytest.fixture
