@@ -229,6 +229,12 @@ def member_count(client: httpx.Client, evaluation: str, unit: str = "vn") -> int
     return None
 
 
+def events_applied(client: httpx.Client, service: str) -> int:
+    """How many events the consumers of a service process applied (from its health report)."""
+    consumers = client.get(f"{service}/healthz").json()["consumers"]
+    return sum(int(c["applied"]) for c in consumers.values())
+
+
 def wait_for_count(client: httpx.Client, evaluation: str, expected: int, timeout: float = 90.0) -> None:
     deadline = time.monotonic() + timeout
     seen = None
