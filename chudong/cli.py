@@ -32,10 +32,23 @@ def run(
     free_ports: Annotated[bool, typer.Option(help="pick free ports instead of 8101-8104")] = False,
     data_dir: Annotated[Path | None, typer.Option(help="where databases and NATS keep their data")] = None,
     log_dir: Annotated[Path | None, typer.Option(help="write each service's log to a file here")] = None,
+    cluster: Annotated[
+        bool,
+        typer.Option(
+            help="a local NATS cluster: three nodes, streams replicated 3 times, a user per service"
+        ),
+    ] = False,
+    postgres: Annotated[
+        str | None,
+        typer.Option(
+            help="a PostgreSQL server URL: each service gets its own database there (chudong_<service>)",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Start NATS (embedded unless NATS_URL is set) and the four services; Ctrl-C stops them all."""
     common = CommonSettings() if data_dir is None else CommonSettings(data_dir=data_dir)
-    system = System(common, free_ports=free_ports, log_dir=log_dir)
+    system = System(common, free_ports=free_ports, log_dir=log_dir, cluster=cluster, postgres=postgres)
     stopping = False
 
     def _stop(*_: object) -> None:
@@ -49,7 +62,8 @@ def run(
     table = Table(title="chudong is running")
     table.add_column("service")
     table.add_column("URL")
-    table.add_row("nats", system.nats_url + ("" if system.nats else " (external)"))
+    kind = " (3-node cluster)" if system.local_cluster else "" if system.nats else " (external)"
+    table.add_row("nats", system.nats_url + kind)
     for service in system.services:
         table.add_row(service.name, service.url)
     console.print(table)

@@ -39,6 +39,19 @@ def read_running(common: CommonSettings) -> RunningInfo | None:
     return info
 
 
+def nats_credentials(common: CommonSettings) -> tuple[str | None, str | None]:
+    """The admin NATS user: ``CHUDONG_NATS_USER``/``_PASSWORD``, else that of a local cluster here."""
+    if common.nats_user:
+        password = common.nats_password
+        return common.nats_user, password.get_secret_value() if password else None
+    users = common.data_dir / "nats-cluster" / "users.json"
+    if not common.nats_url and users.exists():
+        from shared.bus.permissions import ADMIN_USER
+
+        return ADMIN_USER, str(json.loads(users.read_text())[ADMIN_USER])
+    return None, None
+
+
 def nats_url(common: CommonSettings) -> str:
     """``NATS_URL``, else the running system's embedded server."""
     if common.nats_url:

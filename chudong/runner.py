@@ -1,7 +1,13 @@
-"""``chudong run``: the embedded NATS server and the four services, each its own process."""
+"""``chudong run``: the embedded NATS server (or a local three-node cluster) and the four services.
+
+With ``cluster`` the services connect to three nats-servers on loopback as their
+own NATS users (each with its permissions), and the streams are replicated three
+times; with ``postgres`` each service gets its own database on that server.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -11,9 +17,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import asyncpg
 import httpx
+from sqlalchemy.engine import make_url
 
+from shared.bus.cluster import LocalCluster
+from shared.bus.connection import connect
 from shared.bus.nats_server import EmbeddedNats
+from shared.bus.streams import ensure_streams
 from shared.settings import SERVICES, CommonSettings, service_settings
 
 
@@ -50,19 +61,35 @@ class System:
     common: CommonSettings
     free_ports: bool = False
     log_dir: Path | None = None
+    cluster: bool = False
+    postgres: str | None = None
     nats: EmbeddedNats | None = None
+    local_cluster: LocalCluster | None = None
     nats_url: str = ""
     services: list[ServiceProcess] = field(default_factory=list)
+    service_env: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def start(self, timeout: float = 60.0) -> None:
+        try:
+            self._start(timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, timeout: float) -> None:
         data_dir = self.common.data_dir.resolve()
         data_dir.mkdir(parents=True, exist_ok=True)
         self.common.resolved_jwt_secret()  # created once, before the services race to it
-        if self.common.nats_url:
+        if self.cluster:
+            self._start_cluster(data_dir)
+        elif self.common.nats_url:
             self.nats_url = self.common.nats_url
         else:
             self.nats = EmbeddedNats(data_dir / "nats").start()
             self.nats_url = self.nats.url
+        if self.postgres:
+            for name, url in asyncio.run(create_service_databases(self.postgres)).items():
+                self.service_env.setdefault(name, {})[f"{name.upper()}_DATABASE_URL"] = url
         for name in SERVICES:
             settings = service_settings(name)
             port = free_port() if self.free_ports else settings.port
@@ -76,6 +103,21 @@ class System:
             service.process = self._spawn(service, data_dir)
         self.wait_healthy(timeout)
 
+    def _start_cluster(self, data_dir: Path) -> None:
+        """Three nodes, the streams replicated on all three, and each service's NATS user."""
+        self.local_cluster = LocalCluster(data_dir / "nats-cluster").start()
+        self.nats_url = self.local_cluster.url
+        user, password = self.local_cluster.admin
+        asyncio.run(create_streams(self.nats_url, user, password, replicas=3))
+        for name in SERVICES:
+            service_user, service_password = self.local_cluster.credentials(name)
+            self.service_env[name] = {
+                f"{name.upper()}_NATS_USER": service_user,
+                f"{name.upper()}_NATS_PASSWORD": service_password,
+                "CHUDONG_MANAGE_STREAMS": "false",
+                "CHUDONG_STREAM_REPLICAS": "3",
+            }
+
     def _spawn(self, service: ServiceProcess, data_dir: Path) -> subprocess.Popen[bytes]:
         env = dict(os.environ)
         env.update(
@@ -88,6 +130,7 @@ class System:
         )
         for other in self.services:
             env[f"CHUDONG_{other.name.upper()}_URL"] = other.url
+        env.update(self.service_env.get(service.name, {}))
         output = None
         if self.log_dir is not None:
             self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -138,3 +181,49 @@ class System:
                 service.process.wait()
         if self.nats is not None:
             self.nats.stop()
+        if self.local_cluster is not None:
+            self.local_cluster.stop()
+
+
+async def create_streams(
+    nats_url: str, user: str | None, password: str | None, *, replicas: int, timeout: float = 60.0
+) -> None:
+    """Create or update the streams as the admin user, waiting for the cluster to elect its leaders."""
+    nc = await connect(nats_url, name="chudong-streams", user=user, password=password)
+    try:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            try:
+                await ensure_streams(nc.jetstream(), replicas=replicas)
+                return
+            except Exception:
+                # A new cluster answers JetStream requests only once it has a meta leader.
+                if asyncio.get_running_loop().time() > deadline:
+                    raise
+                await asyncio.sleep(0.5)
+    finally:
+        await nc.close()
+
+
+async def create_service_databases(server_url: str) -> dict[str, str]:
+    """A database per service (``chudong_<service>``) on the PostgreSQL server, created when missing."""
+    url = make_url(server_url)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+asyncpg")
+    admin = url.set(drivername="postgresql", database="postgres")
+    conn = await asyncpg.connect(admin.render_as_string(hide_password=False))
+    try:
+        existing = {r["datname"] for r in await conn.fetch("SELECT datname FROM pg_database")}
+        urls: dict[str, str] = {}
+        for name in SERVICES:
+            database = (
+                f"{url.database or 'chudong'}_{name}"
+                if url.database not in (None, "postgres")
+                else f"chudong_{name}"
+            )
+            if database not in existing:
+                await conn.execute(f'CREATE DATABASE "{database}"')
+            urls[name] = url.set(database=database).render_as_string(hide_password=False)
+        return urls
+    finally:
+        await conn.close()

@@ -38,6 +38,14 @@ class CommonSettings(BaseSettings):
     max_deliver: int = Field(default=5, ge=1)
     ack_wait_seconds: float = Field(default=30.0, gt=0)
     public_base_url: str | None = None
+    nats_user: str | None = Field(
+        default=None, description="the admin NATS user of the CLI (status, streams)"
+    )
+    nats_password: SecretStr | None = None
+    manage_streams: bool = Field(
+        default=True,
+        description="create and update the streams on start; false where services' NATS users may not",
+    )
 
     def resolved_jwt_secret(self) -> str:
         """The token signing key: ``CHUDONG_JWT_SECRET``, else one generated once per data directory."""
@@ -64,6 +72,18 @@ class ServiceSettings(BaseSettings):
     database_url: str | None = None
     relay_batch_size: int = Field(default=1000, ge=1)
     consumer_batch_size: int = Field(default=500, ge=1)
+    nats_user: str | None = Field(default=None, description="the service's own NATS user (its permissions)")
+    nats_password: SecretStr | None = None
+    partition: str = Field(
+        default="",
+        description=(
+            "the units whose events this replica's consumers take, comma-separated: 'vn.bg' is the unit "
+            "and every unit below it, '=vn' the unit alone; empty takes every event"
+        ),
+    )
+    partition_name: str | None = Field(
+        default=None, description="the partition's name in consumer and checkpoint names (default: derived)"
+    )
 
     def resolved_database_url(self, common: CommonSettings) -> str:
         """The service's database: its ``<NAME>_DATABASE_URL``, else SQLite in the data directory."""

@@ -1,4 +1,11 @@
-"""Connecting to NATS: reconnect for ever, and log what the connection goes through."""
+"""Connecting to NATS: reconnect for ever, and log what the connection goes through.
+
+``url`` may list several servers of a cluster, separated by commas
+(``nats://n1:4222,nats://n2:4222``); the client also learns the others from
+the server it reaches. A refusal by the server's permissions is logged as
+``nats.permission_denied``, with the subject, so an operator sees which
+service tried to publish or read what it may not.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +30,11 @@ async def connect(
     """A client that reconnects without end, waiting up to ``connect_timeout`` for the first connection."""
 
     async def error_cb(exc: Exception) -> None:
-        log.warning("nats.error", error=str(exc) or exc.__class__.__name__)
+        text = str(exc) or exc.__class__.__name__
+        if "permissions violation" in text.lower():
+            log.error("nats.permission_denied", client=name, user=user, error=text)
+        else:
+            log.warning("nats.error", error=text)
 
     async def disconnected_cb() -> None:
         log.warning("nats.disconnected")
@@ -36,7 +47,7 @@ async def connect(
         try:
             client = EventClient()
             await client.connect(
-                url,
+                server_list(url),
                 name=name,
                 user=user,
                 password=password,
@@ -53,3 +64,8 @@ async def connect(
             if asyncio.get_running_loop().time() > deadline:
                 raise
             await asyncio.sleep(0.5)
+
+
+def server_list(url: str) -> list[str]:
+    """The servers of ``url``: one, or several separated by commas."""
+    return [part.strip() for part in url.split(",") if part.strip()]

@@ -32,4 +32,7 @@ def subjects_under(service: str, unit_path: str, event_type: str = "*") -> str:
 
 
 def dead_letter_subject(consumer: str) -> str:
-    return f"{DEAD_LETTER_PREFIX}.{consumer}"
+    """``deadletter.<service>.<consumer>``: a consumer's name starts with its service's, and the
+    service's token lets NATS permissions allow each service its own dead letters only."""
+    service = consumer.split("_", 1)[0]
+    return f"{DEAD_LETTER_PREFIX}.{service}.{consumer}"

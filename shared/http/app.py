@@ -7,12 +7,13 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 
 from shared.http import admin
 from shared.http.correlation import CorrelationMiddleware
 from shared.http.errors import install_error_handlers
 from shared.runtime import ServiceRuntime
+from shared.runtime.metrics import render_metrics
 
 
 def create_service_app(
@@ -42,6 +43,10 @@ def create_service_app(
     async def healthz() -> JSONResponse:
         report: dict[str, Any] = await runtime.health()
         return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
+
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics of this process")
+    async def metrics() -> PlainTextResponse:
+        return PlainTextResponse(await render_metrics(runtime), media_type="text/plain; version=0.0.4")
 
     for router in routers:
         app.include_router(router)

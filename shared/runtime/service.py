@@ -23,6 +23,8 @@ from shared.bus.consumer import Projection, ProjectionConsumer
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
 from shared.orgtree import OrgTreeProjection, UnitDirectory
+from shared.runtime.metrics import Counters
+from shared.runtime.partitions import Partition, parse_partition
 from shared.settings import CommonSettings, ServiceSettings
 from shared.store import Database, EventStore
 from shared.store.schema import consumer_metadata
@@ -67,6 +69,9 @@ class ServiceRuntime:
         self._background: list[tuple[str, Callable[[], Awaitable[None]]]] = []
         self._tasks: list[asyncio.Task[None]] = []
         self.started = asyncio.Event()
+        # Replicas of a service split the streams' work by unit path (see shared.runtime.partitions).
+        self.partition: Partition | None = parse_partition(settings.partition, settings.partition_name)
+        self.counters = Counters()
         self._on_start: list[Callable[[], Awaitable[None]]] = []
         if org_tree_sources:
             self.add_projection(OrgTreeProjection(), org_tree_sources)
@@ -97,18 +102,27 @@ class ServiceRuntime:
         for hook in self._on_start:
             await hook()
         url = self.common.nats_url or "nats://127.0.0.1:4222"
-        self.nc = await connect(url, name=f"chudong-{self.name}")
-        self.js = self.nc.jetstream()
-        await ensure_streams(
-            self.js, replicas=self.common.stream_replicas, duplicate_window=self.common.dedup_window_seconds
+        password = self.settings.nats_password
+        self.nc = await connect(
+            url,
+            name=f"chudong-{self.name}",
+            user=self.settings.nats_user,
+            password=password.get_secret_value() if password else None,
         )
+        self.js = self.nc.jetstream()
+        if self.common.manage_streams:
+            await ensure_streams(
+                self.js,
+                replicas=self.common.stream_replicas,
+                duplicate_window=self.common.dedup_window_seconds,
+            )
         self.relay = Relay(
             self.db, self.js, self.name, wake=self.store.appended, batch_size=self.settings.relay_batch_size
         )
         self._spawn(self.relay.run(), "relay")
         for projection, sources, shared_lock in self._pending_projections:
             lock = shared_lock or asyncio.Lock()
-            for source in sources:
+            for source in map(self._partitioned, sources):
                 consumer = ProjectionConsumer(
                     self.db,
                     self.js,
@@ -127,7 +141,20 @@ class ServiceRuntime:
         for name, task in self._background:
             self._spawn(task(), name)
         self.started.set()
-        log.info("service.started", service=self.name, nats=url, database=self.db.url.render_as_string())
+        log.info(
+            "service.started",
+            service=self.name,
+            nats=url,
+            database=self.db.url.render_as_string(),
+            partition=self.partition.name if self.partition else None,
+        )
+
+    def _partitioned(self, source: Source) -> Source:
+        """``source`` narrowed to this replica's partition, unless it chose its own filter."""
+        if self.partition is None or source.filter_subjects or source.partition:
+            return source
+        service = source.stream.lower()
+        return Source(source.stream, self.partition.filter_subjects(service), self.partition.name)
 
     def _spawn(self, coro: Any, name: str) -> None:
         task = asyncio.create_task(coro, name=f"{self.name}:{name}")
@@ -160,6 +187,7 @@ class ServiceRuntime:
         return {
             "service": self.name,
             "status": "ok" if database and nats_ok and tasks_ok else "degraded",
+            "partition": self.partition.name if self.partition else None,
             "database": "ok" if database else "unavailable",
             "nats": "ok" if nats_ok else "unavailable",
             "outbox_pending": outbox,

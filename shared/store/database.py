@@ -29,6 +29,8 @@ def is_unavailable(exc: BaseException) -> bool:
         return True
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
+    if isinstance(exc, DBAPIError) and _sqlstate(exc).startswith(_UNAVAILABLE_STATES):
+        return True
     if isinstance(exc, OperationalError):
         text = str(exc.orig).lower()
         return any(
@@ -36,6 +38,19 @@ def is_unavailable(exc: BaseException) -> bool:
             for marker in ("connection", "terminat", "shutdown", "starting up", "could not connect", "closed")
         )
     return False
+
+
+# SQLSTATEs of a server that cannot serve now: class 08 (connection exceptions) and 57P (57P01
+# shutting down, 57P02 crashed, 57P03 still recovering after a restart; not 57014, a cancelled query).
+_UNAVAILABLE_STATES = ("08", "57P")
+
+
+def _sqlstate(exc: DBAPIError) -> str:
+    for error in (exc.orig, getattr(exc.orig, "__cause__", None)):
+        code = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
+        if isinstance(code, str):
+            return code
+    return ""
 
 
 class Database:

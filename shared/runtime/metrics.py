@@ -1,0 +1,143 @@
+"""Prometheus metrics of a service process, in the text exposition format (served at ``/metrics``).
+
+Every service exposes the same families, labelled with ``service`` (and
+``partition`` for a replica that has one):
+
+- ``chudong_events_stored``: the position of the service's last stored event
+  (events appended; read from the database, so replicas agree);
+- ``chudong_outbox_pending``: appended but not yet relayed;
+- ``chudong_events_relayed_total``: published by this process's relay;
+- ``chudong_events_consumed_total`` / ``chudong_events_skipped_total``: per consumer;
+- ``chudong_projection_checkpoint`` and ``chudong_projection_lag``: the last
+  applied stream sequence, and the messages the server still holds for the consumer;
+- ``chudong_dead_letters_total``: per consumer;
+- ``chudong_<name>_total`` for what a service counts itself through
+  :class:`Counters` (notifications: ``alerts_delivered``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+
+from shared.store.schema import events
+
+if TYPE_CHECKING:
+    from shared.runtime.service import ServiceRuntime
+
+Labels = tuple[tuple[str, str], ...]
+
+
+class Counters:
+    """Counters a service increments itself, e.g. ``runtime.counters.add("alerts_delivered", channel="sms")``."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, dict[Labels, float]] = defaultdict(dict)
+
+    def add(self, name: str, amount: float = 1.0, **labels: str) -> None:
+        key = tuple(sorted(labels.items()))
+        family = self._values[name]
+        family[key] = family.get(key, 0.0) + amount
+
+    def items(self) -> Iterable[tuple[str, Labels, float]]:
+        for name, family in sorted(self._values.items()):
+            for labels, value in sorted(family.items()):
+                yield name, labels, value
+
+
+def _labels(base: Mapping[str, str], extra: Labels = ()) -> str:
+    pairs = [*base.items(), *extra]
+    if not pairs:
+        return ""
+    escaped = (f'{k}="{v}"'.replace("\n", " ") for k, v in pairs)
+    return "{" + ",".join(escaped) + "}"
+
+
+class _Writer:
+    """Samples grouped by family, as the exposition format requires."""
+
+    def __init__(self) -> None:
+        self._families: dict[str, tuple[str, str, list[str]]] = {}
+
+    def sample(self, name: str, kind: str, help_text: str, labels: str, value: float | None) -> None:
+        if value is None:
+            return
+        family = self._families.setdefault(name, (kind, help_text, []))
+        number = str(int(value)) if float(value).is_integer() else repr(float(value))
+        family[2].append(f"{name}{labels} {number}")
+
+    def text(self) -> str:
+        lines: list[str] = []
+        for name, (kind, help_text, samples) in self._families.items():
+            lines += [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}", *samples]
+        return "\n".join(lines) + "\n"
+
+
+async def render_metrics(runtime: ServiceRuntime, lag_timeout: float = 1.0) -> str:
+    """The process's metrics; a value that cannot be read now (database or NATS down) is left out."""
+    base = {"service": runtime.name}
+    if runtime.partition is not None:
+        base["partition"] = runtime.partition.name
+    out = _Writer()
+    stored: int | None = None
+    pending: int | None = None
+    with contextlib.suppress(Exception):
+        async with runtime.db.read() as conn:
+            stored = int(
+                (await conn.execute(select(func.coalesce(func.max(events.c.position), 0)))).scalar_one()
+            )
+        pending = await runtime.store.pending_outbox()
+    out.sample("chudong_events_stored", "gauge", "Position of the last event appended", _labels(base), stored)
+    out.sample("chudong_outbox_pending", "gauge", "Events appended, not yet relayed", _labels(base), pending)
+    relayed = runtime.relay.published if runtime.relay is not None else 0
+    out.sample(
+        "chudong_events_relayed_total", "counter", "Events this process relayed", _labels(base), relayed
+    )
+    lags = await asyncio.gather(*(_lag(runtime, c.stream, c.name, lag_timeout) for c in runtime.consumers))
+    for consumer, lag in zip(runtime.consumers, lags, strict=True):
+        labels = _labels(base, (("consumer", consumer.name), ("stream", consumer.stream)))
+        out.sample("chudong_events_consumed_total", "counter", "Events applied", labels, consumer.applied)
+        out.sample(
+            "chudong_events_skipped_total",
+            "counter",
+            "Redelivered events found applied",
+            labels,
+            consumer.skipped,
+        )
+        out.sample(
+            "chudong_projection_checkpoint",
+            "gauge",
+            "Last stream sequence applied",
+            labels,
+            consumer.checkpoint,
+        )
+        out.sample(
+            "chudong_projection_lag", "gauge", "Messages not yet delivered to the consumer", labels, lag
+        )
+        out.sample(
+            "chudong_dead_letters_total",
+            "counter",
+            "Messages sent to dead letters",
+            labels,
+            consumer.dead_lettered,
+        )
+    for name, extra, value in runtime.counters.items():
+        out.sample(
+            f"chudong_{name}_total", "counter", f"{name.replace('_', ' ')}", _labels(base, extra), value
+        )
+    return out.text()
+
+
+async def _lag(runtime: ServiceRuntime, stream: str, consumer: str, timeout: float) -> int | None:
+    if runtime.js is None:
+        return None
+    try:
+        info = await runtime.js.consumer_info(stream, consumer, timeout=timeout)
+    except Exception:
+        return None
+    return int(info.num_pending or 0) + int(info.num_ack_pending or 0)

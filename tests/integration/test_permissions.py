@@ -1,0 +1,138 @@
+"""Per-service NATS users: each service publishes only its own events, and reads only what it needs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from nats.aio.client import Client
+from structlog.testing import capture_logs
+
+from shared.bus.cluster import load_passwords
+from shared.bus.connection import connect
+from shared.bus.nats_server import EmbeddedNats
+from shared.bus.permissions import ADMIN_USER, nats_user, render_authorization
+from shared.bus.streams import ensure_streams
+from shared.bus.subjects import EVENT_SERVICES, dead_letter_subject, stream_name
+from shared.runtime import ServiceRuntime
+from shared.runtime.service import Source
+from shared.settings import CommonSettings, ServiceSettings
+from shared.store import StreamAppend
+from tests.projections import RecordingProjection
+from tests.projections import metadata as recording_metadata
+from tests.support import member_event, unit_event, wait_until
+
+
+@pytest.fixture
+def secured(tmp_path: Path) -> Iterator[tuple[EmbeddedNats, dict[str, str]]]:
+    """A nats-server with chudong's accounts: a user per service and an admin."""
+    passwords = load_passwords(tmp_path / "users.json", [ADMIN_USER, *(nats_user(s) for s in EVENT_SERVICES)])
+    config = tmp_path / "nats.conf"
+    config.write_text(render_authorization(passwords))
+    server = EmbeddedNats(tmp_path / "nats", config_file=config).start()
+    yield server, passwords
+    server.stop()
+
+
+async def as_user(secured: tuple[EmbeddedNats, dict[str, str]], user: str) -> Client:
+    server, passwords = secured
+    return await connect(server.url, name=user, user=user, password=passwords[user], connect_timeout=5)
+
+
+@pytest.fixture
+async def admin(secured: tuple[EmbeddedNats, dict[str, str]]) -> AsyncIterator[Client]:
+    client = await as_user(secured, ADMIN_USER)
+    await ensure_streams(client.jetstream(), duplicate_window=120)
+    yield client
+    await client.close()
+
+
+async def test_a_service_with_another_services_credentials_cannot_publish_its_events(
+    secured: tuple[EmbeddedNats, dict[str, str]], admin: Client
+) -> None:
+    planning = await as_user(secured, nats_user("planning"))
+    try:
+        with capture_logs() as logs, pytest.raises(TimeoutError):
+            await planning.jetstream().publish("membership.MemberJoined.vn.bg", b"{}", timeout=1)
+        own = await planning.jetstream().publish("planning.PlanSubmitted.vn.bg", b"{}", timeout=5)
+    finally:
+        await planning.close()
+    assert (await admin.jetstream().stream_info(stream_name("membership"))).state.messages == 0
+    assert own.stream == stream_name("planning")
+    refusals = [entry for entry in logs if entry["event"] == "nats.permission_denied"]
+    assert refusals and 'publish to "membership.memberjoined.vn.bg"' in refusals[0]["error"].lower()
+    assert refusals[0]["user"] == nats_user("planning")
+
+
+async def test_a_service_reads_only_the_streams_it_needs(
+    secured: tuple[EmbeddedNats, dict[str, str]], admin: Client
+) -> None:
+    planning = await as_user(secured, nats_user("planning"))
+    try:
+        with pytest.raises(TimeoutError):
+            await planning.jetstream().pull_subscribe(
+                "evaluation.>", durable="planning_spy", stream=stream_name("evaluation")
+            )
+    finally:
+        await planning.close()
+    assert [c.name for c in await admin.jetstream().consumers_info(stream_name("evaluation"))] == []
+
+
+async def test_a_service_writes_dead_letters_under_its_own_name_only(
+    secured: tuple[EmbeddedNats, dict[str, str]], admin: Client
+) -> None:
+    evaluation = await as_user(secured, nats_user("evaluation"))
+    try:
+        js = evaluation.jetstream()
+        mine = await js.publish(dead_letter_subject("evaluation_counts_MEMBERSHIP"), b"{}", timeout=5)
+        assert mine.seq == 1
+        with pytest.raises(TimeoutError):
+            await js.publish(dead_letter_subject("planning_counts_MEMBERSHIP"), b"{}", timeout=1)
+    finally:
+        await evaluation.close()
+
+
+async def test_services_run_their_relay_and_consumers_as_their_own_users(
+    secured: tuple[EmbeddedNats, dict[str, str]], admin: Client, tmp_path: Path
+) -> None:
+    server, passwords = secured
+    common = CommonSettings(nats_url=server.url, manage_streams=False, data_dir=tmp_path)
+
+    def settings(name: str) -> ServiceSettings:
+        return ServiceSettings(
+            name=name,
+            database_url=f"sqlite+aiosqlite:///{tmp_path / name}.db",
+            nats_user=nats_user(name),
+            nats_password=passwords[nats_user(name)],
+        )
+
+    membership = ServiceRuntime(common, settings("membership"))
+    evaluation = ServiceRuntime(
+        common,
+        settings("evaluation"),
+        metadatas=[recording_metadata],
+        org_tree_sources=[Source(stream_name("membership"))],
+    )
+    evaluation.add_projection(RecordingProjection(), [Source(stream_name("membership"))])
+    await membership.start()
+    await evaluation.start()
+    try:
+        with capture_logs() as logs:
+            await membership.store.append(
+                [
+                    StreamAppend("unit-bg", [unit_event("bg", "vn", "vn.bg")]),
+                    StreamAppend("member-1", [member_event("1", "vn.bg")]),
+                ],
+                actor="t",
+            )
+
+            async def consumed() -> bool:
+                return all(c.checkpoint == 2 for c in evaluation.consumers)
+
+            await wait_until(consumed, timeout=15)
+        assert not [entry for entry in logs if entry["event"] == "nats.permission_denied"]
+        assert (await evaluation.directory.get("bg")) is not None
+    finally:
+        await evaluation.stop()
+        await membership.stop()
