@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.membership.adapters import access_log, keys
 from services.membership.adapters.read_models import MembershipReadModels
 from services.membership.adapters.read_models import metadata as read_metadata
 from services.membership.api import router
@@ -18,7 +19,9 @@ NAME = "membership"
 
 def create_app(common: CommonSettings | None = None) -> FastAPI:
     common = common or CommonSettings()
-    runtime = ServiceRuntime(common, service_settings(NAME), metadatas=[read_metadata])
+    runtime = ServiceRuntime(
+        common, service_settings(NAME), metadatas=[read_metadata, keys.metadata, access_log.metadata]
+    )
     runtime.store.add_inline_projection(MembershipReadModels())
     handlers = MembershipHandlers(runtime.store, runtime.directory)
     runtime.on_start(handlers.ensure_root)
@@ -26,7 +29,9 @@ def create_app(common: CommonSettings | None = None) -> FastAPI:
         runtime,
         [router],
         title="chudong membership",
-        description="The org tree and members' lifecycle (quản lý đoàn viên) of the Youth Union.",
+        description=(
+            "The org tree, members' lifecycle (quản lý đoàn viên), youth care and Party referrals of the Youth Union."
+        ),
     )
     app.state.handlers = handlers
     return app

@@ -52,7 +52,12 @@ def test_a_member_admitted_over_http_changes_evaluations_count(system: RunningSy
         admitted = client.post(
             f"{membership}/members",
             headers=system.token("union_secretary", "pl-x"),
-            json={"branch_id": "pl-x-1", "joined_on": "2026-03-26", "admission_decision_ref": "QĐ 12/QĐ-ĐTN"},
+            json={
+                "branch_id": "pl-x-1",
+                "joined_on": "2026-03-26",
+                "admission_decision_ref": "QĐ 12/QĐ-ĐTN",
+                "profile": {"full_name": "Nguyễn Văn An", "birth_date": "2008-05-14"},
+            },
         )
         assert admitted.status_code == 201, admitted.text
         wait_for_count(client, f"{evaluation}/units/bg-pl/member-count", officer, 1)

@@ -58,7 +58,12 @@ async def history_length(app: FastAPI) -> int:
     return int(position)
 
 
-ADMISSION = {"branch_id": "pl-x-1", "joined_on": "2026-03-26", "admission_decision_ref": "QĐ 12/QĐ-ĐTN"}
+ADMISSION = {
+    "branch_id": "pl-x-1",
+    "joined_on": "2026-03-26",
+    "admission_decision_ref": "QĐ 12/QĐ-ĐTN",
+    "profile": {"full_name": "Nguyễn Văn An", "birth_date": "2008-05-14"},
+}
 
 
 async def test_a_malformed_command_gets_422_naming_the_field_and_what_is_accepted(

@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from services.membership.domain.profile import Profile, age_on
 from shared.contracts.membership import MemberJoined
 from shared.contracts.org import OrgUnit, UnitLevel
+from shared.contracts.personal import Sealed
 from shared.errors import ConflictError, DomainError, NotFoundError
+
+ADMISSION_AGES = (16, 30)
+"""Đoàn members are admitted from 16 to 30 years of age (Điều lệ Đoàn)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,13 +21,20 @@ class AdmitMember:
     branch_id: str
     joined_on: date
     admission_decision_ref: str
+    profile: Profile
     referred_by: str | None = None
 
 
 def admit_member(
-    cmd: AdmitMember, *, branch: OrgUnit | None, member_exists: bool, today: date
+    cmd: AdmitMember,
+    *,
+    branch: OrgUnit | None,
+    member_exists: bool,
+    referrer_exists: bool,
+    today: date,
+    sealed: Sealed,
 ) -> MemberJoined:
-    """Decide an admission into a branch."""
+    """Decide an admission into a branch (kết nạp đoàn viên); ``sealed`` is ``cmd.profile`` under the key."""
     if member_exists:
         raise ConflictError(
             f"member {cmd.member_id!r} is already admitted",
@@ -63,10 +75,31 @@ def admit_member(
             value=cmd.joined_on.isoformat(),
             accepted=f"a date on or before {today.isoformat()}",
         )
+    low, high = ADMISSION_AGES
+    age = age_on(cmd.profile.birth_date, cmd.joined_on)
+    if not low <= age <= high:
+        raise DomainError(
+            f"the member would be {age} on {cmd.joined_on.isoformat()}: admission is from {low} to {high}",
+            rule="age_at_admission",
+            field="profile.birth_date",
+            value=cmd.profile.birth_date.isoformat(),
+            accepted=f"a birth date giving an age of {low} to {high} on the admission date",
+        )
+    if cmd.referred_by is not None and not referrer_exists:
+        raise NotFoundError(
+            f"the referring member {cmd.referred_by!r} is not known",
+            rule="unknown_referrer",
+            field="referred_by",
+            value=cmd.referred_by,
+            accepted="the id of an admitted member, or null",
+        )
     return MemberJoined(
         member_id=cmd.member_id,
         branch_id=cmd.branch_id,
         joined_on=cmd.joined_on,
         admission_decision_ref=cmd.admission_decision_ref,
         referred_by=cmd.referred_by,
+        birth_year=cmd.profile.birth_date.year,
+        profile=sealed,
+        missing_fields=cmd.profile.missing_fields(),
     )

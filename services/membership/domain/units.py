@@ -1,10 +1,17 @@
-"""Registering units in the tree (đăng ký đơn vị)."""
+"""The org tree: registering, renaming, moving and closing units (đăng ký, đổi tên, điều chuyển, giải thể)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from shared.contracts.membership import UnitRegistered
+from shared.contracts.membership import (
+    BranchRosterReviewed,
+    UnitClosed,
+    UnitMoved,
+    UnitRegistered,
+    UnitRenamed,
+)
 from shared.contracts.org import ALLOWED_PARENTS, OrgUnit, UnitLevel, UnitType
 from shared.errors import ConflictError, DomainError, NotFoundError
 
@@ -88,3 +95,160 @@ def register_unit(
         parent_id=parent.unit_id,
         recognising_unit_id=recognising_id,
     )
+
+
+def _require_unit(unit: OrgUnit | None, unit_id: str, field: str = "unit_id") -> OrgUnit:
+    if unit is None:
+        raise NotFoundError(
+            f"unit {unit_id!r} is not registered",
+            rule="unknown_unit",
+            field=field,
+            value=unit_id,
+            accepted="the id of a registered unit",
+        )
+    if not unit.is_active:
+        raise ConflictError(
+            f"unit {unit_id!r} is closed",
+            rule="unit_closed",
+            field=field,
+            value=unit_id,
+            accepted="an active unit",
+        )
+    return unit
+
+
+def rename_unit(unit: OrgUnit | None, unit_id: str, name: str) -> UnitRenamed:
+    """A unit takes a new name (đổi tên)."""
+    current = _require_unit(unit, unit_id)
+    if current.name == name:
+        raise ConflictError(
+            f"unit {unit_id!r} is already named {name!r}",
+            rule="same_name",
+            field="name",
+            value=name,
+            accepted="a different name",
+        )
+    return UnitRenamed(unit_id=unit_id, name=name)
+
+
+def move_unit(
+    unit: OrgUnit | None,
+    unit_id: str,
+    *,
+    new_parent: OrgUnit | None,
+    new_parent_id: str,
+    recognising: OrgUnit | None,
+    recognising_unit_id: str | None,
+) -> UnitMoved:
+    """A unit moves under another parent with everything below it (e.g. after the 2025 reform)."""
+    current = _require_unit(unit, unit_id)
+    parent = _require_unit(new_parent, new_parent_id, "new_parent_id")
+    if current.parent_id is None:
+        raise DomainError(
+            "the central unit cannot move", rule="root_cannot_move", field="unit_id", value=unit_id
+        )
+    if parent.unit_id == current.parent_id:
+        raise ConflictError(
+            f"unit {unit_id!r} is already under {new_parent_id!r}",
+            rule="same_parent",
+            field="new_parent_id",
+            value=new_parent_id,
+            accepted="another parent",
+        )
+    if parent.path == current.path or parent.path.startswith(current.path + "."):
+        raise DomainError(
+            f"unit {new_parent_id!r} is {unit_id!r} itself or below it",
+            rule="move_under_itself",
+            field="new_parent_id",
+            value=new_parent_id,
+            accepted=f"a unit outside {current.path}",
+        )
+    allowed = ALLOWED_PARENTS[current.level]
+    if parent.level not in allowed:
+        raise DomainError(
+            f"a {current.level.value} unit cannot sit under a {parent.level.value} unit",
+            rule="level_under_parent",
+            field="new_parent_id",
+            value=new_parent_id,
+            accepted=f"a parent of level {' or '.join(sorted(level.value for level in allowed))}",
+        )
+    new_recognising: str | None = None
+    if current.level is UnitLevel.GRASSROOTS:
+        new_recognising = recognising_unit_id or parent.unit_id
+        if new_recognising != parent.unit_id and (
+            recognising is None or not parent.path.startswith(recognising.path + ".")
+        ):
+            raise DomainError(
+                f"unit {new_recognising!r} is not above {unit_id!r} and cannot recognise it",
+                rule="recognising_unit_not_above",
+                field="recognising_unit_id",
+                value=new_recognising,
+                accepted=f"the id of a unit on the path {parent.path}",
+            )
+    return UnitMoved(
+        unit_id=unit_id,
+        old_parent_id=current.parent_id,
+        new_parent_id=parent.unit_id,
+        recognising_unit_id=new_recognising,
+    )
+
+
+def close_unit(
+    unit: OrgUnit | None,
+    unit_id: str,
+    *,
+    reason: str,
+    merged_into: OrgUnit | None,
+    merged_into_id: str | None,
+    active_units_below: int,
+    members_on_rolls: int,
+) -> UnitClosed:
+    """A unit is dissolved or merged (giải thể, sáp nhập) once nothing active is left in it."""
+    current = _require_unit(unit, unit_id)
+    if current.parent_id is None:
+        raise DomainError(
+            "the central unit cannot close", rule="root_cannot_close", field="unit_id", value=unit_id
+        )
+    if active_units_below or members_on_rolls:
+        raise ConflictError(
+            f"unit {unit_id!r} still has {active_units_below} active units and {members_on_rolls} members",
+            rule="unit_not_empty",
+            field="unit_id",
+            value=unit_id,
+            accepted="a unit whose units are closed or moved and whose members are transferred",
+        )
+    if merged_into_id is not None:
+        target = _require_unit(merged_into, merged_into_id, "merged_into")
+        if target.level is not current.level or target.unit_id == unit_id:
+            raise DomainError(
+                f"unit {merged_into_id!r} is not another {current.level.value} unit",
+                rule="merge_same_level",
+                field="merged_into",
+                value=merged_into_id,
+                accepted=f"another active {current.level.value} unit",
+            )
+    return UnitClosed(unit_id=unit_id, reason=reason, merged_into=merged_into_id)
+
+
+def review_roster(
+    branch: OrgUnit | None, branch_id: str, *, on: date, today: date, active_members: int
+) -> BranchRosterReviewed:
+    """A branch reviews its member list (rà soát danh sách đoàn viên)."""
+    current = _require_unit(branch, branch_id, "branch_id")
+    if current.level is not UnitLevel.BRANCH:
+        raise DomainError(
+            f"unit {branch_id!r} is a {current.level.value}, not a branch",
+            rule="roster_review_in_branch",
+            field="branch_id",
+            value=branch_id,
+            accepted="the id of a branch (chi đoàn)",
+        )
+    if on > today:
+        raise DomainError(
+            f"reviewed_on {on.isoformat()} is in the future",
+            rule="date_in_future",
+            field="reviewed_on",
+            value=on.isoformat(),
+            accepted=f"a date on or before {today.isoformat()}",
+        )
+    return BranchRosterReviewed(branch_id=branch_id, reviewed_on=on, active_members=active_members)

@@ -1,0 +1,63 @@
+"""A person's rights over their data: erasure (quyền xóa dữ liệu), and the log of who read it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from services.membership.adapters.access_log import reads_under
+from services.membership.api.common import Command, command, handlers_of
+from shared.auth import Permission
+from shared.http.auth import CurrentPrincipal, authorize
+from shared.http.idempotency import IdempotencyKey
+
+router = APIRouter(tags=["personal data"])
+
+
+class ErasureRequest(Command):
+    request_ref: str = Field(
+        min_length=1, max_length=200, description="the reference of the person's request"
+    )
+
+
+@router.post(
+    "/people/{person_id}/erasure",
+    status_code=201,
+    summary="Erase a person: destroy their key, so their personal fields are unreadable in every copy",
+)
+async def erase(
+    request: Request,
+    person_id: str,
+    body: ErasureRequest,
+    principal: CurrentPrincipal,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    handlers = handlers_of(request)
+    _, path = await handlers.person_stream(person_id)
+    await authorize(request, principal, Permission.OPERATE, path.rsplit(".", 1)[-1])
+    return await command(
+        request,
+        body,
+        idempotency_key,
+        lambda idem: handlers.erase(person_id, body.request_ref, actor=principal.subject, idempotency=idem),
+        person_id=person_id,
+    )
+
+
+@router.get(
+    "/units/{unit_id}/personal-reads", summary="Who read personal or sensitive fields of people in the unit"
+)
+async def personal_reads(
+    request: Request,
+    unit_id: str,
+    principal: CurrentPrincipal,
+    person_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[dict[str, Any]]:
+    unit = await authorize(request, principal, Permission.AUDIT, unit_id)
+    async with request.app.state.runtime.db.read() as conn:
+        rows = await reads_under(conn, unit.path, person_id, limit)
+    return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()} for r in rows]

@@ -1,0 +1,189 @@
+"""Caring for and keeping track of the youth (chăm lo, nắm bắt tình hình thanh niên), and dues sent upward."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.membership.domain.member import not_before, not_in_future
+from shared.contracts import membership as ev
+from shared.contracts.org import OrgUnit
+from shared.contracts.personal import Sealed
+from shared.errors import ConflictError, DomainError, NotFoundError
+
+
+class HardshipDetails(BaseModel):
+    """The sealed part of a hardship case: who they are and why they need help (sensitive)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    full_name: str = Field(min_length=1, max_length=200)
+    birth_year: int | None = Field(default=None, ge=1950, le=2030)
+    ethnicity: str | None = Field(default=None, max_length=100, description="dân tộc")
+    religion: str | None = Field(default=None, max_length=100, description="tôn giáo")
+    health: str | None = Field(default=None, max_length=500, description="tình trạng sức khỏe")
+    circumstances: str = Field(default="", max_length=2000, description="hoàn cảnh")
+
+
+@dataclass(frozen=True, slots=True)
+class HardshipCase:
+    case_id: str
+    unit_id: str
+    listed_on: date
+    closed_on: date | None
+
+
+def active_unit(unit: OrgUnit | None, unit_id: str, field: str = "unit_id") -> OrgUnit:
+    if unit is None:
+        raise NotFoundError(
+            f"unit {unit_id!r} is not registered",
+            rule="unknown_unit",
+            field=field,
+            value=unit_id,
+            accepted="the id of a registered unit",
+        )
+    if not unit.is_active:
+        raise ConflictError(
+            f"unit {unit_id!r} is closed",
+            rule="unit_closed",
+            field=field,
+            value=unit_id,
+            accepted="an active unit",
+        )
+    return unit
+
+
+def report_youth_situation(
+    unit: OrgUnit, *, quarter: str, submitted_on: date, summary: str, already: bool, today: date
+) -> ev.YouthSituationReported:
+    """A quarter's report upward on the youth in the area (báo cáo tình hình thanh niên)."""
+    not_in_future(submitted_on, today, "submitted_on")
+    if already:
+        raise ConflictError(
+            f"unit {unit.unit_id!r} already reported on {quarter}",
+            rule="situation_already_reported",
+            field="quarter",
+            value=quarter,
+            accepted="a quarter not yet reported",
+        )
+    year, q = int(quarter[:4]), int(quarter[-1])
+    quarter_start = date(year, 3 * q - 2, 1)
+    not_before(submitted_on, quarter_start, "submitted_on", "the quarter's start")
+    return ev.YouthSituationReported(
+        unit_id=unit.unit_id, quarter=quarter, submitted_on=submitted_on, summary=summary
+    )
+
+
+def record_census(
+    unit: OrgUnit, *, as_of: date, counts: dict[str, int], today: date
+) -> ev.YouthCensusRecorded:
+    """Counts of the young people in the area by category: never a list of names."""
+    not_in_future(as_of, today, "as_of")
+    for category, count in counts.items():
+        if count < 0:
+            raise DomainError(
+                f"count {category!r} is negative",
+                rule="census_count",
+                field=f"counts.{category}",
+                value=count,
+                accepted="a count of 0 or more",
+            )
+    if not counts:
+        raise DomainError(
+            "a census needs counts",
+            rule="census_empty",
+            field="counts",
+            value={},
+            accepted="at least one category",
+        )
+    return ev.YouthCensusRecorded(unit_id=unit.unit_id, as_of=as_of, counts=counts)
+
+
+def list_hardship_case(
+    unit: OrgUnit, *, case_id: str, listed_on: date, sealed: Sealed, exists: bool, today: date
+) -> ev.HardshipCaseListed:
+    """A young person in hardship is put on the unit's list."""
+    not_in_future(listed_on, today, "listed_on")
+    if exists:
+        raise ConflictError(
+            f"case {case_id!r} is already listed",
+            rule="case_exists",
+            field="case_id",
+            value=case_id,
+            accepted="a new case id",
+        )
+    return ev.HardshipCaseListed(case_id=case_id, unit_id=unit.unit_id, listed_on=listed_on, sensitive=sealed)
+
+
+def _open_case(case: HardshipCase | None, case_id: str) -> HardshipCase:
+    if case is None:
+        raise NotFoundError(
+            f"hardship case {case_id!r} is not known",
+            rule="unknown_case",
+            field="case_id",
+            value=case_id,
+            accepted="the id of a listed case",
+        )
+    if case.closed_on is not None:
+        raise ConflictError(
+            f"hardship case {case_id!r} was closed on {case.closed_on.isoformat()}",
+            rule="case_closed",
+            field="case_id",
+            value=case_id,
+            accepted="an open case",
+        )
+    return case
+
+
+def close_hardship_case(
+    case: HardshipCase | None, case_id: str, *, on: date, reason: str, today: date
+) -> ev.HardshipCaseClosed:
+    current = _open_case(case, case_id)
+    not_in_future(on, today, "closed_on")
+    not_before(on, current.listed_on, "closed_on", "the listing")
+    return ev.HardshipCaseClosed(case_id=case_id, unit_id=current.unit_id, closed_on=on, reason=reason)
+
+
+def record_care_action(
+    case: HardshipCase | None, case_id: str, *, on: date, action: str, today: date
+) -> ev.CareActionRecorded:
+    """Help given to a young person on the list (hoạt động chăm lo)."""
+    current = _open_case(case, case_id)
+    not_in_future(on, today, "acted_on")
+    not_before(on, current.listed_on, "acted_on", "the listing")
+    return ev.CareActionRecorded(case_id=case_id, unit_id=current.unit_id, acted_on=on, action=action)
+
+
+def review_hardship_list(unit: OrgUnit, *, on: date, open_cases: int, today: date) -> ev.HardshipListReviewed:
+    not_in_future(on, today, "reviewed_on")
+    return ev.HardshipListReviewed(unit_id=unit.unit_id, reviewed_on=on, open_cases=open_cases)
+
+
+def remit_dues(unit: OrgUnit, *, month: str, amount_vnd: int, already: bool, today: date) -> ev.DuesRemitted:
+    """A unit hands its share of a month's dues to the level above (nộp đoàn phí lên cấp trên)."""
+    if unit.parent_id is None:
+        raise DomainError(
+            "the central unit remits to no one", rule="remit_from_root", field="unit_id", value=unit.unit_id
+        )
+    this_month = f"{today.year:04d}-{today.month:02d}"
+    if month > this_month:
+        raise DomainError(
+            f"month {month} has not begun",
+            rule="month_in_future",
+            field="month",
+            value=month,
+            accepted=f"a month up to {this_month}",
+        )
+    if already:
+        raise ConflictError(
+            f"unit {unit.unit_id!r} already remitted dues for {month}",
+            rule="dues_already_remitted",
+            field="month",
+            value=month,
+            accepted="a month not yet remitted",
+        )
+    return ev.DuesRemitted(
+        unit_id=unit.unit_id, to_unit_id=unit.parent_id, month=month, amount_vnd=amount_vnd
+    )
