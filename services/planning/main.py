@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from pathlib import Path
 
+from fastapi import FastAPI
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.planning.adapters.evidence_files import EvidenceFiles
+from services.planning.adapters.members import MemberRosterProjection
+from services.planning.adapters.members import metadata as members_metadata
+from services.planning.adapters.read_models import PlanningReadModels
+from services.planning.adapters.read_models import metadata as read_metadata
+from services.planning.api import routers
+from services.planning.app.handlers import PlanningHandlers
 from shared.bus.subjects import stream_name
+from shared.clock import Clock
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.runtime.serve import serve
@@ -14,17 +26,42 @@ from shared.settings import CommonSettings, service_settings
 NAME = "planning"
 
 
-def create_app(common: CommonSettings | None = None) -> FastAPI:
+class EvidenceSettings(BaseSettings):
+    """Where evidence files are kept: ``PLANNING_EVIDENCE_DIR`` (default: ``<data dir>/evidence``)."""
+
+    model_config = SettingsConfigDict(env_prefix="PLANNING_", extra="ignore")
+
+    evidence_dir: Path | None = None
+    evidence_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+
+
+def create_app(common: CommonSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
     common = common or CommonSettings()
+    evidence = EvidenceSettings()
+    membership = Source(stream_name("membership"))
     runtime = ServiceRuntime(
-        common, service_settings(NAME), org_tree_sources=[Source(stream_name("membership"))]
+        common,
+        service_settings(NAME),
+        metadatas=[read_metadata, members_metadata],
+        org_tree_sources=[membership],
     )
-    return create_service_app(
+    runtime.add_projection(MemberRosterProjection(), [membership])
+    runtime.store.add_inline_projection(PlanningReadModels())
+    handlers = PlanningHandlers(
+        runtime.store,
+        runtime.directory,
+        EvidenceFiles(evidence.evidence_dir or common.data_dir / "evidence"),
+        clock=clock,
+        max_evidence_bytes=evidence.evidence_max_bytes,
+    )
+    app = create_service_app(
         runtime,
-        [],
+        routers,
         title="chudong planning",
         description="Work plans, branch meetings, activities, advice to the Party committee and coordination.",
     )
+    app.state.handlers = handlers
+    return app
 
 
 def main() -> None:

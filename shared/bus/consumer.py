@@ -182,6 +182,9 @@ class ProjectionConsumer:
                 await self.process(msgs)
                 delay = 0.2
             except asyncio.CancelledError:
+                # Unsubscribe now: a pull subscription left behind holds the connection's drain
+                # until its timeout (30 s) when the service stops.
+                await self._drop_subscription()
                 raise
             except Exception as exc:
                 log.warning(

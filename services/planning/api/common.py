@@ -1,0 +1,131 @@
+"""What every planning route shares: the handlers, running a command once, answering with its events."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Path, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+
+from services.planning.app.handlers import PlanningHandlers
+from services.planning.domain.records import Record
+from shared.auth import Permission, Principal
+from shared.contracts.org import OrgUnit
+from shared.events import Envelope, Event
+from shared.http.auth import authorize
+from shared.http.idempotency import run_command
+from shared.ids import UNIT_ID_PATTERN
+from shared.store.event_store import Idempotency
+
+UnitIdParam = Annotated[str, Path(pattern=UNIT_ID_PATTERN, description="a unit's id, e.g. 'pl-x'")]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def handlers(request: Request) -> PlanningHandlers:
+    found: PlanningHandlers = request.app.state.handlers
+    return found
+
+
+def event_answer(envelopes: Sequence[Envelope], **extra: Any) -> dict[str, Any]:
+    return {
+        **extra,
+        "events": [{"event_id": str(e.event_id), "type": e.type, "position": e.position} for e in envelopes],
+    }
+
+
+async def command(
+    request: Request,
+    principal: Principal,
+    permission: Permission,
+    unit_id: str,
+    body: BaseModel | None,
+    idempotency_key: str | None,
+    execute: Callable[[Idempotency | None], Awaitable[Sequence[Envelope]]],
+    /,
+    *,
+    status_code: int = 201,
+    **answer: Any,
+) -> JSONResponse:
+    """Authorise on ``unit_id``, then run the command once per ``Idempotency-Key``."""
+    await authorize(request, principal, permission, unit_id)
+    return await run_command(
+        request,
+        request.app.state.runtime.store,
+        idempotency_key,
+        body,
+        execute,
+        lambda envs: event_answer(envs, **answer),
+        status_code=status_code,
+    )
+
+
+async def readable(request: Request, principal: Principal, unit_id: str) -> OrgUnit:
+    return await authorize(request, principal, Permission.READ, unit_id)
+
+
+async def record_fact(
+    request: Request,
+    principal: Principal,
+    unit_id: str,
+    body: BaseModel,
+    idempotency_key: str | None,
+    *,
+    stream_id: str,
+    event: Event,
+    day: date,
+    what: str,
+    field: str,
+    value: object,
+    **answer: Any,
+) -> JSONResponse:
+    """A fact recorded once under its id or period (a report, a review, a dialogue…)."""
+    return await command(
+        request,
+        principal,
+        Permission.MANAGE_PLANS,
+        unit_id,
+        body,
+        idempotency_key,
+        lambda idem: handlers(request).record_fact(
+            stream_id,
+            event,
+            unit_id,
+            day,
+            what=what,
+            field=field,
+            value=value,
+            actor=principal.subject,
+            idempotency=idem,
+        ),
+        **answer,
+    )
+
+
+async def closing(
+    request: Request,
+    principal: Principal,
+    kind: str,
+    record_id: str,
+    body: BaseModel,
+    idempotency_key: str | None,
+    execute: Callable[[Record, Idempotency | None], Awaitable[Sequence[Envelope]]],
+) -> JSONResponse:
+    """A command on an activity, project, proposal or agreement: found first, then authorised on its unit."""
+    record = await handlers(request).record_state(kind, record_id)
+    answer: dict[str, Any] = {f"{kind}_id": record_id}
+    return await command(
+        request,
+        principal,
+        Permission.MANAGE_PLANS,
+        record.unit_id,
+        body,
+        idempotency_key,
+        lambda idem: execute(record, idem),
+        **answer,
+    )

@@ -1,0 +1,212 @@
+"""Routes of plans (kế hoạch công tác) and model registration (đăng ký xây dựng mô hình)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from services.planning.api.common import Body, UnitIdParam, command, handlers
+from services.planning.domain.plans import plan_id_of
+from shared.auth import Permission
+from shared.contracts.planning import PlanKind, SubmittedTo, Target
+from shared.http.auth import CurrentPrincipal
+from shared.http.idempotency import IdempotencyKey
+
+router = APIRouter(tags=["plans"])
+
+Year = Field(ge=2000, le=2100)
+
+
+class DraftPlan(Body):
+    title: str = Field(min_length=1, max_length=500)
+    targets: list[Target] = Field(default=[], max_length=200, description="measurable targets per criterion")
+
+
+class SubmitPlan(Body):
+    submitted_to: SubmittedTo
+    submitted_on: date
+
+
+class ApprovePlan(Body):
+    approved_on: date
+
+
+class ReturnPlan(Body):
+    returned_on: date
+    reasons: list[str] = Field(min_length=1, max_length=50)
+
+
+class PartyOpinion(Body):
+    recorded_on: date
+    opinion: str = Field(min_length=1, max_length=5000)
+
+
+class RegisterModel(Body):
+    year: int = Year
+    registered_on: date
+    deadline: date | None = Field(default=None, description="the recognising unit's deadline, e.g. 10 Nov")
+
+
+@router.put(
+    "/units/{unit_id}/plans/{year}/{kind}",
+    status_code=201,
+    summary="Draft the unit's plan for a year, or revise it while drafted or after it was returned",
+)
+async def draft_plan(
+    request: Request,
+    unit_id: UnitIdParam,
+    year: Annotated[int, Path(ge=2000, le=2100)],
+    kind: PlanKind,
+    body: DraftPlan,
+    principal: CurrentPrincipal,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    return await command(
+        request,
+        principal,
+        Permission.MANAGE_PLANS,
+        unit_id,
+        body,
+        idempotency_key,
+        lambda idem: handlers(request).draft_plan(
+            unit_id, year, kind, body.title, body.targets, actor=principal.subject, idempotency=idem
+        ),
+        plan_id=plan_id_of(unit_id, year, kind),
+    )
+
+
+@router.post(
+    "/plans/{plan_id}/submissions",
+    status_code=201,
+    summary="Submit the plan (trình) to the upper level or the Party committee",
+)
+async def submit_plan(
+    request: Request,
+    plan_id: str,
+    body: SubmitPlan,
+    principal: CurrentPrincipal,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    plan = await handlers(request).plan(plan_id)
+    return await command(
+        request,
+        principal,
+        Permission.MANAGE_PLANS,
+        plan.unit_id,
+        body,
+        idempotency_key,
+        lambda idem: handlers(request).submit_plan(
+            plan, body.submitted_to, body.submitted_on, actor=principal.subject, idempotency=idem
+        ),
+        plan_id=plan_id,
+    )
+
+
+@router.post(
+    "/plans/{plan_id}/approval", status_code=201, summary="The upper level approves the plan (phê duyệt)"
+)
+async def approve_plan(
+    request: Request,
+    plan_id: str,
+    body: ApprovePlan,
+    principal: CurrentPrincipal,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    plan = await handlers(request).plan(plan_id)
+    return await command(
+        request,
+        principal,
+        Permission.APPRAISE,
+        plan.unit_id,
+        body,
+        idempotency_key,
+        lambda idem: handlers(request).decide_plan(
+            plan, principal.unit_id, body.approved_on, None, actor=principal.subject, idempotency=idem
+        ),
+        plan_id=plan_id,
+    )
+
+
+@router.post(
+    "/plans/{plan_id}/return",
+    status_code=201,
+    summary="The upper level returns the plan with reasons (trả lại)",
+)
+async def return_plan(
+    request: Request,
+    plan_id: str,
+    body: ReturnPlan,
+    principal: CurrentPrincipal,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    plan = await handlers(request).plan(plan_id)
+    return await command(
+        request,
+        principal,
+        Permission.APPRAISE,
+        plan.unit_id,
+        body,
+        idempotency_key,
+        lambda idem: handlers(request).decide_plan(
+            plan, principal.unit_id, body.returned_on, body.reasons, actor=principal.subject, idempotency=idem
+        ),
+        plan_id=plan_id,
+    )
+
+
+@router.post(
+    "/plans/{plan_id}/party-opinion",
+    status_code=201,
+    summary="Record the Party committee's opinion (ý kiến cấp ủy)",
+)
+async def party_opinion(
+    request: Request,
+    plan_id: str,
+    body: PartyOpinion,
+    principal: CurrentPrincipal,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    plan = await handlers(request).plan(plan_id)
+    return await command(
+        request,
+        principal,
+        Permission.MANAGE_PLANS,
+        plan.unit_id,
+        body,
+        idempotency_key,
+        lambda idem: handlers(request).record_party_opinion(
+            plan, body.recorded_on, body.opinion, actor=principal.subject, idempotency=idem
+        ),
+        plan_id=plan_id,
+    )
+
+
+@router.post(
+    "/units/{unit_id}/model-registrations",
+    status_code=201,
+    summary="Register to build the '3 chủ động' model with the recognising unit",
+)
+async def register_model(
+    request: Request,
+    unit_id: UnitIdParam,
+    body: RegisterModel,
+    principal: CurrentPrincipal,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    return await command(
+        request,
+        principal,
+        Permission.MANAGE_PLANS,
+        unit_id,
+        body,
+        idempotency_key,
+        lambda idem: handlers(request).register_model(
+            unit_id, body.year, body.registered_on, body.deadline, actor=principal.subject, idempotency=idem
+        ),
+        unit_id=unit_id,
+        year=body.year,
+    )

@@ -1,0 +1,242 @@
+"""Branch life: meetings (sinh hoạt chi đoàn), secretaries' briefings ("2 giao") and monthly tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from services.planning.domain.checks import (
+    AttachmentInfo,
+    check_evidence,
+    not_blank,
+    not_in_future,
+    require_below,
+    require_unit,
+)
+from shared.contracts.org import OrgUnit, UnitLevel
+from shared.contracts.planning import (
+    BranchMeetingHeld,
+    EvidenceRef,
+    MeetingKind,
+    MonthlyTasksAssigned,
+    SecretaryBriefingHeld,
+)
+from shared.errors import DomainError
+
+BRANCH = (UnitLevel.BRANCH,)
+ABOVE_BRANCH = (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.GRASSROOTS, UnitLevel.INTER_BRANCH)
+ASSIGNING = (UnitLevel.GRASSROOTS, UnitLevel.INTER_BRANCH)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberInfo:
+    """What planning knows of a member, from membership's events: where they are, whether active."""
+
+    member_id: str
+    branch_id: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RecordMeeting:
+    meeting_id: str
+    branch_id: str
+    held_on: date
+    kind: MeetingKind
+    attendees: tuple[str, ...] = ()
+    present_count: int | None = None
+    expected_count: int | None = None
+    agenda: str = ""
+    minutes: EvidenceRef | None = None
+    joint_branch_ids: tuple[str, ...] = ()
+
+
+def check_attendees(
+    member_ids: Sequence[str], members: Mapping[str, MemberInfo], branch_ids: Sequence[str], *, field: str
+) -> None:
+    """Everyone named as present is an active member of one of the branches."""
+    for index, member_id in enumerate(member_ids):
+        member = members.get(member_id)
+        where = f"{field}[{index}]"
+        accepted = f"an active member of {' or '.join(repr(b) for b in branch_ids)}"
+        if member is None:
+            raise DomainError(
+                f"member {member_id!r} is not known to planning",
+                rule="unknown_member",
+                field=where,
+                value=member_id,
+                accepted=accepted,
+            )
+        if member.branch_id not in branch_ids:
+            raise DomainError(
+                f"member {member_id!r} belongs to branch {member.branch_id!r}",
+                rule="member_of_another_branch",
+                field=where,
+                value=member_id,
+                accepted=accepted,
+            )
+        if not member.active:
+            raise DomainError(
+                f"member {member_id!r} is no longer an active member",
+                rule="member_not_active",
+                field=where,
+                value=member_id,
+                accepted=accepted,
+            )
+    if len(set(member_ids)) != len(member_ids):
+        duplicate = next(m for m in member_ids if list(member_ids).count(m) > 1)
+        raise DomainError(
+            f"member {duplicate!r} is named twice",
+            rule="duplicate_attendee",
+            field=field,
+            value=duplicate,
+            accepted="each member once",
+        )
+
+
+def hold_meeting(
+    cmd: RecordMeeting,
+    *,
+    branch: OrgUnit | None,
+    joint: Mapping[str, OrgUnit | None],
+    members: Mapping[str, MemberInfo],
+    active_members: int,
+    attachments: Mapping[str, AttachmentInfo],
+    today: date,
+) -> BranchMeetingHeld:
+    """Record a branch meeting; a joint one ("1 liên kết") is hosted by ``branch_id`` with the others."""
+    host = require_unit(branch, cmd.branch_id, field="branch_id", levels=BRANCH)
+    not_in_future(cmd.held_on, today, field="held_on")
+    if cmd.kind is MeetingKind.JOINT and not cmd.joint_branch_ids:
+        raise DomainError(
+            "a joint inter-branch meeting names the other branches",
+            rule="joint_without_branches",
+            field="joint_branch_ids",
+            value=[],
+            accepted="the ids of at least one other branch of the same grassroots union",
+        )
+    if cmd.kind is not MeetingKind.JOINT and cmd.joint_branch_ids:
+        raise DomainError(
+            f"a {cmd.kind.value} meeting is held by one branch",
+            rule="branches_only_for_joint",
+            field="joint_branch_ids",
+            value=list(cmd.joint_branch_ids),
+            accepted="an empty list, or kind 'joint'",
+        )
+    for index, branch_id in enumerate(cmd.joint_branch_ids):
+        where = f"joint_branch_ids[{index}]"
+        other = require_unit(joint.get(branch_id), branch_id, field=where, levels=BRANCH)
+        if branch_id == host.unit_id or other.parent_id != host.parent_id:
+            raise DomainError(
+                f"branch {branch_id!r} cannot join a meeting hosted by {host.unit_id!r}",
+                rule="joint_branch_not_sibling",
+                field=where,
+                value=branch_id,
+                accepted=f"another branch under {host.parent_id!r}",
+            )
+    branch_ids = (host.unit_id, *cmd.joint_branch_ids)
+    check_attendees(cmd.attendees, members, branch_ids, field="attendees")
+    present = len(cmd.attendees) if cmd.present_count is None else cmd.present_count
+    expected = active_members if cmd.expected_count is None else cmd.expected_count
+    if present < len(cmd.attendees) or present > expected:
+        raise DomainError(
+            f"present_count {present} does not fit {len(cmd.attendees)} named attendees of {expected} expected",
+            rule="attendance_count",
+            field="present_count",
+            value=present,
+            accepted=f"between {len(cmd.attendees)} and {expected}",
+        )
+    check_evidence(cmd.minutes, attachments, host.unit_id, field="minutes")
+    return BranchMeetingHeld(
+        meeting_id=cmd.meeting_id,
+        branch_id=host.unit_id,
+        held_on=cmd.held_on,
+        kind=cmd.kind,
+        attendees=cmd.attendees,
+        present_count=present,
+        expected_count=expected,
+        agenda=cmd.agenda,
+        minutes=cmd.minutes,
+        joint_branch_ids=cmd.joint_branch_ids,
+    )
+
+
+def hold_briefing(
+    *,
+    briefing_id: str,
+    unit: OrgUnit | None,
+    unit_id: str,
+    held_on: date,
+    branches: Mapping[str, OrgUnit | None],
+    attending_branch_ids: Sequence[str],
+    attendee_member_ids: Sequence[str],
+    members: Mapping[str, MemberInfo],
+    today: date,
+) -> SecretaryBriefingHeld:
+    """The upper level briefs the secretaries of branches below it (giao ban, "2 giao")."""
+    upper = require_unit(unit, unit_id, levels=ABOVE_BRANCH)
+    not_in_future(held_on, today, field="held_on")
+    if not attending_branch_ids:
+        raise DomainError(
+            "a briefing names the branches whose secretaries attended",
+            rule="no_branches",
+            field="attending_branch_ids",
+            value=[],
+            accepted="at least one branch below the unit",
+        )
+    for index, branch_id in enumerate(attending_branch_ids):
+        where = f"attending_branch_ids[{index}]"
+        require_below(
+            require_unit(branches.get(branch_id), branch_id, field=where, levels=BRANCH), upper, field=where
+        )
+    check_attendees(attendee_member_ids, members, attending_branch_ids, field="attendee_member_ids")
+    return SecretaryBriefingHeld(
+        briefing_id=briefing_id,
+        unit_id=upper.unit_id,
+        held_on=held_on,
+        attending_branch_ids=tuple(attending_branch_ids),
+        attendee_member_ids=tuple(attendee_member_ids),
+    )
+
+
+def assign_monthly_tasks(
+    *,
+    unit: OrgUnit | None,
+    unit_id: str,
+    month: str,
+    assigned_on: date,
+    branches: Mapping[str, OrgUnit | None],
+    branch_ids: Sequence[str],
+    tasks: Sequence[str],
+    today: date,
+) -> MonthlyTasksAssigned:
+    """The grassroots union gives its branches the month's tasks (giao nhiệm vụ hằng tháng)."""
+    assigner = require_unit(unit, unit_id, levels=ASSIGNING)
+    not_in_future(assigned_on, today, field="assigned_on")
+    if not branch_ids:
+        raise DomainError(
+            "tasks are assigned to branches",
+            rule="no_branches",
+            field="branch_ids",
+            value=[],
+            accepted="at least one branch below the unit",
+        )
+    for index, branch_id in enumerate(branch_ids):
+        where = f"branch_ids[{index}]"
+        branch = require_unit(branches.get(branch_id), branch_id, field=where, levels=BRANCH)
+        require_below(branch, assigner, field=where)
+    cleaned = tuple(t.strip() for t in tasks if t.strip())
+    if not cleaned:
+        raise DomainError(
+            "no task given", rule="no_tasks", field="tasks", value=list(tasks), accepted="at least one task"
+        )
+    for task in cleaned:
+        not_blank(task, field="tasks")
+    return MonthlyTasksAssigned(
+        unit_id=assigner.unit_id,
+        month=month,
+        assigned_on=assigned_on,
+        branch_ids=tuple(branch_ids),
+        tasks=cleaned,
+    )

@@ -1,0 +1,33 @@
+"""Facts a unit records once each: a report, a review, a briefing of the Party committee, a dialogue…
+
+They share their rules: the unit is known and active, what happened is not dated in
+the future, named texts are not blank, and cited evidence is a file the unit attached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from services.planning.domain.checks import AttachmentInfo, check_evidence, not_blank, not_in_future
+from shared.contracts.planning import EvidenceRef
+from shared.events import Event
+
+# Dates of what is planned or agreed, which may lie ahead.
+FUTURE_ALLOWED = frozenset({"scheduled_on", "ends_on", "deadline"})
+# Texts a user must fill in when the contract has them.
+REQUIRED_TEXT = frozenset({"title", "subject", "topic", "partner", "source"})
+
+
+def check_fact(event: Event, *, unit_id: str, attachments: Mapping[str, AttachmentInfo], today: date) -> None:
+    for name, value in event:
+        if isinstance(value, date) and name.endswith("_on") and name not in FUTURE_ALLOWED:
+            not_in_future(value, today, field=name)
+        elif isinstance(value, str) and name in REQUIRED_TEXT:
+            not_blank(value, field=name)
+        elif isinstance(value, EvidenceRef):
+            check_evidence(value, attachments, unit_id, field=name)
+
+
+def evidence_of(event: Event) -> list[EvidenceRef]:
+    return [value for _, value in event if isinstance(value, EvidenceRef)]
