@@ -69,8 +69,7 @@ def _tagged(kind: str, tags: list[str], late: int = 5) -> list[Fact]:
             end_month = int(q) * 3
             on = date(int(year) + (end_month == 12), 1 if end_month == 12 else end_month + 1, late)
         else:
-            year, month = (int(x) for x in tag.split("-"))
-            on = date(year, month, 20)
+            on = date(int(tag[:4]), int(tag[5:7]), 20)
         out.append(F(kind, on, tag=tag))
     return out
 
