@@ -1,0 +1,72 @@
+"""The live projection: facts from every event, the org tree, and the units to re-evaluate.
+
+Per fetched batch the facts are buffered in memory and written with one
+statement per table in :meth:`flush`, in the consumer's transaction (with its
+checkpoint), so a redelivered batch changes nothing. Evaluating the unions is
+left to :class:`~services.evaluation.adapters.evaluator.ComplianceEvaluator`,
+which takes the dirty units in its own transaction under the same lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.evaluation.adapters.tables import dirty_units, facts
+from services.evaluation.domain.facts import Fact, facts_of
+from shared.events import Envelope
+from shared.orgtree import OrgTreeProjection
+from shared.store.upsert import upsert
+
+_ORG_EVENTS = frozenset({"UnitRegistered", "UnitRenamed", "UnitMoved", "UnitClosed"})
+
+
+def fact_row(fact: Fact) -> dict[str, Any]:
+    return {
+        "fact_id": fact.fact_id,
+        "kind": fact.kind,
+        "unit_id": fact.unit_id,
+        "subject": fact.subject,
+        "occurred_on": fact.on,
+        "recorded_at": fact.recorded_at,
+        "event_id": fact.event_id,
+        "number": fact.number,
+        "total": fact.total,
+        "tag": fact.tag,
+    }
+
+
+class FactsProjection:
+    """Keeps ``evaluation_facts`` (and the org tree, in the same order as membership wrote it)."""
+
+    name = "evaluation_facts"
+
+    def __init__(self, wake: asyncio.Event | None = None) -> None:
+        self._org = OrgTreeProjection()
+        self._facts: list[Fact] = []
+        self._dirty: set[str] = set()
+        self.wake = wake or asyncio.Event()
+
+    async def apply(self, conn: AsyncConnection, event: Envelope) -> None:
+        if event.type in _ORG_EVENTS and event.service == "membership":
+            await self.flush(conn)  # keep the tree and the facts in event order
+            await self._org.apply(conn, event)
+            self._dirty.add(event.unit_id)
+            return
+        for fact in facts_of(event):
+            self._facts.append(fact)
+            self._dirty.add(fact.unit_id)
+
+    async def flush(self, conn: AsyncConnection) -> None:
+        rows, self._facts = [fact_row(f) for f in self._facts], []
+        dirty, self._dirty = [{"unit_id": u} for u in sorted(self._dirty)], set()
+        await upsert(conn, facts, rows, keys=["fact_id"])
+        await upsert(conn, dirty_units, dirty, keys=["unit_id"])
+        if dirty:
+            self.wake.set()
+
+    def discard(self) -> None:
+        self._facts.clear()
+        self._dirty.clear()

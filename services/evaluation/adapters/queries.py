@@ -1,0 +1,150 @@
+"""Lists and roll-ups of the unions under a unit, from the status and recognition tables and the facts."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.evaluation.adapters.tables import facts, recognition, union_status
+from shared.contracts.org import UnitLevel
+from shared.orgtree import org_units
+
+
+def _under(column: Any, path: str) -> Any:
+    return (column == path) | column.startswith(f"{path}.", autoescape=True)
+
+
+async def unions_under(
+    conn: AsyncConnection,
+    path: str,
+    year: int,
+    *,
+    status: str | None = None,
+    criterion: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[int, list[dict[str, Any]]]:
+    """The grassroots unions at or under ``path`` with their last evaluated status and recognition stage."""
+    status_join = and_(union_status.c.unit_id == org_units.c.unit_id, union_status.c.year == year)
+    recognition_join = and_(recognition.c.unit_id == org_units.c.unit_id, recognition.c.year == year)
+    query = (
+        select(
+            org_units.c.unit_id,
+            org_units.c.name,
+            org_units.c.path,
+            org_units.c.unit_type,
+            org_units.c.status.label("unit_status"),
+            union_status.c.status,
+            union_status.c.c1,
+            union_status.c.c2,
+            union_status.c.c3,
+            union_status.c.indicators,
+            union_status.c.evaluated_on,
+            recognition.c.stage,
+            recognition.c.decision_number,
+        )
+        .select_from(org_units.outerjoin(union_status, status_join).outerjoin(recognition, recognition_join))
+        .where(_under(org_units.c.path, path), org_units.c.level == UnitLevel.GRASSROOTS.value)
+    )
+    if status is not None:
+        column = union_status.c.status if not criterion else union_status.c[f"c{criterion}"]
+        query = query.where(column == status)
+    total = (await conn.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    rows = await conn.execute(query.order_by(org_units.c.path).limit(limit).offset(offset))
+    items = []
+    for r in rows:
+        m = dict(r._mapping)
+        indicators = json.loads(m.pop("indicators") or "{}")
+        m["at_risk"] = sorted(k for k, v in indicators.items() if v == "at_risk")
+        m["failing"] = sorted(k for k, v in indicators.items() if v == "fail")
+        for key in ("status", "c1", "c2", "c3"):
+            m[key] = m[key] or "not_assessed"
+        m["stage"] = m["stage"] or "unregistered"
+        items.append(m)
+    return int(total), items
+
+
+async def _fact_counts(conn: AsyncConnection, path: str, start: date, end: date) -> dict[str, int]:
+    join = org_units.c.unit_id == facts.c.unit_id
+    base = (
+        select(facts.c.kind, facts.c.number, func.count())
+        .select_from(facts.join(org_units, join))
+        .where(_under(org_units.c.path, path), facts.c.occurred_on.between(start, end))
+        .where(facts.c.kind.in_(["party_referral", "party_admission", "youth_recruited", "member_joined"]))
+        .group_by(facts.c.kind, facts.c.number)
+    )
+    counts: Counter[str] = Counter()
+    for kind, number, count in await conn.execute(base):
+        if kind == "party_admission":
+            counts["party_admitted" if number else "party_not_admitted"] += count
+        else:
+            counts[kind] += count
+    recruited = (
+        select(facts.c.tag, func.count())
+        .select_from(facts.join(org_units, join))
+        .where(_under(org_units.c.path, path), facts.c.occurred_on.between(start, end))
+        .where(facts.c.kind == "youth_recruited")
+        .group_by(facts.c.tag)
+    )
+    counts["members_who_recruited"] = len((await conn.execute(recruited)).all())
+    meetings = (
+        select(facts.c.unit_id, facts.c.occurred_on)
+        .select_from(facts.join(org_units, join))
+        .where(_under(org_units.c.path, path), facts.c.occurred_on.between(start, end))
+        .where(facts.c.kind == "meeting")
+    )
+    months = {(unit, day.year, day.month) for unit, day in await conn.execute(meetings)}
+    counts["branch_months_with_meeting"] = len(months)
+    return {
+        "party_referrals": counts["party_referral"],
+        "party_admitted": counts["party_admitted"],
+        "members_admitted": counts["member_joined"],
+        "youth_recruited_1plus1": counts["youth_recruited"],
+        "members_who_recruited": counts["members_who_recruited"],
+        "branch_months_with_meeting": counts["branch_months_with_meeting"],
+    }
+
+
+async def rollup(conn: AsyncConnection, path: str, year: int, start: date, end: date) -> dict[str, Any]:
+    """Counts for the unions at or under ``path``: statuses, criteria, the recognition workflow, the sources' figures."""
+    total, items = await unions_under(conn, path, year, limit=1_000_000)
+    by_status = Counter(i["status"] for i in items)
+    by_stage = Counter(i["stage"] for i in items)
+    registered = total - by_stage["unregistered"]
+    recognised = by_stage["recognised"]
+    branches = (
+        await conn.execute(
+            select(func.count()).where(
+                _under(org_units.c.path, path), org_units.c.level == UnitLevel.BRANCH.value
+            )
+        )
+    ).scalar_one()
+    return {
+        "unions": total,
+        "status": {s: by_status[s] for s in ("pass", "at_risk", "fail", "not_assessed")},
+        "criteria": {
+            str(c): {
+                s: sum(1 for i in items if i[f"c{c}"] == s)
+                for s in ("pass", "at_risk", "fail", "not_assessed")
+            }
+            for c in (1, 2, 3)
+        },
+        "recognition": {
+            "registered": registered,
+            "self_assessed": by_stage["self_assessed"]
+            + by_stage["appraised"]
+            + recognised
+            + by_stage["denied"],
+            "recognised": recognised,
+            "denied": by_stage["denied"],
+            "recognised_of_registered": f"{recognised}/{registered}",
+            "recognised_share": round(recognised / registered, 4) if registered else 0.0,
+        },
+        "branches": int(branches),
+        "figures": await _fact_counts(conn, path, start, end),
+    }

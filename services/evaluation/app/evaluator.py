@@ -1,0 +1,196 @@
+"""Re-evaluating unions whose facts changed, and every union once a day: status rows and events out.
+
+The status rows, the events (``ComplianceChanged``, ``IndicatorAtRisk``) and the
+removal of the dirty marks are written in one transaction (``append_in``), under
+the projection's lock: a crash leaves either all of it or none, and the events
+are never emitted twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import structlog
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.evaluation.adapters.tables import dirty_units, union_status
+from services.evaluation.adapters.unions import load_union, unions_of
+from services.evaluation.domain.evaluate import AsOf, evaluate
+from services.evaluation.domain.results import UnitCompliance
+from services.evaluation.domain.rulebook import RuleBook
+from shared.clock import Clock
+from shared.contracts.evaluation import ComplianceChanged, IndicatorAtRisk, Status
+from shared.contracts.org import UnitLevel
+from shared.events import NewEvent
+from shared.orgtree import org_units
+from shared.store import Database, EventStore, StreamAppend
+from shared.store.upsert import upsert
+
+log = structlog.get_logger("evaluation")
+ACTOR = "system:evaluation"
+
+
+def _events(
+    previous: dict[str, object] | None, now: UnitCompliance, path: str, at: datetime
+) -> list[NewEvent]:
+    """The events that tell what changed between the stored status and ``now``."""
+    old_criteria = {
+        0: Status(str(previous["status"])) if previous else Status.NOT_ASSESSED,
+        **{i: Status(str(previous[f"c{i}"])) if previous else Status.NOT_ASSESSED for i in (1, 2, 3)},
+    }
+    old_indicators: dict[str, str] = json.loads(str(previous["indicators"])) if previous else {}
+    out: list[NewEvent] = []
+    stream = f"compliance-{now.unit_id}-{now.year}"
+    for criterion in (0, 1, 2, 3):
+        new = now.criterion_status(criterion)
+        if new is not old_criteria[criterion]:
+            missing = [
+                m
+                for c in now.criteria
+                if criterion in (0, c.criterion)
+                for i in c.indicators
+                for m in i.missing[:5]
+            ][:20]
+            cause = sorted({e for c in now.criteria for i in c.indicators for e in i.evidence.event_ids[:3]})[
+                :20
+            ]
+            payload = ComplianceChanged(
+                unit_id=now.unit_id,
+                year=now.year,
+                criterion=criterion,
+                old_status=old_criteria[criterion],
+                new_status=new,
+                missing=tuple(missing),
+                cause_event_ids=tuple(cause),
+            )
+            out.append(NewEvent(stream, payload, path, at))
+    for result in now.criteria:
+        for indicator in result.indicators:
+            if indicator.status is Status.AT_RISK and old_indicators.get(indicator.indicator_id) != "at_risk":
+                payload_risk = IndicatorAtRisk(
+                    unit_id=now.unit_id,
+                    year=now.year,
+                    indicator_id=indicator.indicator_id,
+                    criterion=result.criterion,
+                    period=str(now.year),
+                    closes_on=indicator.closes_on or now.as_of,
+                    missing=tuple(indicator.missing[:20]),
+                )
+                out.append(NewEvent(stream, payload_risk, path, at))
+    return out
+
+
+def status_row(now: UnitCompliance, path: str, at: datetime) -> dict[str, object]:
+    return {
+        "unit_id": now.unit_id,
+        "year": now.year,
+        "path": path,
+        "status": now.status.value,
+        "c1": now.criterion_status(1).value,
+        "c2": now.criterion_status(2).value,
+        "c3": now.criterion_status(3).value,
+        "indicators": json.dumps(
+            {i.indicator_id: i.status.value for c in now.criteria for i in c.indicators}, sort_keys=True
+        ),
+        "evaluated_on": now.as_of,
+        "updated_at": at,
+    }
+
+
+class ComplianceEvaluator:
+    """Evaluates dirty unions in batches; marks every union dirty when the day changes."""
+
+    def __init__(
+        self,
+        db: Database,
+        store: EventStore,
+        book: RuleBook,
+        *,
+        clock: Clock | None = None,
+        lock: asyncio.Lock | None = None,
+        wake: asyncio.Event | None = None,
+        batch: int = 200,
+        tick_seconds: float = 60.0,
+    ) -> None:
+        self.db = db
+        self.store = store
+        self.book = book
+        self.clock = clock or Clock()
+        self.lock = lock or asyncio.Lock()
+        self.wake = wake or asyncio.Event()
+        self.batch = batch
+        self.tick_seconds = tick_seconds
+        self.evaluated = 0
+        self.emitted = 0
+        self._day: date | None = None
+
+    async def run(self) -> None:
+        while True:
+            await self.tick()
+            self.wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), self.tick_seconds)
+
+    async def tick(self) -> None:
+        """Mark every union dirty if the day changed, then evaluate until nothing is dirty."""
+        today = self.clock.today()
+        if today != self._day:
+            await self.mark_all()
+            self._day = today
+        while await self.run_once():
+            pass
+
+    async def mark_all(self) -> None:
+        async with self.lock, self.db.transaction() as conn:
+            ids = [
+                r[0]
+                for r in await conn.execute(
+                    select(org_units.c.unit_id).where(org_units.c.level == UnitLevel.GRASSROOTS.value)
+                )
+            ]
+            await upsert(conn, dirty_units, [{"unit_id": u} for u in ids], keys=["unit_id"])
+
+    async def run_once(self) -> int:
+        """Evaluate one batch of dirty units; returns how many dirty marks were taken."""
+        async with self.lock:
+            async with self.db.transaction() as conn:
+                marks = [r[0] for r in await conn.execute(select(dirty_units.c.unit_id).limit(self.batch))]
+                if not marks:
+                    return 0
+                emitted = await self._evaluate(conn, sorted(await unions_of(conn, marks)))
+                await conn.execute(delete(dirty_units).where(dirty_units.c.unit_id.in_(marks)))
+            if emitted:
+                self.store.appended.set()
+        return len(marks)
+
+    async def _evaluate(self, conn: AsyncConnection, union_ids: Sequence[str]) -> int:
+        today = self.clock.today()
+        appends: list[StreamAppend] = []
+        for union_id in union_ids:
+            loaded = await load_union(conn, union_id)
+            if loaded is None:
+                continue
+            rules = self.book.for_path(loaded.unit.path)
+            year = rules.year_of(today, loaded.view.unit_type)
+            now = evaluate(rules, loaded.view, loaded.facts, year, AsOf(today))
+            key = (union_status.c.unit_id == union_id) & (union_status.c.year == year)
+            previous = (await conn.execute(select(union_status).where(key))).first()
+            at = self.clock.now()
+            new_events = _events(dict(previous._mapping) if previous else None, now, loaded.unit.path, at)
+            row = status_row(now, loaded.unit.path, at)
+            if previous is None:
+                await conn.execute(insert(union_status).values(**row))
+            else:
+                await conn.execute(union_status.update().where(key).values(**row))
+            if new_events:
+                appends.append(StreamAppend(new_events[0].stream_id, new_events))
+            self.evaluated += 1
+        if appends:
+            await self.store.append_in(conn, appends, actor=ACTOR)
+            self.emitted += sum(len(a.events) for a in appends)
+        return len(appends)

@@ -1,0 +1,188 @@
+"""Countable requirements: at least N facts of some kinds per period, for the union or each branch.
+
+A requirement is split into slots (a period, or a branch and a period). A slot
+is satisfied, failed (closed without enough), open or still to come. The
+requirement fails when more slots failed than the threshold allows, is at risk
+when the open slots that close within the window would tip it over, and passes
+when enough slots are satisfied (or, for monthly, quarterly and half-yearly
+requirements, while every closed slot so far is within the allowance).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from services.evaluation.domain.facts import Fact
+from services.evaluation.domain.periods import Period, sub_periods
+from services.evaluation.domain.rules import Indicator, Requirement, RuleSet
+from services.evaluation.domain.units import BranchView, UnionView
+from shared.contracts.evaluation import Missing, Status
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    rules: RuleSet
+    union: UnionView
+    year: int
+    as_of: date
+    start: date
+    end: date
+    indicator: Indicator
+    by_kind: dict[str, list[Fact]]
+
+    def facts(self, *kinds: str) -> list[Fact]:
+        return [f for k in kinds for f in self.by_kind.get(k, ())]
+
+    def window(self, per: str) -> int:
+        if self.indicator.at_risk_days is not None:
+            return self.indicator.at_risk_days
+        return self.rules.at_risk_days.get(per, 0)
+
+    def in_year(self, fact: Fact) -> bool:
+        return self.start <= fact.on <= self.end
+
+    def missing(self, description: str, unit_id: str | None = None, period: str | None = None) -> Missing:
+        return Missing(
+            indicator_id=self.indicator.id, unit_id=unit_id, period=period, description=description
+        )
+
+
+@dataclass(slots=True)
+class Part:
+    """The verdict of one requirement or measure of an indicator, with its evidence."""
+
+    status: Status
+    text: str
+    numbers: dict[str, float] = field(default_factory=dict)
+    event_ids: list[str] = field(default_factory=list)
+    missing: list[Missing] = field(default_factory=list)
+    closes_on: date | None = None
+
+
+def judge(ok: bool, ctx: Context, closes_on: date, per: str = "Y") -> Status:
+    """A verdict judged when ``closes_on`` passes: pass, fail, at risk in the window, else not yet assessed."""
+    if ok:
+        return Status.PASS
+    if ctx.as_of > closes_on:
+        return Status.FAIL
+    if ctx.as_of < ctx.start:
+        return Status.NOT_ASSESSED
+    if (closes_on - ctx.as_of).days <= ctx.window(per):
+        return Status.AT_RISK
+    return Status.NOT_ASSESSED
+
+
+def deadline_of(ctx: Context, month_day: str, year_offset: int) -> date:
+    """The first ``MM-DD`` on or after the year's start, moved by ``year_offset`` years."""
+    month, day = (int(x) for x in month_day.split("-"))
+    candidate = date(ctx.start.year, month, day)
+    if candidate < ctx.start:
+        candidate = date(ctx.start.year + 1, month, day)
+    return candidate.replace(year=candidate.year + year_offset)
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    branch: BranchView | None
+    period: Period
+    closes: date
+
+
+def _periods(ctx: Context, req: Requirement) -> list[Period]:
+    if req.by is None:
+        return sub_periods(ctx.start, ctx.end, req.per, ctx.year)
+    deadline = deadline_of(ctx, req.by, req.by_year_offset)
+    return [Period(f"by {deadline.isoformat()}", min(ctx.start, deadline), deadline)]
+
+
+def _matches(ctx: Context, req: Requirement, slot: _Slot, fact: Fact) -> bool:
+    if slot.branch is not None and fact.unit_id != slot.branch.unit_id:
+        return False
+    if req.period_from_tag:
+        return fact.tag == slot.period.label and fact.on <= slot.closes
+    if req.by is not None:
+        return fact.on <= slot.period.end and (req.year_field or fact.on >= ctx.start)
+    if req.year_field and req.per == "Y":
+        return True
+    return slot.period.contains(fact.on)
+
+
+def _slots(ctx: Context, req: Requirement) -> list[_Slot]:
+    grace = timedelta(days=req.grace_days)
+    periods = _periods(ctx, req)
+    if not req.per_branch:
+        return [_Slot(None, p, p.end + grace) for p in periods]
+    return [
+        _Slot(b, p, p.end + grace)
+        for b in ctx.union.branches
+        for p in periods
+        if b.opened_on <= p.end and (b.closed_on is None or b.closed_on >= p.start)
+    ]
+
+
+def count_requirement(ctx: Context, req: Requirement) -> Part:
+    facts = [f for f in ctx.facts(*req.kinds) if req.tag is None or f.tag == req.tag]
+    if req.year_field:
+        facts = [f for f in facts if f.number == ctx.year]
+    slots = _slots(ctx, req)
+    if not slots:
+        return Part(Status.NOT_ASSESSED, f"no branch to hold a {req.label}", {f"{req.label}: slots": 0})
+    total = len(slots)
+    required = (
+        req.periods_required
+        if req.periods_required is not None and not req.per_branch
+        else math.ceil(req.threshold * total - 1e-9)
+    )
+    allowed = total - required
+    satisfied = failed = 0
+    risky: list[_Slot] = []
+    used: list[str] = []
+    missing: list[Missing] = []
+    open_closes: list[date] = []
+    for slot in slots:
+        matched = [f for f in facts if _matches(ctx, req, slot, f)]
+        count = len({f.subject for f in matched}) if req.distinct else len(matched)
+        used.extend(f.event_id for f in matched)
+        if count >= req.min:
+            satisfied += 1
+            continue
+        if ctx.as_of < slot.period.start:
+            continue
+        where = f"branch {slot.branch.unit_id}: " if slot.branch is not None else ""
+        shortfall = f"{count} of {req.min}" if count else "no"
+        missing.append(
+            ctx.missing(
+                f"{where}{shortfall} {req.label} recorded for {slot.period.label}",
+                unit_id=slot.branch.unit_id if slot.branch is not None else ctx.union.unit_id,
+                period=slot.period.label,
+            )
+        )
+        if ctx.as_of > slot.closes:
+            failed += 1
+        else:
+            open_closes.append(slot.closes)
+            if (slot.closes - ctx.as_of).days <= ctx.window(req.per):
+                risky.append(slot)
+    if failed > allowed:
+        status = Status.FAIL
+    elif satisfied >= required:
+        status = Status.PASS
+    elif failed + len(risky) > allowed:
+        status = Status.AT_RISK
+    elif req.per != "Y" and req.by is None and any(ctx.as_of > s.closes for s in slots):
+        status = Status.PASS  # on track: every closed period so far is within the allowance
+    else:
+        status = Status.NOT_ASSESSED
+    noun = "branch-periods" if req.per_branch else "periods"
+    text = f"{req.label}: {satisfied} of {total} {noun} met (≥ {req.min} each), {required} needed, {failed} failed"
+    numbers: dict[str, float] = {
+        f"{req.label}: {noun}": total,
+        f"{req.label}: met": satisfied,
+        f"{req.label}: needed": required,
+        f"{req.label}: failed": failed,
+        f"{req.label}: recorded": len(used),
+    }
+    closes = min(open_closes) if open_closes else slots[-1].closes
+    return Part(status, text, numbers, used, missing, closes)

@@ -1,0 +1,1 @@
+"""The default rules file (bộ tiêu chí mặc định), shipped as package data."""

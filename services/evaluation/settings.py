@@ -1,0 +1,20 @@
+"""Evaluation's own settings, read from ``EVALUATION_*`` variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class EvaluationSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EVALUATION_", extra="ignore")
+
+    rules_dir: Path | None = Field(
+        default=None, description="province rules files (*.yaml) besides the default"
+    )
+    tick_seconds: float = Field(
+        default=60.0, gt=0, description="how often the clock-driven re-evaluation looks"
+    )
+    evaluate_batch: int = Field(default=200, ge=1, description="unions evaluated per transaction")

@@ -1,0 +1,72 @@
+"""Fixtures for evaluation: the service itself against a real nats-server, and upstream histories."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from nats.js import JetStreamContext
+from sqlalchemy import func, select
+
+from services.evaluation.adapters.tables import dirty_units
+from services.evaluation.main import create_app
+from shared.bus.nats_server import EmbeddedNats
+from shared.bus.subjects import stream_name
+from shared.settings import CommonSettings
+from tests.evaluation.sources import Sources
+from tests.support import token_for, wait_until
+
+SECRET = "s" * 32
+
+
+@dataclass
+class Evaluation:
+    app: FastAPI
+    client: httpx.AsyncClient
+    sources: Sources
+    js: JetStreamContext
+
+    def token(self, role: str = "admin", unit: str = "vn") -> dict[str, str]:
+        return token_for(SECRET, role, unit)
+
+    async def settled(self) -> None:
+        """Wait until every upstream event is applied and every changed union evaluated."""
+        runtime = self.app.state.runtime
+        for service in ("membership", "planning"):
+            info = await self.js.stream_info(stream_name(service))
+            last = info.state.last_seq
+
+            async def caught_up(service: str = service, last: int = last) -> bool:
+                consumer = runtime.consumer(f"evaluation_evaluation_facts_{stream_name(service)}")
+                return consumer is not None and consumer.checkpoint >= last
+
+            await wait_until(caught_up, what=f"{service} applied")
+
+        async def evaluated() -> bool:
+            async with runtime.db.read() as conn:
+                dirty = (await conn.execute(select(func.count()).select_from(dirty_units))).scalar_one()
+            return int(dirty) == 0 and not self.app.state.evaluator.lock.locked()
+
+        self.app.state.evaluator.wake.set()
+        await wait_until(evaluated, what="unions evaluated")
+
+
+@pytest.fixture
+async def evaluation(
+    nats_server: EmbeddedNats, js: JetStreamContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Evaluation]:
+    monkeypatch.setenv("EVALUATION_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'evaluation.db'}")
+    monkeypatch.setenv("EVALUATION_CONSUMER_BATCH_SIZE", "100")
+    app = create_app(CommonSettings(data_dir=tmp_path, nats_url=nats_server.url, jwt_secret=SECRET))
+    sources = await Sources(tmp_path, js).start()
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://ev") as c,
+    ):
+        yield Evaluation(app, c, sources, js)
+    await sources.stop()

@@ -1,0 +1,80 @@
+"""The read API over HTTP, fed by membership's and planning's events through a real JetStream."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.evaluation.conftest import Evaluation
+from tests.evaluation.history import Tree
+
+
+async def test_a_unions_compliance_shows_evidence_and_what_is_missing(evaluation: Evaluation) -> None:
+    tree = Tree()
+    b1, b2 = tree.branches
+    await evaluation.sources.record(tree.registrations())
+    meetings = [tree.meeting(b1, date(2026, m, 10)) for m in range(1, 11)]
+    meetings += [tree.meeting(b2, date(2026, m, 12)) for m in range(1, 10)]
+    recorded = await evaluation.sources.record([*meetings, tree.dialogue(date(2026, 3, 1))])
+    await evaluation.settled()
+
+    answer = await evaluation.client.get(
+        "/units/dcs-1/compliance", params={"as_of": "2026-10-31", "year": 2026}, headers=evaluation.token()
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    indicators = {i["indicator_id"]: i for c in body["criteria"] for i in c["indicators"]}
+    c22 = indicators["C2.2"]
+    assert c22["status"] == "pass"
+    assert c22["evidence"]["numbers"]["branch meeting: met"] == 19
+    assert {str(e.event_id) for e in recorded[:19]} == set(c22["evidence"]["event_ids"])
+    assert [m["description"] for m in c22["missing"]] == [
+        "branch dcs-1-b2: no branch meeting recorded for 2026-10"
+    ]
+    assert indicators["C3.6"]["status"] == "pass"
+
+    explanation = await evaluation.client.get(
+        "/units/dcs-1/explanation", params={"as_of": "2026-10-31"}, headers=evaluation.token()
+    )
+    assert "C2.2 [core] PASS" in explanation.text
+    assert "missing: branch dcs-1-b2: no branch meeting recorded for 2026-10" in explanation.text
+
+
+async def test_unions_under_a_district_and_its_rollup(evaluation: Evaluation) -> None:
+    tree = Tree()
+    await evaluation.sources.record(tree.registrations())
+    await evaluation.settled()
+    token = evaluation.token("district_officer", "bg-pl")
+    listed = await evaluation.client.get("/units/bg-pl/unions", headers=token)
+    assert listed.status_code == 200, listed.text
+    assert [u["unit_id"] for u in listed.json()["items"]] == ["dcs-1"]
+    assert listed.json()["items"][0]["status"] in {"fail", "at_risk", "not_assessed"}
+    rolled = await evaluation.client.get(
+        "/units/bg/rollup", headers=evaluation.token("province_officer", "bg")
+    )
+    assert rolled.status_code == 200, rolled.text
+    body = rolled.json()
+    assert body["unions"] == 1 and body["branches"] == 2
+    assert body["recognition"]["recognised_of_registered"] == "0/0"
+    assert [c["unit_id"] for c in body["children"]] == ["bg-pl"]
+
+
+async def test_reads_are_scoped_by_token_and_refuse_a_unit_that_is_not_a_union(
+    evaluation: Evaluation,
+) -> None:
+    await evaluation.sources.record(
+        Tree().registrations() + Tree("hn", "hn-1", "dcs-9", 1).registrations()[1:]
+    )
+    await evaluation.settled()
+    assert (await evaluation.client.get("/units/dcs-1/compliance")).status_code == 401
+    outside = await evaluation.client.get(
+        "/units/dcs-1/compliance", headers=evaluation.token("union_secretary", "dcs-9")
+    )
+    assert outside.status_code == 403
+    district = await evaluation.client.get("/units/bg-pl/compliance", headers=evaluation.token())
+    assert district.status_code == 422
+    assert district.json()["error"] == "not_a_union"
+    assert district.json()["detail"][0]["field"] == "unit_id"
+    bad_date = await evaluation.client.get(
+        "/units/dcs-1/compliance", params={"as_of": "31/10/2026"}, headers=evaluation.token()
+    )
+    assert bad_date.status_code == 422

@@ -1,0 +1,63 @@
+"""Each default indicator passes, is at risk and fails on the histories of ``indicator_cases``,
+and its explanation says why."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.evaluation.domain.evaluate import AsOf, evaluate
+from services.evaluation.domain.explain import MARK, explain
+from services.evaluation.domain.results import IndicatorResult, UnitCompliance
+from services.evaluation.domain.rules import load_rules, parse_rules
+from services.evaluation.domain.units import BranchView, UnionView
+from shared.contracts.org import UnitType
+from tests.evaluation.indicator_cases import CASES, Case
+
+UNION = UnionView(
+    "u", UnitType.COMMUNE_WARD, (BranchView("b1", date(2025, 1, 1)), BranchView("b2", date(2025, 1, 1)))
+)
+# The default rules with the opt-in indicator C3.7 enabled, as a province would.
+RULES = parse_rules(
+    "extends: default\nid: t\ncriteria:\n  - id: 3\n    indicators:\n      - {id: C3.7, enabled: true}\n"
+)
+
+
+def judged(case: Case) -> tuple[UnitCompliance, IndicatorResult]:
+    result = evaluate(RULES, UNION, list(case.facts), 2026, AsOf(case.as_of))
+    found = next(i for c in result.criteria for i in c.indicators if i.indicator_id == case.indicator)
+    return result, found
+
+
+def test_every_default_indicator_has_a_passing_an_at_risk_and_a_failing_history() -> None:
+    ids = {i.id for c in load_rules().criteria for i in c.indicators}
+    covered = {(c.indicator, c.expected) for c in CASES}
+    assert covered == {(i, s) for i in ids for s in ("pass", "at_risk", "fail")}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.indicator}-{c.expected}" for c in CASES])
+def test_indicator_status_and_its_explanation(case: Case) -> None:
+    result, indicator = judged(case)
+    assert indicator.status.value == case.expected, indicator.explanation
+    text = explain(result)
+    assert (
+        f"{case.indicator} [" in text
+        and MARK[case.expected] in text.split(f"{case.indicator} [")[1].splitlines()[0]
+    )
+    if case.expected == "pass":
+        assert indicator.evidence.event_count > 0 or not case.facts or case.indicator in {"C1.5", "C1.8"}
+    else:
+        assert indicator.missing, f"{case.indicator} {case.expected} must say what is missing"
+        assert indicator.missing[0].description in text
+
+
+def test_a_criterion_passes_only_with_every_core_and_enough_optional_indicators() -> None:
+    by_indicator = {c.indicator: c for c in CASES if c.expected == "pass" and c.indicator.startswith("C3")}
+    facts = [f for c in by_indicator.values() for f in c.facts]
+    result = evaluate(RULES, UNION, facts, 2026, AsOf(date(2027, 1, 2)))
+    assert result.criterion_status(3).value == "pass"
+    without_core = [f for f in facts if f.kind != "dialogue" and f.kind != "advisory_outcome"]
+    assert (
+        evaluate(RULES, UNION, without_core, 2026, AsOf(date(2027, 1, 2))).criterion_status(3).value == "fail"
+    )
