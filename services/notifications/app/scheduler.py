@@ -51,7 +51,9 @@ class Scheduler:
         self.interval = interval
 
     async def run(self) -> None:
+        """Every ``interval``, starting one interval after the start (the org tree is caught up by then)."""
         while True:
+            await asyncio.sleep(self.interval)
             try:
                 await self.remind()
             except asyncio.CancelledError:
@@ -65,7 +67,6 @@ class Scheduler:
                     raise
                 except Exception as exc:
                     log.warning("scheduler.dead_letters_failed", error=str(exc) or exc.__class__.__name__)
-            await asyncio.sleep(self.interval)
 
     async def remind(self) -> int:
         """Raise today's reminders of configured deadlines and of indicators at risk; returns how many."""
