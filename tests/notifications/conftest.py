@@ -91,7 +91,11 @@ def start_notifications(
     monkeypatch.setenv("NOTIFICATIONS_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'notifications.db'}")
 
     @asynccontextmanager
-    async def start(clock: Clock | None = None, **overrides: Any) -> AsyncIterator[Notifications]:
+    async def start(
+        clock: Clock | None = None, database_url: str | None = None, **overrides: Any
+    ) -> AsyncIterator[Notifications]:
+        if database_url is not None:
+            monkeypatch.setenv("NOTIFICATIONS_DATABASE_URL", database_url)
         settings = NotificationSettings(
             **{
                 "retry_base_seconds": 0.05,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+
+import pytest
 
 from services.notifications.adapters.channels import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from shared.bus import headers as h
@@ -11,16 +14,28 @@ from shared.store.schema import events
 from tests.notifications.conftest import Start
 from tests.notifications.servers import Mailbox, WebhookReceiver
 from tests.notifications.world import PATHS, compliance_changed, officer
+from tests.support import create_postgres_database
 
 PL = officer("district_officer", "bg-pl", "officer-pl")
 VY = officer("district_officer", "bg-vy", "officer-vy")
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def notifications_database(request: pytest.FixtureRequest) -> AsyncIterator[str | None]:
+    """The service's own database: SQLite by default, and PostgreSQL."""
+    if request.param == "sqlite":
+        yield None
+        return
+    url, drop = await create_postgres_database()
+    yield url
+    await drop()
+
+
 async def test_the_same_compliance_change_delivered_three_times_gives_one_email_one_webhook_call_one_inbox_item(
-    start_notifications: Start, mailbox: Mailbox, webhook: WebhookReceiver
+    start_notifications: Start, mailbox: Mailbox, webhook: WebhookReceiver, notifications_database: str | None
 ) -> None:
     mailbox.start()
-    async with start_notifications(smtp_port=mailbox.port) as service:
+    async with start_notifications(database_url=notifications_database, smtp_port=mailbox.port) as service:
         client = service.client
         contact = await client.put(
             "/officers/me",

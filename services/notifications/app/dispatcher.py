@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import structlog
 from sqlalchemy import select, update
@@ -55,7 +56,7 @@ class Dispatcher:
         self.policy = policy
         self.batch_size = batch_size
         self.interval = interval
-        self._limit = asyncio.Semaphore(concurrency)
+        self.concurrency = concurrency
         self.sent = 0
         self.failed = 0
 
@@ -88,37 +89,47 @@ class Dispatcher:
                     .limit(self.batch_size)
                 )
             ).all()
-        await asyncio.gather(*(self._attempt(row) for row in rows))
+        # Outcomes are recorded per chunk of concurrent sends, in one transaction: a crash can
+        # repeat at most one chunk's messages, which carry the same Message-ID / delivery id again.
+        for start in range(0, len(rows), self.concurrency):
+            outcomes = await asyncio.gather(
+                *(self._attempt(row) for row in rows[start : start + self.concurrency])
+            )
+            async with self.db.transaction() as conn:
+                for m, channel, error in outcomes:
+                    await self._record(conn, m, channel, error)
+            self.store.appended.set()
         return len(rows)
 
-    async def _attempt(self, row: object) -> None:
+    async def _attempt(self, row: object) -> tuple[Mapping[str, Any], Channel, str | None]:
         m = row._mapping  # type: ignore[attr-defined]
         channel = Channel(m["channel"])
         address = m["email"] if channel is Channel.EMAIL else m["webhook_url"]
         error: str | None = None
-        async with self._limit:
-            try:
-                sender = self.senders[channel]
-                if not address:
-                    raise LookupError(f"the officer has no {channel.value} address any more")
-                await sender.send(
-                    Outgoing(
-                        delivery_id=m["delivery_id"],
-                        subject=m["subject"],
-                        body=m["body"],
-                        link=m["link"],
-                        address=address,
-                        secret=m["webhook_secret"],
-                        data={"alert_id": m["alert_id"], "critical": m["critical"]},
-                    )
+        try:
+            sender = self.senders[channel]
+            if not address:
+                raise LookupError(f"the officer has no {channel.value} address any more")
+            await sender.send(
+                Outgoing(
+                    delivery_id=m["delivery_id"],
+                    subject=m["subject"],
+                    body=m["body"],
+                    link=m["link"],
+                    address=address,
+                    secret=m["webhook_secret"],
+                    data={"alert_id": m["alert_id"], "critical": m["critical"]},
                 )
-            except Exception as exc:
-                error = f"{exc.__class__.__name__}: {exc}"[:2000] or exc.__class__.__name__
-        await self._record(m, channel, error)
+            )
+        except Exception as exc:
+            error = f"{exc.__class__.__name__}: {exc}"[:2000] or exc.__class__.__name__
+        return m, channel, error
 
-    async def _record(self, m: Mapping[str, object], channel: Channel, error: str | None) -> None:
+    async def _record(
+        self, conn: AsyncConnection, m: Mapping[str, Any], channel: Channel, error: str | None
+    ) -> None:
         now = self.clock.now().astimezone(UTC)
-        attempts = int(m["attempts"]) + 1  # type: ignore[call-overload]
+        attempts = int(m["attempts"]) + 1
         first = m["first_tried_at"] or now
         assert isinstance(first, datetime)
         if first.tzinfo is None:  # SQLite keeps no zone: every instant is stored in UTC
@@ -140,25 +151,22 @@ class Dispatcher:
                 gave_up=retry_at is None,
             )
         values.update(attempts=attempts, first_tried_at=first)
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                update(deliveries).where(deliveries.c.delivery_id == m["delivery_id"]).values(**values)
-            )
-            if values["status"] in ("delivered", "undelivered"):
-                if m["alert_id"] is None:  # a digest: its items share its outcome
-                    await conn.execute(
-                        update(deliveries)
-                        .where(deliveries.c.digest_id == m["delivery_id"])
-                        .values(
-                            status=values["status"],
-                            delivered_at=values.get("delivered_at"),
-                            last_error=error,
-                            attempts=attempts,
-                        )
-                    )
-                await self._append_outcome(conn, m, channel, attempts, error, now)
+        await conn.execute(
+            update(deliveries).where(deliveries.c.delivery_id == m["delivery_id"]).values(**values)
+        )
         if values["status"] in ("delivered", "undelivered"):
-            self.store.appended.set()
+            if m["alert_id"] is None:  # a digest: its items share its outcome
+                await conn.execute(
+                    update(deliveries)
+                    .where(deliveries.c.digest_id == m["delivery_id"])
+                    .values(
+                        status=values["status"],
+                        delivered_at=values.get("delivered_at"),
+                        last_error=error,
+                        attempts=attempts,
+                    )
+                )
+            await self._append_outcome(conn, m, channel, attempts, error, now)
 
     async def _append_outcome(
         self,
