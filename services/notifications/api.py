@@ -92,6 +92,13 @@ async def set_contact(request: Request, body: ContactRequest, principal: Current
     return answer
 
 
+@router.delete("/officers/me", tags=["officers"], summary="Erase your contact details")
+async def erase_contact(request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
+    """Your e-mail address and webhook are forgotten; what was not sent yet by them becomes undelivered."""
+    erased = await _handlers(request).erase_contact(principal)
+    return {"officer_id": principal.subject, "erased": erased}
+
+
 @router.get("/officers/me", tags=["officers"], summary="Your contact details")
 async def get_contact(request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
     found = await _handlers(request).officer(principal.subject)

@@ -156,3 +156,30 @@ async def test_the_webhook_is_retried_until_the_receiver_accepts_it(
         [delivery] = await service.settled(PL, 1)
         assert delivery["status"] == "delivered" and delivery["attempts"] == 3
         assert len(webhook.calls) == 1
+
+
+async def test_a_cancelled_subscription_and_erased_contact_details_stop_the_alerts(
+    start_notifications: Start, mailbox: Mailbox
+) -> None:
+    mailbox.start()
+    async with start_notifications(smtp_port=mailbox.port) as service:
+        client = service.client
+        await client.put("/officers/me", headers=PL, json={"email": "hang@huyendoan.vn"})
+        created = await client.post(
+            "/subscriptions", headers=PL, json={"unit_id": "pl-x", "channels": ["email"]}
+        )
+        subscription_id = created.json()["subscription_id"]
+        assert [s["subscription_id"] for s in (await client.get("/subscriptions", headers=PL)).json()] == [
+            subscription_id
+        ]
+        assert (await client.delete(f"/subscriptions/{subscription_id}", headers=PL)).status_code == 200
+        assert (await client.delete(f"/subscriptions/{subscription_id}", headers=PL)).status_code == 404
+        assert (await client.delete("/officers/me", headers=PL)).json() == {
+            "officer_id": "officer-pl",
+            "erased": True,
+        }
+        assert (await client.get("/officers/me", headers=PL)).status_code == 404
+        await service.evaluation.emit(compliance_changed(), PATHS["pl-x"])
+        await service.caught_up()
+        await service.dispatcher.run_once()
+        assert mailbox.messages == [] and await service.deliveries(PL) == []

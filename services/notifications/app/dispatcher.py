@@ -62,6 +62,15 @@ class Dispatcher:
 
     async def run(self) -> None:
         """Dispatch until cancelled; woken early when an alert is raised."""
+        try:
+            await self._loop()
+        finally:
+            for sender in self.senders.values():
+                close = getattr(sender, "close", None)
+                if close is not None:
+                    await close()
+
+    async def _loop(self) -> None:
         while True:
             try:
                 while await self.run_once() >= self.batch_size:
@@ -83,7 +92,7 @@ class Dispatcher:
             rows = (
                 await conn.execute(
                     select(deliveries, officers.c.email, officers.c.webhook_url, officers.c.webhook_secret)
-                    .join(officers, officers.c.officer_id == deliveries.c.officer_id)
+                    .outerjoin(officers, officers.c.officer_id == deliveries.c.officer_id)
                     .where(deliveries.c.status.in_(DUE_STATUSES), deliveries.c.due_at <= now)
                     .order_by(deliveries.c.due_at)
                     .limit(self.batch_size)

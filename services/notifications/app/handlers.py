@@ -73,6 +73,11 @@ class NotificationHandlers:
             )
         return Officer(principal.subject, principal.unit_id, name, email, webhook_url), fresh
 
+    async def erase_contact(self, principal: Principal) -> bool:
+        async with self.db.transaction() as conn:
+            result = await conn.execute(officers.delete().where(officers.c.officer_id == principal.subject))
+        return bool(result.rowcount)
+
     async def subscribe(
         self, principal: Principal, event: OfficerSubscribed, *, idempotency: Idempotency | None = None
     ) -> Sequence[Envelope]:
