@@ -60,3 +60,19 @@ async def test_an_email_the_smtp_server_never_takes_is_undelivered_with_the_last
         undelivered = await service.deliveries(officer("admin", "vn", "operator"), status="undelivered")
         assert [d["delivery_id"] for d in undelivered] == [delivery["delivery_id"]]
         assert mailbox.messages == []
+
+
+async def test_a_kept_smtp_connection_the_server_dropped_is_replaced_without_a_failed_try(
+    start_notifications: Start, mailbox: Mailbox
+) -> None:
+    mailbox.start()
+    async with start_notifications(smtp_port=mailbox.port, retry_max_attempts=1) as service:
+        await _subscribe_by_email(service)
+        await service.evaluation.emit(compliance_changed("pl-x"), PATHS["pl-x"])
+        await service.settled(PL, 1)
+        mailbox.stop()  # the server restarts: the connection kept open is gone
+        mailbox.start()
+        await service.evaluation.emit(compliance_changed("pl-z"), PATHS["pl-z"])
+        deliveries = await service.settled(PL, 2)
+        assert {(d["status"], d["attempts"]) for d in deliveries} == {("delivered", 1)}
+        assert len(mailbox.messages) == 2

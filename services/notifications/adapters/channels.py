@@ -40,10 +40,17 @@ class Sender(Protocol):
 
 
 class EmailSender:
-    """SMTP (aiosmtplib): plain, STARTTLS or implicit TLS, with optional login."""
+    """SMTP (aiosmtplib): plain, STARTTLS or implicit TLS, with optional login.
 
-    def __init__(self, settings: NotificationSettings) -> None:
+    Connections are kept open and reused (one per concurrent send), since opening
+    one per message costs more than the message. A kept connection the server has
+    closed meanwhile is replaced once before the send counts as failed.
+    """
+
+    def __init__(self, settings: NotificationSettings, *, max_idle: int = 10) -> None:
         self.settings = settings
+        self.max_idle = max_idle
+        self._idle: list[aiosmtplib.SMTP] = []
 
     def compose(self, message: Outgoing) -> EmailMessage:
         email = EmailMessage()
@@ -56,10 +63,9 @@ class EmailSender:
         email.set_content(message.body, charset="utf-8")
         return email
 
-    async def send(self, message: Outgoing) -> None:
+    async def _connect(self) -> aiosmtplib.SMTP:
         s = self.settings
-        await aiosmtplib.send(
-            self.compose(message),
+        client = aiosmtplib.SMTP(
             hostname=s.smtp_host,
             port=s.smtp_port,
             username=s.smtp_username,
@@ -68,6 +74,47 @@ class EmailSender:
             use_tls=s.smtp_tls,
             timeout=s.smtp_timeout_seconds,
         )
+        await client.connect()
+        return client
+
+    async def send(self, message: Outgoing) -> None:
+        email = self.compose(message)
+        while self._idle:
+            client = self._idle.pop()
+            try:
+                await client.send_message(email)
+            except (aiosmtplib.SMTPServerDisconnected, ConnectionError):
+                client.close()  # closed by the server while idle: try another, then a new one
+                continue
+            except BaseException:
+                client.close()
+                raise
+            await self._keep(client)
+            return
+        client = await self._connect()
+        try:
+            await client.send_message(email)
+        except BaseException:
+            client.close()
+            raise
+        await self._keep(client)
+
+    async def _keep(self, client: aiosmtplib.SMTP) -> None:
+        if len(self._idle) < self.max_idle and client.is_connected:
+            self._idle.append(client)
+        else:
+            await self._quit(client)
+
+    async def _quit(self, client: aiosmtplib.SMTP) -> None:
+        try:
+            await client.quit()
+        except Exception:
+            client.close()
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for client in idle:
+            await self._quit(client)
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
