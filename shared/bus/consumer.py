@@ -206,6 +206,14 @@ class ProjectionConsumer:
                 continue
             await self.process(msgs)
 
+    async def close(self) -> None:
+        """Unsubscribe (after the task running :meth:`run` is cancelled), so the connection drains at once.
+
+        A pull subscription holds fetched messages no handler will take; draining
+        the connection would wait for them until its timeout.
+        """
+        await self._drop_subscription()
+
     async def _drop_subscription(self) -> None:
         sub, self._sub = self._sub, None
         if sub is not None:

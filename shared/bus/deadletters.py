@@ -44,12 +44,14 @@ class DeadLetter:
         }
 
 
-async def list_dead_letters(js: JetStreamContext, consumer: str | None = None) -> list[DeadLetter]:
-    """Every dead letter (of one consumer, or all), oldest first."""
+async def list_dead_letters(
+    js: JetStreamContext, consumer: str | None = None, *, after: int = 0, limit: int | None = None
+) -> list[DeadLetter]:
+    """Every dead letter (of one consumer, or all), oldest first; ``after`` a stream sequence, at most ``limit``."""
     subject = dead_letter_subject(consumer) if consumer else f"{DEAD_LETTER_PREFIX}.>"
     letters: list[DeadLetter] = []
-    sequence = 1
-    while True:
+    sequence = after + 1
+    while limit is None or len(letters) < limit:
         try:
             raw = await js.get_msg(DEAD_LETTER_STREAM, seq=sequence, subject=subject, next=True)
         except NotFoundError:
@@ -71,6 +73,7 @@ async def list_dead_letters(js: JetStreamContext, consumer: str | None = None) -
             )
         )
         sequence = raw.seq + 1
+    return letters
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,16 @@
 Importing this package registers every type in :data:`shared.events.REGISTRY`.
 """
 
-from shared.contracts import evaluation, membership, planning
+from shared.contracts import evaluation, membership, notifications, planning
 from shared.contracts.org import OrgUnit, UnitLevel, UnitStatus, UnitType
 
-__all__ = ["OrgUnit", "UnitLevel", "UnitStatus", "UnitType", "evaluation", "membership", "planning"]
+__all__ = [
+    "OrgUnit",
+    "UnitLevel",
+    "UnitStatus",
+    "UnitType",
+    "evaluation",
+    "membership",
+    "notifications",
+    "planning",
+]

@@ -1,0 +1,220 @@
+"""Notifications: alerts raised from evaluation's events (projection), e-mails sent (dispatcher),
+against the same SMTP server driven directly by aiosmtplib in the same run.
+
+``python -m bench.notifications [--size tiny|standard] [--no-write]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from rich.console import Console
+
+import shared.contracts  # noqa: F401
+from bench import machine, report
+from bench.infra import nats, sqlite_url
+from bench.timing import Figure
+from services.notifications.adapters.alert_book import AlertBook
+from services.notifications.adapters.channels import EmailSender, Outgoing
+from services.notifications.adapters.tables import metadata as notification_metadata
+from services.notifications.app.dispatcher import Dispatcher
+from services.notifications.app.handlers import NotificationHandlers, new_subscription_id
+from services.notifications.app.projection import AlertProjection
+from services.notifications.settings import NotificationSettings
+from shared.auth import Principal, Role
+from shared.bus.consumer import ProjectionConsumer
+from shared.bus.relay import Relay
+from shared.bus.subjects import stream_name
+from shared.clock import Clock
+from shared.contracts.evaluation import ComplianceChanged, Missing, Status
+from shared.contracts.membership import UnitRegistered
+from shared.contracts.notifications import AlertKind, Channel, OfficerSubscribed
+from shared.contracts.org import UnitLevel, UnitType
+from shared.events import NewEvent
+from shared.orgtree import OrgTreeProjection, UnitDirectory
+from shared.store import Database, EventStore, StreamAppend
+from shared.store.schema import consumer_metadata
+
+SIZES = {"tiny": 50, "standard": 2_000}
+TITLE = "Notifications: alerts raised and e-mails sent"
+
+
+class _Sink:
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd hook)
+        self.count += 1
+        return "250 OK"
+
+
+def _tree(unions: int) -> list[NewEvent]:
+    now = datetime.now(UTC)
+    units = [("vn", None, "vn", UnitLevel.CENTRAL), ("bg", "vn", "vn.bg", UnitLevel.PROVINCE)]
+    units.append(("bg-pl", "bg", "vn.bg.bg-pl", UnitLevel.DISTRICT))
+    units += [(f"dcs-{i}", "bg-pl", f"vn.bg.bg-pl.dcs-{i}", UnitLevel.GRASSROOTS) for i in range(unions)]
+    return [
+        NewEvent(
+            f"unit-{u}",
+            UnitRegistered(
+                unit_id=u, name=f"Đoàn cơ sở {u}", level=lvl, unit_type=UnitType.OTHER, parent_id=p
+            ),
+            path,
+            now,
+        )
+        for u, p, path, lvl in units
+    ]
+
+
+def _changes(count: int, unions: int) -> list[NewEvent]:
+    now = datetime.now(UTC)
+    missing = (Missing(indicator_id="C2.2", description="Chi đoàn số 1 chưa sinh hoạt định kỳ tháng 10"),)
+    return [
+        NewEvent(
+            f"compliance-{i}",
+            ComplianceChanged(
+                unit_id=f"dcs-{i % unions}",
+                year=2026,
+                criterion=2,
+                old_status=Status.PASS,
+                new_status=Status.AT_RISK,
+                missing=missing,
+            ),
+            f"vn.bg.bg-pl.dcs-{i % unions}",
+            now,
+        )
+        for i in range(count)
+    ]
+
+
+async def _publish(url: str, js: Any, service: str, events: list[NewEvent]) -> None:
+    db = Database(url)
+    store = EventStore(db, service)
+    await store.initialise()
+    for start in range(0, len(events), 500):
+        chunk = events[start : start + 500]
+        await store.append([StreamAppend(e.stream_id, [e]) for e in chunk], actor="bench")
+    relay = Relay(db, js, service)
+    await relay.reconcile()
+    while await relay.publish_pending():
+        pass
+    await db.dispose()
+
+
+async def measure(count: int) -> list[Figure]:
+    unions = 20
+    sink = _Sink()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings = NotificationSettings(smtp_port=port)
+    try:
+        async with (
+            nats() as (_, js),
+            sqlite_url() as members,
+            sqlite_url() as evaluation,
+            sqlite_url() as own,
+        ):
+            await _publish(members, js, "membership", _tree(unions))
+            await _publish(evaluation, js, "evaluation", _changes(count, unions))
+            db = Database(own)
+            await db.create_all(consumer_metadata, OrgTreeProjection.metadata, notification_metadata)
+            store = EventStore(db, "notifications")
+            await store.initialise()
+            tree = ProjectionConsumer(db, js, OrgTreeProjection(), stream_name("membership"), service="bench")
+            await tree.catch_up((await js.stream_info(stream_name("membership"))).state.last_seq)
+            clock = Clock()
+            handlers = NotificationHandlers(store, UnitDirectory(db), clock)
+            officer = Principal("officer", Role.DISTRICT_OFFICER, "bg-pl")
+            await handlers.set_contact(
+                officer, name="Cán bộ", email="officer@bench.vn", webhook_url=None, rotate_secret=False
+            )
+            await handlers.subscribe(
+                officer,
+                OfficerSubscribed(
+                    subscription_id=new_subscription_id(),
+                    officer_id="officer",
+                    unit_id="bg-pl",
+                    kinds=tuple(AlertKind),
+                    channels=(Channel.EMAIL, Channel.INBOX),
+                ),
+            )
+            book = AlertBook(lambda alert: f"http://127.0.0.1:8103/units/{alert.unit_id}")
+            projection = AlertProjection(book, (), clock)
+            [source] = [s for s in projection.sources() if s.stream == stream_name("evaluation")]
+            consumer = ProjectionConsumer(
+                db, js, projection, source.stream, service="bench", filter_subjects=source.filter_subjects
+            )
+            last = (await js.stream_info(stream_name("evaluation"))).state.last_seq
+            start = time.perf_counter()
+            await consumer.catch_up(last)
+            raised = count / (time.perf_counter() - start)
+
+            dispatcher = Dispatcher(
+                store, book, {Channel.EMAIL: EmailSender(settings)}, clock, settings.retry_policy()
+            )
+            start = time.perf_counter()
+            while await dispatcher.run_once():
+                pass
+            sent = dispatcher.sent / (time.perf_counter() - start)
+            assert dispatcher.sent == count and sink.count == count, (dispatcher.sent, sink.count)
+
+            sender = EmailSender(settings)
+            limit = asyncio.Semaphore(10)
+
+            async def one(i: int) -> None:
+                async with limit:
+                    await sender.send(Outgoing(f"raw-{i}", "Thử", "Nội dung thử", "", "officer@bench.vn"))
+
+            start = time.perf_counter()
+            await asyncio.gather(*(one(i) for i in range(count)))
+            raw = count / (time.perf_counter() - start)
+            await db.dispose()
+    finally:
+        controller.stop()
+    note = f"{count:,} ComplianceChanged, 20 unions, 1 officer on e-mail and inbox"
+    return [
+        Figure(
+            "alerts raised from JetStream (each: 1 alert, 2 deliveries, SQLite)",
+            raised,
+            "alerts/s",
+            [raised],
+            note,
+        ),
+        Figure(
+            "e-mails sent by the dispatcher (status and event recorded each)", sent, "emails/s", [sent], note
+        ),
+        Figure("raw: aiosmtplib.send, 10 in flight, same SMTP server", raw, "emails/s", [raw], note),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.notifications")
+    parser.add_argument("--size", choices=sorted(SIZES), default="standard")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    described = machine.describe()
+    figures = asyncio.run(measure(SIZES[args.size]))
+    notes = [f"- dispatcher / raw aiosmtplib: {figures[1].value / figures[2].value:.0%}"]
+    console = Console()
+    for figure in figures:
+        console.print(f"{figure.name}: {figure.formatted()}")
+    for note in notes:
+        console.print(note)
+    if not args.no_write:
+        command = "python -m bench.notifications" + (
+            "" if args.size == "standard" else f" --size {args.size}"
+        )
+        report.write_section(TITLE, report.render(TITLE, command, described, figures, notes))
+
+
+if __name__ == "__main__":
+    main()

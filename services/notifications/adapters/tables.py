@@ -1,0 +1,121 @@
+"""Notifications' own tables: officers' contacts, subscriptions, alerts and their deliveries."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+officers = Table(
+    "officers",
+    metadata,
+    Column("officer_id", String(200), primary_key=True),
+    Column("unit_id", String(63), nullable=False, index=True),
+    Column("name", String(300), nullable=False, default=""),
+    Column("email", String(320), nullable=True),
+    Column("webhook_url", String(2000), nullable=True),
+    Column("webhook_secret", String(200), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("subscription_id", String(64), primary_key=True),
+    Column("officer_id", String(200), nullable=False, index=True),
+    Column("unit_id", String(63), nullable=False),
+    Column("unit_path", String(1000), nullable=False, index=True),
+    Column("kinds", Text, nullable=False),  # comma-separated AlertKind values
+    Column("channels", Text, nullable=False),  # comma-separated Channel values
+    Column("mode", String(20), nullable=False),
+    Column("quiet_start", String(5), nullable=True),  # HH:MM, Vietnam time
+    Column("quiet_end", String(5), nullable=True),
+    Column("digest_hour", Integer, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("alert_id", String(36), primary_key=True),  # uuid5 of (source, kind): raised once
+    Column("source_id", String(300), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("unit_id", String(63), nullable=False),
+    Column("unit_path", String(1000), nullable=False, index=True),
+    Column("critical", Boolean, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("link", String(2000), nullable=False),
+    Column("facts", Text, nullable=False),  # JSON
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    # uuid5 of (alert, officer, channel), or of (officer, channel, day) for a digest: one of each, ever.
+    Column("delivery_id", String(36), primary_key=True),
+    Column("alert_id", String(36), nullable=True, index=True),  # None for a digest
+    Column("officer_id", String(200), nullable=False, index=True),
+    Column("channel", String(10), nullable=False),
+    Column("subscription_id", String(64), nullable=True),
+    # pending, deferred (quiet hours), retrying, in_digest, digested, delivered, undelivered
+    Column("status", String(12), nullable=False),
+    Column("critical", Boolean, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("link", String(2000), nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("first_tried_at", DateTime(timezone=True), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("delivered_at", DateTime(timezone=True), nullable=True),
+    Column("digest_id", String(36), nullable=True, index=True),
+    Column("read_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_deliveries_due", "status", "due_at"),
+)
+
+deadlines_met = Table(
+    "deadlines_met",
+    metadata,
+    Column("unit_id", String(63), primary_key=True),
+    Column("deadline_id", String(100), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("met_at", DateTime(timezone=True), nullable=False),
+    Column("event_id", String(36), nullable=False),
+)
+
+at_risk = Table(
+    "indicators_at_risk",
+    metadata,
+    Column("unit_id", String(63), primary_key=True),
+    Column("indicator_id", String(20), primary_key=True),
+    Column("period", String(20), primary_key=True),
+    Column("unit_path", String(1000), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("criterion", Integer, nullable=False),
+    Column("closes_on", Date, nullable=False),
+    Column("resolved", Boolean, nullable=False),
+)
+
+watermarks = Table(
+    "notification_watermarks",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)

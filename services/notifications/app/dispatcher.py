@@ -1,0 +1,293 @@
+"""The dispatcher: sends what is due, retries with back-off, gathers digests, records each outcome.
+
+Everything it needs is in the database (status, attempts, when next due), so a
+restart of the service, or of NATS, loses nothing: pending deliveries are sent
+when it starts again. The outcome of each delivery is appended to notifications'
+own history (``AlertDelivered`` / ``AlertUndelivered``) in the transaction that
+records it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.notifications.adapters.alert_book import AlertBook
+from services.notifications.adapters.channels import Outgoing, Sender
+from services.notifications.adapters.tables import alerts, deliveries, officers
+from services.notifications.domain.alerts import stable_id
+from services.notifications.domain.messages import render_digest
+from services.notifications.domain.timing import RetryPolicy
+from shared.clock import Clock, local_date
+from shared.contracts.notifications import AlertDelivered, AlertKind, AlertUndelivered, Channel
+from shared.events import NewEvent
+from shared.store import EventStore, StreamAppend
+
+log = structlog.get_logger("notifications.dispatcher")
+
+DUE_STATUSES = ("pending", "deferred", "retrying")
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        store: EventStore,
+        book: AlertBook,
+        senders: Mapping[Channel, Sender],
+        clock: Clock,
+        policy: RetryPolicy,
+        *,
+        batch_size: int = 100,
+        concurrency: int = 10,
+        interval: float = 1.0,
+    ) -> None:
+        self.store = store
+        self.db = store.db
+        self.book = book
+        self.senders = senders
+        self.clock = clock
+        self.policy = policy
+        self.batch_size = batch_size
+        self.interval = interval
+        self.concurrency = concurrency
+        self.sent = 0
+        self.failed = 0
+
+    async def run(self) -> None:
+        """Dispatch until cancelled; woken early when an alert is raised."""
+        try:
+            await self._loop()
+        finally:
+            for sender in self.senders.values():
+                close = getattr(sender, "close", None)
+                if close is not None:
+                    await close()
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                while await self.run_once() >= self.batch_size:
+                    pass
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("dispatcher.pass_failed", error=str(exc) or exc.__class__.__name__)
+            self.book.raised.clear()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.interval):
+                    await self.book.raised.wait()
+
+    async def run_once(self) -> int:
+        """One pass: gather the digests that are due, then send what is due. Returns how many were tried."""
+        now = self.clock.now().astimezone(UTC)
+        await self.gather_digests(now)
+        async with self.db.read() as conn:
+            rows = (
+                await conn.execute(
+                    select(deliveries, officers.c.email, officers.c.webhook_url, officers.c.webhook_secret)
+                    .outerjoin(officers, officers.c.officer_id == deliveries.c.officer_id)
+                    .where(deliveries.c.status.in_(DUE_STATUSES), deliveries.c.due_at <= now)
+                    .order_by(deliveries.c.due_at)
+                    .limit(self.batch_size)
+                )
+            ).all()
+        # Outcomes are recorded per chunk of concurrent sends, in one transaction: a crash can
+        # repeat at most one chunk's messages, which carry the same Message-ID / delivery id again.
+        for start in range(0, len(rows), self.concurrency):
+            outcomes = await asyncio.gather(
+                *(self._attempt(row) for row in rows[start : start + self.concurrency])
+            )
+            async with self.db.transaction() as conn:
+                for m, channel, error in outcomes:
+                    await self._record(conn, m, channel, error)
+            self.store.appended.set()
+        return len(rows)
+
+    async def _attempt(self, row: object) -> tuple[Mapping[str, Any], Channel, str | None]:
+        m = row._mapping  # type: ignore[attr-defined]
+        channel = Channel(m["channel"])
+        address = m["email"] if channel is Channel.EMAIL else m["webhook_url"]
+        error: str | None = None
+        try:
+            sender = self.senders[channel]
+            if not address:
+                raise LookupError(f"the officer has no {channel.value} address any more")
+            await sender.send(
+                Outgoing(
+                    delivery_id=m["delivery_id"],
+                    subject=m["subject"],
+                    body=m["body"],
+                    link=m["link"],
+                    address=address,
+                    secret=m["webhook_secret"],
+                    data={"alert_id": m["alert_id"], "critical": m["critical"]},
+                )
+            )
+        except Exception as exc:
+            error = f"{exc.__class__.__name__}: {exc}"[:2000] or exc.__class__.__name__
+        return m, channel, error
+
+    async def _record(
+        self, conn: AsyncConnection, m: Mapping[str, Any], channel: Channel, error: str | None
+    ) -> None:
+        now = self.clock.now().astimezone(UTC)
+        attempts = int(m["attempts"]) + 1
+        first = m["first_tried_at"] or now
+        assert isinstance(first, datetime)
+        if first.tzinfo is None:  # SQLite keeps no zone: every instant is stored in UTC
+            first = first.replace(tzinfo=UTC)
+        if error is None:
+            values: dict[str, object] = {"status": "delivered", "delivered_at": now, "last_error": None}
+            self.sent += 1
+        else:
+            self.failed += 1
+            retry_at = self.policy.next_attempt(attempts, first, now)
+            values = {"status": "retrying" if retry_at else "undelivered", "last_error": error}
+            if retry_at:
+                values["due_at"] = retry_at
+            log.warning(
+                "dispatcher.attempt_failed",
+                delivery=m["delivery_id"],
+                attempt=attempts,
+                error=error,
+                gave_up=retry_at is None,
+            )
+        values.update(attempts=attempts, first_tried_at=first)
+        await conn.execute(
+            update(deliveries).where(deliveries.c.delivery_id == m["delivery_id"]).values(**values)
+        )
+        if values["status"] in ("delivered", "undelivered"):
+            if m["alert_id"] is None:  # a digest: its items share its outcome
+                await conn.execute(
+                    update(deliveries)
+                    .where(deliveries.c.digest_id == m["delivery_id"])
+                    .values(
+                        status=values["status"],
+                        delivered_at=values.get("delivered_at"),
+                        last_error=error,
+                        attempts=attempts,
+                    )
+                )
+            await self._append_outcome(conn, m, channel, attempts, error, now)
+
+    async def _append_outcome(
+        self,
+        conn: AsyncConnection,
+        m: Mapping[str, object],
+        channel: Channel,
+        attempts: int,
+        error: str | None,
+        now: datetime,
+    ) -> None:
+        delivery = str(m["delivery_id"])
+        if m["alert_id"] is not None:
+            query = select(alerts.c.alert_id, alerts.c.source_id, alerts.c.kind, alerts.c.unit_path).where(
+                alerts.c.alert_id == m["alert_id"]
+            )
+        else:
+            query = (
+                select(alerts.c.alert_id, alerts.c.source_id, alerts.c.kind, alerts.c.unit_path)
+                .join(deliveries, deliveries.c.alert_id == alerts.c.alert_id)
+                .where(deliveries.c.digest_id == delivery)
+            )
+        items = (await conn.execute(query)).all()
+        alert_ids = tuple(str(i.alert_id) for i in items)
+        source_ids = tuple(str(i.source_id) for i in items)
+        kind = AlertKind(items[0].kind) if m["alert_id"] is not None and items else None
+        # The history is filed under the unit the officer follows: the common prefix of the alerts' units.
+        unit_path = _common_path([str(i.unit_path) for i in items]) or "vn"
+        common = {
+            "delivery_id": delivery,
+            "alert_ids": alert_ids,
+            "source_ids": source_ids,
+            "kind": kind,
+            "officer_id": str(m["officer_id"]),
+            "channel": channel,
+            "attempts": attempts,
+        }
+        payload = (
+            AlertDelivered(**common, delivered_at=now)
+            if error is None
+            else AlertUndelivered(**common, last_error=error, given_up_at=now)
+        )
+        new = NewEvent(f"delivery-{delivery}", payload, unit_path, now)
+        await self.store.append_in(conn, StreamAppend(new.stream_id, [new]), actor="notifications")
+
+    async def gather_digests(self, now: datetime) -> None:
+        """Turn each officer's due digest items on a channel into one digest delivery, in one transaction."""
+        async with self.db.read() as conn:
+            groups = (
+                await conn.execute(
+                    select(deliveries.c.officer_id, deliveries.c.channel)
+                    .where(deliveries.c.status == "in_digest", deliveries.c.due_at <= now)
+                    .group_by(deliveries.c.officer_id, deliveries.c.channel)
+                )
+            ).all()
+        for officer_id, channel in groups:
+            async with self.db.transaction() as conn:
+                items = (
+                    await conn.execute(
+                        select(
+                            deliveries.c.delivery_id, deliveries.c.subject, deliveries.c.link, alerts.c.kind
+                        )
+                        .join(alerts, alerts.c.alert_id == deliveries.c.alert_id)
+                        .where(
+                            deliveries.c.officer_id == officer_id,
+                            deliveries.c.channel == channel,
+                            deliveries.c.status == "in_digest",
+                            deliveries.c.due_at <= now,
+                        )
+                        .order_by(alerts.c.occurred_at)
+                    )
+                ).all()
+                if not items:
+                    continue
+                day = local_date(now).isoformat()
+                digest_id = stable_id("digest", officer_id, channel, day, items[0].delivery_id)
+                message = render_digest(day, [(AlertKind(i.kind), i.subject, i.link) for i in items])
+                await conn.execute(
+                    deliveries.insert().values(
+                        delivery_id=digest_id,
+                        alert_id=None,
+                        officer_id=officer_id,
+                        channel=channel,
+                        subscription_id=None,
+                        status="pending",
+                        critical=False,
+                        subject=message.subject,
+                        body=message.body,
+                        link="",
+                        due_at=now,
+                        attempts=0,
+                        first_tried_at=None,
+                        last_error=None,
+                        delivered_at=None,
+                        digest_id=None,
+                        read_at=None,
+                        created_at=now,
+                    )
+                )
+                await conn.execute(
+                    update(deliveries)
+                    .where(deliveries.c.delivery_id.in_([i.delivery_id for i in items]))
+                    .values(status="digested", digest_id=digest_id)
+                )
+
+
+def _common_path(paths: list[str]) -> str:
+    if not paths:
+        return ""
+    split = [p.split(".") for p in paths]
+    common: list[str] = []
+    for parts in zip(*split, strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return ".".join(common)

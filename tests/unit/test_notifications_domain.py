@@ -1,0 +1,138 @@
+"""Notifications' rules without I/O: retry budget, quiet hours, reminders, recipients, Vietnamese text."""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from datetime import UTC, date, datetime, time, timedelta
+
+from services.notifications.domain.alerts import Alert
+from services.notifications.domain.deadlines import (
+    DEFAULT_DEADLINES,
+    load_deadlines,
+    reminder_due,
+    years_in_view,
+)
+from services.notifications.domain.messages import render
+from services.notifications.domain.subscriptions import Officer, Subscription, plan_deliveries
+from services.notifications.domain.timing import RetryPolicy, in_quiet_hours, next_digest_at, quiet_hours_end
+from shared.contracts.notifications import AlertKind, Channel, DeliveryMode, QuietHours
+
+T0 = datetime(2026, 10, 20, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam
+
+
+def test_the_default_retry_policy_makes_eight_tries_within_thirty_minutes() -> None:
+    policy = RetryPolicy()
+    for seed in range(20):
+        rng = random.Random(seed)
+        tries, now = 1, T0
+        while (at := policy.next_attempt(tries, T0, now, rng)) is not None:
+            assert at > now
+            now, tries = at, tries + 1
+        assert tries == 8
+        assert now <= T0 + timedelta(minutes=30)
+
+
+def test_the_retry_policy_gives_up_when_the_budget_is_spent() -> None:
+    policy = RetryPolicy(max_attempts=100, budget=timedelta(minutes=5))
+    assert policy.next_attempt(3, T0, T0 + timedelta(minutes=5)) is None
+    assert policy.next_attempt(3, T0, T0 + timedelta(minutes=4, seconds=50)) == T0 + timedelta(minutes=5)
+
+
+def test_quiet_hours_span_midnight_in_vietnam_time() -> None:
+    quiet = QuietHours(start=time(22), end=time(6, 30))
+    late = datetime(2026, 10, 20, 16, 0, tzinfo=UTC)  # 23:00 in Vietnam
+    assert in_quiet_hours(late, quiet) and not in_quiet_hours(T0, quiet)
+    assert quiet_hours_end(late, quiet) == datetime(2026, 10, 20, 23, 30, tzinfo=UTC)
+    assert next_digest_at(T0, 7) == datetime(2026, 10, 21, 0, 0, tzinfo=UTC)
+
+
+def test_each_reminder_is_named_once_and_a_missed_one_is_sent_late_rather_than_lost() -> None:
+    due = date(2026, 11, 10)
+    reminders = (30, 7, 1)
+    assert reminder_due(due, date(2026, 10, 10), reminders, 60) is None
+    assert reminder_due(due, date(2026, 10, 11), reminders, 60) == "before-30"
+    assert reminder_due(due, date(2026, 11, 4), reminders, 60) == "before-7"
+    assert reminder_due(due, date(2026, 11, 8), reminders, 60) == "before-7"
+    assert reminder_due(due, date(2026, 11, 10), reminders, 60) == "before-1"
+    assert reminder_due(due, date(2026, 11, 11), reminders, 60) == "overdue-2026-11-11"
+    assert reminder_due(due, date(2027, 1, 10), reminders, 60) is None
+
+
+def test_the_registration_deadline_falls_in_the_year_before_the_model_year() -> None:
+    [registration] = [d for d in DEFAULT_DEADLINES if d.deadline_id == "model_registration"]
+    assert registration.due_on(2027) == date(2026, 11, 10)
+    assert years_in_view(registration, date(2026, 11, 1)) == [2027]
+
+
+def test_a_province_overrides_the_deadlines_with_its_own_file() -> None:
+    rules = load_deadlines(
+        "deadlines:\n"
+        "  - deadline_id: self_assessment\n"
+        "    title: Nộp bản tự đánh giá\n"
+        "    month: 12\n"
+        "    day: 1\n"
+        "    reminders_days: [14, 3]\n"
+        "    met_by: [SelfAssessmentSubmitted]\n"
+    )
+    assert rules[0].due_on(2026) == date(2026, 12, 1) and rules[0].reminders_days == (14, 3)
+
+
+def _alert(path: str = "vn.bg.bg-pl.pl-x", critical: bool = False) -> Alert:
+    return Alert("e-1", AlertKind.INDICATOR_AT_RISK, path.rsplit(".", 1)[-1], path, T0, critical, {})
+
+
+def test_overlapping_subscriptions_give_one_delivery_per_officer_and_channel() -> None:
+    officer = Officer("o-1", "bg-pl", email="o@x.vn")
+    subs = [
+        Subscription("s-1", "o-1", "vn.bg.bg-pl", tuple(AlertKind), (Channel.EMAIL, Channel.INBOX)),
+        Subscription("s-2", "o-1", "vn.bg.bg-pl.pl-x", (AlertKind.INDICATOR_AT_RISK,), (Channel.EMAIL,)),
+        Subscription("s-3", "o-2", "vn.bg.bg-vy", tuple(AlertKind), (Channel.INBOX,)),
+    ]
+    planned = plan_deliveries(_alert(), subs, {"o-1": officer}, [], T0)
+    assert sorted((p.officer_id, p.channel.value) for p in planned) == [("o-1", "email"), ("o-1", "inbox")]
+
+
+def test_quiet_hours_and_digests_hold_routine_alerts_but_not_critical_ones() -> None:
+    late = datetime(2026, 10, 20, 16, 0, tzinfo=UTC)
+    officer = Officer("o-1", "bg-pl", email="o@x.vn")
+    quiet = Subscription(
+        "s-1",
+        "o-1",
+        "vn",
+        tuple(AlertKind),
+        (Channel.EMAIL,),
+        quiet_hours=QuietHours(start=time(22), end=time(6)),
+    )
+    digest = Subscription("s-2", "o-2", "vn", tuple(AlertKind), (Channel.EMAIL,), mode=DeliveryMode.DIGEST)
+    officers = {"o-1": officer, "o-2": Officer("o-2", "bg", email="p@x.vn")}
+    routine = {p.officer_id: p.status for p in plan_deliveries(_alert(), [quiet, digest], officers, [], late)}
+    assert routine == {"o-1": "deferred", "o-2": "in_digest"}
+    urgent = {
+        p.officer_id: p.status
+        for p in plan_deliveries(_alert(critical=True), [quiet, digest], officers, [], late)
+    }
+    assert urgent == {"o-1": "pending", "o-2": "pending"}
+
+
+def test_the_text_keeps_its_vietnamese_diacritics_composed() -> None:
+    message = render(
+        AlertKind.COMPLIANCE_CHANGED,
+        {
+            "year": 2026,
+            "criterion": 1,
+            "old_status": "pass",
+            "new_status": "fail",
+            "missing": ["Chưa rà soát"],
+        },
+        ["Đoàn cơ sở xã Phước Lộc", "Huyện đoàn Phước Long"],
+        "https://chudong.example/x",
+    )
+    assert message.subject == "[3 chủ động] Đoàn cơ sở xã Phước Lộc: tiêu chí 1 Không đạt"
+    assert (
+        "Tiêu chí 1 – Chủ động thực hiện quản lý đoàn viên và chăm lo, nắm bắt tình hình thanh niên"
+        in message.body
+    )
+    assert "Đơn vị: Đoàn cơ sở xã Phước Lộc – Huyện đoàn Phước Long" in message.body
+    assert "  • Chưa rà soát" in message.body
+    assert unicodedata.is_normalized("NFC", message.subject + message.body)
