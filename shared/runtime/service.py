@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -22,6 +23,7 @@ from shared.bus.connection import connect
 from shared.bus.consumer import Projection, ProjectionConsumer
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
+from shared.clock import utcnow
 from shared.orgtree import OrgTreeProjection, UnitDirectory
 from shared.runtime.metrics import Counters
 from shared.runtime.partitions import Partition, parse_partition
@@ -75,6 +77,7 @@ class ServiceRuntime:
         self._on_start: list[Callable[[], Awaitable[None]]] = []
         if org_tree_sources:
             self.add_projection(OrgTreeProjection(), org_tree_sources)
+        self.add_task("idempotency-retention", self._forget_old_idempotency_keys)
 
     def add_projection(
         self, projection: Projection, sources: Sequence[Source], *, lock: asyncio.Lock | None = None
@@ -148,6 +151,19 @@ class ServiceRuntime:
             database=self.db.url.render_as_string(),
             partition=self.partition.name if self.partition else None,
         )
+
+    async def _forget_old_idempotency_keys(self) -> None:
+        """Every so often, forget the answers to idempotent requests older than the retention."""
+        retention = timedelta(hours=self.common.idempotency_retention_hours)
+        every = min(retention.total_seconds() / 4, 3600.0)
+        while True:
+            try:
+                forgotten = await self.store.forget_idempotency_keys(utcnow() - retention)
+                if forgotten:
+                    log.info("idempotency.keys_forgotten", service=self.name, count=forgotten)
+            except Exception as exc:  # the database may be down for a while: try again next round
+                log.warning("idempotency.retention_failed", service=self.name, error=str(exc))
+            await asyncio.sleep(every)
 
     def _partitioned(self, source: Source) -> Source:
         """``source`` narrowed to this replica's partition, unless it chose its own filter."""
