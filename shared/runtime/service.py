@@ -23,6 +23,7 @@ from shared.bus.consumer import Projection, ProjectionConsumer
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
 from shared.orgtree import OrgTreeProjection, UnitDirectory
+from shared.runtime.leadership import run_as_leader
 from shared.runtime.metrics import Counters
 from shared.runtime.partitions import Partition, parse_partition
 from shared.settings import CommonSettings, ServiceSettings
@@ -119,7 +120,8 @@ class ServiceRuntime:
         self.relay = Relay(
             self.db, self.js, self.name, wake=self.store.appended, batch_size=self.settings.relay_batch_size
         )
-        self._spawn(self.relay.run(), "relay")
+        # Replicas share the outbox: one relay at a time, the one holding the service's lock.
+        self._spawn(run_as_leader(self.db, f"relay:{self.name}", self.relay.run), "relay")
         for projection, sources, shared_lock in self._pending_projections:
             lock = shared_lock or asyncio.Lock()
             for source in map(self._partitioned, sources):
