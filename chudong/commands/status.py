@@ -62,7 +62,7 @@ def _print(report: dict[str, Any]) -> None:
         streams.add_column(column)
     consumers = Table(title="consumers")
     for column in ("stream", "consumer", "lag", "ack pending", "redelivered", "delivered up to"):
-        consumers.add_column(column)
+        consumers.add_column(column, overflow="fold")
     for s in report["streams"]:
         replicas = str(s["replicas"])
         if s["current_replicas"] is not None:

@@ -73,6 +73,14 @@ class ServiceRuntime:
         # Replicas of a service split the streams' work by unit path (see shared.runtime.partitions).
         self.partition: Partition | None = parse_partition(settings.partition, settings.partition_name)
         self.counters = Counters()
+        if self.partition is not None and self.db.is_sqlite:
+            log.warning(
+                "partition.on_sqlite",
+                service=self.name,
+                partition=self.partition.name,
+                hint="replicas of a partitioned service must share one PostgreSQL database, or each "
+                "holds only its partition's part of the read model",
+            )
         self._on_start: list[Callable[[], Awaitable[None]]] = []
         if org_tree_sources:
             self.add_projection(OrgTreeProjection(), org_tree_sources)
