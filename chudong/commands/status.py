@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from typing import Annotated, Any
 
+import structlog
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -96,6 +98,8 @@ def register(app: typer.Typer) -> None:
         """Each stream's size and replicas, and each consumer's lag (what is still to be delivered)."""
         common = CommonSettings()
         user, password = nats_credentials(common)
+        # Logs to stderr: stdout is the report, which --json makes a machine's input.
+        structlog.configure(logger_factory=structlog.PrintLoggerFactory(sys.stderr))
         try:
             report = asyncio.run(collect_status(nats_url(common), user, password))
         except (OSError, TimeoutError) as exc:
