@@ -25,6 +25,7 @@ from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
 from shared.clock import utcnow
 from shared.orgtree import OrgTreeProjection, UnitDirectory
+from shared.runtime.leadership import run_as_leader
 from shared.runtime.metrics import Counters
 from shared.runtime.partitions import Partition, parse_partition
 from shared.settings import CommonSettings, ServiceSettings
@@ -74,6 +75,14 @@ class ServiceRuntime:
         # Replicas of a service split the streams' work by unit path (see shared.runtime.partitions).
         self.partition: Partition | None = parse_partition(settings.partition, settings.partition_name)
         self.counters = Counters()
+        if self.partition is not None and self.db.is_sqlite:
+            log.warning(
+                "partition.on_sqlite",
+                service=self.name,
+                partition=self.partition.name,
+                hint="replicas of a partitioned service must share one PostgreSQL database, or each "
+                "holds only its partition's part of the read model",
+            )
         self._on_start: list[Callable[[], Awaitable[None]]] = []
         if org_tree_sources:
             self.add_projection(OrgTreeProjection(), org_tree_sources)
@@ -122,7 +131,8 @@ class ServiceRuntime:
         self.relay = Relay(
             self.db, self.js, self.name, wake=self.store.appended, batch_size=self.settings.relay_batch_size
         )
-        self._spawn(self.relay.run(), "relay")
+        # Replicas share the outbox: one relay at a time, the one holding the service's lock.
+        self._spawn(run_as_leader(self.db, f"relay:{self.name}", self.relay.run), "relay")
         for projection, sources, shared_lock in self._pending_projections:
             lock = shared_lock or asyncio.Lock()
             for source in map(self._partitioned, sources):
