@@ -29,7 +29,7 @@ from services.membership.main import create_app
 from shared.auth import Role, mint_token
 from shared.settings import CommonSettings
 
-SIZES = {"tiny": 100, "standard": 5_000}
+SIZES = {"tiny": 50, "standard": 5_000}
 SECRET = "b" * 32
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UNION = "bench-dcs"

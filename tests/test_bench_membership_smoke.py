@@ -19,7 +19,7 @@ def test_the_member_import_benchmark_runs_on_a_tiny_size() -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     for figure in (
-        "import a clean sheet (100 rows, SQLite)",
+        "import a clean sheet (50 rows, SQLite)",
         "refuse a sheet with 3 bad rows",
         "export the member list",
     ):

@@ -1,4 +1,4 @@
-"""Erasure by crypto-shredding, end to end; and membership's events in JetStream, by unit path."""
+"""Erasure by crypto-shredding, end to end; and membership's events in JetStream, by unit path (on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -24,12 +24,15 @@ from shared.store.schema import events
 from tests.membership_api import Membership, admission, membership_service
 from tests.support import wait_until
 
+pytestmark = pytest.mark.postgres
+
 NAME, CASE_NAME = "Hoàng Thị Duyên", "Lò Văn Én"
 
 
 @pytest.fixture
-async def svc(nats_server: EmbeddedNats, tmp_path: Path) -> AsyncIterator[Membership]:
-    async with membership_service(tmp_path, nats_server.url) as service:
+async def svc(nats_server: EmbeddedNats, tmp_path: Path, postgres_url: str) -> AsyncIterator[Membership]:
+    """On PostgreSQL: the other membership tests run on SQLite."""
+    async with membership_service(tmp_path, nats_server.url, postgres_url) as service:
         yield service
 
 
