@@ -149,7 +149,12 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
     described = machine.describe()
+    load = os.getloadavg()[0]
     figures = asyncio.run(measure(SIZES[args.size]))
+    notes = [
+        f"Load average when the run began: {load:.1f} (the machine is shared). Each figure is one run, through",
+        "the HTTP API in process; reading and writing the xlsx (openpyxl) is part of every figure.",
+    ]
     console = Console()
     for figure in figures:
         console.print(f"{figure.name}: {figure.formatted()}" + (f" ({figure.note})" if figure.note else ""))
@@ -158,7 +163,7 @@ def main() -> None:
             "" if args.size == "standard" else f" --size {args.size}"
         )
         title = "Membership: member list import and export (xlsx)"
-        report.write_section(title, report.render(title, command, described, figures))
+        report.write_section(title, report.render(title, command, described, figures, notes))
 
 
 if __name__ == "__main__":

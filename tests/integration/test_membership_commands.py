@@ -3,6 +3,7 @@ with an error that names it, with nothing written."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -314,3 +315,26 @@ async def test_youth_situation_census_and_the_hardship_list(svc: Membership) -> 
     await svc.refuse(
         "/hardship-cases/p-h1/care-actions", {"acted_on": "2026-11-02", "action": "x"}, 409, "case_closed"
     )
+
+
+async def test_two_officers_releasing_one_transfer_at_once_get_one_success_and_one_conflict(
+    svc: Membership,
+) -> None:
+    await svc.accept("/members", admission("race-1"))
+    await svc.accept(
+        "/members/race-1/transfers",
+        {"to_branch_id": "pl-x-2", "requested_on": "2026-11-01", "transfer_id": "t-r"},
+    )
+    before = await svc.head()
+    answers = await asyncio.gather(
+        *(
+            svc.client.post(
+                "/members/race-1/transfers/t-r/release",
+                json={"released_on": f"2026-11-0{day}"},
+                headers=svc.token(),
+            )
+            for day in (2, 3)
+        )
+    )
+    assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
+    assert await svc.head() == before + 1
