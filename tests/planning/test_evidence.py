@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from typing import Any
 
@@ -85,3 +86,25 @@ async def test_an_empty_or_badly_named_file_is_refused_and_a_retry_stores_it_onc
     assert await planning.history_length() == before
     other = await attach(planning, "pl-x", b"another report", key="upload-1")
     assert other.status_code == 422 and other.json()["error"] == "idempotency_key_reused"
+
+
+async def test_chudong_evidence_verify_reports_a_changed_file_and_fails(planning: Planning) -> None:
+    from typer.testing import CliRunner
+
+    from chudong.cli import app as cli
+
+    evidence = (await attach(planning, "pl-x-3", b"Bien ban thang 11")).json()["evidence"]
+    files = planning.app.state.handlers.files
+    env = {
+        "PLANNING_DATABASE_URL": planning.app.state.runtime.db.url.render_as_string(hide_password=False),
+        "PLANNING_EVIDENCE_DIR": str(files.root),
+    }
+    args = ["evidence", "verify", "--unit", "pl-x-3"]
+    intact = await asyncio.to_thread(CliRunner().invoke, cli, args, env=env)
+    assert intact.exit_code == 0, intact.output
+    assert "1 intact, 0 changed or missing" in intact.output
+    files.path(evidence["attachment_id"]).write_bytes(b"Bien ban thang 12")
+    changed = await asyncio.to_thread(CliRunner().invoke, cli, args, env=env)
+    assert (
+        changed.exit_code == 1 and "changed" in changed.output and evidence["attachment_id"] in changed.output
+    )
