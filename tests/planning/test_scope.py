@@ -13,7 +13,7 @@ from tests.planning.conftest import Planning
 Call = tuple[str, str, str, Any]  # method, route template, concrete path, JSON body (bytes: a file)
 
 
-async def existing_records(planning: Planning) -> dict[str, str]:
+async def existing_records(planning: Planning, year: int = 2040) -> dict[str, str]:
     """One record of each kind in unit pl-x, to aim the calls at."""
 
     async def created(url: str, body: dict[str, Any], key: str) -> str:
@@ -22,7 +22,7 @@ async def existing_records(planning: Planning) -> dict[str, str]:
         return str(answer.json()[key])
 
     plan = await planning.client.put(
-        "/units/pl-x/plans/2040/annual_plan",
+        f"/units/pl-x/plans/{year}/annual_plan",
         json={"title": "Kế hoạch 2040"},
         headers=planning.token("union_secretary", "pl-x"),
     )
@@ -34,6 +34,7 @@ async def existing_records(planning: Planning) -> dict[str, str]:
         headers=planning.token("union_secretary", "pl-x"),
     )
     return {
+        "year": str(year),
         "plan": plan.json()["plan_id"],
         "attachment": attachment.json()["attachment_id"],
         "activity": await created(
@@ -60,7 +61,12 @@ async def existing_records(planning: Planning) -> dict[str, str]:
 def calls(r: dict[str, str]) -> list[Call]:
     day = "2026-06-01"
     return [
-        ("PUT", "/units/{unit_id}/plans/{year}/{kind}", "/units/pl-x/plans/2040/annual_plan", {"title": "T"}),
+        (
+            "PUT",
+            "/units/{unit_id}/plans/{year}/{kind}",
+            f"/units/pl-x/plans/{r['year']}/annual_plan",
+            {"title": "T"},
+        ),
         (
             "POST",
             "/plans/{plan_id}/submissions",
@@ -235,13 +241,10 @@ async def send(planning: Planning, call: Call, headers: dict[str, str]) -> Any:
 
 
 async def test_the_scope_table_covers_every_planning_route(planning: Planning) -> None:
-    covered = {
-        (method, template)
-        for method, template, _, _ in calls(
-            dict.fromkeys(["plan"], "x")
-            | {k: "x" for k in ["attachment", "activity", "project", "proposal", "agreement"]}
-        )
-    }
+    records = dict.fromkeys(
+        ["year", "plan", "attachment", "activity", "project", "proposal", "agreement"], "x"
+    )
+    covered = {(method, template) for method, template, _, _ in calls(records)}
     assert covered == planning_routes()
 
 
@@ -267,3 +270,28 @@ async def test_every_route_needs_a_token(planning: Planning) -> None:
     for call in calls(records):
         answer = await send(planning, call, {})
         assert answer.status_code == 401, (call[1], answer.status_code, answer.text)
+
+
+async def test_every_command_retried_with_its_idempotency_key_gets_the_first_answer_and_writes_nothing(
+    planning: Planning,
+) -> None:
+    first, second = await existing_records(planning, 2042), await existing_records(planning, 2043)
+    admin = planning.token("admin", "vn")
+    for plan, to in ((second["plan"], "upper_level"), (first["plan"], "party_committee")):
+        submitted = await planning.post(
+            f"/plans/{plan}/submissions", {"submitted_to": to, "submitted_on": "2026-06-01"}
+        )
+        assert submitted.status_code == 201, submitted.text
+    # The second set takes the commands that close what the first set's commands closed already.
+    on_second = {"/plans/{plan_id}/return", "/activities/{activity_id}/cancellation"}
+    commands = [c for c in calls(first) if c[0] != "GET" and c[1] not in on_second]
+    commands += [c for c in calls(second) if c[1] in on_second]
+    for index, call in enumerate(commands):
+        headers = {**admin, "Idempotency-Key": f"retry-{index}"}
+        answer = await send(planning, call, headers)
+        assert answer.status_code == 201, (call[1], answer.text)
+        before = await planning.history_length()
+        again = await send(planning, call, headers)
+        assert (again.status_code, again.json()) == (201, answer.json()), call[1]
+        assert again.headers["Idempotent-Replayed"] == "true", call[1]
+        assert await planning.history_length() == before, call[1]
