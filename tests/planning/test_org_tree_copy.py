@@ -91,3 +91,80 @@ async def test_the_tree_copy_catches_up_after_planning_was_stopped_while_members
                 "pl-x-1": 1,
                 "pl-x-2": 1,
             }
+
+
+async def test_plans_work_and_evidence_are_kept_alike_on_each_database(
+    nats_server: EmbeddedNats, tmp_path: Path, planning_database: str
+) -> None:
+    secretary = token_for(SECRET, "union_secretary", "pl-x")
+    officer = token_for(SECRET, "district_officer", "bg-pl")
+    async with membership_side(
+        nats_server, f"sqlite+aiosqlite:///{tmp_path / 'membership.db'}"
+    ) as membership:
+        for unit_id, parent, level in [
+            ("vn", None, UnitLevel.CENTRAL),
+            ("bg", "vn", UnitLevel.PROVINCE),
+            ("bg-pl", "bg", UnitLevel.DISTRICT),
+            ("pl-x", "bg-pl", UnitLevel.GRASSROOTS),
+        ]:
+            await membership.register(unit_id, parent, level)
+        async with running_planning(nats_server, tmp_path, planning_database) as (client, app):
+            await caught_up(app, "pl-x")
+            drafted = await client.put(
+                "/units/pl-x/plans/2026/annual_plan", json={"title": "KH 2026"}, headers=secretary
+            )
+            plan = drafted.json()["plan_id"]
+            steps = [
+                (
+                    f"/plans/{plan}/submissions",
+                    {"submitted_to": "upper_level", "submitted_on": "2026-01-10"},
+                    secretary,
+                ),
+                (
+                    f"/plans/{plan}/return",
+                    {"returned_on": "2026-01-11", "reasons": ["Bổ sung chỉ tiêu"]},
+                    officer,
+                ),
+                (
+                    f"/plans/{plan}/submissions",
+                    {"submitted_to": "upper_level", "submitted_on": "2026-01-12"},
+                    secretary,
+                ),
+                (f"/plans/{plan}/approval", {"approved_on": "2026-01-13"}, officer),
+            ]
+            for url, body, token in steps:
+                answer = await client.post(url, json=body, headers=token)
+                assert answer.status_code == 201, (url, answer.text)
+            view = (await client.get(f"/plans/{plan}", headers=secretary)).json()
+            assert (view["status"], view["returns"][0]["reasons"]) == ("approved", ["Bổ sung chỉ tiêu"])
+            attached = await client.post(
+                "/units/pl-x/evidence",
+                params={"file_name": "anh.jpg"},
+                content=b"\xff\xd8jpeg",
+                headers=secretary,
+            )
+            evidence = attached.json()["evidence"]
+            project = await client.post(
+                "/units/pl-x/youth-projects",
+                json={
+                    "title": "Cầu thanh niên",
+                    "kind": "project",
+                    "registered_on": "2026-02-01",
+                    "year": 2026,
+                },
+                headers=secretary,
+            )
+            done = await client.post(
+                f"/youth-projects/{project.json()['project_id']}/completion",
+                json={"completed_on": "2026-09-01", "value_vnd": 3_500_000_000, "evidence": evidence},
+                headers=secretary,
+            )
+            assert done.status_code == 201, done.text
+            items = (await client.get("/units/pl-x/activities?kind=project", headers=secretary)).json()[
+                "items"
+            ]
+            assert [(i["status"], i["value_vnd"]) for i in items] == [("completed", 3_500_000_000)]
+            timeline = (
+                await client.get("/units/pl-x/timeline?type=YouthProjectCompleted", headers=secretary)
+            ).json()
+            assert timeline["items"][0]["evidence"] == evidence
