@@ -250,7 +250,13 @@ async def run(size: Size) -> tuple[list[Figure], list[str]]:
     async with postgres_url() as pg:
         if pg is not None:
             figures += await measure(pg, "PostgreSQL", size)
-    notes = ["Ratios (same run):"]
+    load = os.getloadavg()
+    notes = [
+        f"Load average at the end of the run: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min) "
+        "on a machine whose cores are shared: the ratios to the raw append matter more than the rates.",
+        "",
+        "Ratios (same run):",
+    ]
     for backend in ("SQLite", "PostgreSQL"):
         http = next(
             (f.value for f in figures if f.name == f"meetings recorded over HTTP, one at a time ({backend})"),
