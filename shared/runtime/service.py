@@ -145,6 +145,10 @@ class ServiceRuntime:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
+        # A pull subscription whose fetch was cancelled may hold delivered messages nobody will take:
+        # draining would wait for them (the drain timeout, 30 s). Unacked, they come again on restart.
+        for consumer in self.consumers:
+            await consumer._drop_subscription()
         if self.nc is not None and not self.nc.is_closed:
             with contextlib.suppress(Exception):
                 await self.nc.drain()
