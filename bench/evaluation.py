@@ -14,6 +14,7 @@ import time
 import tracemalloc
 from datetime import UTC, date, datetime
 
+from nats.js import JetStreamContext
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import insert
@@ -30,6 +31,7 @@ from services.evaluation.app.evaluator import ComplianceEvaluator
 from services.evaluation.domain.rulebook import RuleBook
 from shared.bus.consumer import ProjectionConsumer
 from shared.bus.relay import Relay
+from shared.bus.streams import ensure_streams
 from shared.bus.subjects import stream_name
 from shared.clock import FixedClock
 from shared.contracts.org import UnitLevel, UnitStatus, UnitType
@@ -41,12 +43,12 @@ from shared.store import Database, EventStore, StreamAppend
 SIZES = {
     "tiny": {"events": 500, "raw": 500, "unions": 60, "branches": 10, "evaluated": 20, "repeats": 1},
     "standard": {
-        "events": 50_000,
-        "raw": 50_000,
+        "events": 20_000,
+        "raw": 20_000,
         "unions": 30_000,
         "branches": 10,
-        "evaluated": 1_000,
-        "repeats": 3,
+        "evaluated": 500,
+        "repeats": 2,
     },
 }
 REGISTERED = datetime(2025, 1, 1, tzinfo=UTC)
@@ -92,15 +94,17 @@ def _meetings(count: int, unions: int, branches: int) -> list[NewEvent]:
     return out
 
 
-async def projection_rate(js: object, size: dict[str, int]) -> tuple[float, float, list[float]]:
+async def projection_rate(js: JetStreamContext, size: dict[str, int]) -> tuple[float, float, list[float]]:
     """Meetings relayed into PLANNING, then the facts projection catching up: events/s (median of runs)."""
     rates = []
     peak = 0.0
     for run in range(size["repeats"]):
         async with sqlite_url() as store_url, sqlite_url() as view_url:
+            await js.delete_stream(stream_name("planning"))
+            await ensure_streams(js, duplicate_window=120)
             store = EventStore(Database(store_url), "planning")
             await store.initialise()
-            relay = Relay(store.db, js, "planning")  # type: ignore[arg-type]
+            relay = Relay(store.db, js, "planning")
             await relay.reconcile()
             events = _meetings(size["events"], max(1, size["events"] // 120), size["branches"])
             for start in range(0, len(events), 1000):
@@ -108,10 +112,10 @@ async def projection_rate(js: object, size: dict[str, int]) -> tuple[float, floa
                     [StreamAppend(e.stream_id, [e]) for e in events[start : start + 1000]], actor="b"
                 )
             await drain(relay)
-            last = (await js.stream_info(stream_name("planning"))).state.last_seq  # type: ignore[attr-defined]
+            last = (await js.stream_info(stream_name("planning"))).state.last_seq
             view = Database(view_url)
             await view.create_all(evaluation_metadata, OrgTreeProjection.metadata)
-            consumer = ProjectionConsumer(view, js, FactsProjection(), stream_name("planning"),  # type: ignore[arg-type]
+            consumer = ProjectionConsumer(view, js, FactsProjection(), stream_name("planning"),
                                           service=f"bench{run}", batch_size=500)  # fmt: skip
             await consumer.start()
             began = time.perf_counter()
