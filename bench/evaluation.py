@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import resource
+import statistics
 import sys
 import time
 import tracemalloc
@@ -124,8 +125,7 @@ async def projection_rate(js: JetStreamContext, size: dict[str, int]) -> tuple[f
             peak = max(peak, rss_mib())
             await store.db.dispose()
             await view.dispose()
-    rates.sort()
-    return rates[len(rates) // 2], peak, rates
+    return statistics.median(rates), peak, rates
 
 
 async def nation(size: dict[str, int]) -> tuple[float, float, float, float]:
@@ -195,6 +195,8 @@ async def measure(size: dict[str, int]) -> tuple[list[Figure], list[str]]:
         f"≈ {per_fact * 10_000_000 / 2**30:,.1f} GiB in memory; replay a province with `--unit` instead",
         "- the live service keeps facts in its database and holds one fetched batch and one union at a time "
         "in memory, so its footprint does not grow with the nation",
+        "- the peak RSS is the whole benchmark process's, including the tree's rows it builds to insert: "
+        "an upper bound for the service",
     ]
     return figures, notes
 
