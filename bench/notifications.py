@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import socket
 import time
 from datetime import UTC, datetime
@@ -209,8 +210,13 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     described = machine.describe()
+    load_before = os.getloadavg()[0]
     figures = asyncio.run(measure(SIZES[args.size]))
-    notes = [f"- dispatcher / raw aiosmtplib: {figures[1].value / figures[2].value:.0%}"]
+    notes = [
+        f"- dispatcher / raw aiosmtplib: {figures[1].value / figures[2].value:.0%}",
+        "- the SMTP server (aiosmtpd) runs in the benchmark's process, so it shares the CPU with what is measured",
+        f"- load average (1 min) before / after the run: {load_before:.1f} / {os.getloadavg()[0]:.1f}",
+    ]
     console = Console()
     for figure in figures:
         console.print(f"{figure.name}: {figure.formatted()}")
