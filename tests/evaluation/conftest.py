@@ -44,9 +44,15 @@ class Evaluation:
     async def settled(self) -> None:
         """Wait until every upstream event is applied and every changed union evaluated."""
         runtime = self.app.state.runtime
+        heads = await self.sources.positions()
         for service in ("membership", "planning"):
-            info = await self.js.stream_info(stream_name(service))
-            last = info.state.last_seq
+            # First every recorded event relayed (one stream message per position), then applied.
+            async def relayed(service: str = service) -> bool:
+                info = await self.js.stream_info(stream_name(service))
+                return int(info.state.last_seq) >= heads[service]
+
+            await wait_until(relayed, what=f"{service} relayed")
+            last = heads[service]
 
             async def caught_up(service: str = service, last: int = last) -> bool:
                 consumer = runtime.consumer(f"evaluation_evaluation_facts_{stream_name(service)}")
