@@ -71,9 +71,14 @@ class Evaluation:
 
 @pytest.fixture
 async def evaluation(
-    nats_server: EmbeddedNats, js: JetStreamContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    nats_server: EmbeddedNats,
+    js: JetStreamContext,
+    tmp_path: Path,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[Evaluation]:
-    monkeypatch.setenv("EVALUATION_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'evaluation.db'}")
+    """The evaluation service on SQLite and on PostgreSQL (its own database; upstream stores on SQLite)."""
+    monkeypatch.setenv("EVALUATION_DATABASE_URL", database_url)
     monkeypatch.setenv("EVALUATION_CONSUMER_BATCH_SIZE", "100")
     clock = FixedClock(datetime(2026, 10, 26, 5, 0, tzinfo=UTC))
     app = create_app(
