@@ -10,7 +10,7 @@ until late; a *steady* one skips the optional training programme; an *exemplary*
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +36,8 @@ class Member:
     joined: date
     left: date | None = None  # matured (trưởng thành) on this day
     in_branch_since: date | None = None
+    # Between two branches (chuyển sinh hoạt): from the request until the new branch accepts.
+    away: list[tuple[date, date]] = field(default_factory=list)
 
     def rateable_on(self, day: date) -> bool:
         """Only members with six months in their branch are rated (xếp loại)."""
@@ -44,11 +46,19 @@ class Member:
         return self.active_on(day) and months >= 6
 
     def active_on(self, day: date) -> bool:
-        return self.joined <= day and (self.left is None or day < self.left)
+        if self.joined > day or (self.left is not None and day >= self.left):
+            return False
+        return not any(start <= day <= end for start, end in self.away)
 
 
 def _day(rng: random.Random, year: int, month: int, first: int = 1, last: int = 28) -> date:
     return date(year, month, rng.randint(first, last))
+
+
+def _six_months_after(day: date) -> date:
+    month = day.month + 6
+    year, month = day.year + (month - 1) // 12, (month - 1) % 12 + 1
+    return date(year, month, min(day.day, 28))
 
 
 def _months(start: date, end: date) -> list[tuple[int, int]]:
@@ -394,15 +404,18 @@ class UnionLife:
         # Year-end: ratings (and training results) before the self-assessment.
         rated_on = end - timedelta(days=rng.randint(45, 55))
         if not (current and self.has("ratings")):
-            for m in [m for m in self.active(rated_on) if m.rateable_on(rated_on)]:
+            for m in self.active(rated_on):
                 rating = rng.choices(list(ms.Rating), (0.2, 0.5, 0.27, 0.03))[0]
-                self.member_event(
-                    m, ms.MemberRated(member_id=m.member_id, year=year, rating=rating), rated_on
-                )
                 if training:
                     self.member_event(m, ms.TrainingProgrammeEvaluated(
                         member_id=m.member_id, year=year, result=rating,
                     ), rated_on)  # fmt: skip
+                # Six months in the branch first: a member who moved in this year is rated once they have them.
+                day = (
+                    rated_on if m.rateable_on(rated_on) else _six_months_after(m.in_branch_since or m.joined)
+                )
+                if day <= end - timedelta(days=1) and m.rateable_on(day):
+                    self.member_event(m, ms.MemberRated(member_id=m.member_id, year=year, rating=rating), day)
         for m in self.active(end):
             decided = start + timedelta(days=rng.randint(30, 300))
             if rng.random() < 0.004 and m.active_on(decided):
@@ -451,8 +464,10 @@ class UnionLife:
                 member_id=m.member_id, transfer_id=transfer_id, released_on=released,
             ), released)  # fmt: skip
             if self.has("transfers"):
-                continue  # never accepted: the member is orphaned between branches
+                m.away.append((asked, date.max))  # never accepted: orphaned between branches
+                continue
             accepted = released + timedelta(days=rng.randint(1, 10))
+            m.away.append((asked, accepted))
             if accepted > self.until:
                 continue
             self.member_event(m, ms.MemberTransferAccepted(
