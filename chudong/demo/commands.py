@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chudong.demo.generator import DemoEvent
+from shared.clock import local_date
 from shared.contracts import evaluation as ev
 from shared.contracts import membership as ms
 from shared.contracts import planning as pl
@@ -50,7 +51,7 @@ def command_for(event: DemoEvent) -> Command:
     if isinstance(p, ms.TrainingProgrammeEvaluated):
         return Command(m, "POST", f"{member}/training/{p.year}/evaluation", _fields(p, "result"))
     if isinstance(p, ms.MemberRated):
-        body = _fields(p, "year", "rating") | {"rated_on": event.occurred_at.date().isoformat()}
+        body = _fields(p, "year", "rating") | {"rated_on": local_date(event.occurred_at).isoformat()}
         return Command(m, "POST", f"{member}/ratings", body)
     if isinstance(p, ms.MemberTransferRequested):
         body = _fields(p, "transfer_id", "to_branch_id", "requested_on")

@@ -19,6 +19,7 @@ from services.evaluation.domain.explain import explain
 from services.evaluation.domain.facts import facts_of
 from services.evaluation.domain.results import UnitCompliance
 from services.evaluation.domain.rulebook import RuleBook
+from shared.clock import local_date
 from shared.events import Envelope
 
 UNTIL = date(2026, 11, 27)
@@ -120,3 +121,10 @@ def test_outcomes_follow_the_union_profile_with_their_reasons(profile: str) -> N
                 if i.core and i.status.value == "fail"
             ]
             assert failing, text
+
+
+def test_a_rating_command_carries_the_day_in_vietnam_it_was_given() -> None:
+    ratings = [e for e in unit_scale().events() if e.payload.event_type == "MemberRated"]
+    assert ratings
+    for event in ratings[:200]:
+        assert command_for(event).body["rated_on"] == local_date(event.occurred_at).isoformat()
