@@ -25,5 +25,11 @@ def test_the_benchmark_harness_runs_end_to_end_on_a_tiny_size() -> None:
         "relay outbox",
         "chudong: projection of member counts",
         "eventsourcing: append to SQLite",
+        "evaluation: facts projection",
+        "end-to-end lag p99 at 100 events/s",
+        "evaluation: full rebuild from history",
+        "chudong replay of one union's 5-year history",
+        "evaluation service peak RSS holding a unit",
+        "Targets (checked by this run",
     ):
         assert figure in result.stdout, figure

@@ -76,11 +76,13 @@ def _member_facts(p: Any, unit: str) -> list[Raw]:
     if isinstance(p, ms.MembershipExtended):
         return _one("membership_extended", unit, p.member_id, p.until)
     if isinstance(p, ms.MemberRated):
-        return _one("member_rated", unit, p.member_id, date(p.year, 12, 31), p.year, tag=p.rating.value)
+        # Dated when it was recorded (date.min: the envelope's day), so a rating given in
+        # November counts as of November, not only from 31 December.
+        return _one("member_rated", unit, p.member_id, date.min, p.year, tag=p.rating.value)
     if isinstance(p, ms.TrainingProgrammeRegistered):
         return _one("training_registered", unit, p.member_id, date(p.year, 1, 1), p.year)
     if isinstance(p, ms.TrainingProgrammeEvaluated):
-        return _one("training_evaluated", unit, p.member_id, date(p.year, 12, 31), p.year, tag=p.result.value)
+        return _one("training_evaluated", unit, p.member_id, date.min, p.year, tag=p.result.value)
     if isinstance(p, ms.MemberInactivityReviewed):
         return _one("inactivity_reviewed", unit, p.member_id, p.reviewed_on, tag=p.outcome)
     if isinstance(p, ms.DuesPaid | ms.DuesExempted):

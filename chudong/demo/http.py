@@ -1,0 +1,88 @@
+"""Loading a demo history through the services' own HTTP commands (for the small scales).
+
+Each event becomes the request an officer's client would send (see ``commands``), with an
+``Idempotency-Key`` so a retried request is recorded once. Unions are loaded side by side,
+each union's requests strictly in the order they happened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable
+
+import httpx
+
+from chudong.demo.commands import Command, command_for
+from chudong.demo.generator import DemoEvent, Generator, UnionPlan
+
+# Planning and evaluation learn of new units from membership's events: until they have, a
+# command about a unit just registered is answered 404; the service is also briefly 503 when busy.
+RETRY_STATUSES = frozenset({404, 503})
+RETRY_FOR_SECONDS = 60.0
+
+
+class CommandRejectedError(RuntimeError):
+    pass
+
+
+class HttpLoader:
+    def __init__(
+        self, urls: dict[str, str], token: str, *, concurrency: int = 4, timeout: float = 30.0
+    ) -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        self.clients = {
+            name: httpx.AsyncClient(base_url=url, headers=headers, timeout=timeout)
+            for name, url in urls.items()
+        }
+        self.concurrency = concurrency
+        self.sent = 0
+
+    async def send(self, command: Command, key: str) -> None:
+        client = self.clients[command.service]
+        deadline = time.monotonic() + RETRY_FOR_SECONDS
+        delay = 0.05
+        while True:
+            try:
+                response = await client.request(
+                    command.method, command.path, json=command.body, headers={"Idempotency-Key": key}
+                )
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(delay)
+                continue
+            if response.status_code < 300:
+                self.sent += 1
+                return
+            if response.status_code not in RETRY_STATUSES or time.monotonic() > deadline:
+                raise CommandRejectedError(
+                    f"{command.method} {command.path} → {response.status_code}: {response.text[:500]}"
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+    async def send_all(self, events: Iterable[DemoEvent], prefix: str) -> None:
+        for i, event in enumerate(events):
+            await self.send(command_for(event), f"demo-{prefix}-{i}")
+
+    async def load(self, generator: Generator, progress: Callable[[int], None] | None = None) -> int:
+        await self.send_all(generator.tree(), f"{generator.seed}-tree")
+        queue: asyncio.Queue[UnionPlan] = asyncio.Queue()
+        for union in generator.unions():
+            queue.put_nowait(union)
+
+        async def worker() -> None:
+            while not queue.empty():
+                union = queue.get_nowait()
+                history = generator.union_history(union)
+                await self.send_all(history, f"{generator.seed}-{union.unit_id}")
+                if progress is not None:
+                    progress(self.sent)
+
+        await asyncio.gather(*(worker() for _ in range(self.concurrency)))
+        return self.sent
+
+    async def close(self) -> None:
+        for client in self.clients.values():
+            await client.aclose()
