@@ -19,14 +19,21 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation.adapters.unions import LoadedUnion, load_union
 from services.evaluation.domain.evaluate import AsOf, evaluate
+from services.evaluation.domain.results import IndicatorResult
 from services.evaluation.domain.rulebook import RuleBook
 from shared.auth import Permission
 from shared.clock import Clock, local_date
 from shared.contracts.org import UnitLevel
+from shared.errors import NotFoundError
 from shared.http.auth import CurrentPrincipal, authorize
 from shared.orgtree import org_units
 
 router = APIRouter(tags=["compliance"])
+
+
+class UnknownItemError(NotFoundError):
+    """A union or indicator the request names does not exist."""
+
 
 STATUSES = ("pass", "at_risk", "fail", "not_assessed")
 
@@ -197,3 +204,79 @@ async def trend(
             )
         )
     return Trend(unit_id=unit_id, year=chosen, unions=len(loaded), months=months)
+
+
+class EvidenceEvent(BaseModel):
+    event_id: str
+    kind: str
+    unit_id: str
+    occurred_on: date
+    recorded_at: datetime
+
+
+class IndicatorEvidence(BaseModel):
+    unit_id: str
+    as_of: date
+    indicator: IndicatorResult
+    events: list[EvidenceEvent]
+
+
+@router.get(
+    "/units/{unit_id}/indicators/{indicator_id}",
+    summary="One indicator of a union with the events behind it and their dates (the drill-down)",
+)
+async def indicator_evidence(
+    request: Request,
+    unit_id: str,
+    indicator_id: str,
+    principal: CurrentPrincipal,
+    as_of: Annotated[date | None, Query(description="the day (default: today)")] = None,
+    known_at: Annotated[
+        AwareDatetime | None, Query(description="count only what was recorded by this instant")
+    ] = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+) -> IndicatorEvidence:
+    unit = await authorize(request, principal, Permission.READ, unit_id)
+    clock: Clock = request.app.state.clock
+    book: RuleBook = request.app.state.rule_book
+    day = as_of or (local_date(known_at) if known_at else clock.today())
+    async with request.app.state.runtime.db.read() as conn:
+        union = await load_union(conn, unit.unit_id)
+        if union is None:
+            raise UnknownItemError(
+                f"unit {unit_id!r} is not a grassroots union",
+                rule="not_a_union",
+                field="unit_id",
+                value=unit_id,
+                accepted="the id of a grassroots union (Đoàn cơ sở)",
+            )
+        rules = book.for_path(union.unit.path)
+        chosen = year if year is not None else rules.year_of(day, union.view.unit_type)
+        result = evaluate(rules, union.view, union.facts, chosen, AsOf(day, known_at))
+        found = [i for c in result.criteria for i in c.indicators if i.indicator_id == indicator_id]
+        if not found:
+            known = ", ".join(i.indicator_id for c in result.criteria for i in c.indicators)
+            raise UnknownItemError(
+                f"no indicator {indicator_id!r} in the rules of this union",
+                rule="unknown_indicator",
+                field="indicator_id",
+                value=indicator_id,
+                accepted=known,
+            )
+        indicator = found[0]
+        wanted = set(indicator.evidence.event_ids)
+        by_event = {f.event_id: f for f in union.facts if f.event_id in wanted}
+    events = sorted(
+        (
+            EvidenceEvent(
+                event_id=f.event_id,
+                kind=f.kind,
+                unit_id=f.unit_id,
+                occurred_on=f.on,
+                recorded_at=f.recorded_at,
+            )
+            for f in by_event.values()
+        ),
+        key=lambda e: (e.occurred_on, e.event_id),
+    )
+    return IndicatorEvidence(unit_id=unit_id, as_of=day, indicator=indicator, events=events)

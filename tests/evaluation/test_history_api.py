@@ -55,3 +55,22 @@ async def test_unions_as_of_a_day_and_the_trend_follow_the_meetings_of_that_time
         "/units/bg-pl/unions/as-of", params={"as_of": "31/10/2026"}, headers=officer
     )
     assert bad.status_code == 422 and "as_of" in bad.text
+
+
+async def test_an_indicators_evidence_lists_its_events_with_their_dates(evaluation: Evaluation) -> None:
+    tree = Tree()
+    b1, _ = tree.branches
+    await evaluation.sources.record(tree.registrations())
+    recorded = await evaluation.sources.record([tree.meeting(b1, date(2026, m, 10)) for m in (1, 2, 3)])
+    await evaluation.settled()
+    officer = evaluation.token("district_officer", "bg-pl")
+    answer = await evaluation.client.get(
+        "/units/dcs-1/indicators/C2.2", params={"as_of": "2026-03-31"}, headers=officer
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["indicator"]["indicator_id"] == "C2.2"
+    assert [e["occurred_on"] for e in body["events"]] == ["2026-01-10", "2026-02-10", "2026-03-10"]
+    assert {e["event_id"] for e in body["events"]} == {str(e.event_id) for e in recorded}
+    unknown = await evaluation.client.get("/units/dcs-1/indicators/C9.9", headers=officer)
+    assert unknown.status_code == 404 and "C2.2" in unknown.text
