@@ -1,0 +1,227 @@
+"""Vietnamese text for people: labels in two languages, dates dd/mm/yyyy, numbers 1.234, folding for search."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+LANGUAGES = ("vi", "en")
+
+LABELS: dict[str, dict[str, str]] = {
+    "vi": {
+        "app": "3 chủ động – Bảng điều hành",
+        "sign_in": "Đăng nhập",
+        "sign_out": "Đăng xuất",
+        "token": "Mã truy cập (token)",
+        "token_help": "Dán mã truy cập do quản trị cấp (lệnh chudong token).",
+        "overview": "Tổng quan",
+        "inbox": "Hộp thư",
+        "pass": "Đạt",
+        "at_risk": "Có nguy cơ",
+        "fail": "Không đạt",
+        "not_assessed": "Chưa đánh giá",
+        "status": "Trạng thái",
+        "union": "Đoàn cơ sở",
+        "unions": "Đoàn cơ sở",
+        "district": "Đơn vị trực thuộc",
+        "criterion": "Tiêu chí",
+        "c1": "TC1",
+        "c2": "TC2",
+        "c3": "TC3",
+        "criterion_1": "Chủ động quản lý đoàn viên, nắm bắt tình hình thanh niên",
+        "criterion_2": "Chủ động xây dựng và thực hiện kế hoạch công tác",
+        "criterion_3": "Chủ động tham mưu với cấp ủy, phối hợp với các tổ chức",
+        "overall": "Kết quả chung",
+        "recognised_registered_total": "Công nhận / Đăng ký / Tổng số",
+        "search": "Tìm theo tên",
+        "all": "Tất cả",
+        "filter": "Lọc",
+        "as_of": "Tính đến ngày",
+        "today": "Hôm nay",
+        "live": "Trực tiếp",
+        "trend": "Diễn biến theo tháng (tỷ lệ đạt)",
+        "indicator": "Chỉ tiêu",
+        "evidence": "Minh chứng",
+        "missing": "Còn thiếu",
+        "events": "Sự kiện ghi nhận",
+        "date": "Ngày",
+        "recorded": "Ghi nhận lúc",
+        "numbers": "Số liệu",
+        "explanation": "Giải thích",
+        "core": "cốt lõi",
+        "stage": "Bước công nhận",
+        "recognition": "Thẩm định và công nhận",
+        "appraise": "Thẩm định tiêu chí",
+        "verdict": "Kết luận",
+        "confirmed": "Xác nhận",
+        "adjusted": "Điều chỉnh",
+        "comment": "Nhận xét",
+        "save": "Ghi nhận",
+        "decide": "Quyết định",
+        "recognise": "Công nhận",
+        "deny": "Không công nhận",
+        "decision_number": "Số quyết định",
+        "reasons": "Lý do",
+        "export_xlsx": "Xuất Excel",
+        "export_pdf": "Xuất PDF",
+        "unread": "chưa đọc",
+        "mark_read": "Đánh dấu đã đọc",
+        "no_alerts": "Không có thông báo.",
+        "forbidden": "Không có quyền truy cập",
+        "not_found": "Không tìm thấy",
+        "error": "Có lỗi",
+        "updated": "Vừa cập nhật",
+        "count": "Số lượng",
+        "total": "Tổng số",
+        "nothing_missing": "Không thiếu gì.",
+        "no_events": "Chưa có sự kiện.",
+        "back": "Quay lại",
+        "unregistered": "Chưa đăng ký",
+        "registered": "Đã đăng ký",
+        "self_assessed": "Đã tự đánh giá",
+        "appraised": "Đã thẩm định",
+        "recognised": "Đã công nhận",
+        "denied": "Không công nhận",
+        "history_note": "Trạng thái tính lại từ lịch sử đến hết ngày",
+        "unavailable": "Chưa có thông tin",
+        "branches": "Chi đoàn",
+        "members": "Đoàn viên",
+        "sort": "Sắp xếp",
+        "name": "Tên",
+        "appraisals": "Kết quả thẩm định",
+        "year": "Năm",
+        "show": "Xem",
+        "language": "English",
+        "live_changed": "Có thay đổi mới – tải lại trang để xem chi tiết",
+    },
+    "en": {
+        "app": "3 chủ động – Dashboard",
+        "sign_in": "Sign in",
+        "sign_out": "Sign out",
+        "token": "Access token",
+        "token_help": "Paste the token your administrator gave you (chudong token).",
+        "overview": "Overview",
+        "inbox": "Inbox",
+        "pass": "Pass",
+        "at_risk": "At risk",
+        "fail": "Fail",
+        "not_assessed": "Not assessed",
+        "status": "Status",
+        "union": "Grassroots union",
+        "unions": "Grassroots unions",
+        "district": "Unit below",
+        "criterion": "Criterion",
+        "c1": "C1",
+        "c2": "C2",
+        "c3": "C3",
+        "criterion_1": "Manage members, know the youth",
+        "criterion_2": "Build and carry out the work plan",
+        "criterion_3": "Advise the Party committee, coordinate",
+        "overall": "Overall",
+        "recognised_registered_total": "Recognised / Registered / Total",
+        "search": "Search by name",
+        "all": "All",
+        "filter": "Filter",
+        "as_of": "As of",
+        "today": "Today",
+        "live": "Live",
+        "trend": "Month by month (share passing)",
+        "indicator": "Indicator",
+        "evidence": "Evidence",
+        "missing": "Missing",
+        "events": "Recorded events",
+        "date": "Date",
+        "recorded": "Recorded at",
+        "numbers": "Figures",
+        "explanation": "Explanation",
+        "core": "core",
+        "stage": "Recognition stage",
+        "recognition": "Appraisal and recognition",
+        "appraise": "Appraise a criterion",
+        "verdict": "Verdict",
+        "confirmed": "Confirmed",
+        "adjusted": "Adjusted",
+        "comment": "Comment",
+        "save": "Record",
+        "decide": "Decide",
+        "recognise": "Recognise",
+        "deny": "Deny",
+        "decision_number": "Decision number",
+        "reasons": "Reasons",
+        "export_xlsx": "Export Excel",
+        "export_pdf": "Export PDF",
+        "unread": "unread",
+        "mark_read": "Mark read",
+        "no_alerts": "No alerts.",
+        "forbidden": "Access denied",
+        "not_found": "Not found",
+        "error": "Error",
+        "updated": "Just updated",
+        "count": "Count",
+        "total": "Total",
+        "nothing_missing": "Nothing missing.",
+        "no_events": "No events yet.",
+        "back": "Back",
+        "unregistered": "Not registered",
+        "registered": "Registered",
+        "self_assessed": "Self-assessed",
+        "appraised": "Appraised",
+        "recognised": "Recognised",
+        "denied": "Denied",
+        "history_note": "Statuses replayed from the history up to the end of",
+        "unavailable": "Not available",
+        "branches": "Branches",
+        "members": "Members",
+        "sort": "Sort",
+        "name": "Name",
+        "appraisals": "Appraisals",
+        "year": "Year",
+        "show": "Show",
+        "language": "Tiếng Việt",
+        "live_changed": "Something changed – reload the page for the details",
+    },
+}
+
+
+def label(lang: str, key: str) -> str:
+    return LABELS.get(lang, LABELS["vi"]).get(key, key)
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics ("Phước Long" → "phuoc long"), so a search works typed either way."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def format_number(value: float | int, lang: str = "vi", decimals: int = 0) -> str:
+    """1.234,5 in Vietnamese, 1,234.5 in English."""
+    text = f"{value:,.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def format_date(value: date | str | None, lang: str = "vi") -> str:
+    """dd/mm/yyyy (both languages: the officers' convention)."""
+    if value is None or value == "":
+        return ""
+    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    if isinstance(day, datetime):
+        day = day.astimezone(VIETNAM).date()
+    return day.strftime("%d/%m/%Y")
+
+
+def format_time(value: datetime | str | None, lang: str = "vi") -> str:
+    """dd/mm/yyyy HH:MM in Vietnam time."""
+    if value is None or value == "":
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+
+
+def format_share(part: int, whole: int, lang: str = "vi") -> str:
+    if not whole:
+        return "–"
+    return format_number(100 * part / whole, lang, 1) + "%"
