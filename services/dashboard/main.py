@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -36,14 +37,20 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def create_app(common: CommonSettings | None = None, *, settings: DashboardSettings | None = None) -> FastAPI:
+def create_app(
+    common: CommonSettings | None = None,
+    *,
+    settings: DashboardSettings | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """The dashboard; ``transport`` routes its calls to the services (tests put the apps in process)."""
     common = common or CommonSettings()
     settings = settings or DashboardSettings()
     runtime = ServiceRuntime(
         common, service_settings(NAME), org_tree_sources=[Source(stream_name("membership"))], relay=False
     )
     upstream = Upstream(
-        settings.evaluation_url, settings.notifications_url, settings.upstream_timeout_seconds
+        settings.evaluation_url, settings.notifications_url, settings.upstream_timeout_seconds, transport
     )
     feed = LiveFeed()
 

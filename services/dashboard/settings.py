@@ -11,7 +11,7 @@ _FONTS = Path("/usr/share/fonts/truetype/dejavu")
 
 
 class DashboardSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="DASHBOARD_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="DASHBOARD_", extra="ignore", populate_by_name=True)
 
     evaluation_url: str = Field(
         default="http://127.0.0.1:8103",

@@ -19,10 +19,17 @@ class UpstreamError(DomainError):
 
 
 class Upstream:
-    def __init__(self, evaluation_url: str, notifications_url: str, timeout: float) -> None:
+    def __init__(
+        self,
+        evaluation_url: str,
+        notifications_url: str,
+        timeout: float,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.evaluation = evaluation_url.rstrip("/")
         self.notifications = notifications_url.rstrip("/")
-        self.client = httpx.AsyncClient(timeout=timeout)
+        # Keep-alive connections to the services: a page makes two or three calls.
+        self.client = httpx.AsyncClient(timeout=timeout, transport=transport)
 
     async def aclose(self) -> None:
         await self.client.aclose()
