@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -202,6 +203,7 @@ def main() -> None:
         args.out.write_text(json.dumps(records))
         return
     size = SIZES[args.size]
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="chudong-http-load-") as work:
         outcome = asyncio.run(measure(size, Path(work)))
     measured = figures(outcome, size)
@@ -222,6 +224,8 @@ def main() -> None:
             f"Every request answered once: {summary}.",
             "Membership runs as two uvicorn processes on one PostgreSQL database; the clients run in a "
             "second process on loopback (httpx, one connection per client); evaluation consumes the events.",
+            f"The machine is shared: its load average was {load_before:.1f} when the run started "
+            f"({os.cpu_count()} cores), so these figures are a floor, not a capacity.",
         ]
         report.write_section(TITLE, report.render(TITLE, command, machine.describe(), measured, notes))
 

@@ -38,6 +38,9 @@ class CommonSettings(BaseSettings):
     dedup_window_seconds: float = Field(default=7200.0, gt=0)
     max_deliver: int = Field(default=5, ge=1)
     ack_wait_seconds: float = Field(default=30.0, gt=0)
+    idempotency_retention_hours: float = Field(
+        default=72.0, gt=0, description="how long the answer to an Idempotency-Key is kept for retries"
+    )
     public_base_url: str | None = None
     nats_user: str | None = Field(
         default=None, description="the admin NATS user of the CLI (status, streams)"

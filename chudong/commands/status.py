@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from typing import Annotated, Any
 
+import structlog
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -62,7 +64,7 @@ def _print(report: dict[str, Any]) -> None:
         streams.add_column(column)
     consumers = Table(title="consumers")
     for column in ("stream", "consumer", "lag", "ack pending", "redelivered", "delivered up to"):
-        consumers.add_column(column)
+        consumers.add_column(column, overflow="fold")
     for s in report["streams"]:
         replicas = str(s["replicas"])
         if s["current_replicas"] is not None:
@@ -96,6 +98,8 @@ def register(app: typer.Typer) -> None:
         """Each stream's size and replicas, and each consumer's lag (what is still to be delivered)."""
         common = CommonSettings()
         user, password = nats_credentials(common)
+        # Logs to stderr: stdout is the report, which --json makes a machine's input.
+        structlog.configure(logger_factory=structlog.PrintLoggerFactory(sys.stderr))
         try:
             report = asyncio.run(collect_status(nats_url(common), user, password))
         except (OSError, TimeoutError) as exc:

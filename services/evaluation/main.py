@@ -12,6 +12,7 @@ from services.evaluation.adapters.member_counts import metadata as counts_metada
 from services.evaluation.adapters.tables import metadata as evaluation_metadata
 from services.evaluation.api import router
 from services.evaluation.api_history import router as history_router
+from services.evaluation.api_recognition import router as recognition_router
 from services.evaluation.app.evaluator import ComplianceEvaluator
 from services.evaluation.domain.rulebook import RuleBook
 from services.evaluation.settings import EvaluationSettings
@@ -57,7 +58,7 @@ def create_app(common: CommonSettings | None = None, *, clock: Clock | None = No
     runtime.add_task("compliance-evaluator", evaluator.run)
     app = create_service_app(
         runtime,
-        [router],
+        [router, recognition_router],
         title="chudong evaluation",
         description="Live compliance of each grassroots union with the '3 chủ động' model, with its evidence.",
     )

@@ -21,6 +21,7 @@ from shared.ids import UnitId, path_contains
 
 router = APIRouter()
 
+OFFICERS_KINDS: tuple[AlertKind, ...] = tuple(k for k in AlertKind if k is not AlertKind.DEAD_LETTER)
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
@@ -39,7 +40,11 @@ class SubscribeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     unit_id: UnitId = Field(description="alerts about this unit and every unit below it")
-    kinds: list[AlertKind] = Field(default_factory=lambda: list(AlertKind), min_length=1)
+    kinds: list[AlertKind] = Field(
+        default_factory=lambda: list(OFFICERS_KINDS),
+        min_length=1,
+        description="every kind but dead_letter (for operators) by default",
+    )
     channels: list[Channel] = Field(default_factory=lambda: [Channel.INBOX], min_length=1)
     mode: DeliveryMode = DeliveryMode.IMMEDIATE
     quiet_hours: QuietHours | None = Field(
@@ -130,6 +135,14 @@ async def subscribe(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     await authorize(request, principal, Permission.SUBSCRIBE, body.unit_id)
+    if AlertKind.DEAD_LETTER in body.kinds and not principal.can(Permission.OPERATE):
+        raise ForbiddenError(
+            "dead letters are for operators",
+            rule="forbidden_role",
+            field="kinds",
+            value=[k.value for k in body.kinds],
+            accepted="kinds without 'dead_letter', or an operator's token",
+        )
     event = OfficerSubscribed(
         subscription_id=new_subscription_id(),
         officer_id=principal.subject,

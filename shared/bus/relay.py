@@ -94,8 +94,11 @@ class Relay:
                 backoff = 0.2
                 if sent == 0:
                     self.wake.clear()
+                    # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow the task's
+                    # cancellation when the event is set at the same moment, and the relay never stops.
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self.wake.wait(), self.idle_wait)
+                        async with asyncio.timeout(self.idle_wait):
+                            await self.wake.wait()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -22,7 +23,9 @@ from shared.bus.connection import connect
 from shared.bus.consumer import Projection, ProjectionConsumer
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
+from shared.clock import utcnow
 from shared.orgtree import OrgTreeProjection, UnitDirectory
+from shared.runtime.leadership import run_as_leader
 from shared.runtime.metrics import Counters
 from shared.runtime.partitions import Partition, parse_partition
 from shared.settings import CommonSettings, ServiceSettings
@@ -75,9 +78,18 @@ class ServiceRuntime:
         # Replicas of a service split the streams' work by unit path (see shared.runtime.partitions).
         self.partition: Partition | None = parse_partition(settings.partition, settings.partition_name)
         self.counters = Counters()
+        if self.partition is not None and self.db.is_sqlite:
+            log.warning(
+                "partition.on_sqlite",
+                service=self.name,
+                partition=self.partition.name,
+                hint="replicas of a partitioned service must share one PostgreSQL database, or each "
+                "holds only its partition's part of the read model",
+            )
         self._on_start: list[Callable[[], Awaitable[None]]] = []
         if org_tree_sources:
             self.add_projection(OrgTreeProjection(), org_tree_sources)
+        self.add_task("idempotency-retention", self._forget_old_idempotency_keys)
 
     def add_projection(
         self, projection: Projection, sources: Sequence[Source], *, lock: asyncio.Lock | None = None
@@ -127,7 +139,8 @@ class ServiceRuntime:
                 wake=self.store.appended,
                 batch_size=self.settings.relay_batch_size,
             )
-            self._spawn(self.relay.run(), "relay")
+            # Replicas share the outbox: one relay at a time, the one holding the service's lock.
+            self._spawn(run_as_leader(self.db, f"relay:{self.name}", self.relay.run), "relay")
         for projection, sources, shared_lock in self._pending_projections:
             lock = shared_lock or asyncio.Lock()
             for source in map(self._partitioned, sources):
@@ -156,6 +169,19 @@ class ServiceRuntime:
             database=self.db.url.render_as_string(),
             partition=self.partition.name if self.partition else None,
         )
+
+    async def _forget_old_idempotency_keys(self) -> None:
+        """Every so often, forget the answers to idempotent requests older than the retention."""
+        retention = timedelta(hours=self.common.idempotency_retention_hours)
+        every = min(retention.total_seconds() / 4, 3600.0)
+        while True:
+            try:
+                forgotten = await self.store.forget_idempotency_keys(utcnow() - retention)
+                if forgotten:
+                    log.info("idempotency.keys_forgotten", service=self.name, count=forgotten)
+            except Exception as exc:  # the database may be down for a while: try again next round
+                log.warning("idempotency.retention_failed", service=self.name, error=str(exc))
+            await asyncio.sleep(every)
 
     def _partitioned(self, source: Source) -> Source:
         """``source`` narrowed to this replica's partition, unless it chose its own filter."""

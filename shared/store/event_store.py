@@ -14,7 +14,7 @@ import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -38,7 +38,7 @@ from shared.store.appending import (
 from shared.store.database import Database
 from shared.store.errors import IdempotencyConflictError
 from shared.store.reading import HistoryReader
-from shared.store.schema import GENESIS_HASH, chain_head, metadata
+from shared.store.schema import GENESIS_HASH, chain_head, idempotency, metadata
 
 __all__ = [
     "ANY_VERSION",
@@ -250,3 +250,13 @@ class EventStore(HistoryReader):
         if stored[0] != request_hash:
             raise IdempotencyConflictError(key)
         return stored[1]
+
+    async def forget_idempotency_keys(self, recorded_before: datetime) -> int:
+        """Forget the answers to idempotent requests recorded before ``recorded_before``; how many.
+
+        A client retries within minutes; a key kept for ever would make the table grow with every
+        command. A request repeated after its key is forgotten is treated as a new request.
+        """
+        async with self.db.transaction() as conn:
+            result = await conn.execute(delete(idempotency).where(idempotency.c.created_at < recorded_before))
+        return int(result.rowcount or 0)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pytest
 from sqlalchemy import delete, func, select, update
 
+from shared.clock import utcnow
 from shared.events import Envelope
 from shared.store import (
     ConcurrencyError,
@@ -109,6 +110,24 @@ async def test_an_idempotency_key_stores_the_events_once_and_gives_the_same_answ
     with pytest.raises(IdempotencyConflictError):
         await store.find_idempotent("key-1", "hash-b")
     assert await count(store.db, events) == 1
+
+
+async def test_answers_older_than_the_retention_are_forgotten_and_newer_ones_kept(store: EventStore) -> None:
+    def answer(envs: object) -> IdempotentResult:
+        return IdempotentResult(201, {})
+
+    await store.append(
+        Append("member-1", [member_event("1", "a")]), actor="t", idempotency=Idempotency("old", "h", answer)
+    )
+    cutoff = utcnow()
+    await asyncio.sleep(0.01)
+    await store.append(
+        Append("member-2", [member_event("2", "a")]), actor="t", idempotency=Idempotency("new", "h", answer)
+    )
+    assert await store.forget_idempotency_keys(cutoff) == 1
+    assert await store.find_idempotent("old", "h") is None
+    assert await store.find_idempotent("new", "h") == IdempotentResult(201, {})
+    assert await count(store.db, events) == 2
 
 
 async def _history(store: EventStore, n: int = 5) -> list[Envelope]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -18,6 +18,7 @@ from services.dashboard.main import create_app as create_dashboard
 from services.dashboard.settings import DashboardSettings
 from services.evaluation.main import create_app as create_evaluation
 from shared.bus.nats_server import EmbeddedNats
+from shared.clock import FixedClock
 from shared.settings import CommonSettings
 from tests.evaluation.conftest import SECRET, Evaluation
 from tests.evaluation.history import Tree
@@ -42,7 +43,8 @@ async def pages(
     monkeypatch.setenv("EVALUATION_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'evaluation.db'}")
     monkeypatch.setenv("DASHBOARD_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'dashboard.db'}")
     common = CommonSettings(data_dir=tmp_path, nats_url=nats_server.url, jwt_secret=SECRET)
-    evaluation = create_evaluation(common)
+    clock = FixedClock(datetime(2026, 11, 2, 5, 0, tzinfo=UTC))
+    evaluation = create_evaluation(common, clock=clock)
     dashboard = create_dashboard(
         common,
         settings=DashboardSettings(evaluation_url="http://ev", notifications_url="http://nt"),
@@ -62,7 +64,7 @@ async def pages(
         meetings = [tree.meeting(b1, date(2026, m, 10)) for m in range(1, 11)]
         meetings += [tree.meeting(b2, date(2026, m, 12)) for m in range(1, 6)]
         await sources.record(meetings)
-        state = Evaluation(evaluation, ev, sources, js)
+        state = Evaluation(evaluation, ev, sources, js, clock)
         await state.settled()
 
         async def dashboard_knows_the_tree() -> bool:

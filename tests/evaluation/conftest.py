@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -16,6 +17,8 @@ from services.evaluation.adapters.tables import dirty_units
 from services.evaluation.main import create_app
 from shared.bus.nats_server import EmbeddedNats
 from shared.bus.subjects import stream_name
+from shared.clock import FixedClock
+from shared.events import Envelope
 from shared.settings import CommonSettings
 from tests.evaluation.sources import Sources
 from tests.support import token_for, wait_until
@@ -29,9 +32,14 @@ class Evaluation:
     client: httpx.AsyncClient
     sources: Sources
     js: JetStreamContext
+    clock: FixedClock
 
     def token(self, role: str = "admin", unit: str = "vn") -> dict[str, str]:
         return token_for(SECRET, role, unit)
+
+    async def emitted(self) -> list[Envelope]:
+        """What evaluation has recorded in its own history."""
+        return await self.app.state.runtime.store.read_all(0, 100_000)  # type: ignore[no-any-return]
 
     async def settled(self) -> None:
         """Wait until every upstream event is applied and every changed union evaluated."""
@@ -61,12 +69,15 @@ async def evaluation(
 ) -> AsyncIterator[Evaluation]:
     monkeypatch.setenv("EVALUATION_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'evaluation.db'}")
     monkeypatch.setenv("EVALUATION_CONSUMER_BATCH_SIZE", "100")
-    app = create_app(CommonSettings(data_dir=tmp_path, nats_url=nats_server.url, jwt_secret=SECRET))
+    clock = FixedClock(datetime(2026, 10, 26, 5, 0, tzinfo=UTC))
+    app = create_app(
+        CommonSettings(data_dir=tmp_path, nats_url=nats_server.url, jwt_secret=SECRET), clock=clock
+    )
     sources = await Sources(tmp_path, js).start()
     transport = httpx.ASGITransport(app=app)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=transport, base_url="http://ev") as c,
     ):
-        yield Evaluation(app, c, sources, js)
+        yield Evaluation(app, c, sources, js, clock)
     await sources.stop()

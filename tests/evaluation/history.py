@@ -105,3 +105,9 @@ class Tree:
             dialogue_id=uid("dl"), unit_id=self.union, held_on=on, leaders=("chủ tịch",), participants=40
         )
         return self.event(self.union, payload, on)
+
+    def model_registered(self, year: int, on: date, recognising: str | None = None) -> NewEvent:
+        payload = pl.ModelRegistered(
+            unit_id=self.union, year=year, registered_on=on, recognising_unit_id=recognising or self.district
+        )
+        return self.event(self.union, payload, on)

@@ -85,6 +85,10 @@ async def test_a_dead_letter_reaches_the_operators_who_subscribed_once(start_not
     async with start_notifications() as service:
         await service.client.put("/officers/me", headers=PL, json={})
         await service.client.put("/officers/me", headers=OPERATOR, json={})
+        refused = await service.client.post(
+            "/subscriptions", headers=PL, json={"unit_id": "bg-pl", "kinds": ["dead_letter"]}
+        )
+        assert refused.status_code == 403 and refused.json()["detail"][0]["field"] == "kinds"
         answer = await service.client.post(
             "/subscriptions", headers=OPERATOR, json={"unit_id": "vn", "kinds": ["dead_letter"]}
         )

@@ -192,14 +192,18 @@ class SteadyAdmissions:
         self.refusals: list[httpx.Response] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+        self.failure: BaseException | None = None
 
     def _run(self) -> None:
-        with httpx.Client(timeout=10) as client:
-            while not self._stop.is_set():
-                member_id = f"m{len(self.admitted):05d}"
-                branch = self.branches[len(self.admitted) % len(self.branches)]
-                admit_until_accepted(client, self.membership, branch, member_id, refusals=self.refusals)
-                self.admitted.append(member_id)
+        try:
+            with httpx.Client(timeout=10) as client:
+                while not self._stop.is_set():
+                    member_id = f"m{len(self.admitted):05d}"
+                    branch = self.branches[len(self.admitted) % len(self.branches)]
+                    admit_until_accepted(client, self.membership, branch, member_id, refusals=self.refusals)
+                    self.admitted.append(member_id)
+        except BaseException as exc:  # shown by the waits below, instead of a silent thread death
+            self.failure = exc
 
     def __enter__(self) -> SteadyAdmissions:
         self._thread.start()
@@ -208,16 +212,28 @@ class SteadyAdmissions:
     def __exit__(self, *_: object) -> None:
         self._stop.set()
         self._thread.join(180)
+        self._check()
 
-    async def wait_for_more(self, count: int) -> None:
+    def _check(self) -> None:
+        if self.failure is not None:
+            raise AssertionError(f"admissions stopped: {self.failure!r}") from self.failure
+
+    async def wait_for_more(self, count: int, timeout: float = 180.0) -> None:
         target = len(self.admitted) + count
-        async with asyncio.timeout(120):
-            while len(self.admitted) < target:
-                await asyncio.sleep(0.05)
+        try:
+            async with asyncio.timeout(timeout):
+                while len(self.admitted) < target:
+                    self._check()
+                    await asyncio.sleep(0.05)
+        except TimeoutError:
+            raise AssertionError(
+                f"{len(self.admitted)} admitted after {timeout}s, waiting for {target}"
+            ) from None
 
     async def wait_for_refusals(self, count: int) -> None:
         async with asyncio.timeout(60):
             while len(self.refusals) < count:
+                self._check()
                 await asyncio.sleep(0.05)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.evaluation.adapters.recognition_rows import WORKFLOW_EVENTS, apply_recognition
 from services.evaluation.adapters.tables import dirty_units, facts
 from services.evaluation.domain.facts import Fact, facts_of
 from shared.events import Envelope
@@ -58,6 +59,8 @@ class FactsProjection:
         for fact in facts_of(event):
             self._facts.append(fact)
             self._dirty.add(fact.unit_id)
+        if event.type in WORKFLOW_EVENTS:
+            await apply_recognition(conn, event)
 
     async def flush(self, conn: AsyncConnection) -> None:
         rows, self._facts = [fact_row(f) for f in self._facts], []

@@ -116,13 +116,15 @@ def union_view(union: OrgUnit, below: list[OrgUnit]) -> UnionView:
 
 
 async def subtree(conn: AsyncConnection, unit: OrgUnit) -> list[OrgUnit]:
-    """The units below ``unit``, ordered by path."""
-    query = (
-        select(org_units)
-        .where(org_units.c.path.startswith(f"{unit.path}.", autoescape=True))
-        .order_by(org_units.c.path)
-    )
-    return [row_to_unit(r) for r in await conn.execute(query)]
+    """The units below ``unit``, ordered by path (level by level on the parent index, not a path scan)."""
+    found: list[OrgUnit] = []
+    parents = [unit.unit_id]
+    while parents:
+        rows = await conn.execute(select(org_units).where(org_units.c.parent_id.in_(parents)))
+        level = [row_to_unit(r) for r in rows]
+        found += level
+        parents = [u.unit_id for u in level if u.level is not UnitLevel.BRANCH]
+    return sorted(found, key=lambda u: u.path)
 
 
 async def get_unit(conn: AsyncConnection, unit_id: str) -> OrgUnit | None:

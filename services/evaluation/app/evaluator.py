@@ -131,8 +131,8 @@ class ComplianceEvaluator:
 
     async def run(self) -> None:
         while True:
+            self.wake.clear()  # before the tick: a wake during it means more to do
             await self.tick()
-            self.wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), self.tick_seconds)
 

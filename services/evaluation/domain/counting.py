@@ -141,8 +141,12 @@ def count_requirement(ctx: Context, req: Requirement) -> Part:
     used: list[str] = []
     missing: list[Missing] = []
     open_closes: list[date] = []
+    by_unit: dict[str, list[Fact]] = {}
+    for fact in facts:
+        by_unit.setdefault(fact.unit_id, []).append(fact)
     for slot in slots:
-        matched = [f for f in facts if _matches(ctx, req, slot, f)]
+        candidates = by_unit.get(slot.branch.unit_id, []) if slot.branch is not None else facts
+        matched = [f for f in candidates if _matches(ctx, req, slot, f)]
         count = len({f.subject for f in matched}) if req.distinct else len(matched)
         used.extend(f.event_id for f in matched)
         if count >= req.min:

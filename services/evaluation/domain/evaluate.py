@@ -37,8 +37,8 @@ class AsOf:
     known_at: datetime | None = None
 
     def admits(self, fact: Fact) -> bool:
-        if self.known_at is not None:
-            return fact.recorded_at <= self.known_at
+        if self.known_at is not None and fact.recorded_at > self.known_at:
+            return False
         return fact.on <= self.day
 
 

@@ -70,7 +70,7 @@ def report_youth_situation(
         )
     year, q = int(quarter[:4]), int(quarter[-1])
     quarter_start = date(year, 3 * q - 2, 1)
-    not_before(submitted_on, quarter_start, "submitted_on", "the quarter's start")
+    not_before(submitted_on, quarter_start, "submitted_on", "the start of the quarter")
     return ev.YouthSituationReported(
         unit_id=unit.unit_id, quarter=quarter, submitted_on=submitted_on, summary=summary
     )

@@ -56,7 +56,7 @@ class Dispatcher:
         self.policy = policy
         self.batch_size = batch_size
         self.interval = interval
-        self.concurrency = concurrency
+        self._limit = asyncio.Semaphore(concurrency)
         self.sent = 0
         self.failed = 0
 
@@ -98,16 +98,32 @@ class Dispatcher:
                     .limit(self.batch_size)
                 )
             ).all()
-        # Outcomes are recorded per chunk of concurrent sends, in one transaction: a crash can
-        # repeat at most one chunk's messages, which carry the same Message-ID / delivery id again.
-        for start in range(0, len(rows), self.concurrency):
-            outcomes = await asyncio.gather(
-                *(self._attempt(row) for row in rows[start : start + self.concurrency])
-            )
-            async with self.db.transaction() as conn:
-                for m, channel, error in outcomes:
-                    await self._record(conn, m, channel, error)
-            self.store.appended.set()
+        # Up to ``concurrency`` sends at a time; their outcomes are recorded as they come, those that
+        # finished together in one transaction (group commit). A crash can repeat the sends whose
+        # outcome was not recorded yet: they carry the same Message-ID / delivery id again.
+        finished: list[tuple[Mapping[str, Any], Channel, str | None]] = []
+        arrived = asyncio.Event()
+
+        async def send(row: object) -> None:
+            async with self._limit:
+                finished.append(await self._attempt(row))
+            arrived.set()
+
+        sends = [asyncio.create_task(send(row)) for row in rows]
+        try:
+            remaining = len(rows)
+            while remaining:
+                await arrived.wait()
+                arrived.clear()
+                batch, finished[:] = list(finished), []
+                async with self.db.transaction() as conn:
+                    for m, channel, error in batch:
+                        await self._record(conn, m, channel, error)
+                remaining -= len(batch)
+                self.store.appended.set()
+        finally:
+            for task in sends:
+                task.cancel()
         return len(rows)
 
     async def _attempt(self, row: object) -> tuple[Mapping[str, Any], Channel, str | None]:

@@ -15,12 +15,12 @@ class EvidenceFiles:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def _path(self, attachment_id: str) -> Path:
+    def path(self, attachment_id: str) -> Path:
         return self.root / attachment_id[-2:] / attachment_id
 
     def put(self, attachment_id: str, content: bytes) -> None:
         """Write atomically: a crash leaves either no file or the whole file."""
-        path = self._path(attachment_id)
+        path = self.path(attachment_id)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
         try:
@@ -34,10 +34,10 @@ class EvidenceFiles:
             raise
 
     def discard(self, attachment_id: str) -> None:
-        self._path(attachment_id).unlink(missing_ok=True)
+        self.path(attachment_id).unlink(missing_ok=True)
 
     def get(self, attachment_id: str) -> bytes | None:
-        path = self._path(attachment_id)
+        path = self.path(attachment_id)
         return path.read_bytes() if path.exists() else None
 
     def digest(self, attachment_id: str) -> tuple[str, int] | None:

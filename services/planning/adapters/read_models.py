@@ -6,7 +6,19 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text, update
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.clock import local_date
@@ -77,7 +89,7 @@ activities = Table(
     Column("closed_on", Date, nullable=True),
     Column("reason", Text, nullable=True),
     Column("participants", Integer, nullable=True),
-    Column("value_vnd", Integer, nullable=True),
+    Column("value_vnd", BigInteger, nullable=True),
 )
 
 attachments = Table(
@@ -99,7 +111,7 @@ timeline = Table(
     "planning_timeline",
     metadata,
     Column("event_id", String(36), primary_key=True),
-    Column("position", Integer, nullable=False),
+    Column("position", BigInteger, nullable=False),
     Column("type", String(100), nullable=False, index=True),
     Column("unit_path", String(1000), nullable=False, index=True),
     Column("on_date", Date, nullable=False, index=True),

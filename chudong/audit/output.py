@@ -1,0 +1,71 @@
+"""Writing replayed compliance as a table, JSON or a spreadsheet."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from services.evaluation.domain.results import UnitCompliance
+
+STATUSES = ("pass", "at_risk", "fail", "not_assessed")
+
+
+def as_json(results: list[UnitCompliance]) -> str:
+    return json.dumps([r.model_dump(mode="json") for r in results], ensure_ascii=False, indent=2) + "\n"
+
+
+def as_table(results: list[UnitCompliance], console: Console) -> None:
+    table = Table(title=f"Compliance of {len(results)} grassroots unions")
+    for column in ("unit", "year", "as of", "basis", "C1", "C2", "C3", '"3 chủ động"', "at risk", "failing"):
+        table.add_column(column)
+    for r in results:
+        indicators = [i for c in r.criteria for i in c.indicators]
+        table.add_row(
+            r.unit_id,
+            str(r.year),
+            r.as_of.isoformat(),
+            r.basis,
+            *(r.criterion_status(c).value for c in (1, 2, 3)),
+            r.status.value,
+            ", ".join(i.indicator_id for i in indicators if i.status.value == "at_risk"),
+            ", ".join(i.indicator_id for i in indicators if i.status.value == "fail"),
+        )
+    console.print(table)
+    counts = {s: sum(1 for r in results if r.status.value == s) for s in STATUSES}
+    console.print("  ".join(f"{s}: {n}" for s, n in counts.items()))
+
+
+def as_xlsx(results: list[UnitCompliance], path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    unions = book.active
+    unions.title = "unions"
+    unions.append(["unit", "type", "year", "as of", "basis", "rules", "C1", "C2", "C3", "3 chủ động"])
+    indicators = book.create_sheet("indicators")
+    indicators.append(
+        ["unit", "indicator", "criterion", "core", "status", "closes on", "explanation", "missing", "events"]
+    )
+    for r in results:
+        unions.append(
+            [
+                r.unit_id,
+                r.unit_type,
+                r.year,
+                r.as_of,
+                r.basis,
+                r.rules_id,
+                *(r.criterion_status(c).value for c in (1, 2, 3)),
+                r.status.value,
+            ]
+        )
+        for c in r.criteria:
+            for i in c.indicators:
+                indicators.append([
+                    r.unit_id, i.indicator_id, c.criterion, i.core, i.status.value, i.closes_on, i.explanation,
+                    "; ".join(m.description for m in i.missing), " ".join(i.evidence.event_ids),
+                ])  # fmt: skip
+    book.save(path)

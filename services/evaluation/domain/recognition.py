@@ -1,0 +1,165 @@
+"""The recognition workflow (công nhận "Đoàn cơ sở 3 chủ động"), one union and year at a time.
+
+registration (from planning) → self-assessment (tự đánh giá) → the recognising
+unit's appraisal of each criterion (thẩm định) → decision: recognised, with its
+decision number and date, or denied with reasons. No step can be skipped, and
+only the recognising unit appraises and decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from shared.contracts.evaluation import (
+    AppraisalVerdict,
+    CriterionAppraised,
+    RecognitionDenied,
+    SelfAssessmentSubmitted,
+    Status,
+    UnitRecognised,
+)
+from shared.errors import ConflictError, DomainError, ForbiddenError
+from shared.events import Event
+
+
+class Stage(StrEnum):
+    UNREGISTERED = "unregistered"
+    REGISTERED = "registered"  # đăng ký xây dựng mô hình
+    SELF_ASSESSED = "self_assessed"  # đã tự đánh giá
+    APPRAISED = "appraised"  # đã thẩm định đủ 3 tiêu chí
+    RECOGNISED = "recognised"  # được công nhận
+    DENIED = "denied"  # không được công nhận
+
+
+class StepError(ConflictError):
+    """A step of the workflow asked for out of order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    registered_on: date
+    recognising_unit_id: str
+
+
+@dataclass(slots=True)
+class Recognition:
+    """The state of one union's recognition for one year, from its events."""
+
+    unit_id: str
+    year: int
+    registration: Registration | None
+    self_assessment: SelfAssessmentSubmitted | None = None
+    appraisals: dict[int, CriterionAppraised] = field(default_factory=dict)
+    decision: UnitRecognised | RecognitionDenied | None = None
+
+    @classmethod
+    def from_history(
+        cls, unit_id: str, year: int, registration: Registration | None, events: list[Event]
+    ) -> Recognition:
+        state = cls(unit_id, year, registration)
+        for event in events:
+            state.apply(event)
+        return state
+
+    def apply(self, event: Event) -> None:
+        if isinstance(event, SelfAssessmentSubmitted):
+            self.self_assessment = event
+        elif isinstance(event, CriterionAppraised):
+            self.appraisals[event.criterion] = event
+        elif isinstance(event, UnitRecognised | RecognitionDenied):
+            self.decision = event
+
+    @property
+    def stage(self) -> Stage:
+        if isinstance(self.decision, UnitRecognised):
+            return Stage.RECOGNISED
+        if isinstance(self.decision, RecognitionDenied):
+            return Stage.DENIED
+        if len(self.appraisals) == 3:
+            return Stage.APPRAISED
+        if self.self_assessment is not None:
+            return Stage.SELF_ASSESSED
+        return Stage.REGISTERED if self.registration is not None else Stage.UNREGISTERED
+
+    def _expect(self, step: str, *allowed: Stage) -> None:
+        if self.stage not in allowed:
+            raise StepError(
+                f"cannot {step} for {self.unit_id} in {self.year}: the workflow is at '{self.stage.value}'",
+                rule="recognition_step",
+                field="stage",
+                value=self.stage.value,
+                accepted=" or ".join(s.value for s in allowed),
+            )
+
+    def _recogniser(self, by_unit_id: str) -> None:
+        assert self.registration is not None
+        if by_unit_id != self.registration.recognising_unit_id:
+            raise ForbiddenError(
+                f"only the recognising unit {self.registration.recognising_unit_id!r} may appraise and decide",
+                rule="not_recognising_unit",
+                field="unit",
+                value=by_unit_id,
+                accepted=self.registration.recognising_unit_id,
+            )
+
+    def self_assess(self, submitted_on: date, claims: dict[str, str]) -> SelfAssessmentSubmitted:
+        self._expect("submit a self-assessment", Stage.REGISTERED)
+        return SelfAssessmentSubmitted(
+            unit_id=self.unit_id, year=self.year, submitted_on=submitted_on, claims=claims
+        )
+
+    def appraise(
+        self, by_unit_id: str, criterion: int, verdict: AppraisalVerdict, status: Status, comment: str
+    ) -> CriterionAppraised:
+        self._expect("appraise a criterion", Stage.SELF_ASSESSED, Stage.APPRAISED)
+        self._recogniser(by_unit_id)
+        if status is Status.NOT_ASSESSED or status is Status.AT_RISK:
+            raise DomainError(
+                "an appraisal concludes: the criterion is met or not",
+                rule="appraisal_status",
+                field="status",
+                value=status.value,
+                accepted="pass or fail",
+            )
+        return CriterionAppraised(
+            unit_id=self.unit_id,
+            year=self.year,
+            criterion=criterion,
+            verdict=verdict,
+            status=status,
+            comment=comment,
+            appraised_by_unit_id=by_unit_id,
+        )
+
+    def recognise(self, by_unit_id: str, decision_number: str, decided_on: date) -> UnitRecognised:
+        self._expect("decide", Stage.APPRAISED)
+        self._recogniser(by_unit_id)
+        failed = sorted(c for c, a in self.appraisals.items() if a.status is not Status.PASS)
+        if failed:
+            raise StepError(
+                f"cannot recognise {self.unit_id}: criteria {failed} were appraised as not met",
+                rule="criteria_not_met",
+                field="criteria",
+                value=failed,
+                accepted="all three criteria appraised as pass",
+            )
+        return UnitRecognised(
+            unit_id=self.unit_id,
+            year=self.year,
+            decision_number=decision_number,
+            decided_on=decided_on,
+            recognised_by_unit_id=by_unit_id,
+        )
+
+    def deny(self, by_unit_id: str, decided_on: date, reasons: tuple[str, ...]) -> RecognitionDenied:
+        self._expect("decide", Stage.APPRAISED)
+        self._recogniser(by_unit_id)
+        return RecognitionDenied(
+            unit_id=self.unit_id,
+            year=self.year,
+            decided_on=decided_on,
+            reasons=reasons,
+            denied_by_unit_id=by_unit_id,
+        )

@@ -1,0 +1,340 @@
+"""Every membership command over HTTP: accepted once (an idempotent retry writes nothing), and each rule refused
+with an error that names it, with nothing written."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from shared.bus.nats_server import EmbeddedNats
+from tests.membership_api import Membership, admission, membership_service
+
+
+@pytest.fixture(scope="module")
+async def svc(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Membership]:
+    base = tmp_path_factory.mktemp("membership")
+    server = EmbeddedNats(base / "nats").start()
+    try:
+        async with membership_service(base, server.url) as service:
+            yield service
+    finally:
+        server.stop()
+
+
+async def test_admission_checks_age_branch_referrer_and_date(svc: Membership) -> None:
+    answer = await svc.accept("/members", admission("adm-1"))
+    assert answer["member_id"] == "adm-1" and answer["events"][0]["type"] == "MemberJoined"
+    await svc.accept("/members", {**admission("adm-2", born="2009-01-01"), "referred_by": "adm-1"})
+    await svc.refuse("/members", admission("adm-3", born="2010-02-01"), 422, "age_at_admission")  # 14
+    await svc.refuse("/members", admission("adm-3", born="1993-01-01"), 422, "age_at_admission")  # 32
+    await svc.refuse("/members", {**admission("adm-3"), "referred_by": "nobody"}, 404, "unknown_referrer")
+    await svc.refuse("/members", admission("adm-3", branch="pl-x"), 422, "admission_into_branch")
+    await svc.refuse("/members", admission("adm-3", joined="2026-12-01"), 422, "admission_in_future")
+    await svc.refuse("/members", admission("adm-1"), 409, "member_exists")
+
+
+async def test_the_personal_record_is_sealed_and_shown_only_to_roles_that_may_read_it(
+    svc: Membership,
+) -> None:
+    await svc.accept("/members", admission("rec-1", name="Trần Thị Bình", ethnicity="Tày"))
+    full = (await svc.client.get("/members/rec-1", headers=svc.token("union_secretary", "pl-x"))).json()
+    assert full["profile"]["full_name"] == "Trần Thị Bình" and "gender" in full["missing_fields"]
+    auditor = (await svc.client.get("/members/rec-1", headers=svc.token("auditor", "bg"))).json()
+    assert "profile" not in auditor and auditor["birth_year"] == 2000
+    history = (await svc.client.get("/members/rec-1/history", headers=svc.token())).text
+    assert "Trần" not in history and "ciphertext" in history
+    updated = admission("rec-1", name="Trần Thị Bình", ethnicity="Tày", gender="female", address="Phước Long")
+    await svc.accept("/members/rec-1/profile", {"profile": updated["profile"]}, method="PUT")
+    after = (await svc.client.get("/members/rec-1", headers=svc.token())).json()
+    assert after["missing_fields"] == [] and after["profile"]["address"] == "Phước Long"
+    reads = (
+        await svc.client.get("/units/pl-x/personal-reads?person_id=rec-1", headers=svc.token("auditor", "bg"))
+    ).json()
+    assert len(reads) == 2 and {r["purpose"] for r in reads} == {"member"}
+
+
+async def test_a_transfer_is_released_before_it_is_accepted_and_closes_once(svc: Membership) -> None:
+    await svc.accept("/members", admission("tr-1"))
+    base = "/members/tr-1/transfers"
+    await svc.refuse(
+        base, {"to_branch_id": "pl-x-1", "requested_on": "2026-10-01"}, 422, "transfer_to_same_branch"
+    )
+    await svc.refuse(base, {"to_branch_id": "pl-x", "requested_on": "2026-10-01"}, 422, "transfer_to_branch")
+    requested = {"to_branch_id": "vy-y-1", "requested_on": "2026-10-01", "transfer_id": "t-1"}
+    assert (await svc.accept(base, requested))["transfer_id"] == "t-1"
+    await svc.refuse(base, {**requested, "transfer_id": "t-2"}, 409, "transfer_open")
+    await svc.refuse(f"{base}/t-1/accept", {"accepted_on": "2026-10-05"}, 409, "transfer_not_released")
+    await svc.refuse(f"{base}/t-9/release", {"released_on": "2026-10-03"}, 404, "unknown_transfer")
+    await svc.refuse(f"{base}/t-1/release", {"released_on": "2026-09-30"}, 422, "date_before_the_request")
+    await svc.accept(f"{base}/t-1/release", {"released_on": "2026-10-03"})
+    await svc.refuse(f"{base}/t-1/release", {"released_on": "2026-10-04"}, 409, "transfer_already_released")
+    assert (await svc.client.get("/members/tr-1", headers=svc.token())).json()["status"] == "in_transfer"
+    await svc.accept(f"{base}/t-1/accept", {"accepted_on": "2026-10-05"})
+    await svc.refuse(f"{base}/t-1/accept", {"accepted_on": "2026-10-06"}, 409, "transfer_closed")
+    moved = (await svc.client.get("/members/tr-1", headers=svc.token())).json()
+    assert moved["branch_id"] == "vy-y-1" and moved["status"] == "active"
+    listed = (await svc.client.get("/units/bg-vy/members", headers=svc.token())).json()
+    assert "tr-1" in {m["member_id"] for m in listed["items"]}
+
+
+async def test_a_returned_transfer_leaves_the_member_in_the_source_branch(svc: Membership) -> None:
+    await svc.accept("/members", admission("tr-2"))
+    base = "/members/tr-2/transfers"
+    await svc.accept(base, {"to_branch_id": "pl-x-2", "requested_on": "2026-10-01", "transfer_id": "t-3"})
+    await svc.refuse(
+        f"{base}/t-3/return", {"returned_on": "2026-10-02", "reason": "x"}, 409, "transfer_not_released"
+    )
+    await svc.accept(f"{base}/t-3/release", {"released_on": "2026-10-02"})
+    await svc.accept(f"{base}/t-3/return", {"returned_on": "2026-10-04", "reason": "không đúng địa bàn"})
+    await svc.refuse(f"{base}/t-3/accept", {"accepted_on": "2026-10-05"}, 409, "transfer_closed")
+    assert (await svc.client.get("/members/tr-2", headers=svc.token())).json()["branch_id"] == "pl-x-1"
+
+
+async def test_ageing_out_from_30_and_extensions_never_past_35(svc: Membership) -> None:
+    await svc.accept("/members", admission("age-1", born="1995-03-01", joined="2024-06-01"))
+    await svc.accept("/members", admission("age-2", born="2004-03-01"))
+    await svc.refuse("/members/age-2/maturity", {"matured_on": "2026-11-01"}, 422, "maturity_age")
+    await svc.refuse(
+        "/members/age-1/extensions", {"until": "2030-03-02", "reason": "cán bộ"}, 422, "extension_past_35"
+    )
+    await svc.accept("/members/age-1/extensions", {"until": "2030-03-01", "reason": "cán bộ Đoàn"})
+    await svc.accept("/members/age-1/maturity", {"matured_on": "2026-11-01"})
+    await svc.refuse("/members/age-1/maturity", {"matured_on": "2026-11-02"}, 409, "member_not_active")
+
+
+async def test_discipline_expulsion_and_striking_off_end_membership(svc: Membership) -> None:
+    for member in ("dis-1", "dis-2", "dis-3"):
+        await svc.accept("/members", admission(member))
+    decision = {"level": "warning", "decision_ref": "QĐ 5/QĐKL", "decided_on": "2026-11-20"}
+    await svc.accept("/members/dis-1/discipline", decision)
+    await svc.refuse("/members/dis-1/discipline", {**decision, "level": "fine"}, 422, "invalid_request")
+    await svc.refuse(
+        "/members/dis-1/discipline", {**decision, "decided_on": "2027-01-01"}, 422, "date_in_future"
+    )
+    await svc.accept("/members/dis-2/discipline", {**decision, "level": "expulsion"})
+    await svc.refuse(
+        "/members/dis-2/strike-off", {"struck_on": "2026-11-21", "reason": "x"}, 409, "member_not_active"
+    )
+    await svc.accept(
+        "/members/dis-3/strike-off", {"struck_on": "2026-11-21", "reason": "3 tháng không sinh hoạt"}
+    )
+    await svc.refuse(
+        "/members/dis-3/cards", {"card_number": "1", "issued_on": "2026-11-22"}, 409, "member_not_active"
+    )
+    struck = (await svc.client.get("/units/pl-x/members?status=struck_off", headers=svc.token())).json()
+    expelled = (await svc.client.get("/units/pl-x/members?status=expelled", headers=svc.token())).json()
+    assert "dis-3" in {m["member_id"] for m in struck["items"]}
+    assert "dis-2" in {m["member_id"] for m in expelled["items"]}
+
+
+async def test_card_dues_and_inactivity(svc: Membership) -> None:
+    await svc.accept("/members", admission("due-1"))
+    await svc.accept("/members/due-1/cards", {"card_number": "BG-000123", "issued_on": "2026-02-01"})
+    await svc.accept("/members/due-1/dues", {"month": "2026-10", "amount_vnd": 2000})
+    await svc.refuse(
+        "/members/due-1/dues", {"month": "2026-10", "amount_vnd": 2000}, 409, "dues_already_recorded"
+    )
+    await svc.refuse("/members/due-1/dues", {"month": "2026-09", "amount_vnd": 3000}, 422, "dues_amount")
+    await svc.refuse(
+        "/members/due-1/dues", {"month": "2024-12", "amount_vnd": 2000}, 422, "dues_month_outside_membership"
+    )
+    await svc.accept("/members/due-1/dues-exemptions", {"month": "2026-09", "reason": "ốm dài ngày"})
+    await svc.accept(
+        "/members/due-1/inactivity-reviews", {"reviewed_on": "2026-11-01", "outcome": "kept: đi làm xa"}
+    )
+    await svc.refuse(
+        "/members/due-1/inactivity-reviews",
+        {"reviewed_on": "2026-11-01", "outcome": "ignored"},
+        422,
+        "inactivity_outcome",
+    )
+    member = (await svc.client.get("/members/due-1", headers=svc.token())).json()
+    assert member["card_number"] == "BG-000123"
+
+
+async def test_the_annual_rating_needs_six_months_in_the_branch_and_comes_once_a_year(
+    svc: Membership,
+) -> None:
+    await svc.accept("/members", admission("rat-1", joined="2026-01-10"))
+    await svc.accept("/members", admission("rat-2", joined="2026-09-01"))
+    rating = {"year": 2026, "rating": "excellent", "rated_on": "2026-11-25"}
+    await svc.refuse("/members/rat-2/ratings", rating, 422, "rating_needs_six_months_in_branch")
+    await svc.accept("/members/rat-1/ratings", rating)
+    await svc.refuse("/members/rat-1/ratings", {**rating, "rating": "good"}, 409, "rated_once_a_year")
+    await svc.refuse("/members/rat-1/ratings", {**rating, "year": 2023}, 422, "rating_year")
+
+
+async def test_the_training_programme_is_registered_then_evaluated_once(svc: Membership) -> None:
+    await svc.accept("/members", admission("trn-1"))
+    await svc.refuse(
+        "/members/trn-1/training/2026/evaluation", {"result": "good"}, 409, "training_not_registered"
+    )
+    await svc.accept("/members/trn-1/training", {"year": 2026})
+    await svc.refuse("/members/trn-1/training", {"year": 2026}, 409, "training_already_registered")
+    await svc.accept("/members/trn-1/training/2026/evaluation", {"result": "good"})
+    await svc.refuse(
+        "/members/trn-1/training/2026/evaluation", {"result": "excellent"}, 409, "training_already_evaluated"
+    )
+
+
+async def test_one_plus_one_recruits_and_party_referrals(svc: Membership) -> None:
+    await svc.accept("/members", admission("pty-1"))
+    recruit = {"into": "association", "recruited_on": "2026-11-02", "recruit_id": "p-r1"}
+    await svc.accept("/members/pty-1/recruits", recruit)
+    await svc.refuse("/members/pty-1/recruits", recruit, 409, "recruit_recorded")
+    await svc.refuse("/members/pty-1/recruits", {**recruit, "into": "club"}, 422, "invalid_request")
+    referral = {"referred_on": "2026-06-01", "decision_ref": "GT 3/ĐTN", "referral_id": "r-1"}
+    await svc.accept("/members/pty-1/party-referrals", referral)
+    await svc.refuse(
+        "/members/pty-1/party-referrals", {**referral, "referral_id": "r-2"}, 409, "referral_open"
+    )
+    await svc.refuse(
+        "/members/pty-1/party-referrals/r-9/outcome",
+        {"admitted": True, "decided_on": "2026-11-01"},
+        404,
+        "unknown_referral",
+    )
+    await svc.accept(
+        "/members/pty-1/party-referrals/r-1/outcome", {"admitted": True, "decided_on": "2026-11-01"}
+    )
+    await svc.refuse(
+        "/members/pty-1/party-referrals/r-1/outcome",
+        {"admitted": False, "decided_on": "2026-11-02"},
+        409,
+        "referral_decided",
+    )
+
+
+async def test_units_are_renamed_moved_with_their_members_and_closed_only_when_empty(svc: Membership) -> None:
+    await svc.accept(
+        "/units",
+        {
+            "unit_id": "mv-g",
+            "name": "ĐCS Mới",
+            "level": "grassroots",
+            "unit_type": "enterprise",
+            "parent_id": "bg-pl",
+        },
+    )
+    await svc.accept(
+        "/units",
+        {
+            "unit_id": "mv-g-1",
+            "name": "Chi đoàn 1",
+            "level": "branch",
+            "unit_type": "enterprise",
+            "parent_id": "mv-g",
+        },
+    )
+    await svc.accept("/members", admission("mv-m", branch="mv-g-1"))
+    await svc.accept("/units/mv-g/name", {"name": "ĐCS Công ty Mới"})
+    await svc.refuse("/units/mv-g/name", {"name": "ĐCS Công ty Mới"}, 409, "same_name")
+    await svc.refuse("/units/mv-g/move", {"new_parent_id": "mv-g-1"}, 422, "move_under_itself")
+    await svc.refuse("/units/mv-g/move", {"new_parent_id": "pl-x"}, 422, "level_under_parent")
+    await svc.accept("/units/mv-g/move", {"new_parent_id": "bg-vy"})
+    branch = (await svc.client.get("/units/mv-g-1", headers=svc.token())).json()
+    assert branch["path"] == "vn.bg.bg-vy.mv-g.mv-g-1"
+    assert (await svc.client.get("/units/mv-g", headers=svc.token())).json()["recognising_unit_id"] == "bg-vy"
+    in_vy = (await svc.client.get("/units/bg-vy/members", headers=svc.token())).json()
+    assert "mv-m" in {m["member_id"] for m in in_vy["items"]}
+    await svc.refuse("/units/mv-g-1/closure", {"reason": "giải thể"}, 409, "unit_not_empty")
+    await svc.accept(
+        "/members/mv-m/transfers",
+        {"to_branch_id": "vy-y-1", "requested_on": "2026-11-01", "transfer_id": "t-mv"},
+    )
+    await svc.accept("/members/mv-m/transfers/t-mv/release", {"released_on": "2026-11-02"})
+    await svc.accept("/members/mv-m/transfers/t-mv/accept", {"accepted_on": "2026-11-03"})
+    await svc.refuse(
+        "/units/mv-g-1/closure", {"reason": "sáp nhập", "merged_into": "bg-vy"}, 422, "merge_same_level"
+    )
+    await svc.accept("/units/mv-g-1/closure", {"reason": "sáp nhập", "merged_into": "vy-y-1"})
+    await svc.refuse("/units/mv-g-1/name", {"name": "x"}, 409, "unit_closed")
+    await svc.refuse("/members", admission("mv-n", branch="mv-g-1"), 422, "branch_closed")
+
+
+async def test_roster_reviews_and_dues_remitted_upward(svc: Membership) -> None:
+    await svc.accept("/units/pl-x-2/roster-reviews", {"reviewed_on": "2026-11-10"})
+    await svc.refuse(
+        "/units/pl-x/roster-reviews", {"reviewed_on": "2026-11-10"}, 422, "roster_review_in_branch"
+    )
+    await svc.accept("/units/pl-x-2/dues-remittances", {"month": "2026-10", "amount_vnd": 24000})
+    await svc.refuse(
+        "/units/pl-x-2/dues-remittances", {"month": "2026-10", "amount_vnd": 1}, 409, "dues_already_remitted"
+    )
+    await svc.refuse(
+        "/units/pl-x-2/dues-remittances", {"month": "2027-01", "amount_vnd": 1}, 422, "month_in_future"
+    )
+
+
+async def test_youth_situation_census_and_the_hardship_list(svc: Membership) -> None:
+    report = {"quarter": "2026-Q3", "submitted_on": "2026-10-05", "summary": "ổn định"}
+    await svc.accept("/units/pl-x/youth-situation-reports", report)
+    await svc.refuse("/units/pl-x/youth-situation-reports", report, 409, "situation_already_reported")
+    await svc.refuse(
+        "/units/pl-x/youth-situation-reports",
+        {**report, "quarter": "2026-Q4", "submitted_on": "2026-09-20"},
+        422,
+        "date_before_the_start_of_the_quarter",
+    )
+    await svc.accept(
+        "/units/pl-x/youth-census", {"as_of": "2026-10-01", "counts": {"total": 420, "ethnic_minority": 35}}
+    )
+    await svc.refuse(
+        "/units/pl-x/youth-census", {"as_of": "2026-10-01", "counts": {"total": -1}}, 422, "census_count"
+    )
+    case = {
+        "case_id": "p-h1",
+        "listed_on": "2026-09-01",
+        "details": {"full_name": "Lò Văn Cường", "ethnicity": "Thái", "health": "khuyết tật"},
+    }
+    await svc.accept("/units/pl-x-1/hardship-cases", case)
+    await svc.refuse("/units/pl-x-1/hardship-cases", case, 409, "case_exists")
+    await svc.accept(
+        "/hardship-cases/p-h1/care-actions", {"acted_on": "2026-10-01", "action": "tặng học bổng"}
+    )
+    await svc.accept("/units/pl-x/hardship-reviews", {"reviewed_on": "2026-10-02"})
+    listed = (
+        await svc.client.get("/units/pl-x-1/hardship-cases", headers=svc.token("branch_secretary", "pl-x-1"))
+    ).text
+    assert "p-h1" in listed and "Thái" not in listed
+    forbidden = await svc.client.get("/hardship-cases/p-h1", headers=svc.token("branch_secretary", "pl-x-1"))
+    assert forbidden.status_code == 403 and forbidden.json()["error"] == "forbidden_role"
+    opened = (
+        await svc.client.get("/hardship-cases/p-h1", headers=svc.token("union_secretary", "pl-x"))
+    ).json()
+    assert opened["details"]["ethnicity"] == "Thái" and opened["care_actions"] == 1
+    log = (
+        await svc.client.get(
+            "/units/pl-x-1/personal-reads?person_id=p-h1", headers=svc.token("auditor", "bg")
+        )
+    ).json()
+    assert [r["purpose"] for r in log] == ["hardship case"] and "ethnicity" in log[0]["fields"]
+    await svc.accept("/hardship-cases/p-h1/closure", {"closed_on": "2026-11-01", "reason": "đã ổn định"})
+    await svc.refuse(
+        "/hardship-cases/p-h1/care-actions", {"acted_on": "2026-11-02", "action": "x"}, 409, "case_closed"
+    )
+
+
+async def test_two_officers_releasing_one_transfer_at_once_get_one_success_and_one_conflict(
+    svc: Membership,
+) -> None:
+    await svc.accept("/members", admission("race-1"))
+    await svc.accept(
+        "/members/race-1/transfers",
+        {"to_branch_id": "pl-x-2", "requested_on": "2026-11-01", "transfer_id": "t-r"},
+    )
+    before = await svc.head()
+    answers = await asyncio.gather(
+        *(
+            svc.client.post(
+                "/members/race-1/transfers/t-r/release",
+                json={"released_on": f"2026-11-0{day}"},
+                headers=svc.token(),
+            )
+            for day in (2, 3)
+        )
+    )
+    assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
+    assert await svc.head() == before + 1

@@ -1,0 +1,186 @@
+"""Branch meetings, joint meetings ("1 liên kết"), secretaries' briefings ("2 giao") and monthly tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.planning.conftest import CLOSED_BRANCH, MATURED, Planning, errors_of
+
+
+def meeting(planning: Planning, **changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "meeting_id": planning.new_id("mt"),
+        "held_on": "2026-10-05",
+        "kind": "periodic",
+        "attendees": ["m-1", "m-2"],
+        "agenda": "Sinh hoạt chủ điểm tháng 10",
+    }
+    return body | changes
+
+
+async def hold(planning: Planning, branch: str, body: dict[str, Any], **kw: Any) -> Any:
+    return await planning.post(
+        f"/branches/{branch}/meetings", body, role="branch_secretary", unit=branch, **kw
+    )
+
+
+async def test_a_meeting_is_recorded_with_its_attendance_and_counted_for_its_month(
+    planning: Planning,
+) -> None:
+    body = meeting(planning, held_on="2026-09-07")
+    answer = await hold(planning, "pl-x-1", body)
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["meeting_id"] == body["meeting_id"]
+    listed = (await planning.get("/units/pl-x/meetings?month=2026-09")).json()
+    branch = next(b for b in listed["branches"] if b["branch_id"] == "pl-x-1")
+    assert branch["meetings_per_month"] == {"2026-09": 1}
+    # Expected attendance defaults to the branch's active members: m-1..m-3 (m-old has matured).
+    assert branch["meetings"][0] | {"meeting_id": ""} == {
+        "meeting_id": "",
+        "held_on": "2026-09-07",
+        "kind": "periodic",
+        "host_branch_id": "pl-x-1",
+        "present_count": 2,
+        "expected_count": 3,
+        "attendance_rate": 0.667,
+        "has_minutes": False,
+    }
+    year = (await planning.get("/units/pl-x/meetings?year=2026")).json()
+    counts = {b["branch_id"]: b["meetings_per_month"]["2026-09"] for b in year["branches"]}
+    assert counts["pl-x-1"] == 1 and counts["pl-x-2"] == 0
+
+
+async def test_a_meeting_of_a_closed_branch_is_refused(planning: Planning) -> None:
+    before = await planning.history_length()
+    answer = await hold(
+        planning,
+        CLOSED_BRANCH,
+        meeting(planning, attendees=[]),
+        headers=planning.token("union_secretary", "pl-x"),
+    )
+    assert answer.status_code == 422
+    assert errors_of(answer) | {"message": ""} == {
+        "error": "unit_closed",
+        "rule": "unit_closed",
+        "message": "",
+        "field": "branch_id",
+        "value": CLOSED_BRANCH,
+        "accepted": "an active unit",
+    }
+    assert await planning.history_length() == before
+
+
+async def test_attendance_naming_a_member_of_another_branch_is_refused(planning: Planning) -> None:
+    answer = await hold(planning, "pl-x-1", meeting(planning, attendees=["m-1", "m-4"]))
+    assert answer.status_code == 422
+    error = errors_of(answer)
+    assert (error["rule"], error["field"], error["value"]) == (
+        "member_of_another_branch",
+        "attendees[1]",
+        "m-4",
+    )
+    assert "pl-x-1" in error["accepted"]
+
+
+async def test_attendance_naming_an_unknown_or_matured_member_or_one_twice_is_refused(
+    planning: Planning,
+) -> None:
+    unknown = await hold(planning, "pl-x-1", meeting(planning, attendees=["m-nobody"]))
+    matured = await hold(planning, "pl-x-1", meeting(planning, attendees=[MATURED]))
+    twice = await hold(planning, "pl-x-1", meeting(planning, attendees=["m-1", "m-1"]))
+    assert [errors_of(a)["rule"] for a in (unknown, matured, twice)] == [
+        "unknown_member",
+        "member_not_active",
+        "duplicate_attendee",
+    ]
+
+
+async def test_counts_that_do_not_fit_the_attendees_are_refused(planning: Planning) -> None:
+    fewer = await hold(planning, "pl-x-1", meeting(planning, present_count=1))
+    more = await hold(planning, "pl-x-1", meeting(planning, present_count=5, expected_count=4))
+    assert errors_of(fewer)["rule"] == errors_of(more)["rule"] == "attendance_count"
+    dated = await hold(planning, "pl-x-1", meeting(planning, held_on="2027-01-05"))
+    assert errors_of(dated)["rule"] == "date_in_future"
+    unit = await planning.post("/branches/pl-x/meetings", meeting(planning, attendees=[]))
+    assert errors_of(unit)["rule"] == "wrong_level"
+
+
+async def test_a_joint_meeting_counts_for_every_branch_and_admits_their_members(planning: Planning) -> None:
+    body = meeting(
+        planning, held_on="2026-08-15", kind="joint", joint_branch_ids=["pl-x-2"], attendees=["m-1", "m-4"]
+    )
+    answer = await hold(planning, "pl-x-1", body)
+    assert answer.status_code == 201, answer.text
+    listed = (await planning.get("/units/pl-x/meetings?month=2026-08")).json()
+    counts = {b["branch_id"]: b["meetings_per_month"]["2026-08"] for b in listed["branches"]}
+    assert counts == {"pl-x-1": 1, "pl-x-2": 1, "pl-x-3": 0, CLOSED_BRANCH: 0}
+    hosts = {m["host_branch_id"] for b in listed["branches"] for m in b["meetings"]}
+    assert hosts == {"pl-x-1"}
+
+
+async def test_a_joint_meeting_needs_sibling_branches_and_only_joint_meetings_name_them(
+    planning: Planning,
+) -> None:
+    alone = await hold(planning, "pl-x-1", meeting(planning, kind="joint"))
+    foreign = await hold(planning, "pl-x-1", meeting(planning, kind="joint", joint_branch_ids=["vy-y-1"]))
+    periodic = await hold(planning, "pl-x-1", meeting(planning, joint_branch_ids=["pl-x-2"]))
+    assert [errors_of(a)["rule"] for a in (alone, foreign, periodic)] == [
+        "joint_without_branches",
+        "joint_branch_not_sibling",
+        "branches_only_for_joint",
+    ]
+
+
+async def test_a_meeting_id_is_recorded_once_and_a_retry_with_its_key_gets_the_first_answer(
+    planning: Planning,
+) -> None:
+    body = meeting(planning)
+    key = {"Idempotency-Key": f"key-{body['meeting_id']}"}
+    first = await hold(planning, "pl-x-1", body, headers=key)
+    before = await planning.history_length()
+    again = await hold(planning, "pl-x-1", body, headers=key)
+    assert (first.status_code, again.status_code) == (201, 201) and again.json() == first.json()
+    assert await planning.history_length() == before
+    without_key = await hold(planning, "pl-x-1", body)
+    assert without_key.status_code == 409 and errors_of(without_key)["rule"] == "already_recorded"
+
+
+async def test_a_briefing_of_secretaries_names_branches_below_and_their_members(planning: Planning) -> None:
+    body = {
+        "held_on": "2026-06-30",
+        "attending_branch_ids": ["pl-x-1", "pl-x-2"],
+        "attendee_member_ids": ["m-1", "m-4"],
+    }
+    answer = await planning.post(
+        "/units/bg-pl/secretary-briefings", body, role="district_officer", unit="bg-pl"
+    )
+    assert answer.status_code == 201, answer.text
+    foreign = await planning.post(
+        "/units/pl-x/secretary-briefings",
+        body | {"attending_branch_ids": ["pl-x-1", "vy-y-1"]},
+        role="admin",
+        unit="vn",
+    )
+    assert (
+        errors_of(foreign)["rule"] == "unit_not_below"
+        and errors_of(foreign)["field"] == "attending_branch_ids[1]"
+    )
+    stranger = await planning.post("/units/pl-x/secretary-briefings", body | {"attendee_member_ids": ["m-9"]})
+    assert errors_of(stranger)["rule"] == "member_of_another_branch"
+
+
+async def test_monthly_tasks_go_to_active_branches_below_the_union(planning: Planning) -> None:
+    body = {
+        "month": "2026-10",
+        "assigned_on": "2026-10-01",
+        "branch_ids": ["pl-x-1", "pl-x-2"],
+        "tasks": ["Ra quân tình nguyện"],
+    }
+    answer = await planning.post("/units/pl-x/monthly-tasks", body)
+    assert answer.status_code == 201, answer.text
+    closed = await planning.post("/units/pl-x/monthly-tasks", body | {"branch_ids": [CLOSED_BRANCH]})
+    assert errors_of(closed)["rule"] == "unit_closed" and errors_of(closed)["field"] == "branch_ids[0]"
+    blank = await planning.post("/units/pl-x/monthly-tasks", body | {"tasks": ["  "]})
+    assert errors_of(blank)["rule"] == "no_tasks"
+    month = await planning.post("/units/pl-x/monthly-tasks", body | {"month": "2026-13"})
+    assert month.status_code == 422 and errors_of(month)["field"] == "month"

@@ -1,0 +1,26 @@
+"""The member-list import benchmark runs on a tiny size, so it does not rot. No timing is asserted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_member_import_benchmark_runs_on_a_tiny_size() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.membership_import", "--size", "tiny", "--no-write"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    for figure in (
+        "import a clean sheet (50 rows, SQLite)",
+        "refuse a sheet with 3 bad rows",
+        "export the member list",
+    ):
+        assert figure in result.stdout, figure

@@ -1,0 +1,120 @@
+"""Membership's rules at their edges, without I/O: ages, the six months before a rating, a member's folded state."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from services.membership.domain import lifecycle, records
+from services.membership.domain.member import Member, MemberStatus
+from services.membership.domain.members import AdmitMember, admit_member
+from services.membership.domain.profile import Profile, age_on, birthday
+from shared.contracts import membership as ev
+from shared.contracts.org import OrgUnit, UnitLevel, UnitStatus, UnitType
+from shared.contracts.personal import Sealed
+from shared.errors import DomainError
+from shared.events import Event
+
+TODAY = date(2026, 11, 27)
+BRANCH = OrgUnit(
+    "b1",
+    "g",
+    "vn.g.b1",
+    "Chi đoàn 1",
+    UnitLevel.BRANCH,
+    UnitType.SCHOOL,
+    UnitStatus.ACTIVE,
+    None,
+    datetime.now(UTC),
+    None,
+)
+SEALED = Sealed(key_id="m1", nonce="", ciphertext="", fields=("full_name",))
+
+
+def admit(birth: date, joined: date = date(2026, 3, 26)) -> ev.MemberJoined:
+    cmd = AdmitMember("m1", "b1", joined, "QĐ 1", Profile(full_name="An", birth_date=birth))
+    return admit_member(
+        cmd, branch=BRANCH, member_exists=False, referrer_exists=False, today=TODAY, sealed=SEALED
+    )
+
+
+def test_admission_is_open_from_the_16th_birthday_to_the_day_before_the_31st() -> None:
+    assert admit(date(2010, 3, 26)).birth_year == 2010
+    assert admit(date(1995, 3, 27)).missing_fields == ("gender", "ethnicity", "address")
+    for birth in (date(2010, 3, 27), date(1995, 3, 26)):
+        with pytest.raises(DomainError) as refused:
+            admit(birth)
+        assert refused.value.rule == "age_at_admission" and refused.value.field == "profile.birth_date"
+
+
+def test_a_29_february_birthday_falls_on_28_february_in_common_years() -> None:
+    assert birthday(date(2004, 2, 29), 30) == date(2034, 2, 28)
+    assert (
+        age_on(date(2004, 2, 29), date(2034, 2, 28)) == 29
+    )  # the law counts the full year; the rule allows the 28th
+
+
+def member(**changes: object) -> Member:
+    state = Member("m1", "b1", date(2025, 5, 31), date(2025, 5, 31), birth_year=1996)
+    for name, value in changes.items():
+        setattr(state, name, value)
+    return state
+
+
+def test_extension_may_reach_but_never_pass_the_35th_birthday() -> None:
+    born = date(1996, 8, 15)
+    assert lifecycle.extend(
+        member(), until=date(2031, 8, 15), reason="cán bộ", birth_date=born
+    ).until == date(2031, 8, 15)
+    with pytest.raises(DomainError, match="35th birthday") as refused:
+        lifecycle.extend(member(), until=date(2031, 8, 16), reason="cán bộ", birth_date=born)
+    assert refused.value.accepted == "a date on or before 2031-08-15"
+
+
+def test_a_rating_needs_six_full_months_in_the_branch_counting_from_a_transfer() -> None:
+    rating = ev.Rating.GOOD
+    assert records.rate(member(), year=2025, rating=rating, on=date(2025, 11, 30), today=TODAY).year == 2025
+    with pytest.raises(DomainError, match="under 6 months"):
+        records.rate(member(), year=2025, rating=rating, on=date(2025, 11, 29), today=TODAY)
+    moved = member(in_branch_since=date(2026, 8, 31))
+    with pytest.raises(DomainError) as refused:
+        records.rate(moved, year=2026, rating=rating, on=date(2026, 12, 20), today=date(2026, 12, 31))
+    assert refused.value.accepted == "a date on or after 2027-02-28"
+
+
+def test_a_members_state_is_folded_from_their_events() -> None:
+    history: list[Event] = [
+        ev.MemberJoined(
+            member_id="m1", branch_id="b1", joined_on=date(2024, 1, 5), admission_decision_ref="QĐ"
+        ),
+        ev.MemberTransferRequested(
+            member_id="m1",
+            transfer_id="t1",
+            from_branch_id="b1",
+            to_branch_id="b2",
+            requested_on=date(2026, 1, 2),
+        ),
+        ev.MemberTransferReleased(member_id="m1", transfer_id="t1", released_on=date(2026, 1, 3)),
+    ]
+    in_transfer = Member.from_history(history)
+    assert (
+        in_transfer is not None
+        and in_transfer.status is MemberStatus.IN_TRANSFER
+        and in_transfer.version == 3
+    )
+    history.append(
+        ev.MemberTransferAccepted(
+            member_id="m1", transfer_id="t1", to_branch_id="b2", accepted_on=date(2026, 1, 9)
+        )
+    )
+    history.append(ev.DuesPaid(member_id="m1", month="2026-01", amount_vnd=2000))
+    state = Member.from_history(history)
+    assert state is not None
+    assert (state.branch_id, state.in_branch_since, state.status) == (
+        "b2",
+        date(2026, 1, 9),
+        MemberStatus.ACTIVE,
+    )
+    assert state.dues_months == {"2026-01"} and state.transfer is None and state.version == 5
+    assert Member.from_history([]) is None
