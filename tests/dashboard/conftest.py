@@ -56,7 +56,7 @@ def chromium_path() -> str:
 def browser(chromium_path: str) -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
-            executable_path=chromium_path, args=["--no-sandbox", "--disable-dev-shm-usage"]
+            executable_path=chromium_path, args=["--no-sandbox", "--disable-dev-shm-usage", "--lang=vi-VN"]
         )
         yield launched
         launched.close()

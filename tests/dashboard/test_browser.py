@@ -96,6 +96,43 @@ def test_a_recorded_event_updates_the_open_page_without_a_reload(demo: Demo, bro
     page.context.close()
 
 
+def test_the_recognising_unit_records_an_appraisal_from_the_page(demo: Demo, browser: Browser) -> None:
+    union, year = "pl-dien-luc", demo.today.year
+    with httpx.Client(timeout=30) as client:
+        registered = client.post(
+            f"{demo.url('planning')}/units/{union}/model-registrations",
+            headers=demo.headers("union_secretary", union, "secretary"),
+            json={"year": year, "registered_on": demo.today.isoformat()},
+        )
+        assert registered.status_code == 201, registered.text
+
+        def self_assessed() -> bool:
+            answer = client.post(
+                f"{demo.url('evaluation')}/units/{union}/self-assessment",
+                headers=demo.headers("union_secretary", union, "secretary"),
+                json={"year": year, "submitted_on": demo.today.isoformat(), "claims": {"1": "pass"}},
+            )
+            return answer.status_code == 201  # refused until evaluation has seen the registration
+
+        demo.wait(self_assessed, "the self-assessment accepted")
+    page = _page(browser)
+    demo.sign_in(page)
+    page.goto(f"{demo.dashboard}/units/{union}")
+    expect(page.locator("#stage")).to_have_text("Đã tự đánh giá")
+    form = page.locator("#appraise-form")
+    form.locator("select[name=criterion]").select_option("2")
+    form.locator("select[name=verdict]").select_option("adjusted")
+    form.locator("select[name=status]").select_option("fail")
+    form.locator("textarea[name=comment]").fill("Chi đoàn 2 chưa sinh hoạt tháng này.")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"**/units/{union}?done=appraised-2*")
+    expect(page.locator("#appraisals")).to_contain_text("Chi đoàn 2 chưa sinh hoạt tháng này.")
+    expect(page.locator("#appraisals")).to_contain_text("Điều chỉnh")
+    expect(page.locator("#stage")).to_have_text("Đã tự đánh giá")  # two criteria still to appraise
+    page.screenshot(path=str(SCREENSHOTS / "recognition.png"), full_page=True)
+    page.context.close()
+
+
 def test_exports_hold_the_figures_of_the_page(demo: Demo, browser: Browser) -> None:
     page = _page(browser)
     demo.sign_in(page)

@@ -13,7 +13,7 @@ from services.dashboard.adapters.export import Document, Sheet, to_pdf, to_xlsx
 from services.dashboard.app import views
 from services.dashboard.app.session import CurrentOfficer, today
 from services.dashboard.domain.overview import Query as RowQuery
-from services.dashboard.domain.text import format_date, label
+from services.dashboard.domain.text import format_date, indicator_name, label
 from shared.contracts.org import UnitLevel
 
 router = APIRouter()
@@ -82,7 +82,8 @@ def union_document(union: views.UnionPage, lang: str) -> Document:
         for i in criterion["indicators"]:
             missing = "\n".join(m["description"] for m in i["missing"])
             core = f" ({t('core')})" if i["core"] else ""
-            rows.append((i["indicator_id"] + core, i["name"], t(i["status"]), i["explanation"], missing))
+            name = indicator_name(lang, i["indicator_id"], i["name"])
+            rows.append((i["indicator_id"] + core, name, t(i["status"]), i["explanation"], missing))
     sheet = Sheet(
         title=f"{union.unit.name} – {t('explanation')}",
         lines=(f"{t('as_of')}: {day} · {t('year')}: {c['year']}", f"{t('overall')}: {t(c['status'])}"),

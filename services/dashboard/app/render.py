@@ -10,7 +10,15 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from services.dashboard.domain.text import format_date, format_number, format_share, format_time, label
+from services.dashboard.domain.text import (
+    evidence_kind,
+    format_date,
+    format_number,
+    format_share,
+    format_time,
+    indicator_name,
+    label,
+)
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 env = TEMPLATES.env
@@ -23,6 +31,12 @@ env.globals["share"] = format_share
 def page(request: Request, template: str, lang: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     def t(key: str) -> str:
         return label(lang, key)
+
+    def iname(indicator: dict[str, Any]) -> str:
+        return indicator_name(lang, str(indicator["indicator_id"]), str(indicator["name"]))
+
+    def kind(value: str) -> str:
+        return evidence_kind(lang, value)
 
     def url_with(**changes: Any) -> str:
         params = dict(request.query_params)
@@ -37,7 +51,15 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
     return TEMPLATES.TemplateResponse(
         request,
         template,
-        {"t": t, "lang": lang, "url_with": url_with, "officer": context.pop("officer", None), **context},
+        {
+            "t": t,
+            "iname": iname,
+            "kind": kind,
+            "lang": lang,
+            "url_with": url_with,
+            "officer": context.pop("officer", None),
+            **context,
+        },
         status_code=status_code,
         headers={"Content-Language": lang, "Cache-Control": "no-store"},
     )

@@ -95,6 +95,7 @@ LABELS: dict[str, dict[str, str]] = {
         "show": "Xem",
         "language": "English",
         "live_changed": "Có thay đổi mới – tải lại trang để xem chi tiết",
+        "closes_on": "kỳ xét kết thúc",
     },
     "en": {
         "app": "3 chủ động – Dashboard",
@@ -181,6 +182,7 @@ LABELS: dict[str, dict[str, str]] = {
         "show": "Show",
         "language": "Tiếng Việt",
         "live_changed": "Something changed – reload the page for the details",
+        "closes_on": "period closes",
     },
 }
 
@@ -225,3 +227,53 @@ def format_share(part: int, whole: int, lang: str = "vi") -> str:
     if not whole:
         return "–"
     return format_number(100 * part / whole, lang, 1) + "%"
+
+
+# The default rules name indicators in English; officers read them in Vietnamese. A province's own rules
+# may rename an indicator: then its own name is shown.
+INDICATOR_NAMES_VI: dict[str, str] = {
+    "C1.1": "Danh sách đoàn viên đầy đủ thông tin",
+    "C1.2": "Chi đoàn rà soát danh sách đoàn viên",
+    "C1.3": "Báo cáo tình hình thanh niên lên cấp trên",
+    "C1.4": "Rà soát danh sách thanh niên khó khăn, ghi nhận hoạt động chăm lo",
+    "C1.5": "Chuyển sinh hoạt đoàn đúng hạn, không để tồn đọng",
+    "C1.6": "Đánh giá, xếp loại đoàn viên hằng năm",
+    "C1.7": "Đăng ký và đánh giá chương trình rèn luyện đoàn viên",
+    "C1.8": "Giải quyết trưởng thành đoàn",
+    "C1.9": 'Phát triển đoàn viên và thực hiện "1+1"',
+    "C1.10": "Xử lý đoàn viên không sinh hoạt, không đóng đoàn phí",
+    "C2.1": "Kế hoạch năm được duyệt, đăng ký mô hình đúng hạn",
+    "C2.2": "Chi đoàn sinh hoạt định kỳ hằng tháng",
+    "C2.3": "Tỷ lệ đoàn viên tham gia sinh hoạt",
+    "C2.4": "Tổ chức các hoạt động theo kế hoạch",
+    "C2.5": "Hoàn thành công trình, phần việc thanh niên",
+    "C2.6": "Giao nhiệm vụ hằng tháng cho chi đoàn",
+    "C2.7": "Báo cáo định kỳ đúng hạn; sơ kết, tổng kết",
+    "C2.8": "Nộp bản tự đánh giá",
+    "C3.1": "Trình kế hoạch lên cấp ủy",
+    "C3.2": "Đề xuất tham mưu và kết quả tiếp thu",
+    "C3.3": "Báo cáo cấp ủy",
+    "C3.4": "Chương trình phối hợp còn hiệu lực, hoạt động phối hợp",
+    "C3.5": "Giới thiệu đoàn viên ưu tú cho Đảng xem xét kết nạp",
+    "C3.6": "Đối thoại giữa lãnh đạo và thanh niên",
+    "C3.7": '"2 giao, 1 liên kết"',
+}
+
+EVIDENCE_KINDS_VI: dict[str, str] = {
+    "meeting": "Sinh hoạt chi đoàn",
+    "roster_reviewed": "Rà soát danh sách",
+    "member_joined": "Kết nạp đoàn viên",
+    "member_rated": "Xếp loại đoàn viên",
+    "youth_recruited": "Vận động thanh niên (1+1)",
+    "party_referral": "Giới thiệu cho Đảng",
+    "party_admission": "Kết nạp Đảng",
+}
+
+
+def indicator_name(lang: str, indicator_id: str, given: str) -> str:
+    """The indicator's name in the page's language (the rules' own name where no translation is known)."""
+    return INDICATOR_NAMES_VI.get(indicator_id, given) if lang == "vi" else given
+
+
+def evidence_kind(lang: str, kind: str) -> str:
+    return EVIDENCE_KINDS_VI.get(kind, kind) if lang == "vi" else kind
