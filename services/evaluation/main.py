@@ -55,7 +55,7 @@ def create_app(common: CommonSettings | None = None, *, clock: Clock | None = No
         batch=own.evaluate_batch,
         tick_seconds=own.tick_seconds,
     )
-    runtime.add_task("compliance-evaluator", evaluator.run)
+    runtime.add_task("compliance-evaluator", evaluator.run, singleton=True)
     app = create_service_app(
         runtime,
         [router, recognition_router],

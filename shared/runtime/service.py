@@ -100,11 +100,20 @@ class ServiceRuntime:
         """
         self._pending_projections.append((projection, sources, lock))
 
-    def add_task(self, name: str, task: Callable[[], Awaitable[None]]) -> None:
+    def add_task(self, name: str, task: Callable[[], Awaitable[None]], *, singleton: bool = False) -> None:
         """Run ``task()`` in the background once started (after the relay and consumers), until stopped.
 
         A task that ends with an error is logged and shows as ``failed`` in the health report.
+        ``singleton``: across the service's replicas sharing a database, only one runs it at a time
+        (the holder of an advisory lock named after the service and task, like the relay), e.g. the
+        work that sends what is due or evaluates what changed.
         """
+        if singleton:
+            work = task
+
+            async def task() -> None:
+                await run_as_leader(self.db, f"{self.name}:{name}", work)
+
         self._background.append((name, task))
 
     def on_start(self, hook: Callable[[], Awaitable[None]]) -> None:
