@@ -176,7 +176,9 @@ async def measure(size: dict[str, int]) -> tuple[list[Figure], list[str]]:
                 runs, _ = await _timed(lambda: client.get("/units/bg/export.pdf", headers=headers), 2)
                 figures.append(_ms("dashboard: province overview exported to PDF", runs))
     units = len(tree)
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     notes = [
+        f"Load average when done: {load} (the machine is shared; the figures include that contention).",
         f"Set-up: {units:,} units and {len(meetings):,} meetings relayed and evaluated in {settle:,.1f} s; "
         "times are medians of the runs (p95 in the runs column), whole server side, no network.",
     ]

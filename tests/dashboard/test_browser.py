@@ -64,9 +64,9 @@ def test_the_as_of_date_shows_the_page_as_it_stood(demo: Demo, browser: Browser)
     today_c1 = page.locator("#criterion-1 h2 .st").get_attribute("data-status")
     assert today_c1 == "at_risk"
     before = date(demo.today.year, 1, 31) if demo.today.month > 1 else date(demo.today.year - 1, 12, 31)
-    page.fill("form.asof input[name=as_of]", before.isoformat())
+    page.fill("form.asof input[name=as_of]", before.strftime("%d/%m/%Y"))  # as officers type it
     page.click("form.asof button")
-    page.wait_for_url(f"**as_of={before.isoformat()}")
+    page.wait_for_url("**as_of=*")
     expect(page.locator("#criterion-1 h2 .st")).to_have_attribute("data-status", "not_assessed")
     expect(page.locator(".note").first).to_contain_text(before.strftime("%d/%m/%Y"))
     page.goto(f"{demo.dashboard}/units/bg-pl?as_of={before.isoformat()}")
@@ -128,6 +128,7 @@ def test_the_recognising_unit_records_an_appraisal_from_the_page(demo: Demo, bro
     page.wait_for_url(f"**/units/{union}?done=appraised-2*")
     expect(page.locator("#appraisals")).to_contain_text("Chi đoàn 2 chưa sinh hoạt tháng này.")
     expect(page.locator("#appraisals")).to_contain_text("Điều chỉnh")
+    expect(page.locator("#done")).to_contain_text("Đã ghi nhận kết quả thẩm định tiêu chí 2")
     expect(page.locator("#stage")).to_have_text("Đã tự đánh giá")  # two criteria still to appraise
     page.screenshot(path=str(SCREENSHOTS / "recognition.png"), full_page=True)
     page.context.close()

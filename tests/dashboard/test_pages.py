@@ -123,7 +123,7 @@ async def test_the_drill_down_names_the_missing_meetings_and_dates_the_events(pa
 
 async def test_the_as_of_date_replays_the_status_of_that_day(pages: Pages) -> None:
     officer = pages.officer()
-    april = await pages.client.get("/units/dcs-1", params={"as_of": "2026-04-30"}, headers=officer)
+    april = await pages.client.get("/units/dcs-1", params={"as_of": "30/04/2026"}, headers=officer)
     october = await pages.client.get("/units/dcs-1", params={"as_of": "2026-10-31"}, headers=officer)
 
     def c22(text: str) -> str:
@@ -132,7 +132,10 @@ async def test_the_as_of_date_replays_the_status_of_that_day(pages: Pages) -> No
 
     assert c22(april.text) == "pass"
     assert c22(october.text) != "pass"
-    assert "30/04/2026" in april.text
+    assert 'value="30/04/2026"' in april.text
+    wrong = await pages.client.get("/units/dcs-1", params={"as_of": "31/02/2026"}, headers=officer)
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"][0]["field"] == "as_of" and "dd/mm/yyyy" in wrong.text
 
 
 async def test_exports_open_and_hold_the_figures_of_the_page(pages: Pages) -> None:

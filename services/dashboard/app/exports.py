@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 from urllib.parse import quote
 
@@ -11,7 +10,7 @@ from fastapi.responses import Response
 
 from services.dashboard.adapters.export import Document, Sheet, to_pdf, to_xlsx
 from services.dashboard.app import views
-from services.dashboard.app.session import CurrentOfficer, today
+from services.dashboard.app.session import AsOfDay, CurrentOfficer, today
 from services.dashboard.domain.overview import Query as RowQuery
 from services.dashboard.domain.text import format_date, indicator_name, label
 from shared.contracts.org import UnitLevel
@@ -115,7 +114,7 @@ async def export(
     unit_id: str,
     fmt: Format,
     officer: CurrentOfficer,
-    as_of: Annotated[date | None, Query()] = None,
+    as_of: AsOfDay,
     q: str = "",
     status: Annotated[Literal["", "pass", "at_risk", "fail", "not_assessed"], Query()] = "",
     criterion: Annotated[int, Query(ge=0, le=3)] = 0,

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.dashboard.app import views
 from services.dashboard.app.render import page
-from services.dashboard.app.session import COOKIE, LANG_COOKIE, CurrentOfficer, language, read_token
+from services.dashboard.app.session import COOKIE, LANG_COOKIE, AsOfDay, CurrentOfficer, language, read_token
 from services.dashboard.app.trend_chart import trend_svg
 from services.dashboard.domain.overview import Query as RowQuery
 from shared.auth import TokenError
@@ -80,7 +80,7 @@ async def unit_page(
     request: Request,
     unit_id: str,
     officer: CurrentOfficer,
-    as_of: AsOf = None,
+    as_of: AsOfDay,
     q: str = "",
     status: Status = "",
     criterion: Annotated[int, Query(ge=0, le=3)] = 0,
@@ -129,7 +129,7 @@ async def trend_chart(
     summary="One indicator of a union: its figures, the events behind it with their dates, what is missing",
 )
 async def indicator_page(
-    request: Request, unit_id: str, indicator_id: str, officer: CurrentOfficer, as_of: AsOf = None
+    request: Request, unit_id: str, indicator_id: str, officer: CurrentOfficer, as_of: AsOfDay
 ) -> HTMLResponse:
     unit = await views.unit_in_scope(request, officer, unit_id)
     crumbs = await views.breadcrumb(request, officer, unit)

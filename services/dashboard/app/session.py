@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from services.dashboard.domain.text import LANGUAGES, VIETNAM
 from shared.auth import Principal, TokenError, decode_token
 from shared.clock import utcnow
+from shared.errors import DomainError
 
 COOKIE = "chudong_token"
 LANG_COOKIE = "chudong_lang"
@@ -62,3 +63,33 @@ CurrentOfficer = Annotated[Officer, Depends(current_officer)]
 
 def today() -> date:
     return utcnow().astimezone(VIETNAM).date()
+
+
+class BadDateError(DomainError):
+    status_code = 422
+
+
+def as_of_day(
+    as_of: Annotated[
+        str, Query(description="show the page as it stood on this day: dd/mm/yyyy or yyyy-mm-dd")
+    ] = "",
+) -> date | None:
+    """The "as of" day as officers type it (dd/mm/yyyy) or as links carry it (ISO)."""
+    text = as_of.strip()
+    if not text:
+        return None
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise BadDateError(
+        f"{text!r} is not a date",
+        rule="invalid_date",
+        field="as_of",
+        value=text,
+        accepted="a day as dd/mm/yyyy (27/11/2026) or yyyy-mm-dd",
+    )
+
+
+AsOfDay = Annotated[date | None, Depends(as_of_day)]

@@ -96,6 +96,8 @@ LABELS: dict[str, dict[str, str]] = {
         "language": "English",
         "live_changed": "Có thay đổi mới – tải lại trang để xem chi tiết",
         "closes_on": "kỳ xét kết thúc",
+        "done_appraised": "Đã ghi nhận kết quả thẩm định tiêu chí",
+        "done_decided": "Đã ghi nhận quyết định",
     },
     "en": {
         "app": "3 chủ động – Dashboard",
@@ -183,6 +185,8 @@ LABELS: dict[str, dict[str, str]] = {
         "language": "Tiếng Việt",
         "live_changed": "Something changed – reload the page for the details",
         "closes_on": "period closes",
+        "done_appraised": "Appraisal recorded for criterion",
+        "done_decided": "Decision recorded",
     },
 }
 
