@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -79,7 +78,7 @@ def to_pdf(document: Document, font: Path, bold: Path) -> bytes:
     pdf.set_title(document.title)
     pdf.add_font("body", "", str(font))
     pdf.add_font("body", "B", str(bold if bold.exists() else font))
-    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.set_auto_page_break(auto=False, margin=12)
     for sheet in document.sheets:
         pdf.add_page()
         pdf.set_font("body", "B", 13)
@@ -88,19 +87,50 @@ def to_pdf(document: Document, font: Path, bold: Path) -> bytes:
         for line in sheet.lines:
             pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
-        pdf.set_font("body", "", 8)
-        widths = sheet.widths or tuple(1.0 for _ in sheet.headers)
-        with pdf.table(
-            col_widths=widths,
-            headings_style=FontFace(emphasis="BOLD", fill_color=(221, 231, 243)),
-            line_height=4.5,
-            text_align="LEFT",
-        ) as table:
-            header = table.row()
-            for text in sheet.headers:
-                header.cell(text)
-            for values in sheet.rows:
-                row = table.row()
-                for text in values:
-                    row.cell(text)
+        _table(pdf, sheet)
     return bytes(pdf.output())
+
+
+_LINE = 4.5
+
+
+def _table(pdf: FPDF, sheet: Sheet) -> None:
+    """The rows as a ruled table, the header repeated on each page.
+
+    Cells that fit on one line are drawn as they are; only longer ones are broken into lines (fpdf2's own
+    table breaks every cell, which took seconds for a province's 320 rows).
+    """
+    weights = sheet.widths or tuple(1.0 for _ in sheet.headers)
+    widths = [pdf.epw * w / sum(weights) for w in weights]
+
+    def lines_of(text: str, width: float) -> list[str]:
+        if "\n" not in text and pdf.get_string_width(text) <= width - 2 * pdf.c_margin:
+            return [text]
+        found = pdf.multi_cell(width, _LINE, text, dry_run=True, output="LINES")
+        return [str(line) for line in found] if isinstance(found, list) and found else [""]
+
+    def row(values: tuple[str, ...], header: bool = False) -> None:
+        pdf.set_font("body", "B" if header else "", 8)
+        cells = [lines_of(text, width) for text, width in zip(values, widths, strict=False)]
+        height = _LINE * max(len(c) for c in cells)
+        if not header and pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page()
+            row(sheet.headers, header=True)
+            pdf.set_font("body", "", 8)
+        x0, y0 = pdf.l_margin, pdf.get_y()
+        if header:
+            pdf.set_fill_color(221, 231, 243)
+            pdf.rect(x0, y0, sum(widths), height, style="F")
+        x = x0
+        for lines, width in zip(cells, widths, strict=False):
+            for number, line in enumerate(lines):
+                pdf.set_xy(x, y0 + number * _LINE)
+                pdf.cell(width, _LINE, line)
+            x += width
+        pdf.set_draw_color(200, 205, 212)
+        pdf.line(x0, y0 + height, x0 + sum(widths), y0 + height)
+        pdf.set_xy(x0, y0 + height)
+
+    row(sheet.headers, header=True)
+    for values in sheet.rows:
+        row(values)
