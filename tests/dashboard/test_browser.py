@@ -200,5 +200,5 @@ def test_the_inbox_shows_the_officers_alerts(demo: Demo, browser: Browser) -> No
 
     demo.wait(has_alerts, "an alert in the inbox")
     expect(page.locator("#inbox")).to_contain_text("Phước")
-    page.screenshot(path=str(SCREENSHOTS / "inbox.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "inbox.png"))
     page.context.close()
