@@ -211,6 +211,13 @@ class ServiceRuntime:
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
+        # A task can swallow one cancellation (asyncio.wait_for on Python 3.11 does when what it
+        # awaits completes at the same moment, in our code or a library's): cancel again until it ends.
+        pending = set(self._tasks)
+        while pending:
+            _, pending = await asyncio.wait(pending, timeout=1.0)
+            for task in pending:
+                task.cancel()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
