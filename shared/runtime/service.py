@@ -55,8 +55,11 @@ class ServiceRuntime:
         *,
         metadatas: Sequence[MetaData] = (),
         org_tree_sources: Sequence[Source] = (),
+        relay: bool = True,
     ) -> None:
         self.common = common
+        # A read-only service (the dashboard) writes no events, has no stream and so runs no relay.
+        self.relays_events = relay
         self.settings = settings
         self.name = settings.name
         self.db = Database(settings.resolved_database_url(common))
@@ -137,11 +140,16 @@ class ServiceRuntime:
                 replicas=self.common.stream_replicas,
                 duplicate_window=self.common.dedup_window_seconds,
             )
-        self.relay = Relay(
-            self.db, self.js, self.name, wake=self.store.appended, batch_size=self.settings.relay_batch_size
-        )
-        # Replicas share the outbox: one relay at a time, the one holding the service's lock.
-        self._spawn(run_as_leader(self.db, f"relay:{self.name}", self.relay.run), "relay")
+        if self.relays_events:
+            self.relay = Relay(
+                self.db,
+                self.js,
+                self.name,
+                wake=self.store.appended,
+                batch_size=self.settings.relay_batch_size,
+            )
+            # Replicas share the outbox: one relay at a time, the one holding the service's lock.
+            self._spawn(run_as_leader(self.db, f"relay:{self.name}", self.relay.run), "relay")
         for projection, sources, shared_lock in self._pending_projections:
             lock = shared_lock or asyncio.Lock()
             for source in map(self._partitioned, sources):
