@@ -7,6 +7,8 @@ ids and token scopes without calling membership.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import Column, DateTime, MetaData, String, Table, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -102,7 +104,8 @@ class OrgTreeProjection:
         )
 
 
-def _row_to_unit(row: object) -> OrgUnit:
+def row_to_unit(row: object) -> OrgUnit:
+    """A unit from its ``org_units`` row; times are UTC (SQLite gives them back naive)."""
     m = row._mapping  # type: ignore[attr-defined]
     return OrgUnit(
         unit_id=m["unit_id"],
@@ -113,9 +116,13 @@ def _row_to_unit(row: object) -> OrgUnit:
         unit_type=UnitType(m["unit_type"]),
         status=UnitStatus(m["status"]),
         recognising_unit_id=m["recognising_unit_id"],
-        registered_at=m["registered_at"],
-        closed_at=m["closed_at"],
+        registered_at=_utc(m["registered_at"]),
+        closed_at=_utc(m["closed_at"]) if m["closed_at"] is not None else None,
     )
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 class UnitDirectory:
@@ -131,7 +138,7 @@ class UnitDirectory:
         else:
             async with self.db.read() as own:
                 row = (await own.execute(query)).first()
-        return _row_to_unit(row) if row is not None else None
+        return row_to_unit(row) if row is not None else None
 
     async def path_of(self, unit_id: str) -> str | None:
         unit = await self.get(unit_id)
@@ -157,7 +164,7 @@ class UnitDirectory:
             query = query.where(org_units.c.status == UnitStatus.ACTIVE.value)
         async with self.db.read() as conn:
             rows = (await conn.execute(query.order_by(org_units.c.path))).all()
-        return [_row_to_unit(r) for r in rows]
+        return [row_to_unit(r) for r in rows]
 
     async def children(self, unit_id: str) -> list[OrgUnit]:
         async with self.db.read() as conn:
@@ -166,4 +173,4 @@ class UnitDirectory:
                     select(org_units).where(org_units.c.parent_id == unit_id).order_by(org_units.c.name)
                 )
             ).all()
-        return [_row_to_unit(r) for r in rows]
+        return [row_to_unit(r) for r in rows]

@@ -13,8 +13,9 @@ from services.evaluation.adapters.tables import aware, facts
 from services.evaluation.domain.facts import Fact
 from services.evaluation.domain.units import BranchView, UnionView
 from shared.clock import local_date
-from shared.contracts.org import OrgUnit, UnitLevel, UnitStatus, UnitType
+from shared.contracts.org import OrgUnit, UnitLevel, UnitType
 from shared.orgtree import org_units
+from shared.orgtree.projection import row_to_unit
 
 _CHUNK = 500
 
@@ -47,22 +48,6 @@ async def unions_of(conn: AsyncConnection, unit_ids: Iterable[str]) -> set[str]:
         )
         found.update(r[0] for r in rows)
     return found
-
-
-def row_to_unit(row: object) -> OrgUnit:
-    m = row._mapping  # type: ignore[attr-defined]
-    return OrgUnit(
-        unit_id=m["unit_id"],
-        parent_id=m["parent_id"],
-        path=m["path"],
-        name=m["name"],
-        level=UnitLevel(m["level"]),
-        unit_type=UnitType(m["unit_type"]),
-        status=UnitStatus(m["status"]),
-        recognising_unit_id=m["recognising_unit_id"],
-        registered_at=aware(m["registered_at"]),
-        closed_at=aware(m["closed_at"]) if m["closed_at"] is not None else None,
-    )
 
 
 def _fact(row: object) -> Fact:
