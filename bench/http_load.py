@@ -61,6 +61,7 @@ async def _client_loop(
                     "joined_on": "2026-03-26",
                     "admission_decision_ref": f"QĐ {member_id}",
                     "member_id": member_id,
+                    "profile": {"full_name": f"Đoàn viên {member_id}", "birth_date": "2005-01-15"},
                 },
             )
             status, error = answer.status_code, "" if answer.status_code == 201 else answer.text[:200]

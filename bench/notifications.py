@@ -43,7 +43,7 @@ from shared.orgtree import OrgTreeProjection, UnitDirectory
 from shared.store import Database, EventStore, StreamAppend
 from shared.store.schema import consumer_metadata
 
-SIZES = {"tiny": 50, "standard": 2_000}
+SIZES = {"tiny": 20, "standard": 2_000}
 TITLE = "Notifications: alerts raised and e-mails sent"
 
 

@@ -13,12 +13,13 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SERVICES: tuple[str, ...] = ("membership", "planning", "evaluation", "notifications")
+SERVICES: tuple[str, ...] = ("membership", "planning", "evaluation", "notifications", "dashboard")
 DEFAULT_PORTS: dict[str, int] = {
     "membership": 8101,
     "planning": 8102,
     "evaluation": 8103,
     "notifications": 8104,
+    "dashboard": 8105,
 }
 
 

@@ -13,14 +13,19 @@ import pytest
 import yaml
 
 from shared.bus.nats_server import nats_server_binary
-from shared.bus.permissions import ADMIN_USER, nats_user, password_variable, render_authorization
-from shared.bus.subjects import EVENT_SERVICES
+from shared.bus.permissions import (
+    ADMIN_USER,
+    NATS_SERVICES,
+    nats_user,
+    password_variable,
+    render_authorization,
+)
 from shared.runtime.partitions import parse_partition
 from shared.settings import SERVICES
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 KUBERNETES = DEPLOY / "kubernetes"
-PASSWORD_VARIABLES = [password_variable(u) for u in [ADMIN_USER, *(nats_user(s) for s in EVENT_SERVICES)]]
+PASSWORD_VARIABLES = [password_variable(u) for u in [ADMIN_USER, *(nats_user(s) for s in NATS_SERVICES)]]
 
 
 def manifests() -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from services.evaluation.adapters.member_counts import MemberCountProjection
 from services.evaluation.adapters.member_counts import metadata as counts_metadata
 from services.evaluation.adapters.tables import metadata as evaluation_metadata
 from services.evaluation.api import router
+from services.evaluation.api_history import router as history_router
 from services.evaluation.api_recognition import router as recognition_router
 from services.evaluation.app.evaluator import ComplianceEvaluator
 from services.evaluation.domain.rulebook import RuleBook
@@ -54,13 +55,14 @@ def create_app(common: CommonSettings | None = None, *, clock: Clock | None = No
         batch=own.evaluate_batch,
         tick_seconds=own.tick_seconds,
     )
-    runtime.add_task("compliance-evaluator", evaluator.run)
+    runtime.add_task("compliance-evaluator", evaluator.run, singleton=True)
     app = create_service_app(
         runtime,
         [router, recognition_router],
         title="chudong evaluation",
         description="Live compliance of each grassroots union with the '3 chủ động' model, with its evidence.",
     )
+    app.include_router(history_router)
     app.state.rule_book = book
     app.state.clock = clock
     app.state.evaluator = evaluator

@@ -86,8 +86,8 @@ def create_app(
         scheduler.js = runtime.js
         await scheduler.run()
 
-    runtime.add_task("dispatcher", dispatcher.run)
-    runtime.add_task("scheduler", schedule)
+    runtime.add_task("dispatcher", dispatcher.run, singleton=True)
+    runtime.add_task("scheduler", schedule, singleton=True)
     app = create_service_app(
         runtime,
         [router],

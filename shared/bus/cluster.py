@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared.bus.nats_server import EmbeddedNats
-from shared.bus.permissions import ADMIN_USER, nats_user, render_authorization
-from shared.bus.subjects import EVENT_SERVICES
+from shared.bus.permissions import ADMIN_USER, NATS_SERVICES, nats_user, render_authorization
 
 CLUSTER_NAME = "chudong-local"
 
@@ -65,7 +64,7 @@ class LocalCluster:
 
     def start(self, timeout: float = 30.0) -> LocalCluster:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        users = [ADMIN_USER, *(nats_user(s) for s in EVENT_SERVICES)]
+        users = [ADMIN_USER, *(nats_user(s) for s in NATS_SERVICES)]
         self.passwords = load_passwords(self.data_dir / "users.json", users)
         ports_file = self.data_dir / "ports.json"
         if ports_file.exists():

@@ -26,7 +26,15 @@ READS: Mapping[str, tuple[str, ...]] = {
     "planning": ("membership", "planning"),
     "evaluation": ("membership", "planning", "evaluation"),
     "notifications": ("membership", "planning", "evaluation", "notifications"),
+    "dashboard": ("membership",),
 }
+
+# Plain (not JetStream) subscriptions a service may take besides its replies: the dashboard follows
+# evaluation's events live for the pages open in browsers.
+SUBSCRIBES: Mapping[str, tuple[str, ...]] = {"dashboard": ("evaluation.>",)}
+
+# The services with a NATS user: those that own a stream, and the read-only dashboard.
+NATS_SERVICES: tuple[str, ...] = (*EVENT_SERVICES, "dashboard")
 
 
 def nats_user(service: str) -> str:
@@ -66,7 +74,7 @@ def service_permissions(service: str) -> dict[str, dict[str, list[str]]]:
             f"$JS.API.CONSUMER.MSG.NEXT.{stream}.*",
             f"$JS.ACK.{stream}.>",
         ]
-    return {"publish": {"allow": publish}, "subscribe": {"allow": ["_INBOX.>"]}}
+    return {"publish": {"allow": publish}, "subscribe": {"allow": ["_INBOX.>", *SUBSCRIBES.get(service, ())]}}
 
 
 def _quoted(items: list[str]) -> str:
@@ -74,7 +82,7 @@ def _quoted(items: list[str]) -> str:
 
 
 def render_authorization(
-    passwords: Mapping[str, str] | None = None, *, services: tuple[str, ...] = EVENT_SERVICES
+    passwords: Mapping[str, str] | None = None, *, services: tuple[str, ...] = NATS_SERVICES
 ) -> str:
     """The ``accounts`` block of a NATS server config: one user per service and an admin.
 

@@ -55,8 +55,11 @@ class ServiceRuntime:
         *,
         metadatas: Sequence[MetaData] = (),
         org_tree_sources: Sequence[Source] = (),
+        relay: bool = True,
     ) -> None:
         self.common = common
+        # A read-only service (the dashboard) writes no events, has no stream and so runs no relay.
+        self.relays_events = relay
         self.settings = settings
         self.name = settings.name
         self.db = Database(settings.resolved_database_url(common))
@@ -97,11 +100,20 @@ class ServiceRuntime:
         """
         self._pending_projections.append((projection, sources, lock))
 
-    def add_task(self, name: str, task: Callable[[], Awaitable[None]]) -> None:
+    def add_task(self, name: str, task: Callable[[], Awaitable[None]], *, singleton: bool = False) -> None:
         """Run ``task()`` in the background once started (after the relay and consumers), until stopped.
 
         A task that ends with an error is logged and shows as ``failed`` in the health report.
+        ``singleton``: across the service's replicas sharing a database, only one runs it at a time
+        (the holder of an advisory lock named after the service and task, like the relay), e.g. the
+        work that sends what is due or evaluates what changed.
         """
+        if singleton:
+            work = task
+
+            async def task() -> None:
+                await run_as_leader(self.db, f"{self.name}:{name}", work)
+
         self._background.append((name, task))
 
     def on_start(self, hook: Callable[[], Awaitable[None]]) -> None:
@@ -128,11 +140,16 @@ class ServiceRuntime:
                 replicas=self.common.stream_replicas,
                 duplicate_window=self.common.dedup_window_seconds,
             )
-        self.relay = Relay(
-            self.db, self.js, self.name, wake=self.store.appended, batch_size=self.settings.relay_batch_size
-        )
-        # Replicas share the outbox: one relay at a time, the one holding the service's lock.
-        self._spawn(run_as_leader(self.db, f"relay:{self.name}", self.relay.run), "relay")
+        if self.relays_events:
+            self.relay = Relay(
+                self.db,
+                self.js,
+                self.name,
+                wake=self.store.appended,
+                batch_size=self.settings.relay_batch_size,
+            )
+            # Replicas share the outbox: one relay at a time, the one holding the service's lock.
+            self._spawn(run_as_leader(self.db, f"relay:{self.name}", self.relay.run), "relay")
         for projection, sources, shared_lock in self._pending_projections:
             lock = shared_lock or asyncio.Lock()
             for source in map(self._partitioned, sources):
@@ -194,6 +211,13 @@ class ServiceRuntime:
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
+        # A task can swallow one cancellation (asyncio.wait_for on Python 3.11 does when what it
+        # awaits completes at the same moment, in our code or a library's): cancel again until it ends.
+        pending = set(self._tasks)
+        while pending:
+            _, pending = await asyncio.wait(pending, timeout=1.0)
+            for task in pending:
+                task.cancel()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task

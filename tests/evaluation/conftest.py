@@ -44,9 +44,15 @@ class Evaluation:
     async def settled(self) -> None:
         """Wait until every upstream event is applied and every changed union evaluated."""
         runtime = self.app.state.runtime
+        heads = await self.sources.positions()
         for service in ("membership", "planning"):
-            info = await self.js.stream_info(stream_name(service))
-            last = info.state.last_seq
+            # First every recorded event relayed (one stream message per position), then applied.
+            async def relayed(service: str = service) -> bool:
+                info = await self.js.stream_info(stream_name(service))
+                return int(info.state.last_seq) >= heads[service]
+
+            await wait_until(relayed, what=f"{service} relayed")
+            last = heads[service]
 
             async def caught_up(service: str = service, last: int = last) -> bool:
                 consumer = runtime.consumer(f"evaluation_evaluation_facts_{stream_name(service)}")
@@ -65,9 +71,14 @@ class Evaluation:
 
 @pytest.fixture
 async def evaluation(
-    nats_server: EmbeddedNats, js: JetStreamContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    nats_server: EmbeddedNats,
+    js: JetStreamContext,
+    tmp_path: Path,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[Evaluation]:
-    monkeypatch.setenv("EVALUATION_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'evaluation.db'}")
+    """The evaluation service on SQLite and on PostgreSQL (its own database; upstream stores on SQLite)."""
+    monkeypatch.setenv("EVALUATION_DATABASE_URL", database_url)
     monkeypatch.setenv("EVALUATION_CONSUMER_BATCH_SIZE", "100")
     clock = FixedClock(datetime(2026, 10, 26, 5, 0, tzinfo=UTC))
     app = create_app(

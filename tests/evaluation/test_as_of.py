@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
+
 from tests.evaluation.conftest import Evaluation
 from tests.evaluation.history import Tree
+
+# The projection and the API run on PostgreSQL in test_api and test_recognition; these stay on SQLite.
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 async def test_a_meeting_recorded_late_counts_as_happened_but_not_as_known_before_it_was_recorded(

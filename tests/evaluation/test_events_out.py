@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import select
 
 from services.evaluation.adapters.tables import union_status
 from shared.contracts.evaluation import ComplianceChanged, IndicatorAtRisk
 from tests.evaluation.conftest import Evaluation
 from tests.evaluation.history import Tree
+
+# The projection and the API run on PostgreSQL in test_api and test_recognition; these stay on SQLite.
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def at_risk(events: list, indicator: str) -> list[IndicatorAtRisk]:  # type: ignore[type-arg]

@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import pytest
 
+from shared.bus.nats_server import EmbeddedNats
+from shared.runtime import ServiceRuntime
 from shared.runtime.leadership import run_as_leader
+from shared.settings import CommonSettings, service_settings
 from shared.store import Database
 
 
@@ -45,3 +49,41 @@ async def test_only_one_replica_leads_and_another_takes_over_when_it_stops(postg
     with contextlib.suppress(asyncio.CancelledError):
         await second
     await second_db.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_singleton_task_runs_in_one_replica_at_a_time(
+    postgres_url: str, nats_server: EmbeddedNats, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NOTIFICATIONS_DATABASE_URL", postgres_url)
+    common = CommonSettings(data_dir=tmp_path, nats_url=nats_server.url, jwt_secret="s" * 32)
+    running: list[int] = []
+
+    def replica(number: int) -> ServiceRuntime:
+        runtime = ServiceRuntime(common, service_settings("notifications"))
+
+        async def send_what_is_due() -> None:
+            running.append(number)
+            try:
+                await asyncio.Event().wait()
+            finally:
+                running.remove(number)
+
+        runtime.add_task("dispatcher", send_what_is_due, singleton=True)
+        return runtime
+
+    first, second = replica(1), replica(2)
+    await first.start()
+    await second.start()
+    try:
+        async with asyncio.timeout(10):
+            while running != [1]:
+                await asyncio.sleep(0.02)
+        await asyncio.sleep(0.5)
+        assert running == [1]
+        await first.stop()  # its database session ends: the lock is free
+        async with asyncio.timeout(10):
+            while running != [2]:
+                await asyncio.sleep(0.02)
+    finally:
+        await second.stop()

@@ -123,6 +123,7 @@ REQUESTS: dict[tuple[str, str], tuple[str, Any]] = {
 }
 NOT_ABOUT_A_UNIT = {
     ("get", "/healthz"),
+    ("get", "/metrics"),
     ("get", "/admin/dead-letters"),
     ("post", "/admin/dead-letters/replay"),
 }

@@ -12,9 +12,9 @@ from structlog.testing import capture_logs
 from shared.bus.cluster import load_passwords
 from shared.bus.connection import connect
 from shared.bus.nats_server import EmbeddedNats
-from shared.bus.permissions import ADMIN_USER, nats_user, render_authorization
+from shared.bus.permissions import ADMIN_USER, NATS_SERVICES, nats_user, render_authorization
 from shared.bus.streams import ensure_streams
-from shared.bus.subjects import EVENT_SERVICES, dead_letter_subject, stream_name
+from shared.bus.subjects import dead_letter_subject, stream_name
 from shared.runtime import ServiceRuntime
 from shared.runtime.service import Source
 from shared.settings import CommonSettings, ServiceSettings
@@ -27,7 +27,7 @@ from tests.support import member_event, unit_event, wait_until
 @pytest.fixture
 def secured(tmp_path: Path) -> Iterator[tuple[EmbeddedNats, dict[str, str]]]:
     """A nats-server with chudong's accounts: a user per service and an admin."""
-    passwords = load_passwords(tmp_path / "users.json", [ADMIN_USER, *(nats_user(s) for s in EVENT_SERVICES)])
+    passwords = load_passwords(tmp_path / "users.json", [ADMIN_USER, *(nats_user(s) for s in NATS_SERVICES)])
     config = tmp_path / "nats.conf"
     config.write_text(render_authorization(passwords))
     server = EmbeddedNats(tmp_path / "nats", config_file=config).start()

@@ -84,6 +84,7 @@ async def _healthy(client: httpx.AsyncClient) -> bool:
         return False
 
 
+@pytest.mark.slow
 async def test_alerts_pending_when_the_service_is_killed_are_delivered_exactly_once_after_restart(
     process: tuple[Process, str], js: JetStreamContext, tmp_path: Path, mailbox: Mailbox
 ) -> None:

@@ -147,6 +147,7 @@ def admit(client: httpx.Client, membership: str, branch: str, member_id: str, ke
             "joined_on": "2026-03-26",
             "admission_decision_ref": f"QĐ {member_id}",
             "member_id": member_id,
+            "profile": {"full_name": f"Đoàn viên {member_id}", "birth_date": "2005-01-15"},
         },
     )
 

@@ -96,8 +96,18 @@ class MembershipReadModels:
         self.org_tree = OrgTreeProjection()
 
     async def __call__(self, conn: AsyncConnection, events: Sequence[Envelope]) -> None:
+        # Admissions in a row (an imported sheet) are inserted with one statement.
+        joined: list[dict[str, Any]] = []
         for event in events:
+            if isinstance(event.payload, ev.MemberJoined):
+                joined.append(_joined_row(event, event.payload))
+                continue
+            if joined:
+                await conn.execute(members.insert(), joined)
+                joined = []
             await self.apply(conn, event)
+        if joined:
+            await conn.execute(members.insert(), joined)
 
     async def apply(self, conn: AsyncConnection, event: Envelope) -> None:
         payload = event.payload
@@ -106,23 +116,7 @@ class MembershipReadModels:
             return
         await self.org_tree.apply(conn, event)
         if isinstance(payload, ev.MemberJoined):
-            await conn.execute(
-                members.insert().values(
-                    member_id=payload.member_id,
-                    branch_id=payload.branch_id,
-                    unit_path=event.unit_path,
-                    status=MemberStatus.ACTIVE.value,
-                    joined_on=payload.joined_on,
-                    in_branch_since=payload.joined_on,
-                    admission_decision_ref=payload.admission_decision_ref,
-                    referred_by=payload.referred_by,
-                    birth_year=payload.birth_year,
-                    profile=payload.profile.model_dump_json() if payload.profile else None,
-                    missing_fields=",".join(payload.missing_fields),
-                    erased=False,
-                    updated_at=event.recorded_at,
-                )
-            )
+            await conn.execute(members.insert().values(**_joined_row(event, payload)))
         elif member_id := getattr(payload, "member_id", None):
             values = _member_changes(payload)
             if values:
@@ -192,6 +186,24 @@ class MembershipReadModels:
                 .where((path == old) | path.startswith(f"{old}.", autoescape=True))
                 .values(unit_path=literal(new) + func.substr(path, len(old) + 1))
             )
+
+
+def _joined_row(event: Envelope, payload: ev.MemberJoined) -> dict[str, Any]:
+    return {
+        "member_id": payload.member_id,
+        "branch_id": payload.branch_id,
+        "unit_path": event.unit_path,
+        "status": MemberStatus.ACTIVE.value,
+        "joined_on": payload.joined_on,
+        "in_branch_since": payload.joined_on,
+        "admission_decision_ref": payload.admission_decision_ref,
+        "referred_by": payload.referred_by,
+        "birth_year": payload.birth_year,
+        "profile": payload.profile.model_dump_json() if payload.profile else None,
+        "missing_fields": ",".join(payload.missing_fields),
+        "erased": False,
+        "updated_at": event.recorded_at,
+    }
 
 
 def _member_changes(payload: Event) -> dict[str, Any]:

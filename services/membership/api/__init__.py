@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from services.membership.api import care, lifecycle, members, people, spreadsheets, units
+from services.membership.api import care, lifecycle, members, people, records, spreadsheets, transfers, units
 
 router = APIRouter()
-for part in (units, members, lifecycle, care, spreadsheets, people):
+for part in (units, members, transfers, lifecycle, records, care, spreadsheets, people):
     router.include_router(part.router)
 
 __all__ = ["router"]

@@ -14,7 +14,7 @@ from services.membership.app.handlers import MembershipHandlers
 from services.membership.domain.member import Member
 from shared.auth import Permission, Principal
 from shared.contracts.org import OrgUnit
-from shared.events import Envelope
+from shared.events import Envelope, Event
 from shared.http.auth import authorize
 from shared.http.idempotency import run_command
 from shared.store.event_store import Idempotency
@@ -67,3 +67,34 @@ async def member_in_scope(
 
 def today(request: Request) -> date:
     return handlers_of(request).today()
+
+
+async def member_command(
+    request: Request,
+    principal: Principal,
+    member_id: str,
+    body: BaseModel,
+    idempotency_key: str | None,
+    decide: Callable[[Member], Event],
+    *,
+    on: date | None = None,
+    permission: Permission = Permission.MANAGE_MEMBERS,
+    scope: Callable[[Member], str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    """Check the caller may act on the member's branch (or ``scope``), decide, append."""
+    handlers = handlers_of(request)
+    member = await handlers.member(member_id)
+    await authorize(request, principal, permission, scope(member) if scope else member.branch_id)
+
+    async def execute(idem: Idempotency | None) -> Sequence[Envelope]:
+        return await handlers.member_event(
+            member, decide(member), actor=principal.subject, idempotency=idem, on=on
+        )
+
+    return await command(request, body, idempotency_key, execute, member_id=member_id, **extra)
+
+
+def destination(member: Member) -> str:
+    """A transfer is accepted or returned by the branch it goes to."""
+    return member.transfer.to_branch_id if member.transfer else member.branch_id

@@ -6,8 +6,9 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.membership.adapters.keys import KeyRing, Sealer, destroy_key, open_with
+from services.membership.adapters.keys import KeyRing, Sealer, destroy_key
 from services.membership.adapters.read_models import hardship_cases, members, unit_reports
 from services.membership.domain import care
 from services.membership.domain import members as member_rules
@@ -335,8 +336,8 @@ class MembershipHandlers:
         event = ev.PersonErased(person_id=person_id, erased_on=self.today(), request_ref=request_ref)
         new = NewEvent(stream, event, path, utcnow())
 
-        async def shred(conn: object, _events: Sequence[Envelope]) -> None:
-            await destroy_key(conn, person_id)  # type: ignore[arg-type]
+        async def shred(conn: AsyncConnection, _events: Sequence[Envelope]) -> None:
+            await destroy_key(conn, person_id)
 
         return await self.store.append(
             StreamAppend(stream, [new], len(history)), actor=actor, idempotency=idempotency, effects=shred
@@ -362,6 +363,3 @@ class MembershipHandlers:
             value=person_id,
             accepted="the id of a member or of a young person on a hardship list",
         )
-
-
-__all__ = ["MembershipHandlers", "open_with"]

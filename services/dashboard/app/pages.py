@@ -1,0 +1,160 @@
+"""The pages: sign-in, the overview of a unit, a union's compliance, an indicator's evidence, the inbox."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from services.dashboard.app import views
+from services.dashboard.app.render import page
+from services.dashboard.app.session import COOKIE, LANG_COOKIE, AsOfDay, CurrentOfficer, language, read_token
+from services.dashboard.app.trend_chart import trend_svg
+from services.dashboard.domain.overview import Query as RowQuery
+from shared.auth import TokenError
+from shared.contracts.org import UnitLevel
+
+router = APIRouter()
+
+AsOf = Annotated[
+    date | None, Query(description="show the page as it stood on this day (replayed from history)")
+]
+Status = Annotated[Literal["", "pass", "at_risk", "fail", "not_assessed"], Query()]
+Sort = Annotated[Literal["name", "status", "c1", "c2", "c3", "district", "stage"], Query()]
+
+
+@router.get("/login", response_class=HTMLResponse, include_in_schema=False)
+async def login_form(request: Request, next: str = "/", error: str = "") -> HTMLResponse:
+    return page(request, "login.html", language(request), next=next, error=error)
+
+
+@router.post("/login", include_in_schema=False)
+async def login(
+    request: Request, token: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
+) -> Response:
+    lang = language(request)
+    try:
+        read_token(request, token.strip())
+    except TokenError as exc:
+        return page(request, "login.html", lang, status_code=401, next=next, error=str(exc))
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    answer = RedirectResponse(target, status_code=303)
+    answer.set_cookie(
+        COOKIE,
+        token.strip(),
+        httponly=True,
+        samesite="strict",
+        secure=request.app.state.settings.secure_cookies,
+        max_age=12 * 3600,
+    )
+    return answer
+
+
+@router.post("/logout", include_in_schema=False)
+async def logout() -> Response:
+    answer = RedirectResponse("/login", status_code=303)
+    answer.delete_cookie(COOKIE)
+    return answer
+
+
+@router.get("/lang/{code}", include_in_schema=False)
+async def choose_language(code: Literal["vi", "en"], next: str = "/") -> Response:
+    answer = RedirectResponse(
+        next if next.startswith("/") and not next.startswith("//") else "/", status_code=303
+    )
+    answer.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="lax")
+    return answer
+
+
+@router.get("/", include_in_schema=False)
+async def home(officer: CurrentOfficer) -> Response:
+    return RedirectResponse(f"/units/{officer.unit_id}", status_code=303)
+
+
+@router.get(
+    "/units/{unit_id}", response_class=HTMLResponse, summary="A unit's overview, or a union's compliance"
+)
+async def unit_page(
+    request: Request,
+    unit_id: str,
+    officer: CurrentOfficer,
+    as_of: AsOfDay,
+    q: str = "",
+    status: Status = "",
+    criterion: Annotated[int, Query(ge=0, le=3)] = 0,
+    district: str = "",
+    sort: Sort = "status",
+    desc: bool = False,
+    done: str = "",
+    error: str = "",
+) -> HTMLResponse:
+    unit = await views.unit_in_scope(request, officer, unit_id)
+    crumbs = await views.breadcrumb(request, officer, unit)
+    common: dict[str, Any] = {
+        "officer": officer,
+        "crumbs": crumbs,
+        "as_of": as_of,
+        "done": done,
+        "error": error,
+    }
+    if unit.level is UnitLevel.GRASSROOTS:
+        union = await views.union_page(request, officer, unit, as_of)
+        return page(request, "union.html", officer.lang, union=union, **common)
+    query = RowQuery(q=q, status=status, criterion=criterion, district=district, sort=sort, descending=desc)
+    data = await views.overview(request, officer, unit, query, as_of)
+    return page(request, "overview.html", officer.lang, data=data, **common)
+
+
+@router.get("/units/{unit_id}/trend.svg", summary="The monthly trend of a unit's unions, as a chart")
+async def trend_chart(
+    request: Request,
+    unit_id: str,
+    officer: CurrentOfficer,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+) -> Response:
+    await views.unit_in_scope(request, officer, unit_id)
+    trend = await views.upstream(request).evaluation_get(f"/units/{unit_id}/trend", officer.token, year=year)
+    return Response(
+        trend_svg(trend, officer.lang),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "private, max-age=60"},
+    )
+
+
+@router.get(
+    "/units/{unit_id}/indicators/{indicator_id}",
+    response_class=HTMLResponse,
+    summary="One indicator of a union: its figures, the events behind it with their dates, what is missing",
+)
+async def indicator_page(
+    request: Request, unit_id: str, indicator_id: str, officer: CurrentOfficer, as_of: AsOfDay
+) -> HTMLResponse:
+    unit = await views.unit_in_scope(request, officer, unit_id)
+    crumbs = await views.breadcrumb(request, officer, unit)
+    data = await views.indicator_page(request, officer, unit, indicator_id, as_of)
+    return page(
+        request,
+        "indicator.html",
+        officer.lang,
+        officer=officer,
+        crumbs=crumbs,
+        unit=unit,
+        data=data,
+        as_of=as_of,
+    )
+
+
+@router.get("/inbox", response_class=HTMLResponse, summary="The officer's alerts (hộp thư)")
+async def inbox(request: Request, officer: CurrentOfficer, unread_only: bool = False) -> HTMLResponse:
+    answer = await views.upstream(request).notifications_get(
+        "/inbox", officer.token, unread_only=str(unread_only).lower(), limit=100
+    )
+    return page(request, "inbox.html", officer.lang, officer=officer, inbox=answer, unread_only=unread_only)
+
+
+@router.post("/inbox/{delivery_id}/read", include_in_schema=False)
+async def mark_read(request: Request, delivery_id: str, officer: CurrentOfficer) -> Response:
+    await views.upstream(request).notifications_post(f"/inbox/{delivery_id}/read", officer.token)
+    return RedirectResponse("/inbox", status_code=303)

@@ -1,0 +1,65 @@
+"""The Jinja2 environment: templates, Vietnamese formatting filters, and the page's language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from services.dashboard.domain.text import (
+    evidence_kind,
+    format_date,
+    format_number,
+    format_share,
+    format_time,
+    indicator_name,
+    label,
+)
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+env = TEMPLATES.env
+env.filters["vdate"] = format_date
+env.filters["vtime"] = format_time
+env.filters["vnum"] = format_number
+env.globals["share"] = format_share
+
+
+def page(request: Request, template: str, lang: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    def t(key: str) -> str:
+        return label(lang, key)
+
+    def iname(indicator: dict[str, Any]) -> str:
+        return indicator_name(lang, str(indicator["indicator_id"]), str(indicator["name"]))
+
+    def kind(value: str) -> str:
+        return evidence_kind(lang, value)
+
+    def url_with(**changes: Any) -> str:
+        params = dict(request.query_params)
+        params.pop("lang", None)
+        for key, value in changes.items():
+            if value in (None, ""):
+                params.pop(key, None)
+            else:
+                params[key] = str(value)
+        return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
+
+    return TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {
+            "t": t,
+            "iname": iname,
+            "kind": kind,
+            "lang": lang,
+            "url_with": url_with,
+            "officer": context.pop("officer", None),
+            **context,
+        },
+        status_code=status_code,
+        headers={"Content-Language": lang, "Cache-Control": "no-store"},
+    )

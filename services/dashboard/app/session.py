@@ -1,0 +1,95 @@
+"""Who is looking: the officer's token from the sign-in cookie (or a bearer header), and the page's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from services.dashboard.domain.text import LANGUAGES, VIETNAM
+from shared.auth import Principal, TokenError, decode_token
+from shared.clock import utcnow
+from shared.errors import DomainError
+
+COOKIE = "chudong_token"
+LANG_COOKIE = "chudong_lang"
+
+
+class SignInRequiredError(Exception):
+    """No valid token: the officer is sent to the sign-in page."""
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Officer:
+    principal: Principal
+    token: str
+    lang: str
+
+    @property
+    def unit_id(self) -> str:
+        return self.principal.unit_id
+
+
+def language(request: Request) -> str:
+    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or "vi"
+    return chosen if chosen in LANGUAGES else "vi"
+
+
+def read_token(request: Request, token: str) -> Principal:
+    runtime = request.app.state.runtime
+    return decode_token(token, runtime.jwt_secret, issuer=runtime.common.token_issuer)
+
+
+async def current_officer(request: Request) -> Officer:
+    header = request.headers.get("authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else request.cookies.get(COOKIE, "")
+    if not token:
+        raise SignInRequiredError()
+    try:
+        principal = read_token(request, token)
+    except TokenError as exc:
+        raise SignInRequiredError(str(exc)) from exc
+    return Officer(principal, token, language(request))
+
+
+CurrentOfficer = Annotated[Officer, Depends(current_officer)]
+
+
+def today() -> date:
+    return utcnow().astimezone(VIETNAM).date()
+
+
+class BadDateError(DomainError):
+    status_code = 422
+
+
+def as_of_day(
+    as_of: Annotated[
+        str, Query(description="show the page as it stood on this day: dd/mm/yyyy or yyyy-mm-dd")
+    ] = "",
+) -> date | None:
+    """The "as of" day as officers type it (dd/mm/yyyy) or as links carry it (ISO)."""
+    text = as_of.strip()
+    if not text:
+        return None
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise BadDateError(
+        f"{text!r} is not a date",
+        rule="invalid_date",
+        field="as_of",
+        value=text,
+        accepted="a day as dd/mm/yyyy (27/11/2026) or yyyy-mm-dd",
+    )
+
+
+AsOfDay = Annotated[date | None, Depends(as_of_day)]

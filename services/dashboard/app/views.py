@@ -1,0 +1,152 @@
+"""What each page shows, fetched from evaluation and notifications with the officer's token.
+
+Pages and exports build from the same functions, so an export holds the figures of the page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from fastapi import Request
+
+from services.dashboard.adapters.upstream import Upstream
+from services.dashboard.app.session import Officer, today
+from services.dashboard.domain.overview import (
+    DistrictCount,
+    Query,
+    UnionRow,
+    count_by_district,
+    count_by_status,
+    select_rows,
+)
+from shared.auth import Permission
+from shared.errors import DomainError
+from shared.http.auth import authorize
+from shared.orgtree import OrgUnit, UnitDirectory
+
+PAGE = 1000
+
+
+def upstream(request: Request) -> Upstream:
+    found: Upstream = request.app.state.upstream
+    return found
+
+
+def directory(request: Request) -> UnitDirectory:
+    found: UnitDirectory = request.app.state.runtime.directory
+    return found
+
+
+async def unit_in_scope(request: Request, officer: Officer, unit_id: str) -> OrgUnit:
+    """The unit, if the officer's token reaches it (403/404 otherwise); evaluation checks again."""
+    return await authorize(request, officer.principal, Permission.READ, unit_id)
+
+
+async def breadcrumb(request: Request, officer: Officer, unit: OrgUnit) -> list[OrgUnit]:
+    """The units from the officer's own down to ``unit``."""
+    scope = await directory(request).path_of(officer.unit_id) or unit.path
+    chain = []
+    ids = unit.path.split(".")
+    start = len(scope.split(".")) - 1
+    for unit_id in ids[start:]:
+        found = await directory(request).get(unit_id)
+        if found is not None:
+            chain.append(found)
+    return chain
+
+
+@dataclass(slots=True)
+class Overview:
+    unit: OrgUnit
+    year: int
+    as_of: date | None
+    rows: list[UnionRow]
+    shown: list[UnionRow]
+    status: dict[str, int]
+    districts: list[DistrictCount]
+    recognised: int
+    registered: int
+    total: int
+    branches: int
+    query: Query
+    figures: dict[str, int] = field(default_factory=dict)
+
+
+async def overview(
+    request: Request, officer: Officer, unit: OrgUnit, query: Query, as_of: date | None
+) -> Overview:
+    source = upstream(request)
+    year = (as_of or today()).year
+    children = {c.unit_id: c.name for c in await directory(request).children(unit.unit_id)}
+    items: list[dict[str, Any]] = []
+    if as_of is not None:
+        answer = await source.evaluation_get(
+            f"/units/{unit.unit_id}/unions/as-of", officer.token, as_of=as_of.isoformat()
+        )
+        items = answer["items"]
+    else:
+        offset = 0
+        while True:
+            answer = await source.evaluation_get(
+                f"/units/{unit.unit_id}/unions", officer.token, year=year, limit=PAGE, offset=offset
+            )
+            items += answer["items"]
+            offset += PAGE
+            if offset >= answer["total"]:
+                break
+    rollup = await source.evaluation_get(
+        f"/units/{unit.unit_id}/rollup", officer.token, year=year, children="false"
+    )
+    rows = [UnionRow.from_api(i, children, unit.path) for i in items]
+    recognition = rollup["recognition"]
+    return Overview(
+        unit=unit,
+        year=year,
+        as_of=as_of,
+        rows=rows,
+        shown=select_rows(rows, query),
+        status=count_by_status(rows),
+        districts=count_by_district(rows),
+        recognised=int(recognition["recognised"]),
+        registered=int(recognition["registered"]),
+        total=len(rows),
+        branches=int(rollup["branches"]),
+        query=query,
+        figures=rollup.get("figures", {}),
+    )
+
+
+@dataclass(slots=True)
+class UnionPage:
+    unit: OrgUnit
+    year: int
+    as_of: date | None
+    compliance: dict[str, Any]
+    recognition: dict[str, Any] | None
+
+
+async def union_page(request: Request, officer: Officer, unit: OrgUnit, as_of: date | None) -> UnionPage:
+    source = upstream(request)
+    compliance = await source.evaluation_get(
+        f"/units/{unit.unit_id}/compliance", officer.token, as_of=as_of.isoformat() if as_of else None
+    )
+    recognition = None
+    with contextlib.suppress(DomainError):
+        recognition = await source.evaluation_get(
+            f"/units/{unit.unit_id}/recognition", officer.token, year=compliance["year"]
+        )
+    return UnionPage(unit, int(compliance["year"]), as_of, compliance, recognition)
+
+
+async def indicator_page(
+    request: Request, officer: Officer, unit: OrgUnit, indicator_id: str, as_of: date | None
+) -> dict[str, Any]:
+    answer: dict[str, Any] = await upstream(request).evaluation_get(
+        f"/units/{unit.unit_id}/indicators/{indicator_id}",
+        officer.token,
+        as_of=as_of.isoformat() if as_of else None,
+    )
+    return answer

@@ -1,0 +1,102 @@
+"""The officers' dashboard process: ``python -m services.dashboard.main`` (port 8105).
+
+Server-rendered pages over evaluation's and notifications' APIs, called with the officer's own token;
+live updates from evaluation's events on NATS. It writes no events of its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from services.dashboard.adapters.live import LiveFeed
+from services.dashboard.adapters.upstream import Upstream
+from services.dashboard.app import actions, exports, live, pages
+from services.dashboard.app.render import page
+from services.dashboard.app.session import SignInRequiredError, language
+from services.dashboard.settings import DashboardSettings
+from shared.bus.subjects import stream_name
+from shared.errors import DomainError
+from shared.http import create_service_app
+from shared.http.errors import problem
+from shared.runtime import ServiceRuntime
+from shared.runtime.serve import serve
+from shared.runtime.service import Source
+from shared.settings import CommonSettings, service_settings
+
+NAME = "dashboard"
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
+def create_app(
+    common: CommonSettings | None = None,
+    *,
+    settings: DashboardSettings | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """The dashboard; ``transport`` routes its calls to the services (tests put the apps in process)."""
+    common = common or CommonSettings()
+    settings = settings or DashboardSettings()
+    runtime = ServiceRuntime(
+        common, service_settings(NAME), org_tree_sources=[Source(stream_name("membership"))], relay=False
+    )
+    upstream = Upstream(
+        settings.evaluation_url, settings.notifications_url, settings.upstream_timeout_seconds, transport
+    )
+    feed = LiveFeed()
+
+    async def follow_evaluation() -> None:
+        assert runtime.nc is not None
+        try:
+            await feed.run(runtime.nc)
+        finally:
+            await upstream.aclose()
+
+    runtime.add_task("live-feed", follow_evaluation)
+    app = create_service_app(
+        runtime,
+        [pages.router, actions.router, exports.router, live.router],
+        title="chudong dashboard",
+        description="The officers' dashboard: compliance of their unions at a glance, down to the evidence.",
+    )
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.state.settings = settings
+    app.state.upstream = upstream
+    app.state.live = feed
+
+    @app.exception_handler(SignInRequiredError)
+    async def _sign_in(request: Request, exc: SignInRequiredError) -> Response:
+        if request.method == "GET" and _wants_html(request):
+            target = quote(str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
+            return RedirectResponse(f"/login?next={target}", status_code=303)
+        return problem(
+            401, "unauthenticated", exc.reason or "sign in first: a bearer token or the sign-in cookie"
+        )
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        if _wants_html(request):
+            return page(
+                request, "error.html", language(request), status_code=exc.status_code, error=exc, officer=None
+            )
+        response: JSONResponse = problem(exc.status_code, exc.rule, exc.message, [exc.to_dict()])
+        return response
+
+    return app
+
+
+def main() -> None:
+    serve(NAME, create_app)
+
+
+if __name__ == "__main__":
+    main()

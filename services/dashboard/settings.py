@@ -1,0 +1,29 @@
+"""The dashboard's own settings, from ``DASHBOARD_*`` variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_FONTS = Path("/usr/share/fonts/truetype/dejavu")
+
+
+class DashboardSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DASHBOARD_", extra="ignore", populate_by_name=True)
+
+    evaluation_url: str = Field(
+        default="http://127.0.0.1:8103",
+        validation_alias=AliasChoices("DASHBOARD_EVALUATION_URL", "CHUDONG_EVALUATION_URL"),
+        description="evaluation's HTTP API, called with the officer's own token",
+    )
+    notifications_url: str = Field(
+        default="http://127.0.0.1:8104",
+        validation_alias=AliasChoices("DASHBOARD_NOTIFICATIONS_URL", "CHUDONG_NOTIFICATIONS_URL"),
+    )
+    upstream_timeout_seconds: float = Field(default=30.0, gt=0)
+    secure_cookies: bool = Field(default=False, description="mark the sign-in cookie Secure (behind HTTPS)")
+    pdf_font: Path = Field(default=_FONTS / "DejaVuSans.ttf", description="a Unicode TTF for PDF exports")
+    pdf_font_bold: Path = _FONTS / "DejaVuSans-Bold.ttf"
+    live_heartbeat_seconds: float = Field(default=15.0, gt=0)

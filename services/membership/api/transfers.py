@@ -1,0 +1,147 @@
+"""Transfers between branches over HTTP (chuyển sinh hoạt đoàn): requested, released, accepted or returned."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from services.membership.api.common import Command, destination, handlers_of, member_command
+from services.membership.domain import lifecycle
+from shared.http.auth import CurrentPrincipal
+from shared.http.idempotency import IdempotencyKey
+from shared.ids import UnitId, new_id
+
+router = APIRouter(tags=["transfers"])
+
+
+class TransferRequest(Command):
+    to_branch_id: UnitId
+    requested_on: date
+    transfer_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class ReleaseRequest(Command):
+    released_on: date
+
+
+class AcceptRequest(Command):
+    accepted_on: date
+
+
+class ReturnRequest(Command):
+    returned_on: date
+    reason: str = Field(min_length=1, max_length=500)
+
+
+Principal_ = CurrentPrincipal
+Key = IdempotencyKey
+
+
+@router.post(
+    "/members/{member_id}/transfers", status_code=201, summary="Request a transfer (chuyển sinh hoạt)"
+)
+async def request_transfer(
+    request: Request,
+    member_id: str,
+    body: TransferRequest,
+    principal: Principal_,
+    idempotency_key: Key = None,
+) -> JSONResponse:
+    handlers = handlers_of(request)
+    to_branch = await handlers.directory.get(body.to_branch_id)
+    transfer_id = body.transfer_id or new_id("t")
+    return await member_command(
+        request,
+        principal,
+        member_id,
+        body,
+        idempotency_key,
+        lambda m: lifecycle.request_transfer(
+            m,
+            transfer_id=transfer_id,
+            to_branch=to_branch,
+            to_branch_id=body.to_branch_id,
+            on=body.requested_on,
+            today=handlers.today(),
+        ),
+        on=body.requested_on,
+        transfer_id=transfer_id,
+    )
+
+
+@router.post(
+    "/members/{member_id}/transfers/{transfer_id}/release",
+    status_code=201,
+    summary="The source branch releases",
+)
+async def release_transfer(
+    request: Request,
+    member_id: str,
+    transfer_id: str,
+    body: ReleaseRequest,
+    principal: Principal_,
+    idempotency_key: Key = None,
+) -> JSONResponse:
+    today = handlers_of(request).today()
+    return await member_command(
+        request,
+        principal,
+        member_id,
+        body,
+        idempotency_key,
+        lambda m: lifecycle.release_transfer(m, transfer_id=transfer_id, on=body.released_on, today=today),
+        on=body.released_on,
+    )
+
+
+@router.post(
+    "/members/{member_id}/transfers/{transfer_id}/accept", status_code=201, summary="The destination accepts"
+)
+async def accept_transfer(
+    request: Request,
+    member_id: str,
+    transfer_id: str,
+    body: AcceptRequest,
+    principal: Principal_,
+    idempotency_key: Key = None,
+) -> JSONResponse:
+    today = handlers_of(request).today()
+    return await member_command(
+        request,
+        principal,
+        member_id,
+        body,
+        idempotency_key,
+        lambda m: lifecycle.accept_transfer(m, transfer_id=transfer_id, on=body.accepted_on, today=today),
+        on=body.accepted_on,
+        scope=destination,
+    )
+
+
+@router.post(
+    "/members/{member_id}/transfers/{transfer_id}/return", status_code=201, summary="The destination refuses"
+)
+async def return_transfer(
+    request: Request,
+    member_id: str,
+    transfer_id: str,
+    body: ReturnRequest,
+    principal: Principal_,
+    idempotency_key: Key = None,
+) -> JSONResponse:
+    today = handlers_of(request).today()
+    return await member_command(
+        request,
+        principal,
+        member_id,
+        body,
+        idempotency_key,
+        lambda m: lifecycle.return_transfer(
+            m, transfer_id=transfer_id, on=body.returned_on, reason=body.reason, today=today
+        ),
+        on=body.returned_on,
+        scope=destination,
+    )

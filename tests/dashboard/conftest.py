@@ -1,0 +1,143 @@
+"""A running chudong with a demo district, and a headless chromium driven by Playwright.
+
+Playwright cannot download its own browsers here: the tests drive Debian's chromium, installed by the
+``chromium_path`` fixture when it is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from shared.auth import Role, mint_token
+from tests.dashboard.seed import UNIONS, hold_meeting, register_units
+from tests.e2e.conftest import RunningSystem, start_system
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "dashboard"
+
+
+def _find_chromium() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM_PATH", ""), *CHROMIUM_CANDIDATES):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's chromium; installed with apt-get when missing (CI starts from a fresh machine)."""
+    found = _find_chromium()
+    if found is None:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-q"], check=True, env=env, capture_output=True)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "chromium", "fonts-dejavu-core"],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+        found = _find_chromium()
+    assert found is not None, "chromium is not installed and apt-get could not install it"
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=chromium_path, args=["--no-sandbox", "--disable-dev-shm-usage", "--lang=vi-VN"]
+        )
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Demo:
+    system: RunningSystem
+    today: date
+
+    @property
+    def dashboard(self) -> str:
+        return self.system.urls["dashboard"]
+
+    def url(self, service: str) -> str:
+        return self.system.urls[service]
+
+    def token(self, role: str, unit: str, subject: str = "officer-pl", name: str = "Nguyễn Thị Hoa") -> str:
+        secret = (self.system.data_dir / "secrets" / "jwt.key").read_text().strip()
+        return mint_token(secret, subject=subject, role=Role(role), unit_id=unit, name=name)
+
+    def headers(self, role: str, unit: str, subject: str = "officer-pl") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(role, unit, subject)}"}
+
+    def sign_in(self, page: Page, role: str = "district_officer", unit: str = "bg-pl") -> None:
+        page.goto(f"{self.dashboard}/")
+        page.fill("textarea[name=token]", self.token(role, unit))
+        page.click("button[type=submit]")
+        page.wait_for_url(f"**/units/{unit}")
+
+    def wait(self, condition: object, what: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():  # type: ignore[operator]
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """chudong running with the demo district: three unions in Phước Long, one in Lục Ngạn."""
+    system = start_system(tmp_path_factory.mktemp("dashboard") / "data")
+    try:
+        result = Demo(system, date.today())
+        with httpx.Client(timeout=30) as client:
+            officer = result.headers("district_officer", "bg-pl")
+            admin = result.headers("admin", "vn", "admin")
+            register_units(client, result.url("membership"), admin, unions=False)
+
+            def officer_known() -> bool:
+                contact = client.put(
+                    f"{result.url('notifications')}/officers/me",
+                    headers=officer,
+                    json={"name": "Nguyễn Thị Hoa"},
+                )
+                return contact.status_code in (200, 201)
+
+            result.wait(officer_known, "notifications to know the district")
+            register_units(client, result.url("membership"), admin, districts=False)
+            hold_meeting(
+                client,
+                result.url("planning"),
+                result.headers("admin", "vn", "admin"),
+                "pl-phuoc-hung-cd1",
+                result.today,
+            )
+            expected = {u for u, _, district, _ in UNIONS if district == "bg-pl"}
+
+            def evaluated() -> bool:
+                answer = client.get(f"{result.url('evaluation')}/units/bg-pl/unions", headers=officer)
+                items = answer.json().get("items", []) if answer.status_code == 200 else []
+                return {i["unit_id"] for i in items if i["evaluated_on"]} == expected
+
+            result.wait(evaluated, "the demo district evaluated")
+            result.wait(
+                lambda: (
+                    client.get(f"{result.dashboard}/units/lg-tan-hoa", headers=officer).status_code == 403
+                ),
+                "the dashboard's copy of the org tree",
+            )
+        yield result
+    finally:
+        system.stop()

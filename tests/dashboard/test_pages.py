@@ -1,0 +1,157 @@
+"""The dashboard's pages and exports over evaluation's real API, both in process, fed through JetStream."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from nats.js import JetStreamContext
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from services.dashboard.main import create_app as create_dashboard
+from services.dashboard.settings import DashboardSettings
+from services.evaluation.main import create_app as create_evaluation
+from shared.bus.nats_server import EmbeddedNats
+from shared.clock import FixedClock
+from shared.settings import CommonSettings
+from tests.evaluation.conftest import SECRET, Evaluation
+from tests.evaluation.history import Tree
+from tests.evaluation.sources import Sources
+from tests.support import token_for, wait_until
+
+
+@dataclass
+class Pages:
+    client: httpx.AsyncClient
+    evaluation: Evaluation
+    tree: Tree
+
+    def officer(self, unit: str = "bg-pl", role: str = "district_officer") -> dict[str, str]:
+        return token_for(SECRET, role, unit)
+
+
+@pytest.fixture
+async def pages(
+    nats_server: EmbeddedNats, js: JetStreamContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Pages]:
+    monkeypatch.setenv("EVALUATION_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'evaluation.db'}")
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'dashboard.db'}")
+    common = CommonSettings(data_dir=tmp_path, nats_url=nats_server.url, jwt_secret=SECRET)
+    clock = FixedClock(datetime(2026, 11, 2, 5, 0, tzinfo=UTC))
+    evaluation = create_evaluation(common, clock=clock)
+    dashboard = create_dashboard(
+        common,
+        settings=DashboardSettings(evaluation_url="http://ev", notifications_url="http://nt"),
+        transport=httpx.ASGITransport(app=evaluation),
+    )
+    sources = await Sources(tmp_path, js).start()
+    tree, other = Tree(), Tree(district="bg-lg", union="dcs-9")
+    b1, b2 = tree.branches
+    async with (
+        evaluation.router.lifespan_context(evaluation),
+        dashboard.router.lifespan_context(dashboard),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=evaluation), base_url="http://ev") as ev,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=dashboard), base_url="http://dash") as client,
+    ):
+        await sources.record([*tree.registrations(), *other.registrations()[2:]])
+        # Both branches meet every month to May; from June branch 2 stops meeting.
+        meetings = [tree.meeting(b1, date(2026, m, 10)) for m in range(1, 11)]
+        meetings += [tree.meeting(b2, date(2026, m, 12)) for m in range(1, 6)]
+        await sources.record(meetings)
+        state = Evaluation(evaluation, ev, sources, js, clock)
+        await state.settled()
+
+        async def dashboard_knows_the_tree() -> bool:
+            return await dashboard.state.runtime.directory.get("dcs-9") is not None
+
+        await wait_until(dashboard_knows_the_tree, what="the dashboard's org tree")
+        yield Pages(client, state, tree)
+    await sources.stop()
+
+
+async def test_sign_in_with_a_token_then_the_overview_of_the_officers_district(pages: Pages) -> None:
+    html = {"Accept": "text/html"}
+    first = await pages.client.get("/units/bg-pl", headers=html)
+    assert first.status_code == 303 and first.headers["location"].startswith("/login?next=")
+    refused = await pages.client.post("/login", data={"token": "not-a-token", "next": "/"})
+    assert refused.status_code == 401 and "không hợp lệ" not in refused.text and "token" in refused.text
+    token = pages.officer()["Authorization"].removeprefix("Bearer ")
+    signed = await pages.client.post("/login", data={"token": token, "next": "/units/bg-pl"})
+    assert signed.status_code == 303 and signed.headers["location"] == "/units/bg-pl"
+    page = await pages.client.get("/units/bg-pl", headers=html)  # the cookie is kept by the client
+    assert page.status_code == 200, page.text
+    assert "Đơn vị dcs-1" in page.text and "dcs-9" not in page.text
+    assert 'id="tile-recognised">0/0/1<' in page.text
+    assert len(page.content) < 300_000
+    assert (await pages.client.get("/units/bg-pl", params={"q": "don vi dcs"})).text.count('data-unit="') == 1
+    assert (await pages.client.get("/units/bg-pl", params={"q": "Đơn vị"})).text.count('data-unit="') == 1
+    assert (await pages.client.get("/units/bg-pl", params={"q": "khác"})).text.count('data-unit="') == 0
+
+
+async def test_an_officer_cannot_open_another_districts_union(pages: Pages) -> None:
+    officer = pages.officer()
+    for path in ("/units/dcs-9", "/units/dcs-9/export.xlsx", "/units/dcs-9/indicators/C2.2", "/units/bg-lg"):
+        answer = await pages.client.get(path, headers=officer)
+        assert answer.status_code == 403, (path, answer.text)
+        assert answer.json()["error"] == "out_of_scope"
+    page = await pages.client.get("/units/dcs-9", headers={**officer, "Accept": "text/html"})
+    assert (
+        page.status_code == 403 and "Không có quyền truy cập" in page.text and "Đơn vị dcs-9" not in page.text
+    )
+    by_api = await pages.evaluation.client.get("/units/dcs-9/compliance", headers=officer)
+    assert by_api.status_code == 403
+
+
+async def test_the_drill_down_names_the_missing_meetings_and_dates_the_events(pages: Pages) -> None:
+    officer = pages.officer()
+    union = await pages.client.get("/units/dcs-1", params={"as_of": "2026-10-31"}, headers=officer)
+    assert union.status_code == 200, union.text
+    assert "branch dcs-1-b2: no branch meeting recorded for 2026-10" in union.text
+    indicator = await pages.client.get(
+        "/units/dcs-1/indicators/C2.2", params={"as_of": "2026-10-31"}, headers=officer
+    )
+    assert indicator.status_code == 200, indicator.text
+    assert "10/01/2026" in indicator.text and "12/05/2026" in indicator.text  # dd/mm/yyyy
+    assert indicator.text.count("<code>") == 15
+
+
+async def test_the_as_of_date_replays_the_status_of_that_day(pages: Pages) -> None:
+    officer = pages.officer()
+    april = await pages.client.get("/units/dcs-1", params={"as_of": "30/04/2026"}, headers=officer)
+    october = await pages.client.get("/units/dcs-1", params={"as_of": "2026-10-31"}, headers=officer)
+
+    def c22(text: str) -> str:
+        row = text.split('data-indicator="C2.2"', 1)[1].split("</tr>", 1)[0]
+        return row.split('data-status="', 1)[1].split('"', 1)[0]
+
+    assert c22(april.text) == "pass"
+    assert c22(october.text) != "pass"
+    assert 'value="30/04/2026"' in april.text
+    wrong = await pages.client.get("/units/dcs-1", params={"as_of": "31/02/2026"}, headers=officer)
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"][0]["field"] == "as_of" and "dd/mm/yyyy" in wrong.text
+
+
+async def test_exports_open_and_hold_the_figures_of_the_page(pages: Pages) -> None:
+    officer = pages.officer()
+    page = await pages.client.get("/units/bg-pl", headers=officer)
+    xlsx = await pages.client.get("/units/bg-pl/export.xlsx", headers=officer)
+    assert xlsx.status_code == 200
+    assert xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).worksheets[0].iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "Đoàn cơ sở")
+    name, district, c1, c2, c3, overall, _ = rows[header + 1]
+    assert name == "Đơn vị dcs-1" and district is None  # directly under the district
+    for label in (c1, c2, c3, overall):
+        assert f">{label}</span>" in page.text
+    pdf = await pages.client.get("/units/dcs-1/export.pdf", params={"as_of": "2026-10-31"}, headers=officer)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Đơn vị dcs-1" in text and "Tiêu chí" in text and "31/10/2026" in text
+    assert "no branch meeting recorded for 2026-10" in text.replace("\n", " ")

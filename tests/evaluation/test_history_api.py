@@ -1,0 +1,76 @@
+"""The overview as of a past day and the monthly trend, replayed from the facts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tests.evaluation.conftest import Evaluation
+from tests.evaluation.history import Tree
+
+
+async def test_unions_as_of_a_day_and_the_trend_follow_the_meetings_of_that_time(
+    evaluation: Evaluation,
+) -> None:
+    tree = Tree()
+    b1, b2 = tree.branches
+    await evaluation.sources.record(tree.registrations())
+    # Both branches meet every month to May; from June branch 2 stops meeting.
+    meetings = [tree.meeting(b1, date(2026, m, 10)) for m in range(1, 11)]
+    meetings += [tree.meeting(b2, date(2026, m, 12)) for m in range(1, 6)]
+    await evaluation.sources.record(meetings)
+    await evaluation.settled()
+    officer = evaluation.token("district_officer", "bg-pl")
+
+    def c22(body: dict[str, Any]) -> str:
+        (item,) = body["items"]
+        if "C2.2" in item["failing"]:
+            return "fail"
+        return "at_risk" if "C2.2" in item["at_risk"] else "ok"
+
+    april = await evaluation.client.get(
+        "/units/bg-pl/unions/as-of", params={"as_of": "2026-04-30"}, headers=officer
+    )
+    assert april.status_code == 200, april.text
+    assert april.json()["as_of"] == "2026-04-30" and april.json()["total"] == 1
+    assert c22(april.json()) == "ok"
+    october = await evaluation.client.get(
+        "/units/bg-pl/unions/as-of", params={"as_of": "2026-10-31"}, headers=officer
+    )
+    assert c22(october.json()) == "fail"
+
+    trend = await evaluation.client.get("/units/bg-pl/trend", params={"year": 2026}, headers=officer)
+    assert trend.status_code == 200, trend.text
+    months = trend.json()["months"]
+    assert months[0]["month"] == "2026-01" and trend.json()["unions"] == 1
+    assert all(sum(m["status"].values()) == 1 for m in months)
+    for index, day in ((3, april.json()), (9, october.json())):
+        (item,) = day["items"]
+        assert months[index]["status"][item["status"]] == 1
+        assert months[index]["criteria"]["2"][item["c2"]] == 1
+
+    outside = await evaluation.client.get("/units/bg/trend", headers=officer)
+    assert outside.status_code == 403
+    bad = await evaluation.client.get(
+        "/units/bg-pl/unions/as-of", params={"as_of": "31/10/2026"}, headers=officer
+    )
+    assert bad.status_code == 422 and "as_of" in bad.text
+
+
+async def test_an_indicators_evidence_lists_its_events_with_their_dates(evaluation: Evaluation) -> None:
+    tree = Tree()
+    b1, _ = tree.branches
+    await evaluation.sources.record(tree.registrations())
+    recorded = await evaluation.sources.record([tree.meeting(b1, date(2026, m, 10)) for m in (1, 2, 3)])
+    await evaluation.settled()
+    officer = evaluation.token("district_officer", "bg-pl")
+    answer = await evaluation.client.get(
+        "/units/dcs-1/indicators/C2.2", params={"as_of": "2026-03-31"}, headers=officer
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["indicator"]["indicator_id"] == "C2.2"
+    assert [e["occurred_on"] for e in body["events"]] == ["2026-01-10", "2026-02-10", "2026-03-10"]
+    assert {e["event_id"] for e in body["events"]} == {str(e.event_id) for e in recorded}
+    unknown = await evaluation.client.get("/units/dcs-1/indicators/C9.9", headers=officer)
+    assert unknown.status_code == 404 and "C2.2" in unknown.text
