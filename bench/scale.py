@@ -35,14 +35,16 @@ class ScaleSize:
 
 SIZES = {
     "tiny": ScaleSize((100,), 1.0, 10, "unit", 1, 5, 1, "unit", False),
-    "standard": ScaleSize((100, 1000), 5.0, 100, "district", 1, 5, 3, "province", True, 240),
+    "standard": ScaleSize((100, 1000), 3.0, 50, "district", 1, 5, 3, "province", False),
+    # The nation's footprint: the whole tree and one province's history (long: run it on its own).
+    "nation": ScaleSize((100,), 1.0, 10, "unit", 1, 5, 1, "province", True, 600),
 }
 
 
 async def measure(size: ScaleSize) -> tuple[list[Figure], list[str]]:
     figures: list[Figure] = []
     notes: list[str] = []
-    name = "standard" if size == SIZES["standard"] else "tiny"
+    name = "tiny" if size == SIZES["tiny"] else "standard"
     async with nats() as (url, js):
         raw = evaluation.SIZES[name]
         _, fetch, _, fetch_runs = await transport.run(js, raw["raw"], raw["repeats"])
