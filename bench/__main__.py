@@ -21,7 +21,6 @@ from bench import (
     report,
     scale,
     store_append,
-    targets,
     transport,
 )
 from bench.infra import nats, postgres_url, sqlite_url
@@ -93,42 +92,22 @@ def _ratios(figures: list[Figure], publish: float, fetch: float) -> list[str]:
 
 
 EVALUATION_TITLE = "Evaluation: facts projection, evaluator and a nation's footprint"
-SCALE_TITLE = "Evaluation at scale: end-to-end lag, rebuild, replay, memory, and the targets"
 
 
-async def measure_all(name: str) -> list[tuple[str, list[Figure], list[str]]]:
-    """Every part in one run: the pipeline, evaluation's own figures, and evaluation at scale."""
+Section = tuple[str, list[Figure], list[str]]
+
+
+async def measure_all(name: str, done: Callable[[Section], None]) -> None:
+    """Every part in one run: the pipeline, evaluation's own figures, and evaluation at scale.
+
+    Each part's section is handed to ``done`` as soon as it is measured.
+    """
+    pipeline = "Pipeline: store, relay, projection, raw transport and the eventsourcing peer"
     figures, notes = await measure(SIZES[name])
+    done((pipeline, figures, notes))
     evaluated, evaluation_notes = await evaluation.measure(evaluation.SIZES[name])
-    at_scale, scale_notes = await scale.measure(scale.SIZES[name])
-    fetch = next(f.value for f in figures if f.name == targets.FETCH)
-    ratios = ["Ratios to the raw transport measured in the pipeline part of this run:"]
-    for figure in [*evaluated, *at_scale]:
-        if figure.unit.endswith("/s") and figure.name.startswith("evaluation: f"):
-            ratios.append(f"- {figure.name} / raw fetch+ack: {figure.value / fetch:.0%}")
-    everything = [*figures, *evaluated, *at_scale]
-    bounds = _bounds(scale_notes)
-    scale_notes = [*ratios, "", "Profiles:", *scale_notes, "", *targets.check(everything, bounds)]
-    return [
-        ("Pipeline: store, relay, projection, raw transport and the eventsourcing peer", figures, notes),
-        (EVALUATION_TITLE, evaluated, evaluation_notes),
-        (SCALE_TITLE, at_scale, scale_notes),
-    ]
-
-
-def _bounds(notes: list[str]) -> Callable[[str], str]:
-    rebuild = next((n for n in notes if n.startswith("- rebuild profile")), "")
-    replay = next((n for n in notes if n.startswith("- replay profile")), "")
-    known = {
-        "live": "the facts projection's per-event work in Python and its SQLite upserts (same code as the "
-        "rebuild, see its profile)",
-        "lag": "the pull consumer waits for a full batch (500) or the fetch expiry (1 s) before it applies "
-        "anything; compare the lag with a 50 ms expiry above",
-        "rebuild": rebuild.removeprefix("- ").replace("rebuild profile", "profile") or "see the profile",
-        "replay": replay.removeprefix("- ").replace("replay profile", "profile") or "see the profile",
-        "nation": "the evaluator's batch of unions and the SQLite page cache",
-    }
-    return lambda target: next((v for k, v in known.items() if k in target.lower()), "see the profiles")
+    done((EVALUATION_TITLE, evaluated, evaluation_notes))
+    done(await scale.section(name))
 
 
 def main() -> None:
@@ -137,11 +116,12 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
     described = machine.describe()
-    sections = asyncio.run(measure_all(args.size))
     console = Console()
     console.print(described)
     command = "python -m bench" + ("" if args.size == "standard" else f" --size {args.size}")
-    for title, figures, notes in sections:
+
+    def done(section: Section) -> None:
+        title, figures, notes = section
         table = Table(title=f"{title} ({args.size})")
         table.add_column("figure")
         table.add_column("value", justify="right")
@@ -152,6 +132,8 @@ def main() -> None:
             console.print(note)
         if not args.no_write:
             report.write_section(title, report.render(title, command, described, figures, notes))
+
+    asyncio.run(measure_all(args.size, done))
     sys.exit(0)
 
 

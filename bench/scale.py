@@ -3,9 +3,16 @@ holding a province and the nation (the parts of ``python -m bench`` that use the
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench import footprint, lag, rebuild, replay
+from rich.console import Console
+from rich.table import Table
+
+import shared.contracts  # noqa: F401
+from bench import evaluation, footprint, lag, machine, rebuild, replay, report, targets, transport
 from bench.infra import nats
 from bench.profile import Profile
 from bench.timing import Figure
@@ -23,18 +30,27 @@ class ScaleSize:
     repeats: int
     province_scale: str
     nation: bool
+    nation_seconds: float = 600
 
 
 SIZES = {
     "tiny": ScaleSize((100,), 1.0, 10, "unit", 1, 5, 1, "unit", False),
-    "standard": ScaleSize((100, 500, 1000), 10.0, 200, "district", 2, 5, 3, "province", True),
+    "standard": ScaleSize((100, 1000), 3.0, 50, "district", 1, 5, 3, "province", False),
+    # The nation's footprint: the whole tree and one province's history (long: run it on its own).
+    "nation": ScaleSize((100,), 1.0, 10, "unit", 1, 5, 1, "province", True, 600),
 }
 
 
 async def measure(size: ScaleSize) -> tuple[list[Figure], list[str]]:
     figures: list[Figure] = []
     notes: list[str] = []
+    name = "tiny" if size == SIZES["tiny"] else "standard"
     async with nats() as (url, js):
+        raw = evaluation.SIZES[name]
+        _, fetch, _, fetch_runs = await transport.run(js, raw["raw"], raw["repeats"])
+        figures.append(Figure(targets.FETCH, fetch, "msgs/s", fetch_runs))
+        live, _, live_runs = await evaluation.projection_rate(js, raw)
+        figures.append(Figure(targets.LIVE, live, "events/s", live_runs, note=f"{raw['events']:,} meetings"))
         figures += await lag.run(js, size.lag_rates, size.lag_seconds, size.lag_unions)
         profile = Profile()
         history = Generator(SCALES[size.rebuild_scale], size.rebuild_years, 1, footprint.UNTIL).events()
@@ -53,7 +69,9 @@ async def measure(size: ScaleSize) -> tuple[list[Figure], list[str]]:
                               [held.peak_mib], note=f"{held.units:,} units, {held.facts:,} facts, "
                               f"every union evaluated in {held.seconds:,.0f} s"))  # fmt: skip
         if size.nation:
-            held = await footprint.measure(footprint.nation_tree_and_one_province(1), url, timeout=600)
+            held = await footprint.measure(
+                footprint.nation_tree_and_one_province(1), url, timeout=size.nation_seconds
+            )
             done = (
                 f"every union evaluated in {held.seconds:,.0f} s"
                 if not held.left
@@ -63,3 +81,58 @@ async def measure(size: ScaleSize) -> tuple[list[Figure], list[str]]:
                                   [held.peak_mib], note=f"{held.units:,} units, one province's {held.facts:,} "
                                   f"facts, {done}"))  # fmt: skip
     return figures, notes
+
+
+TITLE = "Evaluation at scale: end-to-end lag, rebuild, replay, memory, and the targets"
+
+
+def _bounds(notes: list[str]) -> Callable[[str], str]:
+    rebuild_ = next((n for n in notes if n.startswith("- rebuild profile")), "")
+    replay_ = next((n for n in notes if n.startswith("- replay profile")), "")
+    known = {
+        "live": "the facts projection's per-event work and its SQLite upserts (the same code as the rebuild: "
+        "see its profile)",
+        "lag": "the pull consumer waits for a full batch (500) or the fetch expiry (1 s) before it applies "
+        "anything; compare the lag with a 50 ms expiry above",
+        "rebuild": rebuild_.removeprefix("- ").replace("rebuild profile", "profile") or "see the profile",
+        "replay": replay_.removeprefix("- ").replace("replay profile", "profile") or "see the profile",
+        "nation": "the evaluator's batch of unions and the SQLite page cache",
+    }
+    return lambda target: next((v for k, v in known.items() if k in target.lower()), "see the profiles")
+
+
+async def section(name: str) -> tuple[str, list[Figure], list[str]]:
+    """This part's figures, their ratios to the raw fetch+ack of the same run, profiles and the targets."""
+    figures, notes = await measure(SIZES[name])
+    fetch = next(f.value for f in figures if f.name == targets.FETCH)
+    ratios = ["Ratios to the raw transport measured in this run:"]
+    ratios += [f"- {f.name} / raw fetch+ack: {f.value / fetch:.0%}" for f in figures
+               if f.unit.endswith("/s") and f.name.startswith("evaluation: f")]  # fmt: skip
+    bounds = _bounds(notes)
+    return TITLE, figures, [*ratios, "", "Profiles:", *notes, "", *targets.check(figures, bounds)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.scale")
+    parser.add_argument("--size", choices=sorted(SIZES), default="standard")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = parser.parse_args()
+    described = machine.describe()
+    title, figures, notes = asyncio.run(section(args.size))
+    console = Console()
+    table = Table(title=f"{title} ({args.size})")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for figure in figures:
+        table.add_row(figure.name + (f" ({figure.note})" if figure.note else ""), figure.formatted())
+    console.print(described)
+    console.print(table)
+    for note in notes:
+        console.print(note)
+    if not args.no_write:
+        command = "python -m bench.scale" + ("" if args.size == "standard" else f" --size {args.size}")
+        report.write_section(title, report.render(title, command, described, figures, notes))
+
+
+if __name__ == "__main__":
+    main()

@@ -433,7 +433,7 @@ class UnionLife:
             turned = max(turned, start)
             if rng.random() < 0.1:
                 until = date(m.birth.year + 31, 12, 31)
-                on = turned + timedelta(days=rng.randint(10, 60))
+                on = min(turned + timedelta(days=rng.randint(10, 60)), end)
                 self.member_event(m, ms.MembershipExtended(
                     member_id=m.member_id, until=until, reason="Bí thư chi đoàn, gia hạn sinh hoạt",
                 ), on)  # fmt: skip
