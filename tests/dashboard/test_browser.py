@@ -34,6 +34,10 @@ def test_sign_in_see_the_district_and_drill_down_to_a_missing_meeting(demo: Demo
     expect(rows).to_have_count(3)
     expect(page.locator("body")).not_to_contain_text("Đoàn xã Tân Hoa")  # another district's union
     expect(page.locator("#tile-recognised")).to_have_text("0/0/3")
+    page.wait_for_function(
+        "document.querySelector('img.trend').complete && document.querySelector('img.trend').naturalWidth > 0",
+        timeout=60_000,
+    )  # the trend chart is an image of its own
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "overview.png"), full_page=True)
 

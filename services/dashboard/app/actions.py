@@ -6,7 +6,6 @@ comes back to the page in words.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 from urllib.parse import quote
 
@@ -14,7 +13,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.dashboard.app import views
-from services.dashboard.app.session import CurrentOfficer
+from services.dashboard.app.session import CurrentOfficer, parse_day, today
 from shared.errors import DomainError
 
 router = APIRouter()
@@ -52,15 +51,19 @@ async def decide(
     officer: CurrentOfficer,
     year: Annotated[int, Form()],
     recognised: Annotated[bool, Form()],
-    decided_on: Annotated[date, Form()],
+    decided_on: Annotated[str, Form(description="dd/mm/yyyy")],
     decision_number: Annotated[str, Form()] = "",
     reasons: Annotated[str, Form()] = "",
 ) -> Response:
     await views.unit_in_scope(request, officer, unit_id)
+    try:
+        day = parse_day(decided_on, "decided_on")
+    except DomainError as exc:
+        return _back(unit_id, error=exc.message)
     body = {
         "year": year,
         "recognised": recognised,
-        "decided_on": decided_on.isoformat(),
+        "decided_on": (day or today()).isoformat(),
         "decision_number": decision_number.strip() or None,
         "reasons": [r.strip() for r in reasons.splitlines() if r.strip()],
     }

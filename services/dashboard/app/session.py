@@ -75,7 +75,12 @@ def as_of_day(
     ] = "",
 ) -> date | None:
     """The "as of" day as officers type it (dd/mm/yyyy) or as links carry it (ISO)."""
-    text = as_of.strip()
+    return parse_day(as_of, "as_of")
+
+
+def parse_day(value: str, field: str) -> date | None:
+    """A day typed as dd/mm/yyyy (or yyyy-mm-dd); None when empty; a 422 naming ``field`` otherwise."""
+    text = value.strip()
     if not text:
         return None
     for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
@@ -86,7 +91,7 @@ def as_of_day(
     raise BadDateError(
         f"{text!r} is not a date",
         rule="invalid_date",
-        field="as_of",
+        field=field,
         value=text,
         accepted="a day as dd/mm/yyyy (27/11/2026) or yyyy-mm-dd",
     )
