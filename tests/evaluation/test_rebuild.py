@@ -21,7 +21,7 @@ async def test_the_facts_projection_rebuilt_through_the_admin_route_gives_the_sa
     meetings += [tree.meeting(b2, date(2026, m, 12)) for m in range(1, 10)]
     await evaluation.sources.record([*meetings, tree.dialogue(date(2026, 3, 1))])
     await evaluation.settled()
-    params = {"as_of": "2026-10-31", "year": 2026}
+    params: dict[str, str | int] = {"as_of": "2026-10-31", "year": 2026}
     before = await evaluation.client.get("/units/dcs-1/compliance", params=params, headers=evaluation.token())
     assert before.status_code == 200, before.text
     runtime = evaluation.app.state.runtime
