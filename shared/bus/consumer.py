@@ -107,6 +107,7 @@ class ProjectionConsumer:
         service: str,
         filter_subjects: Sequence[str] = (),
         partition: str = "",
+        durable: str = "",
         registry: EventRegistry = REGISTRY,
         lock: asyncio.Lock | None = None,
         batch_size: int = 500,
@@ -129,7 +130,9 @@ class ProjectionConsumer:
         self.retry_delays = tuple(retry_delays)
         suffix = f"_{partition}" if partition else ""
         # Durable names are per stream, shared by every service: the service's name keeps them apart.
-        self.name = re.sub(r"[^A-Za-z0-9_-]", "_", f"{service}_{projection.name}_{stream}{suffix}")
+        # ``durable`` names a second consumer of the same projection and stream (a rebuild's).
+        name = f"{service}_{projection.name}_{stream}{suffix}" + (f"_{durable}" if durable else "")
+        self.name = re.sub(r"[^A-Za-z0-9_-]", "_", name)
         self.checkpoint_key = f"{stream}{suffix}"
         self.checkpoint = 0
         self.applied = 0

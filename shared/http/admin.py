@@ -1,4 +1,4 @@
-"""Operators' routes every service has: its dead letters, and replaying them."""
+"""Operators' routes every service has: its dead letters and their replay, its projections and their rebuild."""
 
 from __future__ import annotations
 
@@ -54,3 +54,22 @@ async def replay(
         )
     outcomes = await replay_dead_letters(runtime.js, target, set(sequence) if sequence else None)
     return [{"sequence": o.sequence, "replayed": o.replayed, "error": o.error} for o in outcomes]
+
+
+@router.get("/projections", summary="This service's projections: checkpoint and lag per stream, any rebuild")
+async def projections(request: Request, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+    _require_operator(principal)
+    report: list[dict[str, Any]] = await request.app.state.runtime.projections_report()
+    return report
+
+
+@router.post(
+    "/projections/{name}/rebuild",
+    summary="Rebuild a projection beside the live one from its streams; swap it in when caught up",
+)
+async def rebuild(request: Request, principal: CurrentPrincipal, name: str) -> dict[str, Any]:
+    """Answers when the rebuilt projection is live: events applied, seconds, rows per table, checkpoints."""
+    _require_operator(principal)
+    report = await request.app.state.runtime.rebuild(name)
+    summary: dict[str, Any] = report.summary()
+    return summary

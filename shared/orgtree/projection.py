@@ -40,6 +40,7 @@ class OrgTreeProjection:
 
     name = "org_tree"
     metadata = metadata
+    tables = (org_units,)  # what a rebuild swaps in (shared.runtime.rebuild)
 
     async def apply(self, conn: AsyncConnection, event: Envelope) -> None:
         payload = event.payload

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -24,16 +24,27 @@ from shared.bus.consumer import Projection, ProjectionConsumer
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
 from shared.clock import utcnow
+from shared.errors import ConflictError, NotFoundError
 from shared.orgtree import OrgTreeProjection, UnitDirectory
 from shared.runtime.leadership import run_as_leader
 from shared.runtime.metrics import Counters
 from shared.runtime.partitions import Partition, parse_partition
+from shared.runtime.rebuild import RebuildableProjection, RebuildProgress, RebuildReport, ShadowRebuild
 from shared.settings import CommonSettings, ServiceSettings
 from shared.store import Database, EventStore
 from shared.store.schema import consumer_metadata
 from shared.store.schema import metadata as store_metadata
 
 log = structlog.get_logger("runtime")
+
+
+@dataclass(slots=True)
+class ProjectionFeed:
+    """A running projection: its consumers (one per source) and the lock they share."""
+
+    projection: Projection
+    lock: asyncio.Lock
+    consumers: list[ProjectionConsumer] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +82,9 @@ class ServiceRuntime:
         self.js: JetStreamContext | None = None
         self.relay: Relay | None = None
         self.consumers: list[ProjectionConsumer] = []
+        self.projections: dict[str, ProjectionFeed] = {}
+        self.rebuilds: dict[str, RebuildProgress] = {}
+        self._rebuild_tasks: set[asyncio.Task[RebuildReport]] = set()
         self._pending_projections: list[tuple[Projection, Sequence[Source], asyncio.Lock | None]] = []
         self._background: list[tuple[str, Callable[[], Awaitable[None]]]] = []
         self._tasks: list[asyncio.Task[None]] = []
@@ -152,6 +166,7 @@ class ServiceRuntime:
             self._spawn(run_as_leader(self.db, f"relay:{self.name}", self.relay.run), "relay")
         for projection, sources, shared_lock in self._pending_projections:
             lock = shared_lock or asyncio.Lock()
+            feed = ProjectionFeed(projection, lock)
             for source in map(self._partitioned, sources):
                 consumer = ProjectionConsumer(
                     self.db,
@@ -167,7 +182,9 @@ class ServiceRuntime:
                     ack_wait=self.common.ack_wait_seconds,
                 )
                 self.consumers.append(consumer)
+                feed.consumers.append(consumer)
                 self._spawn(consumer.run(), consumer.name)
+            self.projections[projection.name] = feed
         for name, task in self._background:
             self._spawn(task(), name)
         self.started.set()
@@ -222,6 +239,10 @@ class ServiceRuntime:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
+        for rebuild in list(self._rebuild_tasks):
+            rebuild.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await rebuild
         for consumer in self.consumers:
             await consumer.close()
         self.consumers.clear()
@@ -269,3 +290,115 @@ class ServiceRuntime:
 
     def consumer(self, name: str) -> ProjectionConsumer | None:
         return next((c for c in self.consumers if c.name == name), None)
+
+    async def rebuild(self, projection_name: str) -> RebuildReport:
+        """Rebuild a projection from its streams beside the live one, and swap it in when caught up.
+
+        See :mod:`shared.runtime.rebuild`. 404 for a projection this service does not run, 409 if
+        it does not name its tables or is being rebuilt already. Stopping the service abandons the
+        rebuild (its shadow is dropped; the live projection is as it was).
+        """
+        feed = self.projections.get(projection_name)
+        if feed is None:
+            raise NotFoundError(
+                f"projection {projection_name!r} does not run in this service",
+                rule="unknown_projection",
+                field="projection",
+                value=projection_name,
+                accepted=", ".join(sorted(self.projections)) or "none here",
+            )
+        projection = feed.projection
+        if not isinstance(projection, RebuildableProjection):
+            raise ConflictError(
+                f"projection {projection_name!r} does not name the tables it writes, so it cannot be rebuilt",
+                rule="not_rebuildable",
+                field="projection",
+                value=projection_name,
+                accepted=", ".join(sorted(self.rebuildable())) or "none here",
+            )
+        if projection_name in self.rebuilds:
+            raise ConflictError(
+                f"projection {projection_name!r} is being rebuilt already",
+                rule="rebuild_in_progress",
+                field="projection",
+                value=projection_name,
+                accepted="one rebuild of a projection at a time",
+            )
+        assert self.js is not None, "the service is not started"
+        progress = RebuildProgress(projection=projection_name, started_at=utcnow().isoformat())
+        self.rebuilds[projection_name] = progress
+        job = ShadowRebuild(
+            self.db, self.js, projection, feed.consumers, feed.lock, self._shadow_consumer, progress
+        )
+        task = asyncio.create_task(job.run(), name=f"{self.name}:rebuild:{projection_name}")
+        self._rebuild_tasks.add(task)
+        log.info("rebuild.started", service=self.name, projection=projection_name)
+        try:
+            # Shielded: a client that goes away does not abandon the rebuild half way.
+            return await asyncio.shield(task)
+        finally:
+            if task.done():
+                self._rebuild_tasks.discard(task)
+                self.rebuilds.pop(projection_name, None)
+            else:
+                task.add_done_callback(lambda t: self._rebuild_done(projection_name, t))
+
+    def _rebuild_done(self, projection_name: str, task: asyncio.Task[RebuildReport]) -> None:
+        self._rebuild_tasks.discard(task)
+        self.rebuilds.pop(projection_name, None)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("rebuild.failed", projection=projection_name, error=repr(task.exception()))
+
+    def rebuildable(self) -> list[str]:
+        return [n for n, f in self.projections.items() if isinstance(f.projection, RebuildableProjection)]
+
+    def _shadow_consumer(
+        self, db: Database, projection: Projection, live: ProjectionConsumer, lock: asyncio.Lock
+    ) -> ProjectionConsumer:
+        """A consumer like ``live`` (same stream, filter and partition) feeding a rebuild."""
+        assert self.js is not None
+        return ProjectionConsumer(
+            db,
+            self.js,
+            projection,
+            live.stream,
+            service=self.name,
+            filter_subjects=live.filter_subjects,
+            partition=live.checkpoint_key[len(live.stream) + 1 :],
+            durable="rebuild",
+            lock=lock,
+            batch_size=live.batch_size,
+            max_deliver=live.max_deliver,
+            ack_wait=live.ack_wait,
+        )
+
+    async def projections_report(self) -> list[dict[str, Any]]:
+        """Each projection: per stream its checkpoint and lag (messages not yet applied), and any rebuild."""
+        report: list[dict[str, Any]] = []
+        for name, feed in sorted(self.projections.items()):
+            streams = []
+            for consumer in feed.consumers:
+                lag: int | None = None
+                if self.js is not None:
+                    with contextlib.suppress(Exception):
+                        info = await self.js.consumer_info(consumer.stream, consumer.name)
+                        lag = int(info.num_pending or 0) + int(info.num_ack_pending or 0)
+                streams.append(
+                    {
+                        "consumer": consumer.name,
+                        "stream": consumer.stream,
+                        "checkpoint_key": consumer.checkpoint_key,
+                        "checkpoint": consumer.checkpoint,
+                        "lag": lag,
+                    }
+                )
+            progress = self.rebuilds.get(name)
+            report.append(
+                {
+                    "projection": name,
+                    "rebuildable": isinstance(feed.projection, RebuildableProjection),
+                    "streams": streams,
+                    "rebuild": progress.summary() if progress is not None else None,
+                }
+            )
+        return report

@@ -56,8 +56,15 @@ def _sqlstate(exc: DBAPIError) -> str:
 class Database:
     """Engine and transactions of one service's own database (SQLite or PostgreSQL)."""
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10, shadow: str | None = None) -> None:
+        """``shadow``: the name of a schema that every unqualified table is read and written in.
+
+        A projection's rebuild runs on such a database (see ``shared.runtime.rebuild``): on PostgreSQL
+        the schema ``shadow`` of the same database, on SQLite a file beside the database attached to
+        every connection under that name. Unset, tables are those of the database itself.
+        """
         self.url = make_url(url)
+        self.shadow = shadow
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"pool_pre_ping": not self.is_sqlite}
         if self.is_sqlite:
@@ -65,11 +72,41 @@ class Database:
         else:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
-        self._writer = self.engine
+        self._base_engine = self.engine
         self._write_lock = asyncio.Lock()
         if self.is_sqlite:
             self._configure_sqlite()
+            if shadow:
+                self._attach_shadow(shadow)
+        if shadow:
+            self.engine = self.engine.execution_options(schema_translate_map={None: shadow})
+        self._writer = self.engine
+        if self.is_sqlite:
             self._writer = self.engine.execution_options(chudong_begin="IMMEDIATE")
+
+    @property
+    def write_lock(self) -> asyncio.Lock:
+        """The in-process lock of SQLite's writers (one writer at a time); unused on PostgreSQL."""
+        return self._write_lock
+
+    @property
+    def shadow_file(self) -> str | None:
+        """On SQLite, the file attached as the shadow schema (beside the database's own file)."""
+        if not self.shadow or not self.is_sqlite or not self.url.database:
+            return None
+        return f"{self.url.database}.{self.shadow}"
+
+    def _attach_shadow(self, shadow: str) -> None:
+        path = self.shadow_file
+        if path is None:
+            raise ValueError("a shadow schema on SQLite needs a database file, not an in-memory database")
+
+        @event.listens_for(self.engine.sync_engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("ATTACH DATABASE ? AS " + shadow, (path,))
+            cursor.execute(f"PRAGMA {shadow}.journal_mode=WAL")
+            cursor.close()
 
     def _configure_sqlite(self) -> None:
         @event.listens_for(self.engine.sync_engine, "connect")
@@ -129,4 +166,4 @@ class Database:
             return False
 
     async def dispose(self) -> None:
-        await self.engine.dispose()
+        await self._base_engine.dispose()

@@ -126,6 +126,8 @@ NOT_ABOUT_A_UNIT = {
     ("get", "/metrics"),
     ("get", "/admin/dead-letters"),
     ("post", "/admin/dead-letters/replay"),
+    ("get", "/admin/projections"),
+    ("post", "/admin/projections/{name}/rebuild"),
 }
 
 

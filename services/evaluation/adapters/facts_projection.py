@@ -12,13 +12,15 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation.adapters.recognition_rows import WORKFLOW_EVENTS, apply_recognition
-from services.evaluation.adapters.tables import dirty_units, facts
+from services.evaluation.adapters.tables import dirty_units, facts, recognition
 from services.evaluation.domain.facts import Fact, facts_of
+from shared.contracts.org import UnitLevel
 from shared.events import Envelope
-from shared.orgtree import OrgTreeProjection
+from shared.orgtree import OrgTreeProjection, org_units
 from shared.store.upsert import upsert
 
 _ORG_EVENTS = frozenset({"UnitRegistered", "UnitRenamed", "UnitMoved", "UnitClosed"})
@@ -43,6 +45,8 @@ class FactsProjection:
     """Keeps ``evaluation_facts`` (and the org tree, in the same order as membership wrote it)."""
 
     name = "evaluation_facts"
+    # What a rebuild swaps in (shared.runtime.rebuild): everything ``apply`` and ``flush`` write.
+    tables = (org_units, facts, dirty_units, recognition)
 
     def __init__(self, wake: asyncio.Event | None = None) -> None:
         self._org = OrgTreeProjection()
@@ -73,3 +77,10 @@ class FactsProjection:
     def discard(self) -> None:
         self._facts.clear()
         self._dirty.clear()
+
+    async def after_swap(self, conn: AsyncConnection) -> None:
+        """After a rebuild is swapped in (same transaction): every union is evaluated again."""
+        unions = select(org_units.c.unit_id).where(org_units.c.level == UnitLevel.GRASSROOTS.value)
+        rows = [{"unit_id": r[0]} for r in await conn.execute(unions)]
+        await upsert(conn, dirty_units, rows, keys=["unit_id"])
+        self.wake.set()

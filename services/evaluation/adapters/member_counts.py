@@ -23,6 +23,7 @@ class MemberCountProjection:
     """Adds each admitted member to the count of its branch and of every unit above it."""
 
     name = "member_counts"
+    tables = (unit_member_counts,)  # what a rebuild swaps in (shared.runtime.rebuild)
 
     async def apply(self, conn: AsyncConnection, event: Envelope) -> None:
         if isinstance(event.payload, MemberJoined):

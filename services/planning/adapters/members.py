@@ -31,6 +31,7 @@ class MemberRosterProjection:
     """Keeps ``planning_members`` from MemberJoined, MemberTransferAccepted, MemberMatured, MemberStruckOff."""
 
     name = "member_roster"
+    tables = (branch_members,)  # what a rebuild swaps in (shared.runtime.rebuild)
 
     async def apply(self, conn: AsyncConnection, event: Envelope) -> None:
         payload = event.payload
