@@ -159,7 +159,12 @@ async def test_a_rebuild_swaps_in_a_model_equal_to_a_rebuild_from_scratch_and_re
         assert set(report.rows) == {"rebuild_test_branches", "rebuild_test_members"}
         assert report.rows["rebuild_test_members"] >= 240
 
-        last = int((await js.stream_info(stream_name("membership"))).state.last_seq)
+        last = (await source.store.head())[0]  # every member appended, once the relay has published them
+
+        async def relayed() -> bool:
+            return int((await js.stream_info(stream_name("membership"))).state.last_seq) >= last
+
+        await wait_until(relayed, timeout=30)
         await wait_until(lambda: applied(last), timeout=30)
         async with service.db.read() as conn:
             rebuilt = await model(conn)

@@ -13,7 +13,8 @@ from chudong.demo import SCALES, Generator
 from tests.e2e.conftest import start_system
 from tests.slow.test_demo_province import UNTIL, _chudong, _settled
 
-pytestmark = pytest.mark.slow
+# Loading a demo history and letting every service catch up takes minutes to tens of minutes here.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 
 
 def test_the_unit_scale_is_recorded_through_http_commands(tmp_path: Path) -> None:

@@ -16,7 +16,8 @@ import pytest
 from tests.e2e.conftest import RunningSystem, start_system
 
 UNTIL = "2026-11-27"
-pytestmark = pytest.mark.slow
+# Loading a demo history and letting every service catch up takes minutes to tens of minutes here.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 
 
 def _chudong(system: RunningSystem, *args: str, timeout: float = 3600) -> str:
