@@ -142,9 +142,16 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
-        """A connection for queries."""
+        """A connection for queries, all of which see one snapshot of the database.
+
+        SQLite's deferred transaction takes its snapshot at the first read; on PostgreSQL,
+        REPEATABLE READ does the same (under READ COMMITTED each statement would see the
+        commits made since the previous one, and two tables read in turn could disagree).
+        """
         try:
             async with self.engine.connect() as conn:
+                if not self.is_sqlite:
+                    await conn.execution_options(isolation_level="REPEATABLE READ")
                 yield conn
         except Exception as exc:
             if is_unavailable(exc):
