@@ -432,8 +432,9 @@ class UnionLife:
                 continue
             turned = max(turned, start)
             if rng.random() < 0.1:
-                until = date(m.birth.year + 31, 12, 31)
                 on = min(turned + timedelta(days=rng.randint(10, 60)), end)
+                # A year at a time, to the end of the year it is granted in, never past 35.
+                until = date(min(max(m.birth.year + 31, on.year), m.birth.year + 35), 12, 31)
                 self.member_event(m, ms.MembershipExtended(
                     member_id=m.member_id, until=until, reason="Bí thư chi đoàn, gia hạn sinh hoạt",
                 ), on)  # fmt: skip

@@ -128,3 +128,18 @@ def test_a_rating_command_carries_the_day_in_vietnam_it_was_given() -> None:
     assert ratings
     for event in ratings[:200]:
         assert command_for(event).body["rated_on"] == local_date(event.occurred_at).isoformat()
+
+
+CURRENT_YEAR_OUTCOME = {"exemplary": "pass", "steady": "pass", "slipping": "at_risk", "struggling": "fail"}
+
+
+@pytest.mark.parametrize("seed", [7, 12, 14])
+def test_late_in_the_current_year_most_pass_slipping_unions_are_at_risk_and_struggling_ones_fail(
+    seed: int,
+) -> None:
+    generator = unit_scale(seed=seed, years=1)
+    for union in generator.unions():
+        if union.unit_type.value == "school":
+            continue  # its year began in September
+        result = _compliance(generator, union, UNTIL.year)
+        assert result.status.value == CURRENT_YEAR_OUTCOME[union.profile], (union.profile, explain(result))

@@ -78,6 +78,8 @@ QUARTERS = [f"2026-Q{q}" for q in range(1, 5)]
 MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
 TWO = [member("m1", "b1"), member("m2", "b2")]
 RATED = [F("member_rated", d(12, 20), "b1", "m1", 2026), F("member_rated", d(12, 20), "b2", "m2", 2026)]
+EXTENDED = F("membership_extended", d(2, 20), "b1", "m1", tag="2026-12-31")
+RATED_EARLY = [F("member_rated", d(11, 10), "b1", "m1", 2026), F("member_rated", d(11, 10), "b2", "m2", 2026)]
 TRAINED = [
     F("training_registered", d(1, 1), "b1", "m1", 2026),
     F("training_registered", d(1, 1), "b2", "m2", 2026),
@@ -114,12 +116,19 @@ CASES: list[Case] = [
     Case("C1.6", "pass", (*TWO, *RATED), d(12, 31)),
     Case("C1.6", "at_risk", (*TWO, RATED[0]), d(12, 1)),
     Case("C1.6", "fail", (*TWO, RATED[0]), d(1, 2, 2027)),
+    # m3 came on 15 June: six months in the branch only on 15 December, so awaited from then.
+    Case("C1.6", "pass", (*TWO, member("m3", on=d(6, 15)), *RATED_EARLY), d(11, 27)),
+    Case("C1.6", "at_risk", (*TWO, member("m3", on=d(6, 15)), *RATED_EARLY), d(12, 20)),
     Case("C1.7", "pass", (*TWO, *TRAINED, *EVALUATED), d(12, 31)),
     Case("C1.7", "at_risk", (*TWO, *TRAINED), d(12, 1)),
     Case("C1.7", "fail", (*TWO, *TRAINED), d(1, 2, 2027)),
     Case("C1.8", "pass", (member("m1", total=2000),), d(6, 1)),
-    Case("C1.8", "at_risk", (member("m1", total=1996),), d(3, 15)),
-    Case("C1.8", "fail", (member("m1", total=1996),), d(4, 15)),
+    Case("C1.8", "pass", (member("m1", total=1996),), d(11, 27)),  # turns 30 some day this year
+    Case("C1.8", "at_risk", (member("m1", total=1995),), d(3, 15)),
+    Case("C1.8", "fail", (member("m1", total=1995),), d(4, 15)),
+    # Extended in February until the year's end: handled now, due again when the extension runs out.
+    Case("C1.8", "pass", (member("m1", total=1995), EXTENDED), d(11, 27)),
+    Case("C1.8", "fail", (member("m1", total=1995), EXTENDED), d(4, 15, 2027)),
     Case("C1.9", "pass", (member("m1", "b1", d(2, 1)), member("m2", "b2", d(2, 1), tag="m1"), F("youth_recruited", d(5, 1), subject="p1", tag="m2")), d(6, 1)),
     Case("C1.9", "at_risk", (member("m1", "b1", d(2, 1)), member("m2", "b1", d(2, 1), tag="m1")), d(12, 1)),
     Case("C1.9", "fail", (member("m1", "b1", d(2, 1)), member("m2", "b1", d(2, 1), tag="m1")), d(1, 2, 2027)),

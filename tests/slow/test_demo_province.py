@@ -65,11 +65,11 @@ def test_the_province_scale_loads_through_chudong_run_with_a_spread_of_outcomes(
             assert rollup["unions"] == 320 and rollup["branches"] > 4_500
             explanation = client.get(f"/units/{failing}/explanation", params={"as_of": UNTIL}).text
         judged = sum(outcomes.values())
-        # Late in the year the year-end duties (self-assessment, review) are still ahead, so a union
-        # that is on track but has not done them yet is "at risk": on track = pass or at risk.
-        assert outcomes["pass"] >= judged / 10, outcomes  # some already pass
-        assert outcomes["at_risk"] >= judged / 20, outcomes  # some are at risk
-        assert judged / 20 <= outcomes["fail"] <= judged / 4, outcomes  # some fail, a minority
+        # Late November: most unions have done the year's work, the slipping ones still owe year-end
+        # duties (at risk), the struggling ones have faults that cannot be repaired any more (fail).
+        assert outcomes["pass"] > judged / 2, outcomes
+        assert outcomes["at_risk"] >= judged / 20, outcomes
+        assert judged / 20 <= outcomes["fail"] <= judged / 4, outcomes
         assert '"3 chủ động": FAIL' in explanation and "[core] FAIL" in explanation, explanation
     finally:
         assert system.stop() == 0

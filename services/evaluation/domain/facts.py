@@ -74,7 +74,9 @@ def _member_facts(p: Any, unit: str) -> list[Raw]:
     if isinstance(p, ms.MemberStruckOff):
         return _one("member_left", unit, p.member_id, p.struck_on, tag="struck_off")
     if isinstance(p, ms.MembershipExtended):
-        return _one("membership_extended", unit, p.member_id, p.until)
+        # Dated when it was recorded (the envelope's day), so the extension counts from then; the
+        # day it runs until is its tag.
+        return _one("membership_extended", unit, p.member_id, date.min, tag=p.until.isoformat())
     if isinstance(p, ms.MemberRated):
         # Dated when it was recorded (date.min: the envelope's day), so a rating given in
         # November counts as of November, not only from 31 December.

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from services.evaluation.domain.counting import Context, Part, judge
-from services.evaluation.domain.periods import months_between, sub_periods
+from services.evaluation.domain.periods import months_before, months_between, sub_periods
 from services.evaluation.domain.roster import MemberState, active
 from shared.contracts.evaluation import Missing, Status
 
@@ -48,7 +48,9 @@ def roster_complete(ctx: Context) -> Part:
 
 def members_rated(ctx: Context) -> Part:
     day = min(ctx.as_of, ctx.end)
-    cutoff = ctx.end - timedelta(days=round(30.44 * ctx.indicator.param("min_months")))
+    # Eligible so far: six months in the branch by the day judged (by the year's end once it closes),
+    # as meetings count the months so far. A member who reaches six months in December is awaited then.
+    cutoff = months_before(day, int(ctx.indicator.param("min_months")))
     eligible = [m for m in active(ctx.by_kind, day) if m.since <= cutoff]
     ratings = [f for f in ctx.facts("member_rated") if f.number == ctx.year]
     rated = {f.subject for f in ratings}
@@ -279,7 +281,10 @@ def transfers(ctx: Context) -> Part:
 
 def ageing_out(ctx: Context) -> Part:
     p = ctx.indicator.param
-    extended = {f.subject: f.on for f in ctx.facts("membership_extended")}
+    extended: dict[str, date] = {}
+    for f in ctx.facts("membership_extended"):
+        until = date.fromisoformat(f.tag)
+        extended[f.subject] = max(until, extended.get(f.subject, until))
     over = overdue = soon = 0
     missing: list[Missing] = []
     for m in active(ctx.by_kind, ctx.as_of):
@@ -291,7 +296,9 @@ def ageing_out(ctx: Context) -> Part:
                 ctx.missing(f"member {m.member_id}: over {int(p('max_age'))} and still active", m.branch_id)
             )
             continue
-        turned = date(m.birth_year + int(p("age")), 1, 1)
+        # Evaluation holds the birth year only (the date is sealed with the profile): a member has
+        # surely reached the age by the end of that year, and the days to handle it count from then.
+        turned = date(m.birth_year + int(p("age")), 12, 31)
         if ctx.as_of < turned or extended.get(m.member_id, date.min) >= ctx.as_of:
             continue
         waited = (ctx.as_of - turned).days

@@ -21,6 +21,13 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` calendar months earlier (the month's last day where it is shorter)."""
+    first = _add_months(day.replace(day=1), -months)
+    last = date.fromordinal(_add_months(first, 1).toordinal() - 1).day
+    return first.replace(day=min(day.day, last))
+
+
 def sub_periods(year_start: date, year_end: date, per: str, year: int) -> list[Period]:
     """The ``per`` periods of the year that runs from ``year_start`` to ``year_end``."""
     if per == "Y":
