@@ -58,8 +58,7 @@ async def run(
             consumer = ProjectionConsumer(
                 view, js, projection, stream_name(service), service="rebuild", batch_size=batch_size
             )
-            await consumer.start()
-            await consumer.catch_up(lasts[service])
+            await consumer.catch_up(lasts[service], bulk=True)
             await consumer.close()
         elapsed = time.perf_counter() - began
         if profile is not None:

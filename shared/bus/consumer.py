@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.bus import headers as h
 from shared.bus.checkpoints import load_checkpoint, save_checkpoint
+from shared.bus.ordered import read_in_order
 from shared.bus.subjects import DEAD_LETTER_STREAM, dead_letter_subject
 from shared.clock import utcnow
 from shared.events import REGISTRY, Envelope, EventRegistry
@@ -197,8 +198,17 @@ class ProjectionConsumer:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
-    async def catch_up(self, sequence: int) -> None:
-        """Consume in the caller's task until the checkpoint reaches ``sequence`` (rebuilds, benchmarks)."""
+    async def catch_up(self, sequence: int, *, bulk: bool = False) -> None:
+        """Consume in the caller's task until the checkpoint reaches ``sequence`` (rebuilds, benchmarks).
+
+        With ``bulk`` the messages are first read with an ordered consumer (``shared.bus.ordered``)
+        and applied in batches with the same transactions and checkpoints; a batch that fails is
+        left to the durable pull consumer, which retries it and dead-letters it as :meth:`run` does.
+        """
+        if bulk and self._sub is None and len(self.filter_subjects) <= 1:
+            await self._catch_up_in_bulk(sequence)
+            if self.checkpoint >= sequence:
+                return
         if self._sub is None:
             await self.start()
         assert self._sub is not None
@@ -208,6 +218,30 @@ class ProjectionConsumer:
             except TimeoutError:
                 continue
             await self.process(msgs)
+
+    async def _catch_up_in_bulk(self, sequence: int) -> None:
+        await self.db.create_all(consumer_metadata)
+        async with self.db.read() as conn:
+            self.checkpoint = await load_checkpoint(conn, self.projection.name, self.checkpoint_key)
+        if self.filter_subjects:
+            subject = self.filter_subjects[0]
+        else:
+            subjects = (await self.js.stream_info(self.stream)).config.subjects or [">"]
+            subject = subjects[0]
+        batches = read_in_order(
+            self.js, self.stream, subject, after=self.checkpoint, until=sequence, batch=self.batch_size
+        )
+        async for msgs in batches:
+            async with self.lock:
+                done, error = await self._apply(msgs)
+            if error is not None:
+                log.warning(
+                    "consumer.bulk_read_stopped",
+                    consumer=self.name,
+                    sequence=stream_sequence(msgs[done]),
+                    error=repr(error),
+                )
+                return  # the durable consumer takes over from the stored checkpoint
 
     async def close(self) -> None:
         """Unsubscribe (after the task running :meth:`run` is cancelled), so the connection drains at once.

@@ -67,12 +67,14 @@ def service_permissions(service: str) -> dict[str, dict[str, list[str]]]:
         publish.append(f"$JS.API.STREAM.INFO.{stream}")
     for stream in reads:
         publish += [
+            f"$JS.API.CONSUMER.CREATE.{stream}",  # an ordered consumer (rebuilds read in bulk)
             f"$JS.API.CONSUMER.CREATE.{stream}.>",
             f"$JS.API.CONSUMER.DURABLE.CREATE.{stream}.>",
             f"$JS.API.CONSUMER.DELETE.{stream}.*",
             f"$JS.API.CONSUMER.INFO.{stream}.*",
             f"$JS.API.CONSUMER.MSG.NEXT.{stream}.*",
             f"$JS.ACK.{stream}.>",
+            f"$JS.FC.{stream}.>",  # an ordered consumer's flow control
         ]
     return {"publish": {"allow": publish}, "subscribe": {"allow": ["_INBOX.>", *SUBSCRIBES.get(service, ())]}}
 

@@ -158,7 +158,7 @@ class ShadowRebuild:
             self.progress.phase = "catching_up"
             async with self.lock:
                 for shadow, live in zip(self.consumers, self.live, strict=True):
-                    await shadow.catch_up(live.checkpoint)
+                    await shadow.catch_up(live.checkpoint, bulk=True)
                     self._note(shadow)
                 self.progress.phase = "swapping"
                 rows = await self._swap()
@@ -184,7 +184,7 @@ class ShadowRebuild:
             for shadow, live in zip(self.consumers, self.live, strict=True):
                 if live.checkpoint - shadow.checkpoint > shadow.batch_size:
                     behind = True
-                    await shadow.catch_up(live.checkpoint - shadow.batch_size)
+                    await shadow.catch_up(live.checkpoint - shadow.batch_size, bulk=True)
                     self._note(shadow)
             if not behind:
                 return

@@ -56,7 +56,7 @@ class FactsProjection:
 
     async def apply(self, conn: AsyncConnection, event: Envelope) -> None:
         if event.type in _ORG_EVENTS and event.service == "membership":
-            await self.flush(conn)  # keep the tree and the facts in event order
+            # In the batch's transaction with the facts: readers see both from the same commit.
             await self._org.apply(conn, event)
             self._dirty.add(event.unit_id)
             return
@@ -67,6 +67,8 @@ class FactsProjection:
             await apply_recognition(conn, event)
 
     async def flush(self, conn: AsyncConnection) -> None:
+        if not self._facts and not self._dirty:
+            return
         rows, self._facts = [fact_row(f) for f in self._facts], []
         dirty, self._dirty = [{"unit_id": u} for u in sorted(self._dirty)], set()
         await upsert(conn, facts, rows, keys=["fact_id"])
