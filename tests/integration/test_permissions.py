@@ -11,7 +11,9 @@ from structlog.testing import capture_logs
 
 from shared.bus.cluster import load_passwords
 from shared.bus.connection import connect
+from shared.bus.consumer import stream_sequence
 from shared.bus.nats_server import EmbeddedNats
+from shared.bus.ordered import read_in_order
 from shared.bus.permissions import ADMIN_USER, NATS_SERVICES, nats_user, render_authorization
 from shared.bus.streams import ensure_streams
 from shared.bus.subjects import dead_letter_subject, stream_name
@@ -136,3 +138,21 @@ async def test_services_run_their_relay_and_consumers_as_their_own_users(
     finally:
         await evaluation.stop()
         await membership.stop()
+
+
+async def test_a_service_reads_a_stream_it_needs_in_bulk_with_an_ordered_consumer(
+    secured: tuple[EmbeddedNats, dict[str, str]], admin: Client
+) -> None:
+    for _ in range(3):
+        await admin.jetstream().publish("membership.MemberJoined.vn.bg", b"{}", timeout=5)
+    evaluation = await as_user(secured, nats_user("evaluation"))
+    try:
+        with capture_logs() as logs:
+            batches = read_in_order(
+                evaluation.jetstream(), stream_name("membership"), "membership.>", until=3
+            )
+            read = [stream_sequence(m) async for msgs in batches for m in msgs]
+    finally:
+        await evaluation.close()
+    assert read == [1, 2, 3]
+    assert not [entry for entry in logs if entry["event"] == "nats.permission_denied"]
