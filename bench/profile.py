@@ -39,3 +39,31 @@ class Profile:
         ]
         parts = [f"{name} {share:.0%}" for name, share in busy[:count]]
         return f"event loop waiting {idle:.0%}; busiest: " + ", ".join(parts)
+
+    def breakdown(self, phases: dict[str, tuple[str, ...]]) -> dict[str, float]:
+        """The share of the profiled time spent in each phase: the cumulative time of the functions
+        whose ``path:function`` ends with one of the phase's names, and "waiting" for the event loop's
+        idle time (on this machine: SQLite's thread and the network). The rest is "other"."""
+        stats = pstats.Stats(self._profile)
+        entries = stats.stats  # type: ignore[attr-defined]
+        total = sum(v[2] for v in entries.values()) or 1.0
+        shares: dict[str, float] = {}
+        for phase, names in phases.items():
+            shares[phase] = (
+                sum(
+                    values[3]
+                    for (path, _line, func), values in entries.items()
+                    if f"{path}:{func}".endswith(names)
+                )
+                / total
+            )
+        shares["waiting"] = (
+            sum(
+                values[2]
+                for (path, _line, func), values in entries.items()
+                if "epoll" in func or func == "select"
+            )
+            / total
+        )
+        shares["other"] = max(0.0, 1.0 - sum(shares.values()))
+        return shares
