@@ -28,6 +28,7 @@ from typing import Protocol, runtime_checkable
 
 import structlog
 from nats.aio.msg import Msg
+from nats.errors import Error as NatsError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
@@ -198,13 +199,30 @@ class ProjectionConsumer:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
-    async def catch_up(self, sequence: int, *, bulk: bool = False) -> None:
+    async def catch_up(self, sequence: int, *, bulk: bool = False, retry_for: float = 120.0) -> None:
         """Consume in the caller's task until the checkpoint reaches ``sequence`` (rebuilds, benchmarks).
 
         With ``bulk`` the messages are first read with an ordered consumer (``shared.bus.ordered``)
         and applied in batches with the same transactions and checkpoints; a batch that fails is
         left to the durable pull consumer, which retries it and dead-letters it as :meth:`run` does.
+        While NATS does not answer (a cluster electing a leader, a reconnection) it tries again from
+        the stored checkpoint, for up to ``retry_for`` seconds.
         """
+        loop = asyncio.get_running_loop()
+        deadline, delay = loop.time() + retry_for, 0.2
+        while True:
+            try:
+                await self._catch_up(sequence, bulk)
+                return
+            except (NatsError, TimeoutError, OSError) as exc:
+                if loop.time() + delay > deadline:
+                    raise
+                log.warning("consumer.catch_up_retrying", consumer=self.name, error=repr(exc))
+                await self._drop_subscription()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    async def _catch_up(self, sequence: int, bulk: bool) -> None:
         if bulk and self._sub is None and len(self.filter_subjects) <= 1:
             await self._catch_up_in_bulk(sequence)
             if self.checkpoint >= sequence:

@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
+from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 
 from shared.bus.consumer import ProjectionConsumer, stream_sequence
@@ -92,3 +93,36 @@ async def test_a_bulk_catch_up_applies_every_event_once_and_leaves_a_poison_one_
         assert await applied_positions(conn) == [p for p in range(1, 31) if p != 17]
     letters = await list_dead_letters(js)
     assert [(letter.original_sequence, letter.consumer) for letter in letters] == [(17, consumer.name)]
+
+
+class _UnansweredOnce:
+    """A JetStream context whose first consumer deletion goes unanswered, as in a leader election."""
+
+    def __init__(self, js: JetStreamContext) -> None:
+        self._js = js
+        self.unanswered = 1
+
+    async def delete_consumer(self, stream: str, consumer: str) -> bool:
+        if self.unanswered:
+            self.unanswered -= 1
+            raise NatsTimeoutError
+        return await self._js.delete_consumer(stream, consumer)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._js, name)
+
+
+async def test_a_catch_up_tries_again_while_nats_does_not_answer(
+    store: EventStore, js: JetStreamContext, relay: Relay
+) -> None:
+    await published(store, js, 10)
+    await store.db.create_all(metadata)
+    flaky = _UnansweredOnce(js)
+    consumer = ProjectionConsumer(store.db, flaky, RecordingProjection(), STREAM, service="tests")  # type: ignore[arg-type]
+    try:
+        await consumer.catch_up(10)
+    finally:
+        await consumer.close()
+    assert flaky.unanswered == 0 and consumer.checkpoint == 10
+    async with store.db.read() as conn:
+        assert await applied_positions(conn) == list(range(1, 11))
