@@ -30,6 +30,7 @@ from services.evaluation.adapters.facts_projection import FactsProjection
 from services.evaluation.adapters.tables import metadata as evaluation_metadata
 from services.evaluation.app.evaluator import ComplianceEvaluator
 from services.evaluation.domain.rulebook import RuleBook
+from services.evaluation.settings import EvaluationSettings
 from shared.bus.consumer import ProjectionConsumer
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
@@ -140,7 +141,7 @@ async def nation(size: dict[str, int]) -> tuple[float, float, float, float]:
         store = EventStore(db, "evaluation")
         await store.initialise()
         evaluator = ComplianceEvaluator(db, store, RuleBook.load(), clock=FixedClock(datetime(2026, 10, 26, tzinfo=UTC)),
-                                        batch=200)  # fmt: skip
+                                        batch=EvaluationSettings().evaluate_batch)  # fmt: skip
         from services.evaluation.adapters.tables import dirty_units
         from shared.store.upsert import upsert
 

@@ -68,7 +68,7 @@ async def measure(size: ScaleSize) -> tuple[list[Figure], list[str]]:
         figures.append(Figure(targets.FETCH, fetch, "msgs/s", fetch_runs))
         live, _, live_runs = await evaluation.projection_rate(js, raw)
         figures.append(Figure(targets.LIVE, live, "events/s", live_runs, note=f"{raw['events']:,} meetings"))
-        figures += await lag.run(js, size.lag_rates, size.lag_seconds, size.lag_unions)
+        figures += await lag.run(url, js, size.lag_rates, size.lag_seconds, size.lag_unions)
         profile = Profile()
         history = Generator(SCALES[size.rebuild_scale], size.rebuild_years, 1, footprint.UNTIL).events()
         rate, events = await rebuild.run(js, history, profile=profile)

@@ -114,7 +114,7 @@ class ComplianceEvaluator:
         clock: Clock | None = None,
         lock: asyncio.Lock | None = None,
         wake: asyncio.Event | None = None,
-        batch: int = 200,
+        batch: int = 10,
         tick_seconds: float = 60.0,
     ) -> None:
         self.db = db
