@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.bus import headers as h
 from shared.bus.checkpoints import load_checkpoint, save_checkpoint
-from shared.bus.ordered import read_in_order
+from shared.bus.ordered import position, read_in_order
 from shared.bus.subjects import DEAD_LETTER_STREAM, dead_letter_subject
 from shared.clock import utcnow
 from shared.events import REGISTRY, Envelope, EventRegistry
@@ -73,17 +73,8 @@ class BufferedProjection(Protocol):
 
 
 def stream_sequence(msg: Msg) -> int:
-    """The message's stream sequence, read from its ack subject without building all its metadata.
-
-    ``$JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<time>.<pending>``, or the
-    longer form with a domain and an account hash first (12 tokens or more).
-    """
-    tokens: list[str] = msg.reply.split(".") if msg.reply else []
-    if len(tokens) == 9:
-        return int(tokens[5])
-    if len(tokens) >= 12:
-        return int(tokens[7])
-    return int(msg.metadata.sequence.stream)
+    """The message's stream sequence, read from its ack subject without building all its metadata."""
+    return position(msg)[0]
 
 
 def message_type(msg: Msg) -> str:

@@ -33,6 +33,8 @@ def position(msg: Msg) -> tuple[int, int]:
     tokens = msg.reply.split(".") if msg.reply else []
     if len(tokens) == 9:
         return int(tokens[5]), int(tokens[8])
+    if len(tokens) >= 12:
+        return int(tokens[7]), int(tokens[10])
     meta = msg.metadata
     return int(meta.sequence.stream), int(meta.num_pending)
 

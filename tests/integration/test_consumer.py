@@ -11,6 +11,7 @@ from nats.js import JetStreamContext
 
 from shared.bus.consumer import ProjectionConsumer, stream_sequence
 from shared.bus.deadletters import list_dead_letters, replay_dead_letters
+from shared.bus.ordered import position
 from shared.bus.relay import Relay
 from shared.bus.subjects import stream_name
 from shared.events import Envelope
@@ -204,3 +205,6 @@ async def test_the_stream_sequence_is_read_from_the_ack_subject_as_nats_py_reads
     assert [stream_sequence(m) for m in msgs] == [m.metadata.sequence.stream for m in msgs] == [1, 2, 3]
     long_form = "$JS.ACK.hub.ACCOUNTHASH.MEMBERSHIP.c.1.42.40.1700000000000000000.0.token"
     assert stream_sequence(type(msgs[0])(msgs[0]._client, subject="s", reply=long_form)) == 42
+    # With what is left after it, as an ordered read stops on (both forms, as nats-py's metadata reads them).
+    for msg in [*msgs, type(msgs[0])(msgs[0]._client, subject="s", reply=long_form)]:
+        assert position(msg) == (msg.metadata.sequence.stream, msg.metadata.num_pending)
