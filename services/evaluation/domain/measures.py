@@ -283,7 +283,8 @@ def ageing_out(ctx: Context) -> Part:
     p = ctx.indicator.param
     extended: dict[str, date] = {}
     for f in ctx.facts("membership_extended"):
-        until = date.fromisoformat(f.tag)
+        # A fact projected before the tag held the day (``on`` was it) counts as it did then.
+        until = date.fromisoformat(f.tag) if f.tag else f.on
         extended[f.subject] = max(until, extended.get(f.subject, until))
     over = overdue = soon = 0
     missing: list[Missing] = []
