@@ -32,22 +32,24 @@ def _chunks(values: list[str]) -> Iterable[list[str]]:
         yield values[i : i + _CHUNK]
 
 
-async def unions_of(conn: AsyncConnection, unit_ids: Iterable[str]) -> set[str]:
-    """The grassroots unions that contain (or are) the given units."""
+async def union_of_each(conn: AsyncConnection, unit_ids: Iterable[str]) -> dict[str, str | None]:
+    """For each unit, the grassroots union that contains (or is) it; None for a unit in none (or unknown)."""
     ids = sorted(set(unit_ids))
-    ancestors: set[str] = set()
+    paths: dict[str, list[str]] = {}
     for chunk in _chunks(ids):
-        for (path,) in await conn.execute(select(org_units.c.path).where(org_units.c.unit_id.in_(chunk))):
-            ancestors.update(path.split("."))
-    found: set[str] = set()
-    for chunk in _chunks(sorted(ancestors)):
+        query = select(org_units.c.unit_id, org_units.c.path).where(org_units.c.unit_id.in_(chunk))
+        for unit_id, path in await conn.execute(query):
+            paths[unit_id] = path.split(".")
+    ancestors = sorted({part for parts in paths.values() for part in parts})
+    grassroots: set[str] = set()
+    for chunk in _chunks(ancestors):
         rows = await conn.execute(
             select(org_units.c.unit_id).where(
                 org_units.c.unit_id.in_(chunk), org_units.c.level == UnitLevel.GRASSROOTS.value
             )
         )
-        found.update(r[0] for r in rows)
-    return found
+        grassroots.update(r[0] for r in rows)
+    return {u: next((p for p in paths.get(u, ()) if p in grassroots), None) for u in ids}
 
 
 def _fact(row: object) -> Fact:

@@ -19,7 +19,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation.adapters.tables import dirty_units, union_status
-from services.evaluation.adapters.unions import load_union, unions_of
+from services.evaluation.adapters.unions import load_union, union_of_each
 from services.evaluation.domain.evaluate import AsOf, evaluate
 from services.evaluation.domain.results import UnitCompliance
 from services.evaluation.domain.rulebook import RuleBook
@@ -33,6 +33,8 @@ from shared.store.upsert import upsert
 
 log = structlog.get_logger("evaluation")
 ACTOR = "system:evaluation"
+# Dirty marks read per round for each union evaluated: a union's branches are marked one by one.
+MARKS_PER_UNION = 50
 
 
 def _events(
@@ -128,6 +130,7 @@ class ComplianceEvaluator:
         self.evaluated = 0
         self.emitted = 0
         self._day: date | None = None
+        self._cursor = ""  # the last dirty mark taken: rounds go through the marks in turn
 
     async def run(self) -> None:
         while True:
@@ -156,17 +159,43 @@ class ComplianceEvaluator:
             await upsert(conn, dirty_units, [{"unit_id": u} for u in ids], keys=["unit_id"])
 
     async def run_once(self) -> int:
-        """Evaluate one batch of dirty units; returns how many dirty marks were taken."""
+        """Evaluate the unions of the oldest dirty marks, ``batch`` unions at most, and take their marks
+        (those of their branches too); returns how many dirty marks were taken.
+
+        The facts projection waits for this transaction (the lock), so a small batch keeps the lag of
+        new facts low, while every mark of a chosen union goes at once.
+        """
         async with self.lock:
             async with self.db.transaction() as conn:
-                marks = [r[0] for r in await conn.execute(select(dirty_units.c.unit_id).limit(self.batch))]
+                marks = await self._next_marks(conn)
                 if not marks:
                     return 0
-                emitted = await self._evaluate(conn, sorted(await unions_of(conn, marks)))
-                await conn.execute(delete(dirty_units).where(dirty_units.c.unit_id.in_(marks)))
+                union_of = await union_of_each(conn, marks)
+                chosen: list[str] = []
+                for mark in marks:
+                    union = union_of[mark]
+                    if union is not None and union not in chosen:
+                        if len(chosen) == self.batch:
+                            break
+                        chosen.append(union)
+                    self._cursor = mark  # every mark up to here is taken: the next round begins after it
+                taken = [m for m in marks if union_of[m] is None or union_of[m] in chosen]
+                emitted = await self._evaluate(conn, sorted(chosen))
+                await conn.execute(delete(dirty_units).where(dirty_units.c.unit_id.in_(taken)))
             if emitted:
                 self.store.appended.set()
-        return len(marks)
+        return len(taken)
+
+    async def _next_marks(self, conn: AsyncConnection) -> list[str]:
+        """The marks after the previous round's, in order, then from the first again: every union
+        gets its turn however often others are marked again."""
+        limit = self.batch * MARKS_PER_UNION
+        for after in dict.fromkeys((self._cursor, "")):
+            query = select(dirty_units.c.unit_id).where(dirty_units.c.unit_id > after)
+            marks = [r[0] for r in await conn.execute(query.order_by(dirty_units.c.unit_id).limit(limit))]
+            if marks:
+                return marks
+        return []
 
     async def _evaluate(self, conn: AsyncConnection, union_ids: Sequence[str]) -> int:
         today = self.clock.today()
