@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.console import Console
-from rich.table import Table
 
 import shared.contracts  # noqa: F401
 from bench import (
@@ -94,7 +93,7 @@ def _ratios(figures: list[Figure], publish: float, fetch: float) -> list[str]:
 EVALUATION_TITLE = "Evaluation: facts projection, evaluator and a nation's footprint"
 
 
-Section = tuple[str, list[Figure], list[str]]
+Section = report.Section
 
 
 async def measure_all(name: str, done: Callable[[Section], None]) -> None:
@@ -122,14 +121,7 @@ def main() -> None:
 
     def done(section: Section) -> None:
         title, figures, notes = section
-        table = Table(title=f"{title} ({args.size})")
-        table.add_column("figure")
-        table.add_column("value", justify="right")
-        for figure in figures:
-            table.add_row(figure.name + (f" ({figure.note})" if figure.note else ""), figure.formatted())
-        console.print(table)
-        for note in notes:
-            console.print(note)
+        report.show(console, f"{title} ({args.size})", figures, notes)
         if not args.no_write:
             report.write_section(title, report.render(title, command, described, figures, notes))
 

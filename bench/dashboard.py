@@ -10,11 +10,9 @@ calls it makes and evaluation answering them.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -22,11 +20,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
-from rich.console import Console
-from rich.table import Table
 
 import shared.contracts  # noqa: F401
-from bench import machine, report
+from bench import report
 from bench.infra import nats
 from bench.relay import drain
 from bench.timing import Figure, percentile
@@ -207,26 +203,8 @@ async def _settled(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.dashboard")
-    parser.add_argument("--size", choices=sorted(SIZES), default="standard")
-    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
-    args = parser.parse_args()
-    described = machine.describe()
-    figures, notes = asyncio.run(measure(SIZES[args.size]))
-    table = Table(title=f"dashboard benchmarks ({args.size})")
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    for figure in figures:
-        table.add_row(figure.name + (f" ({figure.note})" if figure.note else ""), figure.formatted())
-    console = Console()
-    console.print(table)
-    for note in notes:
-        console.print(note)
-    if not args.no_write:
-        command = "python -m bench.dashboard" + ("" if args.size == "standard" else f" --size {args.size}")
-        title = "Dashboard: a province's pages"
-        report.write_section(title, report.render(title, command, described, figures, notes))
-    sys.exit(0)
+    title = "Dashboard: a province's pages"
+    report.cli("bench.dashboard", SIZES, lambda size: (title, *asyncio.run(measure(SIZES[size]))))
 
 
 if __name__ == "__main__":

@@ -6,22 +6,18 @@ docs/benchmarks.md.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import resource
 import statistics
-import sys
 import time
 import tracemalloc
 from datetime import UTC, date, datetime
 
 from nats.js import JetStreamContext
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy import insert
 
 import shared.contracts  # noqa: F401
-from bench import machine, report, transport
+from bench import report, transport
 from bench.infra import nats, sqlite_url
 from bench.relay import drain
 from bench.timing import Figure
@@ -203,26 +199,8 @@ async def measure(size: dict[str, int]) -> tuple[list[Figure], list[str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.evaluation")
-    parser.add_argument("--size", choices=sorted(SIZES), default="standard")
-    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
-    args = parser.parse_args()
-    described = machine.describe()
-    figures, notes = asyncio.run(measure(SIZES[args.size]))
-    table = Table(title=f"evaluation benchmarks ({args.size})")
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    for figure in figures:
-        table.add_row(figure.name + (f" ({figure.note})" if figure.note else ""), figure.formatted())
-    console = Console()
-    console.print(table)
-    for note in notes:
-        console.print(note)
-    if not args.no_write:
-        command = "python -m bench.evaluation" + ("" if args.size == "standard" else f" --size {args.size}")
-        title = "Evaluation: facts projection, evaluator and a nation's footprint"
-        report.write_section(title, report.render(title, command, described, figures, notes))
-    sys.exit(0)
+    title = "Evaluation: facts projection, evaluator and a nation's footprint"
+    report.cli("bench.evaluation", SIZES, lambda size: (title, *asyncio.run(measure(SIZES[size]))))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ Measures a clean sheet (every row admitted, in one append), the same sheet with 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import tempfile
@@ -18,10 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from rich.console import Console
 
 import shared.contracts  # noqa: F401
-from bench import machine, report
+from bench import report
 from bench.infra import nats, postgres_url
 from bench.timing import Figure
 from services.membership.adapters.spreadsheet import write_rows
@@ -143,27 +141,18 @@ async def measure(count: int) -> list[Figure]:
     return figures
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.membership_import")
-    parser.add_argument("--size", choices=sorted(SIZES), default="standard")
-    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
-    args = parser.parse_args()
-    described = machine.describe()
+def section(size: str) -> report.Section:
     load = os.getloadavg()[0]
-    figures = asyncio.run(measure(SIZES[args.size]))
+    figures = asyncio.run(measure(SIZES[size]))
     notes = [
         f"Load average when the run began: {load:.1f} (the machine is shared). Each figure is one run, through",
         "the HTTP API in process; reading and writing the xlsx (openpyxl) is part of every figure.",
     ]
-    console = Console()
-    for figure in figures:
-        console.print(f"{figure.name}: {figure.formatted()}" + (f" ({figure.note})" if figure.note else ""))
-    if not args.no_write:
-        command = "python -m bench.membership_import" + (
-            "" if args.size == "standard" else f" --size {args.size}"
-        )
-        title = "Membership: member list import and export (xlsx)"
-        report.write_section(title, report.render(title, command, described, figures, notes))
+    return "Membership: member list import and export (xlsx)", figures, notes
+
+
+def main() -> None:
+    report.cli("bench.membership_import", SIZES, section)
 
 
 if __name__ == "__main__":

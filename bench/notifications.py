@@ -6,7 +6,6 @@ against the same SMTP server driven directly by aiosmtplib in the same run.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import socket
@@ -16,10 +15,9 @@ from typing import Any
 
 import aiosmtplib
 from aiosmtpd.controller import Controller
-from rich.console import Console
 
 import shared.contracts  # noqa: F401
-from bench import machine, report
+from bench import report
 from bench.infra import nats, sqlite_url
 from bench.timing import Figure
 from services.notifications.adapters.alert_book import AlertBook
@@ -204,29 +202,19 @@ async def measure(count: int) -> list[Figure]:
     ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.notifications")
-    parser.add_argument("--size", choices=sorted(SIZES), default="standard")
-    parser.add_argument("--no-write", action="store_true")
-    args = parser.parse_args()
-    described = machine.describe()
+def section(size: str) -> report.Section:
     load_before = os.getloadavg()[0]
-    figures = asyncio.run(measure(SIZES[args.size]))
+    figures = asyncio.run(measure(SIZES[size]))
     notes = [
         f"- dispatcher / raw aiosmtplib: {figures[1].value / figures[2].value:.0%}",
         "- the SMTP server (aiosmtpd) runs in the benchmark's process, so it shares the CPU with what is measured",
         f"- load average (1 min) before / after the run: {load_before:.1f} / {os.getloadavg()[0]:.1f}",
     ]
-    console = Console()
-    for figure in figures:
-        console.print(f"{figure.name}: {figure.formatted()}")
-    for note in notes:
-        console.print(note)
-    if not args.no_write:
-        command = "python -m bench.notifications" + (
-            "" if args.size == "standard" else f" --size {args.size}"
-        )
-        report.write_section(TITLE, report.render(TITLE, command, described, figures, notes))
+    return TITLE, figures, notes
+
+
+def main() -> None:
+    report.cli("bench.notifications", SIZES, section)
 
 
 if __name__ == "__main__":

@@ -9,12 +9,10 @@ transaction straight to a store, is the floor the commands are compared with.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import os
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator
@@ -24,12 +22,10 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy import func, select
 
 import shared.contracts  # noqa: F401
-from bench import machine, report
+from bench import report
 from bench.infra import nats, postgres_url
 from bench.timing import Figure, percentile
 from services.planning.adapters.members import branch_members
@@ -269,25 +265,7 @@ async def run(size: Size) -> tuple[list[Figure], list[str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.planning")
-    parser.add_argument("--size", choices=sorted(SIZES), default="standard")
-    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
-    args = parser.parse_args()
-    described = machine.describe()
-    figures, notes = asyncio.run(run(SIZES[args.size]))
-    table = Table(title=f"planning benchmarks ({args.size})")
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    for figure in figures:
-        table.add_row(figure.name, figure.formatted())
-    console = Console()
-    console.print(table)
-    for note in notes:
-        console.print(note)
-    if not args.no_write:
-        command = "python -m bench.planning" + ("" if args.size == "standard" else f" --size {args.size}")
-        report.write_section(TITLE, report.render(TITLE, command, described, figures, notes))
-    sys.exit(0)
+    report.cli("bench.planning", SIZES, lambda size: (TITLE, *asyncio.run(run(SIZES[size]))))
 
 
 if __name__ == "__main__":

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import argparse
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from rich.console import Console
+from rich.table import Table
+
+from bench.machine import describe
 from bench.timing import Figure
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
@@ -51,3 +56,35 @@ def write_section(title: str, body: str, doc: Path = DOC) -> None:
         text = text.rstrip("\n") + "\n\n" + block
     doc.parent.mkdir(parents=True, exist_ok=True)
     doc.write_text(text, encoding="utf-8")
+
+
+Section = tuple[str, list[Figure], list[str]]  # title, figures, notes
+
+
+def show(console: Console, title: str, figures: Sequence[Figure], notes: Sequence[str]) -> None:
+    """A section on the terminal: its figures as a table, then its notes."""
+    table = Table(title=title)
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for figure in figures:
+        table.add_row(figure.name + (f" ({figure.note})" if figure.note else ""), figure.formatted())
+    console.print(table)
+    for note in notes:
+        console.print(note)
+
+
+def cli(module: str, sizes: Iterable[str], measure: Callable[[str], Section]) -> None:
+    """``python -m <module> [--size S] [--no-write]``: print the machine and the section measured at
+    that size, and write it to docs/benchmarks.md unless told not to."""
+    parser = argparse.ArgumentParser(prog=f"python -m {module}")
+    parser.add_argument("--size", choices=sorted(sizes), default="standard")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = parser.parse_args()
+    described = describe()
+    console = Console()
+    console.print(described)
+    title, figures, notes = measure(args.size)
+    show(console, f"{title} ({args.size})", figures, notes)
+    if not args.no_write:
+        command = f"python -m {module}" + ("" if args.size == "standard" else f" --size {args.size}")
+        write_section(title, render(title, command, described, figures, notes))

@@ -3,16 +3,12 @@ holding a province and the nation (the parts of ``python -m bench`` that use the
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rich.console import Console
-from rich.table import Table
-
 import shared.contracts  # noqa: F401
-from bench import evaluation, footprint, lag, machine, rebuild, replay, report, targets, transport
+from bench import evaluation, footprint, lag, rebuild, replay, report, targets, transport
 from bench.infra import nats
 from bench.profile import Profile
 from bench.timing import Figure
@@ -158,25 +154,7 @@ async def section(name: str) -> tuple[str, list[Figure], list[str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.scale")
-    parser.add_argument("--size", choices=sorted(SIZES), default="standard")
-    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
-    args = parser.parse_args()
-    described = machine.describe()
-    title, figures, notes = asyncio.run(section(args.size))
-    console = Console()
-    table = Table(title=f"{title} ({args.size})")
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    for figure in figures:
-        table.add_row(figure.name + (f" ({figure.note})" if figure.note else ""), figure.formatted())
-    console.print(described)
-    console.print(table)
-    for note in notes:
-        console.print(note)
-    if not args.no_write:
-        command = "python -m bench.scale" + ("" if args.size == "standard" else f" --size {args.size}")
-        report.write_section(title, report.render(title, command, described, figures, notes))
+    report.cli("bench.scale", SIZES, lambda size: asyncio.run(section(size)))
 
 
 if __name__ == "__main__":
