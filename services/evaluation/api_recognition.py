@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.evaluation.app import recognition as workflow
 from services.evaluation.domain.recognition import Recognition
 from services.evaluation.domain.rulebook import RuleBook
-from shared.auth import Permission
+from shared.auth import Permission, Principal
 from shared.clock import Clock
 from shared.contracts.evaluation import AppraisalVerdict, RecognitionDenied, Status, UnitRecognised
 from shared.errors import DomainError
-from shared.events import Event
+from shared.events import Envelope, Event
 from shared.http.auth import CurrentPrincipal, authorize
+from shared.http.idempotency import IdempotencyKey, run_command
+from shared.store.event_store import Idempotency
 
 router = APIRouter(tags=["recognition"])
 
@@ -100,42 +104,53 @@ async def _run(
     permission: Permission,
     step: str,
     body: BaseModel,
-) -> RecognitionState:
+    idempotency_key: str | None,
+) -> JSONResponse:
     union = await authorize(request, principal, permission, unit_id)
     ctx = _Context(request)
     state, version = await workflow.load(ctx.db, ctx.store, ctx.book, union, year)
-    event: Event
+
+    async def execute(idem: Idempotency | None) -> Sequence[Envelope]:
+        # Checked here, after a retry of an answered request was recognised: the state has moved on.
+        event = _step(state, principal, step, body)
+        state.apply(event)
+        return await workflow.record(
+            ctx.store, union, year, version, event, ctx.clock, principal.subject, idempotency=idem
+        )
+
+    return await run_command(
+        request, ctx.store, idempotency_key, body, execute, lambda envs: _state(state, str(envs[0].event_id))
+    )
+
+
+def _step(state: Recognition, principal: Principal, step: str, body: BaseModel) -> Event:
+    """The event of ``step``, or the domain's refusal of it."""
     if step == "self_assess":
         assert isinstance(body, SelfAssessment)
-        event = state.self_assess(body.submitted_on, body.claims)
-    elif step == "appraise":
+        return state.self_assess(body.submitted_on, body.claims)
+    if step == "appraise":
         assert isinstance(body, Appraisal)
-        event = state.appraise(principal.unit_id, body.criterion, body.verdict, body.status, body.comment)
-    else:
-        assert isinstance(body, Decision)
-        if body.recognised:
-            if body.decision_number is None:
-                raise DecisionNumberMissingError(
-                    "a recognition needs its decision number",
-                    rule="decision_number_required",
-                    field="decision_number",
-                    value=None,
-                    accepted="the number of the recognition decision, e.g. 125-QĐ/HĐTN",
-                )
-            event = state.recognise(principal.unit_id, body.decision_number, body.decided_on)
-        else:
-            if not body.reasons:
-                raise DecisionNumberMissingError(
-                    "a denial needs its reasons",
-                    rule="reasons_required",
-                    field="reasons",
-                    value=[],
-                    accepted="at least one reason",
-                )
-            event = state.deny(principal.unit_id, body.decided_on, tuple(body.reasons))
-    event_id = await workflow.record(ctx.store, union, year, version, event, ctx.clock, principal.subject)
-    state.apply(event)
-    return _state(state, event_id)
+        return state.appraise(principal.unit_id, body.criterion, body.verdict, body.status, body.comment)
+    assert isinstance(body, Decision)
+    if body.recognised:
+        if body.decision_number is None:
+            raise DecisionNumberMissingError(
+                "a recognition needs its decision number",
+                rule="decision_number_required",
+                field="decision_number",
+                value=None,
+                accepted="the number of the recognition decision, e.g. 125-QĐ/HĐTN",
+            )
+        return state.recognise(principal.unit_id, body.decision_number, body.decided_on)
+    if not body.reasons:
+        raise DecisionNumberMissingError(
+            "a denial needs its reasons",
+            rule="reasons_required",
+            field="reasons",
+            value=[],
+            accepted="at least one reason",
+        )
+    return state.deny(principal.unit_id, body.decided_on, tuple(body.reasons))
 
 
 class DecisionNumberMissingError(DomainError):
@@ -143,30 +158,57 @@ class DecisionNumberMissingError(DomainError):
 
 
 @router.post(
-    "/units/{unit_id}/self-assessment", status_code=201, summary="A union submits its self-assessment"
+    "/units/{unit_id}/self-assessment",
+    status_code=201,
+    response_model=RecognitionState,
+    summary="A union submits its self-assessment",
 )
 async def submit_self_assessment(
-    request: Request, unit_id: str, body: SelfAssessment, principal: CurrentPrincipal
-) -> RecognitionState:
-    return await _run(request, principal, unit_id, body.year, Permission.SELF_ASSESS, "self_assess", body)
+    request: Request,
+    unit_id: str,
+    body: SelfAssessment,
+    principal: CurrentPrincipal,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    return await _run(
+        request, principal, unit_id, body.year, Permission.SELF_ASSESS, "self_assess", body, idempotency_key
+    )
 
 
 @router.post(
-    "/units/{unit_id}/appraisals", status_code=201, summary="The recognising unit appraises one criterion"
+    "/units/{unit_id}/appraisals",
+    status_code=201,
+    response_model=RecognitionState,
+    summary="The recognising unit appraises one criterion",
 )
 async def appraise_criterion(
-    request: Request, unit_id: str, body: Appraisal, principal: CurrentPrincipal
-) -> RecognitionState:
-    return await _run(request, principal, unit_id, body.year, Permission.APPRAISE, "appraise", body)
+    request: Request,
+    unit_id: str,
+    body: Appraisal,
+    principal: CurrentPrincipal,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    return await _run(
+        request, principal, unit_id, body.year, Permission.APPRAISE, "appraise", body, idempotency_key
+    )
 
 
 @router.post(
-    "/units/{unit_id}/decision", status_code=201, summary="The recognising unit recognises or denies"
+    "/units/{unit_id}/decision",
+    status_code=201,
+    response_model=RecognitionState,
+    summary="The recognising unit recognises or denies",
 )
 async def decide(
-    request: Request, unit_id: str, body: Decision, principal: CurrentPrincipal
-) -> RecognitionState:
-    return await _run(request, principal, unit_id, body.year, Permission.APPRAISE, "decide", body)
+    request: Request,
+    unit_id: str,
+    body: Decision,
+    principal: CurrentPrincipal,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    return await _run(
+        request, principal, unit_id, body.year, Permission.APPRAISE, "decide", body, idempotency_key
+    )
 
 
 @router.get("/units/{unit_id}/recognition", summary="Where a union's recognition for a year stands")

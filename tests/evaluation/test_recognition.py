@@ -106,3 +106,36 @@ async def test_a_denial_needs_reasons_and_criteria_not_met_cannot_be_recognised(
         "/units/dcs-1/recognition?year=2026", headers=evaluation.token("auditor", "bg")
     )
     assert state.json()["reasons"] == ["C2.2: 3 branches did not meet"]
+
+
+async def test_a_step_retried_under_its_idempotency_key_gets_the_first_answer_and_records_once(
+    evaluation: Evaluation,
+) -> None:
+    tree = Tree()
+    await evaluation.sources.record([*tree.registrations(), tree.model_registered(2026, date(2025, 11, 1))])
+    await evaluation.settled()
+    body = {"year": 2026, "submitted_on": "2026-12-01", "claims": {"1": "pass"}}
+    headers = {
+        **evaluation.token("union_secretary", "dcs-1"),
+        "Idempotency-Key": "self-assessment-dcs-1-2026",
+    }
+    first = await evaluation.client.post("/units/dcs-1/self-assessment", json=body, headers=headers)
+    again = await evaluation.client.post("/units/dcs-1/self-assessment", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
+    other = await evaluation.client.post(
+        "/units/dcs-1/self-assessment", json={**body, "submitted_on": "2026-12-02"}, headers=headers
+    )
+    assert other.status_code == 422 and other.json()["error"] == "idempotency_key_reused"
+    appraised = await evaluation.client.post(
+        "/units/dcs-1/appraisals",
+        json=appraisal(1),
+        headers={**evaluation.token("district_officer", "bg-pl"), "Idempotency-Key": "appraisal-1"},
+    )
+    assert appraised.status_code == 201, appraised.text
+    steps = [
+        e.type
+        for e in await evaluation.emitted()
+        if e.type in ("SelfAssessmentSubmitted", "CriterionAppraised")
+    ]
+    assert steps == ["SelfAssessmentSubmitted", "CriterionAppraised"]

@@ -9,8 +9,9 @@ from services.evaluation.domain.recognition import Recognition, Registration
 from services.evaluation.domain.rulebook import RuleBook
 from shared.clock import Clock
 from shared.contracts.org import OrgUnit
-from shared.events import Event, NewEvent
+from shared.events import Envelope, Event, NewEvent
 from shared.store import Database, EventStore, StreamAppend
+from shared.store.event_store import Idempotency
 
 
 def stream_of(unit_id: str, year: int) -> str:
@@ -51,8 +52,18 @@ async def load(
 
 
 async def record(
-    store: EventStore, union: OrgUnit, year: int, version: int, payload: Event, clock: Clock, actor: str
-) -> str:
+    store: EventStore,
+    union: OrgUnit,
+    year: int,
+    version: int,
+    payload: Event,
+    clock: Clock,
+    actor: str,
+    idempotency: Idempotency | None = None,
+) -> list[Envelope]:
+    """Append the step's event at the workflow's ``version``; ``[]`` when ``idempotency`` names a
+    request already answered (its answer is then in ``idempotency.replay``)."""
     new = NewEvent(stream_of(union.unit_id, year), payload, union.path, clock.now())
-    envelopes = await store.append(StreamAppend(new.stream_id, [new], version), actor=actor)
-    return str(envelopes[0].event_id)
+    return await store.append(
+        StreamAppend(new.stream_id, [new], version), actor=actor, idempotency=idempotency
+    )
