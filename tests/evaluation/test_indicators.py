@@ -61,3 +61,15 @@ def test_a_criterion_passes_only_with_every_core_and_enough_optional_indicators(
     assert (
         evaluate(RULES, UNION, without_core, 2026, AsOf(date(2027, 1, 2))).criterion_status(3).value == "fail"
     )
+
+
+def test_a_union_is_not_assessed_on_days_before_it_was_registered() -> None:
+    opened = UnionView("u", UnitType.COMMUNE_WARD, UNION.branches, opened_on=date(2026, 3, 1))
+    before = evaluate(RULES, opened, [], 2026, AsOf(date(2026, 2, 15)))
+    assert before.status.value == "not_assessed"
+    indicators = [i for c in before.criteria for i in c.indicators]
+    assert {i.status.value for i in indicators} == {"not_assessed"}
+    assert "registered on 2026-03-01" in indicators[0].explanation
+    # From the day it was registered it is judged as any union (no meeting since then: not passing).
+    after = evaluate(RULES, opened, [], 2026, AsOf(date(2026, 6, 15)))
+    assert after.status.value != "not_assessed"

@@ -53,9 +53,19 @@ class _Acc:
 
 
 def _indicator(ctx: Context, indicator: Indicator, criterion: int) -> IndicatorResult:
-    parts: list[Part] = [count_requirement(ctx, r) for r in indicator.requirements]
+    opened = ctx.union.opened_on
+    if opened is not None and ctx.as_of < opened:
+        parts: list[Part] = [
+            Part(Status.NOT_ASSESSED, f"the union was registered on {opened.isoformat()}, after this day")
+        ]
+        return _result(indicator, criterion, parts)
+    parts = [count_requirement(ctx, r) for r in indicator.requirements]
     if indicator.measure != "count":
         parts.append(MEASURES[indicator.measure](ctx))
+    return _result(indicator, criterion, parts)
+
+
+def _result(indicator: Indicator, criterion: int, parts: list[Part]) -> IndicatorResult:
     acc = _Acc()
     for part in parts:
         acc.statuses.append(part.status)
