@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import uuid
 from collections.abc import Awaitable, Callable
@@ -75,11 +76,19 @@ async def create_postgres_database() -> tuple[str, Callable[[], Awaitable[None]]
     return admin.set(database=name).render_as_string(hide_password=False), drop
 
 
-async def wait_until(condition: Callable[[], Awaitable[bool]], timeout: float = 10.0, what: str = "") -> None:
-    """Poll ``condition`` until it is true; fail after ``timeout`` seconds."""
-    async with asyncio.timeout(timeout):
-        while not await condition():
-            await asyncio.sleep(0.02)
+async def wait_until(
+    condition: Callable[[], bool | Awaitable[bool]], timeout: float = 10.0, what: str = ""
+) -> None:
+    """Poll ``condition`` (a plain or an async check) until it is true; fail after ``timeout`` seconds."""
+    try:
+        async with asyncio.timeout(timeout):
+            while True:
+                met = condition()
+                if await met if inspect.isawaitable(met) else met:
+                    return
+                await asyncio.sleep(0.02)
+    except TimeoutError:
+        raise TimeoutError(f"not so after {timeout} s: {what or condition}") from None
 
 
 def when(day: int = 1, month: int = 10, year: int = 2026) -> datetime:

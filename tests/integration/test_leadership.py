@@ -14,6 +14,7 @@ from shared.runtime import ServiceRuntime
 from shared.runtime.leadership import run_as_leader
 from shared.settings import CommonSettings, service_settings
 from shared.store import Database
+from tests.support import wait_until
 
 
 @pytest.mark.postgres
@@ -32,9 +33,7 @@ async def test_only_one_replica_leads_and_another_takes_over_when_it_stops(postg
         return work
 
     first = asyncio.create_task(run_as_leader(first_db, "relay:membership", worker("first"), retry=0.05))
-    async with asyncio.timeout(10):
-        while running != ["first"]:
-            await asyncio.sleep(0.02)
+    await wait_until(lambda: running == ["first"], what="first leads")
     second = asyncio.create_task(run_as_leader(second_db, "relay:membership", worker("second"), retry=0.05))
     await asyncio.sleep(0.5)
     assert running == ["first"]
@@ -42,9 +41,7 @@ async def test_only_one_replica_leads_and_another_takes_over_when_it_stops(postg
     with contextlib.suppress(asyncio.CancelledError):
         await first
     await first_db.dispose()  # the session ends, the lock is free
-    async with asyncio.timeout(10):
-        while running != ["second"]:
-            await asyncio.sleep(0.02)
+    await wait_until(lambda: running == ["second"], what="second leads")
     second.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await second
@@ -76,14 +73,10 @@ async def test_a_singleton_task_runs_in_one_replica_at_a_time(
     await first.start()
     await second.start()
     try:
-        async with asyncio.timeout(10):
-            while running != [1]:
-                await asyncio.sleep(0.02)
+        await wait_until(lambda: running == [1], what="replica 1 leads")
         await asyncio.sleep(0.5)
         assert running == [1]
         await first.stop()  # its database session ends: the lock is free
-        async with asyncio.timeout(10):
-            while running != [2]:
-                await asyncio.sleep(0.02)
+        await wait_until(lambda: running == [2], what="replica 2 leads")
     finally:
         await second.stop()

@@ -148,7 +148,10 @@ async def test_a_rebuild_swaps_in_a_model_equal_to_a_rebuild_from_scratch_and_re
         try:
             report = await service.rebuild("branch_counts")
             assert not service.rebuilds  # no rebuild in progress any more
-            await asyncio.sleep(0.1)  # let the reader see the new model, and more events arrive
+            swapped_at = len(seen)  # the reader reads the new model again, members appended meanwhile
+            await wait_until(
+                lambda: len(seen) > swapped_at + 2 and seen[-1] == "new", what="the new model read"
+            )
         finally:
             done.set()
             await writer
