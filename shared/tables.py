@@ -33,8 +33,8 @@ SHEET_TITLE_LIMIT = 31
 HEADER_LIMIT = 255
 """Excel's limit on a printed page header, formatting codes included."""
 
-# openpyxl's own list of the control characters XML 1.0 cannot hold, plus what it lets through and an XML
-# writer then refuses: lone surrogates (a JSON "\ud800" decodes to one) and the non-characters U+FFFE/FFFF.
+# openpyxl's own list of the control characters XML 1.0 cannot hold, plus what it writes but no reader can
+# then parse: lone surrogates (a JSON "\ud800" decodes to one) and the non-characters U+FFFE and U+FFFF.
 _NOT_IN_SHEETS = re.compile(ILLEGAL_CHARACTERS_RE.pattern + r"|[\ud800-\udfff\ufffe\uffff]")
 # Excel refuses these in a sheet title; brackets become their round cousins, the rest a dash.
 _TITLE_REPLACEMENTS = str.maketrans({"[": "(", "]": ")", ":": "-", "\\": "-", "/": "-", "?": "-", "*": "-"})
@@ -48,10 +48,6 @@ _PLAIN = (bool, int, float, Decimal, date, time, timedelta)
 def sheet_text(text: str) -> str:
     """``text`` without the characters an xlsx sheet cannot hold."""
     return _NOT_IN_SHEETS.sub("", text)
-
-
-def starts_like_formula(text: str) -> bool:
-    return text.startswith(FORMULA_STARTS)
 
 
 def cell(sheet: Any, value: object) -> Cell:
@@ -72,7 +68,7 @@ def cell(sheet: Any, value: object) -> Cell:
         return written  # an empty cell, as a sheet shows an empty string
     written.value = text
     written.data_type = "s"  # after the value: openpyxl makes "=…" a formula and "#REF!" an error
-    if starts_like_formula(text):
+    if text.startswith(FORMULA_STARTS):
         written.quotePrefix = True
     return written
 
