@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from services.evaluation.domain.results import UnitCompliance
+from shared.tables import add_sheet, append_row
 
 STATUSES = ("pass", "at_risk", "fail", "not_assessed")
 
@@ -41,16 +42,17 @@ def as_table(results: list[UnitCompliance], console: Console) -> None:
 def as_xlsx(results: list[UnitCompliance], path: Path) -> None:
     from openpyxl import Workbook
 
-    book = Workbook()
-    unions = book.active
-    unions.title = "unions"
-    unions.append(["unit", "type", "year", "as of", "basis", "rules", "C1", "C2", "C3", "3 chủ động"])
-    indicators = book.create_sheet("indicators")
-    indicators.append(
-        ["unit", "indicator", "criterion", "core", "status", "closes on", "explanation", "missing", "events"]
+    book = Workbook(write_only=True)
+    unions = add_sheet(book, "unions")
+    append_row(unions, ["unit", "type", "year", "as of", "basis", "rules", "C1", "C2", "C3", "3 chủ động"])
+    indicators = add_sheet(book, "indicators")
+    append_row(
+        indicators,
+        ["unit", "indicator", "criterion", "core", "status", "closes on", "explanation", "missing", "events"],
     )
     for r in results:
-        unions.append(
+        append_row(
+            unions,
             [
                 r.unit_id,
                 r.unit_type,
@@ -60,11 +62,11 @@ def as_xlsx(results: list[UnitCompliance], path: Path) -> None:
                 r.rules_id,
                 *(r.criterion_status(c).value for c in (1, 2, 3)),
                 r.status.value,
-            ]
+            ],
         )
         for c in r.criteria:
             for i in c.indicators:
-                indicators.append([
+                append_row(indicators, [
                     r.unit_id, i.indicator_id, c.criterion, i.core, i.status.value, i.closes_on, i.explanation,
                     "; ".join(m.description for m in i.missing), " ".join(i.evidence.event_ids),
                 ])  # fmt: skip

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from nats.js import JetStreamContext
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -19,9 +20,12 @@ from services.dashboard.settings import DashboardSettings
 from services.evaluation.main import create_app as create_evaluation
 from shared.bus.nats_server import EmbeddedNats
 from shared.clock import FixedClock
+from shared.contracts import membership as ms
+from shared.contracts.org import UnitLevel, UnitType
+from shared.events import NewEvent
 from shared.settings import CommonSettings
 from tests.evaluation.conftest import SECRET, Evaluation
-from tests.evaluation.history import Tree
+from tests.evaluation.history import Tree, at
 from tests.evaluation.sources import Sources
 from tests.support import token_for, wait_until
 
@@ -31,6 +35,7 @@ class Pages:
     client: httpx.AsyncClient
     evaluation: Evaluation
     tree: Tree
+    dashboard: FastAPI
 
     def officer(self, unit: str = "bg-pl", role: str = "district_officer") -> dict[str, str]:
         return token_for(SECRET, role, unit)
@@ -71,7 +76,7 @@ async def pages(
             return await dashboard.state.runtime.directory.get("dcs-9") is not None
 
         await wait_until(dashboard_knows_the_tree, what="the dashboard's org tree")
-        yield Pages(client, state, tree)
+        yield Pages(client, state, tree, dashboard)
     await sources.stop()
 
 
@@ -155,3 +160,79 @@ async def test_exports_open_and_hold_the_figures_of_the_page(pages: Pages) -> No
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Đơn vị dcs-1" in text and "Tiêu chí" in text and "31/10/2026" in text
     assert "no branch meeting recorded for 2026-10" in text.replace("\n", " ")
+
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)"]
+CONTROLS = "".join(chr(c) for c in range(0x20) if c not in (0x09, 0x0A, 0x0D))
+LONG_DISTRICT = "Huyện đoàn Phước Long, tỉnh Bình Phước"  # longer than a sheet tab
+
+
+async def rename_and_register(pages: Pages, unions: dict[str, str]) -> None:
+    """Names that older records may hold (the API refuses some today), recorded as membership's events."""
+    tree, on = pages.tree, date(2026, 1, 5)
+    registered = [
+        NewEvent(
+            f"unit-{unit}",
+            ms.UnitRegistered(
+                unit_id=unit,
+                name=name,
+                level=UnitLevel.GRASSROOTS,
+                unit_type=UnitType.COMMUNE_WARD,
+                parent_id=tree.district,
+            ),
+            f"{tree.paths[tree.district]}.{unit}",
+            at(on),
+        )
+        for unit, name in unions.items()
+    ]
+    renamed = [
+        tree.event(unit, ms.UnitRenamed(unit_id=unit, name=name), on, f"unit-{unit}")
+        for unit, name in ((tree.union, FORMULAS[0]), (tree.district, LONG_DISTRICT))
+    ]
+    await pages.evaluation.sources.record([*registered, *renamed])
+    await pages.evaluation.settled()
+    directory = pages.dashboard.state.runtime.directory
+
+    async def dashboard_knows_the_names() -> bool:
+        known = [await directory.get(unit) for unit in [tree.district, *unions]]
+        return all(u is not None for u in known) and known[0].name == LONG_DISTRICT
+
+    await wait_until(dashboard_knows_the_names, what="the dashboard's copy of the renamed tree")
+
+
+async def test_exports_write_names_that_look_like_formulas_as_text_and_survive_odd_names(
+    pages: Pages,
+) -> None:
+    odd = "dcs-h3"
+    unions = dict(
+        zip(["dcs-h0", "dcs-h1", "dcs-h2", odd], [*FORMULAS[1:], f"a:b?c*d/e[f]{CONTROLS} 漢"], strict=True)
+    )
+    await rename_and_register(pages, unions)
+    officer = pages.officer()
+
+    overview = await pages.client.get("/units/bg-pl/export.xlsx", headers=officer)
+    assert overview.status_code == 200, overview.text
+    book = load_workbook(io.BytesIO(overview.content))
+    first, second = book.worksheets
+    cells = {c.value: c.data_type for row in first.iter_rows() for c in row if c.value is not None}
+    assert {name: cells.get(name) for name in FORMULAS} == dict.fromkeys(FORMULAS, "s")
+    assert cells.get("a:b?c*d/e[f] 漢") == "s"
+    assert not [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    # Both titles start with the district's long name: two tabs, and each full title in the first row.
+    assert first.title == LONG_DISTRICT[:31] and second.title == LONG_DISTRICT[:27] + " (2)"
+    assert first["A1"].value == f"{LONG_DISTRICT} – Đoàn cơ sở"
+    assert second["A1"].value == f"{LONG_DISTRICT} – Đơn vị trực thuộc"
+
+    union = await pages.client.get(f"/units/{odd}/export.xlsx", headers=officer)
+    assert union.status_code == 200, union.text
+    sheet = load_workbook(io.BytesIO(union.content)).active
+    assert sheet.title == "a-b-c-d-e(f) 漢 – Giải thích"
+    assert sheet["A1"].value == "a:b?c*d/e[f] 漢 – Giải thích"
+    for unit in (odd, "bg-pl"):
+        pdf = await pages.client.get(f"/units/{unit}/export.pdf", headers=officer)
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), (unit, pdf.text)
+        # Narrow columns break long names across lines: compare without the white space.
+        text = "".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split())
+        assert "a:b?c*d/e[f]" in text
+    for name in FORMULAS:
+        assert name in text, name

@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+
+from shared.tables import add_sheet, append_row, pdf_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,20 +34,21 @@ class Document:
 def to_xlsx(document: Document) -> bytes:
     book = Workbook()
     book.remove(book.active)
-    for index, sheet in enumerate(document.sheets):
-        ws = book.create_sheet(_sheet_name(sheet.title, index))
-        ws.append([sheet.title])
+    for sheet in document.sheets:
+        # The first row holds the whole title, which the sheet's tab may have to shorten.
+        ws = add_sheet(book, sheet.title)
+        append_row(ws, [sheet.title])
         ws["A1"].font = Font(bold=True, size=13)
         for line in sheet.lines:
-            ws.append([line])
+            append_row(ws, [line])
         ws.append([])
-        ws.append(list(sheet.headers))
+        append_row(ws, sheet.headers)
         header_row = ws.max_row
         for cell in ws[header_row]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDE7F3")
         for row in sheet.rows:
-            ws.append([_cell(v) for v in row])
+            append_row(ws, [_cell(v) for v in row])
         for column, width in enumerate(_xlsx_widths(sheet), start=1):
             ws.column_dimensions[ws.cell(row=header_row, column=column).column_letter].width = width
         for row in ws.iter_rows(min_row=header_row + 1):
@@ -57,12 +61,10 @@ def to_xlsx(document: Document) -> bytes:
 
 
 def _cell(value: str) -> str | int:
-    return int(value) if value.isdigit() and len(value) < 10 else value
-
-
-def _sheet_name(title: str, index: int) -> str:
-    clean = "".join(c for c in title if c not in "[]:*?/\\")[:28]
-    return clean or f"Sheet {index + 1}"
+    # Rows are formatted text; counts go back to numbers so that a sheet can sum them. Only plain ASCII
+    # digits without a leading zero: "²" is a digit to Python but not to int(), and "007" is a code.
+    plain = value.isascii() and value.isdigit() and len(value) < 10
+    return int(value) if plain and str(int(value)) == value else value
 
 
 def _xlsx_widths(sheet: Sheet) -> list[float]:
@@ -75,9 +77,10 @@ def _xlsx_widths(sheet: Sheet) -> list[float]:
 
 def to_pdf(document: Document, font: Path, bold: Path) -> bytes:
     pdf = FPDF(orientation="landscape", format="A4")
-    pdf.set_title(document.title)
     pdf.add_font("body", "", str(font))
     pdf.add_font("body", "B", str(bold if bold.exists() else font))
+    document = _drawable(document, _glyphs(pdf, "body") & _glyphs(pdf, "bodyB"))
+    pdf.set_title(document.title)
     pdf.set_auto_page_break(auto=False, margin=12)
     for sheet in document.sheets:
         pdf.add_page()
@@ -89,6 +92,28 @@ def to_pdf(document: Document, font: Path, bold: Path) -> bytes:
         pdf.ln(2)
         _table(pdf, sheet)
     return bytes(pdf.output())
+
+
+def _glyphs(pdf: FPDF, key: str) -> set[int]:
+    """The code points the font added under ``key`` can draw."""
+    font = pdf.fonts[key]
+    return set(font.cmap) if isinstance(font, TTFFont) else set(range(32, 127))
+
+
+def _drawable(document: Document, shown: set[int]) -> Document:
+    """The document with only what both fonts can draw: a stored name may hold anything (see pdf_text)."""
+
+    def text(value: str) -> str:
+        return pdf_text(value, shown)
+
+    def strings(values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(text(v) for v in values)
+
+    sheets = [
+        Sheet(text(s.title), strings(s.lines), strings(s.headers), [strings(r) for r in s.rows], s.widths)
+        for s in document.sheets
+    ]
+    return Document(text(document.title), sheets)
 
 
 _LINE = 4.5

@@ -11,6 +11,8 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
+from shared.tables import add_sheet, append_row
+
 # Column key, the header officers write (Vietnamese), and whether a row needs it.
 COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("member_id", "Mã đoàn viên", False),
@@ -103,12 +105,16 @@ def _clean(value: Any) -> Any:
 
 
 def write_rows(rows: Iterable[dict[str, Any]], title: str) -> bytes:
-    """A workbook with the header row and one row per member, in the columns the import reads."""
+    """A workbook with the header row and one row per member, in the columns the import reads.
+
+    The sheet is named after ``title`` (the unit's name; the whole name is in the printed header when the
+    tab has to shorten it), and the header stays the first row so that the file imports again as it is.
+    """
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31] or "Đoàn viên")
-    sheet.append([header for _, header, _ in COLUMNS])
+    sheet = add_sheet(workbook, title, fallback="Đoàn viên")
+    append_row(sheet, [header for _, header, _ in COLUMNS])
     for row in rows:
-        sheet.append([row.get(key) for key, _, _ in COLUMNS])
+        append_row(sheet, [row.get(key) for key, _, _ in COLUMNS])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -1,0 +1,73 @@
+"""The member export survives any name already in the store: formulas stay text, and a control character
+in a member's name or a ':' in a unit's name fails neither the union's export nor those above it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from services.membership.adapters.keys import seal
+from services.membership.app.handlers import member_stream, unit_stream
+from shared.bus.nats_server import EmbeddedNats
+from shared.contracts import membership as ms
+from shared.events import NewEvent
+from shared.store import StreamAppend
+from tests.membership_api import TODAY, Membership, admission, membership_service
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)"]
+CONTROLS = "".join(chr(c) for c in range(0x20) if c not in (0x09, 0x0A, 0x0D))
+ODD_UNIT_NAME = "a:b?c*d/e[f]"
+
+
+@pytest.fixture
+async def svc(nats_server: EmbeddedNats, tmp_path: Path) -> AsyncIterator[Membership]:
+    async with membership_service(tmp_path, nats_server.url) as service:
+        yield service
+
+
+async def record_as_older_data(svc: Membership, names: dict[str, str], unit_name: str) -> None:
+    """Names the API refuses today but older events may hold, appended to the store as they were."""
+    runtime, handlers = svc.app.state.runtime, svc.app.state.handlers
+    keys = await handlers.keys.keys(names)
+    branch = await runtime.directory.path_of("pl-x-1")
+    for member_id, name in names.items():
+        fields = {"full_name": name, "birth_date": "2000-05-10", "address": name}
+        event = ms.MemberProfileUpdated(
+            member_id=member_id, profile=seal(member_id, keys[member_id], fields), birth_year=2000
+        )
+        stream = member_stream(member_id)
+        await runtime.store.append(
+            StreamAppend(stream, [NewEvent(stream, event, branch, TODAY)]), actor="tests"
+        )
+    union = await runtime.directory.path_of("pl-x")
+    renamed = NewEvent(unit_stream("pl-x"), ms.UnitRenamed(unit_id="pl-x", name=unit_name), union, TODAY)
+    await runtime.store.append(StreamAppend(renamed.stream_id, [renamed]), actor="tests")
+
+
+async def test_names_older_records_may_hold_export_as_text_for_the_union_and_every_unit_above(
+    svc: Membership,
+) -> None:
+    names = {f"m-{n}": name for n, name in enumerate([*FORMULAS, f"Nguyễn{CONTROLS}Văn An"])}
+    for member_id in names:
+        await svc.accept("/members", admission(member_id))
+    await record_as_older_data(svc, names, f"{ODD_UNIT_NAME}{CONTROLS}")
+    expected = [*FORMULAS, "NguyễnVăn An"]
+    for unit in ("pl-x", "bg-pl", "bg"):
+        exported = await svc.client.get(f"/units/{unit}/members/export", headers=svc.token())
+        assert exported.status_code == 200, (unit, exported.text)
+        sheet = load_workbook(io.BytesIO(exported.content)).active
+        header, *rows = list(sheet.iter_rows())
+        assert header[1].value == "Họ và tên"
+        assert sorted((row[1].value, row[1].data_type) for row in rows) == sorted(
+            (name, "s") for name in expected
+        )
+        assert sorted(row[8].value for row in rows) == sorted(expected)  # the address too
+        assert all(cell.data_type != "f" for row in rows for cell in row)
+        if unit == "pl-x":
+            assert sheet.title == "a-b-c-d-e(f)" and sheet.oddHeader.center.text == ODD_UNIT_NAME
+        else:
+            assert sheet.title == f"Đơn vị {unit}"
