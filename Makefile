@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run test test-slow lint typecheck catalogue clean
+.PHONY: install chromium run test test-slow lint typecheck catalogue clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,18 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
+# The browser tests drive Debian's chromium (Playwright cannot download its own browsers here).
+CHROMIUM := $(firstword $(wildcard /usr/bin/chromium /usr/bin/chromium-browser))
+
 install: $(STAMP)
+
+chromium:
+ifeq ($(CHROMIUM),)
+	@if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core >/dev/null; \
+	else echo "chromium not found: install Debian's chromium for the browser tests (make test-slow)"; fi
+endif
 
 run: install
 	$(BIN)/chudong run
@@ -28,10 +39,10 @@ typecheck: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint typecheck
+test: lint typecheck chromium
 	$(BIN)/pytest
 
-test-slow: install
+test-slow: install chromium
 	$(BIN)/pytest -m slow || [ $$? -eq 5 ]  # 5: no slow test selected
 
 catalogue: install

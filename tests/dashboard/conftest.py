@@ -1,14 +1,13 @@
 """A running chudong with a demo district, and a headless chromium driven by Playwright.
 
-Playwright cannot download its own browsers here: the tests drive Debian's chromium, installed by the
-``chromium_path`` fixture when it is missing.
+Playwright cannot download its own browsers here: the tests drive Debian's chromium, installed by
+``make install`` when it is missing.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,19 +35,9 @@ def _find_chromium() -> str | None:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    """Debian's chromium; installed with apt-get when missing (CI starts from a fresh machine)."""
+    """Debian's chromium, which `make install` (run by `make test`) installs when it is missing."""
     found = _find_chromium()
-    if found is None:
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-q"], check=True, env=env, capture_output=True)
-        subprocess.run(
-            ["apt-get", "install", "-y", "-q", "chromium", "fonts-dejavu-core"],
-            check=True,
-            env=env,
-            capture_output=True,
-        )
-        found = _find_chromium()
-    assert found is not None, "chromium is not installed and apt-get could not install it"
+    assert found is not None, "chromium is not installed: run `make install` (it installs Debian's chromium)"
     return found
 
 
