@@ -63,6 +63,8 @@ def service_permissions(service: str) -> dict[str, dict[str, list[str]]]:
         f"{DEAD_LETTER_PREFIX}.{service}.>",
         f"$JS.API.STREAM.MSG.GET.{own}",
         f"$JS.API.STREAM.MSG.GET.{DEAD_LETTER_STREAM}",
+        # A dead letter replayed with success leaves the stream (``POST /admin/dead-letters/replay``).
+        f"$JS.API.STREAM.MSG.DELETE.{DEAD_LETTER_STREAM}",
     ]
     for stream in sorted({own, DEAD_LETTER_STREAM, *reads}):
         publish.append(f"$JS.API.STREAM.INFO.{stream}")

@@ -13,6 +13,7 @@ from structlog.testing import capture_logs
 from shared.bus.connection import NatsAuthorizationError, connect
 from shared.bus.consumer import stream_sequence
 from shared.bus.credentials import NatsUsers, secured_node
+from shared.bus.deadletters import list_dead_letters, replay_dead_letters
 from shared.bus.nats_server import EmbeddedNats
 from shared.bus.ordered import read_in_order
 from shared.bus.permissions import ADMIN_USER, nats_user
@@ -173,3 +174,32 @@ async def test_a_refused_user_fails_its_first_connection_at_once_and_says_why(
                 server.url, name="planning", user=nats_user("planning"), password="wrong", connect_timeout=30
             )
 
+
+async def test_a_service_replays_its_dead_letters_as_its_own_user(
+    secured: tuple[EmbeddedNats, dict[str, str]], admin: Client, tmp_path: Path
+) -> None:
+    server, passwords = secured
+    common = CommonSettings(nats_url=server.url, manage_streams=False, data_dir=tmp_path, max_deliver=2)
+    unit = unit_event("bg", "vn", "vn.bg")
+    projection = RecordingProjection(poison={str(unit.event_id)})
+    membership = ServiceRuntime(common, as_service("membership", passwords, tmp_path))
+    evaluation = ServiceRuntime(
+        common, as_service("evaluation", passwords, tmp_path), metadatas=[recording_metadata]
+    )
+    evaluation.add_projection(projection, [Source(stream_name("membership"))])
+    await membership.start()
+    await evaluation.start()
+    try:
+        with capture_logs() as logs:
+            await membership.store.append([StreamAppend("unit-bg", [unit])], actor="t")
+            (consumer,) = evaluation.consumers
+            await wait_until(lambda: consumer.dead_lettered == 1, timeout=15, what="the unit dead-lettered")
+            projection.poison.clear()
+            assert evaluation.js is not None
+            outcomes = await replay_dead_letters(evaluation.js, consumer)
+        assert [o.replayed for o in outcomes] == [True], outcomes
+        assert await list_dead_letters(admin.jetstream()) == []
+        assert not [entry for entry in logs if entry["event"] == "nats.permission_denied"]
+    finally:
+        await evaluation.stop()
+        await membership.stop()
