@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from shared.bus.connection import NatsAuthorizationError
+from shared.bus.credentials import NatsUsers, users_file
+from shared.bus.nats_server import NatsServerError
+from shared.bus.permissions import ADMIN_USER
 from shared.settings import CommonSettings
 
 RUNTIME_FILE = "runtime.json"
@@ -40,16 +46,39 @@ def read_running(common: CommonSettings) -> RunningInfo | None:
 
 
 def nats_credentials(common: CommonSettings) -> tuple[str | None, str | None]:
-    """The admin NATS user: ``CHUDONG_NATS_USER``/``_PASSWORD``, else that of a local cluster here."""
+    """The admin NATS user: ``CHUDONG_NATS_USER``/``_PASSWORD``, else that of ``chudong run`` here.
+
+    ``chudong run`` (one node or ``--cluster``) keeps its users' passwords in the data directory; without
+    ``NATS_URL`` the CLI connects to that system as its admin.
+    """
     if common.nats_user:
         password = common.nats_password
         return common.nats_user, password.get_secret_value() if password else None
-    users = common.data_dir / "nats-cluster" / "users.json"
-    if not common.nats_url and users.exists():
-        from shared.bus.permissions import ADMIN_USER
-
-        return ADMIN_USER, str(json.loads(users.read_text())[ADMIN_USER])
+    if not common.nats_url:
+        path = users_file(common.data_dir)
+        try:
+            users = NatsUsers.read(path)
+        except PermissionError as exc:
+            raise SystemExit(f"cannot read the NATS admin's password in {path}: {exc.strerror}") from exc
+        except NatsServerError as exc:
+            raise SystemExit(str(exc)) from exc
+        if users is not None and ADMIN_USER in users.passwords:
+            return users.admin
     return None, None
+
+
+@contextmanager
+def nats_failures_reported(common: CommonSettings) -> Iterator[None]:
+    """NATS refusing the CLI, or not answering, as one line and a non-zero exit instead of a traceback."""
+    try:
+        yield
+    except NatsAuthorizationError as exc:
+        raise SystemExit(
+            f"{exc}. The CLI connects as CHUDONG_NATS_USER (password CHUDONG_NATS_PASSWORD), else, without "
+            f"NATS_URL, as the admin of the chudong run whose passwords are in {users_file(common.data_dir)}"
+        ) from exc
+    except (OSError, TimeoutError) as exc:
+        raise SystemExit(f"NATS did not answer: {exc or exc.__class__.__name__}") from exc
 
 
 def nats_url(common: CommonSettings) -> str:

@@ -1,8 +1,9 @@
 """``chudong run``: the embedded NATS server (or a local three-node cluster) and the four services.
 
-With ``cluster`` the services connect to three nats-servers on loopback as their
-own NATS users (each with its permissions), and the streams are replicated three
-times; with ``postgres`` each service gets its own database on that server.
+The services connect to the embedded server as their own NATS users (each with
+its permissions; nothing anonymous); with ``cluster`` to three nats-servers on
+loopback, the streams replicated three times; with ``postgres`` each service
+gets its own database on that server.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from shared.bus.cluster import LocalCluster
 from shared.bus.connection import connect
+from shared.bus.credentials import NatsUsers, secured_node, users_file
 from shared.bus.nats_server import EmbeddedNats
 from shared.bus.streams import ensure_streams
 from shared.settings import SERVICES, CommonSettings, service_settings
@@ -80,13 +82,10 @@ class System:
         data_dir = self.common.data_dir.resolve()
         data_dir.mkdir(parents=True, exist_ok=True)
         self.common.resolved_jwt_secret()  # created once, before the services race to it
-        if self.cluster:
-            self._start_cluster(data_dir)
-        elif self.common.nats_url:
+        if self.common.nats_url and not self.cluster:
             self.nats_url = self.common.nats_url
         else:
-            self.nats = EmbeddedNats(data_dir / "nats").start()
-            self.nats_url = self.nats.url
+            self._start_nats(data_dir)
         if self.postgres:
             for name, url in asyncio.run(create_service_databases(self.postgres)).items():
                 self.service_env.setdefault(name, {})[f"{name.upper()}_DATABASE_URL"] = url
@@ -103,20 +102,38 @@ class System:
             service.process = self._spawn(service, data_dir)
         self.wait_healthy(timeout)
 
-    def _start_cluster(self, data_dir: Path) -> None:
-        """Three nodes, the streams replicated on all three, and each service's NATS user."""
-        self.local_cluster = LocalCluster(data_dir / "nats-cluster").start()
-        self.nats_url = self.local_cluster.url
-        user, password = self.local_cluster.admin
-        asyncio.run(create_streams(self.nats_url, user, password, replicas=3))
+    def _start_nats(self, data_dir: Path) -> None:
+        """chudong's own NATS (one node, or three with ``cluster``), each service as its own user.
+
+        No client is anonymous: the admin creates the streams here, and the services run with
+        ``CHUDONG_MANAGE_STREAMS=false`` because their users may only read stream information.
+        """
+        passwords = users_file(data_dir)
+        if self.cluster:
+            self.local_cluster = LocalCluster(data_dir / "nats-cluster", users_file=passwords).start()
+            self.nats_url, users, replicas = self.local_cluster.url, self.local_cluster.users, 3
+        else:
+            users = NatsUsers.load(passwords)
+            self.nats = secured_node(data_dir / "nats", users).start()
+            self.nats_url, replicas = self.nats.url, 1
+        asyncio.run(
+            create_streams(
+                self.nats_url,
+                *users.admin,
+                replicas=replicas,
+                duplicate_window=self.common.dedup_window_seconds,
+            )
+        )
         for name in SERVICES:
-            service_user, service_password = self.local_cluster.credentials(name)
-            self.service_env[name] = {
-                f"{name.upper()}_NATS_USER": service_user,
-                f"{name.upper()}_NATS_PASSWORD": service_password,
-                "CHUDONG_MANAGE_STREAMS": "false",
-                "CHUDONG_STREAM_REPLICAS": "3",
-            }
+            service_user, service_password = users.of(name)
+            self.service_env.setdefault(name, {}).update(
+                {
+                    f"{name.upper()}_NATS_USER": service_user,
+                    f"{name.upper()}_NATS_PASSWORD": service_password,
+                    "CHUDONG_MANAGE_STREAMS": "false",
+                    "CHUDONG_STREAM_REPLICAS": str(replicas),
+                }
+            )
 
     def _spawn(self, service: ServiceProcess, data_dir: Path) -> subprocess.Popen[bytes]:
         env = dict(os.environ)
@@ -186,7 +203,13 @@ class System:
 
 
 async def create_streams(
-    nats_url: str, user: str | None, password: str | None, *, replicas: int, timeout: float = 60.0
+    nats_url: str,
+    user: str | None,
+    password: str | None,
+    *,
+    replicas: int,
+    duplicate_window: float = 7200.0,
+    timeout: float = 60.0,
 ) -> None:
     """Create or update the streams as the admin user, waiting for the cluster to elect its leaders."""
     nc = await connect(nats_url, name="chudong-streams", user=user, password=password)
@@ -194,7 +217,7 @@ async def create_streams(
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
             try:
-                await ensure_streams(nc.jetstream(), replicas=replicas)
+                await ensure_streams(nc.jetstream(), replicas=replicas, duplicate_window=duplicate_window)
                 return
             except Exception:
                 # A new cluster answers JetStream requests only once it has a meta leader.

@@ -20,7 +20,7 @@ from chudong.audit.output import as_json, as_table, as_xlsx
 from chudong.audit.replay import Rebuild, evaluate_all
 from chudong.audit.streams import read_stream, stream_length
 from chudong.audit.verify import Finding, verify_copy, verify_database
-from chudong.context import nats_url
+from chudong.context import nats_credentials, nats_failures_reported, nats_url
 from services.evaluation.domain.evaluate import AsOf
 from services.evaluation.domain.explain import explain as explain_text
 from services.evaluation.domain.results import UnitCompliance
@@ -81,9 +81,11 @@ def _book(rules_dir: Path | None) -> RuleBook:
         raise typer.BadParameter(str(exc), param_hint="--rules-dir") from exc
 
 
-async def rebuild_from_history(url: str, *, show_progress: bool = True) -> Rebuild:
+async def rebuild_from_history(
+    url: str, *, user: str | None = None, password: str | None = None, show_progress: bool = True
+) -> Rebuild:
     """Every service's history from JetStream, in order, applied to a fresh rebuild."""
-    nc = await connect(url, name="chudong-replay")
+    nc = await connect(url, name="chudong-replay", user=user, password=password, connect_timeout=10)
     rebuild = Rebuild()
     try:
         js = nc.jetstream()
@@ -105,10 +107,23 @@ async def replay_history(
     *,
     unit: str | None = None,
     year: int | None = None,
+    user: str | None = None,
+    password: str | None = None,
     show_progress: bool = True,
 ) -> list[UnitCompliance]:
-    rebuild = await rebuild_from_history(url, show_progress=show_progress)
+    rebuild = await rebuild_from_history(url, user=user, password=password, show_progress=show_progress)
     return evaluate_all(rebuild, book, as_of, unit=unit, year=year)
+
+
+def _replay(
+    common: CommonSettings, book: RuleBook, as_of: AsOf, *, unit: str | None, year: int | None
+) -> list[UnitCompliance]:
+    """:func:`replay_history` from the JetStream copies this CLI reaches, as their admin user."""
+    user, password = nats_credentials(common)
+    with nats_failures_reported(common):
+        return asyncio.run(
+            replay_history(nats_url(common), book, as_of, unit=unit, year=year, user=user, password=password)
+        )
 
 
 class _Stderr:
@@ -149,9 +164,7 @@ def register(app: typer.Typer) -> None:
         if fmt == "xlsx" and out is None:
             raise typer.BadParameter("xlsx needs --out FILE.xlsx", param_hint="--out")
         common = CommonSettings()
-        results = asyncio.run(
-            replay_history(nats_url(common), _book(rules_dir), _as_of(as_of, known_at), unit=unit, year=year)
-        )
+        results = _replay(common, _book(rules_dir), _as_of(as_of, known_at), unit=unit, year=year)
         if unit is not None and not results:
             console.print(f"no grassroots union at or under {unit!r} in the history")
             raise typer.Exit(1)
@@ -179,9 +192,7 @@ def register(app: typer.Typer) -> None:
         """Print each criterion and indicator of a union with its evidence and what is missing."""
         _quiet()
         common = CommonSettings()
-        results = asyncio.run(
-            replay_history(nats_url(common), _book(rules_dir), _as_of(as_of, known_at), unit=unit, year=year)
-        )
+        results = _replay(common, _book(rules_dir), _as_of(as_of, known_at), unit=unit, year=year)
         chosen = [r for r in results if r.unit_id == unit]
         if not chosen:
             console.print(f"{unit!r} is not a grassroots union in the history")
@@ -208,7 +219,10 @@ async def _verify(common: CommonSettings, jetstream: bool) -> list[Finding]:
     nc = None
     if jetstream:
         try:
-            nc = await connect(nats_url(common), name="chudong-verify")
+            user, password = nats_credentials(common)
+            nc = await connect(
+                nats_url(common), name="chudong-verify", user=user, password=password, connect_timeout=10
+            )
             js = nc.jetstream()
         except (SystemExit, Exception) as exc:
             findings.append(Finding("jetstream", False, f"not checked: {exc}"))

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from chudong.context import nats_credentials, nats_url
+from chudong.context import nats_credentials, nats_failures_reported, nats_url
 from chudong.runner import create_streams
 from shared.bus.permissions import render_authorization
 from shared.settings import CommonSettings
@@ -24,7 +24,16 @@ def register(app: typer.Typer) -> None:
         """Create or update every stream as the admin user (services whose users may not do it need this)."""
         common = CommonSettings()
         user, password = nats_credentials(common)
-        asyncio.run(create_streams(nats_url(common), user, password, replicas=replicas))
+        with nats_failures_reported(common):
+            asyncio.run(
+                create_streams(
+                    nats_url(common),
+                    user,
+                    password,
+                    replicas=replicas,
+                    duplicate_window=common.dedup_window_seconds,
+                )
+            )
         print(f"streams ready, {replicas} replica(s) each")
 
     @app.command("nats-config")

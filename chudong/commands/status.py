@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from chudong.context import nats_credentials, nats_url
+from chudong.context import nats_credentials, nats_failures_reported, nats_url
 from shared.bus.connection import connect
 from shared.settings import CommonSettings
 
@@ -100,10 +100,8 @@ def register(app: typer.Typer) -> None:
         user, password = nats_credentials(common)
         # Logs to stderr: stdout is the report, which --json makes a machine's input.
         structlog.configure(logger_factory=structlog.PrintLoggerFactory(sys.stderr))
-        try:
+        with nats_failures_reported(common):
             report = asyncio.run(collect_status(nats_url(common), user, password))
-        except (OSError, TimeoutError) as exc:
-            raise SystemExit(f"NATS did not answer: {exc or exc.__class__.__name__}") from exc
         if as_json:
             print(json.dumps(report, indent=2))
         else:

@@ -10,13 +10,12 @@ same address with its data.
 from __future__ import annotations
 
 import json
-import secrets
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shared.bus.credentials import NatsUsers, secured_node
 from shared.bus.nats_server import EmbeddedNats
-from shared.bus.permissions import ADMIN_USER, NATS_SERVICES, nats_user, render_authorization
 
 CLUSTER_NAME = "chudong-local"
 
@@ -27,18 +26,6 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def load_passwords(path: Path, users: list[str]) -> dict[str, str]:
-    """Each user's password, generated once and kept (mode 0600) in ``path``."""
-    known: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
-    missing = [user for user in users if user not in known]
-    if missing:
-        known.update({user: secrets.token_urlsafe(24) for user in missing})
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(known, indent=2))
-        path.chmod(0o600)
-    return known
-
-
 @dataclass
 class LocalCluster:
     """Three JetStream nodes with routes between them, under ``data_dir``."""
@@ -46,8 +33,9 @@ class LocalCluster:
     data_dir: Path
     size: int = 3
     host: str = "127.0.0.1"
+    users_file: Path | None = None  # where the passwords are kept; default ``users.json`` in ``data_dir``
     nodes: list[EmbeddedNats] = field(default_factory=list)
-    passwords: dict[str, str] = field(default_factory=dict)
+    users: NatsUsers = field(default_factory=lambda: NatsUsers({}))
 
     @property
     def url(self) -> str:
@@ -56,35 +44,32 @@ class LocalCluster:
 
     @property
     def admin(self) -> tuple[str, str]:
-        return ADMIN_USER, self.passwords[ADMIN_USER]
+        return self.users.admin
 
     def credentials(self, service: str) -> tuple[str, str]:
-        user = nats_user(service)
-        return user, self.passwords[user]
+        return self.users.of(service)
 
     def start(self, timeout: float = 30.0) -> LocalCluster:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        users = [ADMIN_USER, *(nats_user(s) for s in NATS_SERVICES)]
-        self.passwords = load_passwords(self.data_dir / "users.json", users)
+        self.users = NatsUsers.load(self.users_file or self.data_dir / "users.json")
         ports_file = self.data_dir / "ports.json"
         if ports_file.exists():
             ports = [tuple(p) for p in json.loads(ports_file.read_text())]
         else:
             ports = [(_free_port(), _free_port()) for _ in range(self.size)]
             ports_file.write_text(json.dumps(ports))
-        authorization = render_authorization(self.passwords)
         for index, (client_port, route_port) in enumerate(ports):
             name = f"n{index + 1}"
             routes = [f"nats-route://{self.host}:{r}" for i, (_, r) in enumerate(ports) if i != index]
-            config = self.data_dir / f"{name}.conf"
-            config.write_text(
+            settings = (
                 f"server_name: {name}\n"
                 f"cluster {{\n  name: {CLUSTER_NAME}\n  listen: {self.host}:{route_port}\n"
-                f"  routes: [{', '.join(routes)}]\n}}\n" + authorization
+                f"  routes: [{', '.join(routes)}]\n}}\n"
             )
-            config.chmod(0o600)
             self.nodes.append(
-                EmbeddedNats(self.data_dir / name, host=self.host, port=client_port, config_file=config)
+                secured_node(
+                    self.data_dir / name, self.users, host=self.host, port=client_port, settings=settings
+                )
             )
         for node in self.nodes:
             node.start(timeout)

@@ -53,6 +53,11 @@ class EmbeddedNats:
     _drain: threading.Thread | None = None
 
     @property
+    def jetstream_dir(self) -> Path:
+        """Where JetStream keeps each account's streams (nats-server adds ``jetstream`` to ``-sd``)."""
+        return self.data_dir / "jetstream" / "jetstream"
+
+    @property
     def url(self) -> str:
         if self.client_port is None:
             raise NatsServerError("the server is not started")

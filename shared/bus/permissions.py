@@ -7,7 +7,8 @@ The relay's ordering guarantee rests on this: only membership's user may
 publish ``membership.>``, so its relay is the stream's only publisher.
 
 :func:`render_authorization` writes the NATS configuration block, used both by
-``chudong run --cluster`` and for ``deploy/nats/accounts.conf``.
+``chudong run`` (one node or ``--cluster``, see :mod:`shared.bus.credentials`) and for
+``deploy/nats/accounts.conf``.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def service_permissions(service: str) -> dict[str, dict[str, list[str]]]:
         f"{DEAD_LETTER_PREFIX}.{service}.>",
         f"$JS.API.STREAM.MSG.GET.{own}",
         f"$JS.API.STREAM.MSG.GET.{DEAD_LETTER_STREAM}",
+        # A dead letter replayed with success leaves the stream (``POST /admin/dead-letters/replay``).
+        f"$JS.API.STREAM.MSG.DELETE.{DEAD_LETTER_STREAM}",
     ]
     for stream in sorted({own, DEAD_LETTER_STREAM, *reads}):
         publish.append(f"$JS.API.STREAM.INFO.{stream}")

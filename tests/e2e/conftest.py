@@ -32,6 +32,20 @@ class RunningSystem:
         ).stdout.strip()
         return {"Authorization": f"Bearer {token}"}
 
+    def cli(
+        self, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+    ) -> subprocess.CompletedProcess[str]:
+        """``chudong ARGS`` run against this system, as an operator runs it on the same data directory."""
+        chudong = Path(sys.executable).parent / "chudong"
+        return subprocess.run(
+            [str(chudong), *args],
+            env={**self.env, **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
     def stop(self) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)

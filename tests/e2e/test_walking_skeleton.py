@@ -65,3 +65,6 @@ def test_a_member_admitted_over_http_changes_evaluations_count(system: RunningSy
         outside = client.get(f"{evaluation}/units/bg/member-count", headers=officer)
         assert outside.status_code == 403
     assert system.stop() == 0
+    # Each service relayed and consumed as its own NATS user: the server refused none of it.
+    logs = "".join(p.read_text() for p in (system.data_dir / "logs").glob("*.log"))
+    assert "permission_denied" not in logs and "authorization_refused" not in logs

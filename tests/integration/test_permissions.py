@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -9,12 +10,13 @@ import pytest
 from nats.aio.client import Client
 from structlog.testing import capture_logs
 
-from shared.bus.cluster import load_passwords
-from shared.bus.connection import connect
+from shared.bus.connection import NatsAuthorizationError, connect
 from shared.bus.consumer import stream_sequence
+from shared.bus.credentials import NatsUsers, secured_node
+from shared.bus.deadletters import list_dead_letters, replay_dead_letters
 from shared.bus.nats_server import EmbeddedNats
 from shared.bus.ordered import read_in_order
-from shared.bus.permissions import ADMIN_USER, NATS_SERVICES, nats_user, render_authorization
+from shared.bus.permissions import ADMIN_USER, nats_user
 from shared.bus.streams import ensure_streams
 from shared.bus.subjects import dead_letter_subject, stream_name
 from shared.runtime import ServiceRuntime
@@ -29,17 +31,25 @@ from tests.support import member_event, unit_event, wait_until
 @pytest.fixture
 def secured(tmp_path: Path) -> Iterator[tuple[EmbeddedNats, dict[str, str]]]:
     """A nats-server with chudong's accounts: a user per service and an admin."""
-    passwords = load_passwords(tmp_path / "users.json", [ADMIN_USER, *(nats_user(s) for s in NATS_SERVICES)])
-    config = tmp_path / "nats.conf"
-    config.write_text(render_authorization(passwords))
-    server = EmbeddedNats(tmp_path / "nats", config_file=config).start()
-    yield server, passwords
+    users = NatsUsers.load(tmp_path / "secrets" / "nats-users.json")
+    server = secured_node(tmp_path / "nats", users).start()
+    yield server, dict(users.passwords)
     server.stop()
 
 
 async def as_user(secured: tuple[EmbeddedNats, dict[str, str]], user: str) -> Client:
     server, passwords = secured
     return await connect(server.url, name=user, user=user, password=passwords[user], connect_timeout=5)
+
+
+def as_service(name: str, passwords: dict[str, str], tmp_path: Path) -> ServiceSettings:
+    """Service ``name``'s settings, connecting as its own NATS user."""
+    return ServiceSettings(
+        name=name,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / name}.db",
+        nats_user=nats_user(name),
+        nats_password=passwords[nats_user(name)],
+    )
 
 
 @pytest.fixture
@@ -100,19 +110,10 @@ async def test_services_run_their_relay_and_consumers_as_their_own_users(
 ) -> None:
     server, passwords = secured
     common = CommonSettings(nats_url=server.url, manage_streams=False, data_dir=tmp_path)
-
-    def settings(name: str) -> ServiceSettings:
-        return ServiceSettings(
-            name=name,
-            database_url=f"sqlite+aiosqlite:///{tmp_path / name}.db",
-            nats_user=nats_user(name),
-            nats_password=passwords[nats_user(name)],
-        )
-
-    membership = ServiceRuntime(common, settings("membership"))
+    membership = ServiceRuntime(common, as_service("membership", passwords, tmp_path))
     evaluation = ServiceRuntime(
         common,
-        settings("evaluation"),
+        as_service("evaluation", passwords, tmp_path),
         metadatas=[recording_metadata],
         org_tree_sources=[Source(stream_name("membership"))],
     )
@@ -156,3 +157,49 @@ async def test_a_service_reads_a_stream_it_needs_in_bulk_with_an_ordered_consume
         await evaluation.close()
     assert read == [1, 2, 3]
     assert not [entry for entry in logs if entry["event"] == "nats.permission_denied"]
+
+
+async def test_a_refused_user_fails_its_first_connection_at_once_and_says_why(
+    secured: tuple[EmbeddedNats, dict[str, str]],
+) -> None:
+    server, _ = secured
+    # A guard against retrying a refusal for ever, far above its round trip; not a measurement.
+    async with asyncio.timeout(10):
+        with pytest.raises(
+            NatsAuthorizationError, match="refused an anonymous client: Authorization Violation"
+        ):
+            await connect(server.url, name="anonymous", connect_timeout=30)
+        with pytest.raises(NatsAuthorizationError, match="refused user 'chudong-planning'"):
+            await connect(
+                server.url, name="planning", user=nats_user("planning"), password="wrong", connect_timeout=30
+            )
+
+
+async def test_a_service_replays_its_dead_letters_as_its_own_user(
+    secured: tuple[EmbeddedNats, dict[str, str]], admin: Client, tmp_path: Path
+) -> None:
+    server, passwords = secured
+    common = CommonSettings(nats_url=server.url, manage_streams=False, data_dir=tmp_path, max_deliver=2)
+    unit = unit_event("bg", "vn", "vn.bg")
+    projection = RecordingProjection(poison={str(unit.event_id)})
+    membership = ServiceRuntime(common, as_service("membership", passwords, tmp_path))
+    evaluation = ServiceRuntime(
+        common, as_service("evaluation", passwords, tmp_path), metadatas=[recording_metadata]
+    )
+    evaluation.add_projection(projection, [Source(stream_name("membership"))])
+    await membership.start()
+    await evaluation.start()
+    try:
+        with capture_logs() as logs:
+            await membership.store.append([StreamAppend("unit-bg", [unit])], actor="t")
+            (consumer,) = evaluation.consumers
+            await wait_until(lambda: consumer.dead_lettered == 1, timeout=15, what="the unit dead-lettered")
+            projection.poison.clear()
+            assert evaluation.js is not None
+            outcomes = await replay_dead_letters(evaluation.js, consumer)
+        assert [o.replayed for o in outcomes] == [True], outcomes
+        assert await list_dead_letters(admin.jetstream()) == []
+        assert not [entry for entry in logs if entry["event"] == "nats.permission_denied"]
+    finally:
+        await evaluation.stop()
+        await membership.stop()
