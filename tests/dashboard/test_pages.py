@@ -103,14 +103,20 @@ async def test_an_officer_cannot_open_another_districts_union(pages: Pages) -> N
     officer = pages.officer()
     for path in ("/units/dcs-9", "/units/dcs-9/export.xlsx", "/units/dcs-9/indicators/C2.2", "/units/bg-lg"):
         answer = await pages.client.get(path, headers=officer)
-        assert answer.status_code == 403, (path, answer.text)
-        assert answer.json()["error"] == "out_of_scope"
-    page = await pages.client.get("/units/dcs-9", headers={**officer, "Accept": "text/html"})
-    assert (
-        page.status_code == 403 and "Không có quyền truy cập" in page.text and "Đơn vị dcs-9" not in page.text
-    )
+        assert answer.status_code == 404, (path, answer.text)
+        assert answer.json()["error"] == "unknown_unit"
+        # The same answer as for a unit that does not exist: the link tells nothing of what it names.
+        nowhere = await pages.client.get(
+            path.replace("dcs-9", "zzz-9").replace("bg-lg", "zz-lg"), headers=officer
+        )
+        assert answer.text.replace("dcs-9", "zzz-9").replace("bg-lg", "zz-lg") == nowhere.text
+    html = {**officer, "Accept": "text/html"}
+    page = await pages.client.get("/units/dcs-9", headers=html)
+    assert page.status_code == 404 and "Không tìm thấy" in page.text and "Đơn vị dcs-9" not in page.text
+    nowhere = await pages.client.get("/units/zzz-9", headers=html)
+    assert page.text.replace("dcs-9", "zzz-9") == nowhere.text
     by_api = await pages.evaluation.client.get("/units/dcs-9/compliance", headers=officer)
-    assert by_api.status_code == 403
+    assert by_api.status_code == 404
 
 
 async def test_the_drill_down_names_the_missing_meetings_and_dates_the_events(pages: Pages) -> None:

@@ -50,7 +50,7 @@ async def test_unions_as_of_a_day_and_the_trend_follow_the_meetings_of_that_time
         assert months[index]["criteria"]["2"][item["c2"]] == 1
 
     outside = await evaluation.client.get("/units/bg/trend", headers=officer)
-    assert outside.status_code == 403
+    assert outside.status_code == 404 and outside.json()["error"] == "unknown_unit"
     bad = await evaluation.client.get(
         "/units/bg-pl/unions/as-of", params={"as_of": "31/10/2026"}, headers=officer
     )

@@ -1,5 +1,5 @@
-"""What every command route promises: clear 422s, 401 without a token, 403 outside the token's scope,
-idempotent retries; and in each refused case nothing is written."""
+"""What every command route promises: clear 422s, 401 without a token, 404 outside the token's scope (as
+for a unit that does not exist), idempotent retries; and in each refused case nothing is written."""
 
 from __future__ import annotations
 
@@ -99,16 +99,16 @@ async def test_a_command_without_a_token_gets_401_and_writes_nothing(
     assert await history_length(app) == before
 
 
-async def test_a_token_for_another_district_gets_403_and_writes_nothing(
+async def test_a_token_for_another_district_gets_404_and_writes_nothing(
     membership: tuple[Client, FastAPI],
 ) -> None:
     client, app = membership
     before = await history_length(app)
     other_district = token_for("s" * 32, "district_officer", "bg-vy")
     answer = await client.post("/members", json=ADMISSION, headers=other_district)
-    assert answer.status_code == 403
-    assert answer.json()["error"] == "out_of_scope"
-    assert (await client.get("/units/pl-x", headers=other_district)).status_code == 403
+    assert answer.status_code == 404
+    assert answer.json()["error"] == "unknown_unit" and answer.json()["detail"][0]["field"] == "branch_id"
+    assert (await client.get("/units/pl-x", headers=other_district)).status_code == 404
     assert (await client.get("/units/vy-y", headers=other_district)).status_code == 200
     auditor = token_for("s" * 32, "auditor", "vn")
     assert (await client.post("/members", json=ADMISSION, headers=auditor)).status_code == 403

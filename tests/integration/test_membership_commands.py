@@ -29,7 +29,7 @@ async def test_admission_checks_age_branch_referrer_and_date(svc: Membership) ->
     await svc.accept("/members", {**admission("adm-2", born="2009-01-01"), "referred_by": "adm-1"})
     await svc.refuse("/members", admission("adm-3", born="2010-02-01"), 422, "age_at_admission")  # 14
     await svc.refuse("/members", admission("adm-3", born="1993-01-01"), 422, "age_at_admission")  # 32
-    await svc.refuse("/members", {**admission("adm-3"), "referred_by": "nobody"}, 404, "unknown_referrer")
+    await svc.refuse("/members", {**admission("adm-3"), "referred_by": "nobody"}, 404, "unknown_member")
     await svc.refuse("/members", admission("adm-3", branch="pl-x"), 422, "admission_into_branch")
     await svc.refuse("/members", admission("adm-3", joined="2026-12-01"), 422, "admission_in_future")
     await svc.refuse("/members", admission("adm-1"), 409, "member_exists")

@@ -1,7 +1,12 @@
-"""Every membership route enforces the unit scope of the caller's token: a unit outside it gets 403."""
+"""Every membership route holds the caller's token to its scope (ADR 0004).
+
+A unit, member or case outside the scope answers exactly as one that does not exist, so a token cannot
+probe what lies beyond its subtree; what a body names is checked like the path.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -145,7 +150,19 @@ async def svc(nats_server: EmbeddedNats, tmp_path: Path) -> AsyncIterator[Member
         yield service
 
 
-async def test_every_route_refuses_a_unit_outside_the_tokens_scope(svc: Membership) -> None:
+# Ids that exist (outside the outsider's scope) and ids that exist nowhere, put in their place.
+GHOSTS = {"pl-x": "zz-x", "sc-1": "zz-1", "p-sc": "p-zz"}
+
+
+def ghostly(text: str) -> str:
+    for real, ghost in GHOSTS.items():
+        text = text.replace(real, ghost)
+    return text
+
+
+async def test_every_route_answers_for_what_is_outside_the_scope_as_for_what_does_not_exist(
+    svc: Membership,
+) -> None:
     routes = {(method, path) for path, ops in svc.app.openapi()["paths"].items() for method in ops}
     assert routes - NOT_ABOUT_A_UNIT == set(REQUESTS), "every route needs a scope check here"
     # An administrator of another district's union: every permission, the wrong subtree.
@@ -153,8 +170,14 @@ async def test_every_route_refuses_a_unit_outside_the_tokens_scope(svc: Membersh
     before = await svc.head()
     for (method, _), (path, body) in REQUESTS.items():
         answer = await svc.client.request(method.upper(), path, json=body, headers=outsider)
-        assert answer.status_code == 403, f"{method} {path}: {answer.status_code} {answer.text}"
-        assert answer.json()["error"] == "out_of_scope", answer.text
+        assert answer.status_code == 404, f"{method} {path}: {answer.status_code} {answer.text}"
+        assert answer.json()["error"] in ("unknown_unit", "unknown_member", "unknown_case", "unknown_person")
+        ghost = await svc.client.request(
+            method.upper(), ghostly(path), json=json.loads(ghostly(json.dumps(body))), headers=outsider
+        )
+        # Byte for byte the same answer, but for the id it echoes.
+        assert ghostly(answer.text) == ghost.text, f"{method} {path}"
+        assert answer.headers["content-length"] == ghost.headers["content-length"], f"{method} {path}"
     assert await svc.head() == before
 
 
@@ -167,3 +190,57 @@ async def test_a_role_without_the_permission_is_refused_inside_its_scope(svc: Me
     ]:
         answer = await svc.client.post(path, json=body, headers=secretary)
         assert answer.status_code == 403 and answer.json()["error"] == "forbidden_role", answer.text
+        # Refused on the role before anything is looked up: an id that does not exist gets the same.
+        ghost = await svc.client.post(ghostly(path), json=body, headers=secretary)
+        assert ghost.text == answer.text
+
+
+async def test_a_referrer_is_a_member_in_the_tokens_scope_and_the_new_members_union(svc: Membership) -> None:
+    secretary = svc.token("union_secretary", "pl-x")
+    await svc.accept("/members", admission("vy-1", branch="vy-y-1"))
+    # A member of another union, named by this union's secretary: the answer for no member at all.
+    elsewhere = await svc.refuse(
+        "/members", {**admission("ref-1"), "referred_by": "vy-1"}, 404, "unknown_member", headers=secretary
+    )
+    nobody = await svc.refuse(
+        "/members", {**admission("ref-1"), "referred_by": "zz-9"}, 404, "unknown_member", headers=secretary
+    )
+    assert json.dumps(elsewhere).replace("vy-1", "zz-9") == json.dumps(nobody)
+    assert elsewhere["detail"][0]["field"] == "referred_by"
+    # In the scope of the central admin, but of another union: "1+1" counts within the union.
+    other_union = await svc.refuse(
+        "/members", {**admission("ref-1"), "referred_by": "vy-1"}, 422, "referrer_of_another_union"
+    )
+    assert other_union["detail"][0]["accepted"].startswith("a member of union 'pl-x'")
+    # No referrer, one of the same branch, one of another branch of the union: accepted.
+    await svc.accept("/members", admission("ref-1"), headers=secretary)
+    await svc.accept("/members", {**admission("ref-2"), "referred_by": "sc-1"}, headers=secretary)
+    await svc.accept(
+        "/members", {**admission("ref-3", branch="pl-x-2"), "referred_by": "sc-1"}, headers=secretary
+    )
+
+
+async def test_a_transfer_into_another_district_is_released_here_and_accepted_there(svc: Membership) -> None:
+    sender, receiver = svc.token("union_secretary", "pl-x"), svc.token("union_secretary", "vy-y")
+    await svc.accept("/members", admission("mv-1"), headers=sender)
+    base = "/members/mv-1/transfers"
+    # The destination lies outside the sender's scope: the answer tells only whether it is an active
+    # branch, the same for a unit elsewhere that is not one and for no unit at all.
+    not_a_branch = await svc.refuse(
+        base, {"to_branch_id": "vy-y", "requested_on": D}, 422, "transfer_to_branch", headers=sender
+    )
+    nothing = await svc.refuse(
+        base, {"to_branch_id": "zz-y", "requested_on": D}, 422, "transfer_to_branch", headers=sender
+    )
+    assert json.dumps(not_a_branch).replace("vy-y", "zz-y") == json.dumps(nothing)
+    requested = {"to_branch_id": "vy-y-1", "requested_on": D, "transfer_id": "t-mv"}
+    await svc.accept(base, requested, headers=sender)
+    await svc.accept(f"{base}/t-mv/release", {"released_on": D}, headers=sender)
+    # The sender sees the member but does not receive them; the receiver acts on a member it cannot read yet.
+    await svc.refuse(f"{base}/t-mv/accept", {"accepted_on": D}, 403, "receiving_branch_only", headers=sender)
+    assert (await svc.client.get("/members/mv-1", headers=receiver)).status_code == 404
+    await svc.accept(f"{base}/t-mv/accept", {"accepted_on": D}, headers=receiver)
+    moved = await svc.client.get("/members/mv-1", headers=receiver)
+    assert moved.status_code == 200 and moved.json()["branch_id"] == "vy-y-1"
+    left = await svc.client.get("/members/mv-1", headers=sender)
+    assert left.status_code == 404 and left.json()["error"] == "unknown_member"

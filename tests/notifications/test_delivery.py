@@ -126,7 +126,7 @@ async def test_the_officers_of_the_recognising_unit_receive_its_unions_alerts_by
 async def test_an_officer_may_not_subscribe_to_another_district(start_notifications: Start) -> None:
     async with start_notifications() as service:
         answer = await service.client.post("/subscriptions", headers=VY, json={"unit_id": "bg-pl"})
-        assert answer.status_code == 403
+        assert answer.status_code == 404 and answer.json()["error"] == "unknown_unit"
         assert answer.json()["detail"][0]["field"] == "unit_id"
 
 

@@ -71,7 +71,9 @@ async def test_a_meeting_of_a_closed_branch_is_refused(planning: Planning) -> No
 
 
 async def test_attendance_naming_a_member_of_another_branch_is_refused(planning: Planning) -> None:
-    answer = await hold(planning, "pl-x-1", meeting(planning, attendees=["m-1", "m-4"]))
+    # The union's secretary sees both branches: the answer says where the member belongs.
+    body = meeting(planning, attendees=["m-1", "m-4"])
+    answer = await planning.post("/branches/pl-x-1/meetings", body, role="union_secretary", unit="pl-x")
     assert answer.status_code == 422
     error = errors_of(answer)
     assert (error["rule"], error["field"], error["value"]) == (
@@ -80,6 +82,19 @@ async def test_attendance_naming_a_member_of_another_branch_is_refused(planning:
         "m-4",
     )
     assert "pl-x-1" in error["accepted"]
+
+
+async def test_a_branch_secretary_learns_nothing_of_members_outside_the_meeting(planning: Planning) -> None:
+    # Another branch's member, another union's, and no member at all: the one answer.
+    answers = [
+        await hold(planning, "pl-x-1", meeting(planning, meeting_id="mt-x", attendees=["m-1", member]))
+        for member in ("m-4", "m-9", "m-0")
+    ]
+    assert [a.status_code for a in answers] == [404, 404, 404]
+    assert errors_of(answers[0])["rule"] == "unknown_member"
+    assert errors_of(answers[0])["field"] == "attendees[1]"
+    texts = [a.text.replace(member, "m-0") for a, member in zip(answers, ("m-4", "m-9", "m-0"), strict=True)]
+    assert texts[0] == texts[1] == texts[2]
 
 
 async def test_attendance_naming_an_unknown_or_matured_member_or_one_twice_is_refused(
@@ -122,13 +137,24 @@ async def test_a_joint_meeting_needs_sibling_branches_and_only_joint_meetings_na
     planning: Planning,
 ) -> None:
     alone = await hold(planning, "pl-x-1", meeting(planning, kind="joint"))
-    foreign = await hold(planning, "pl-x-1", meeting(planning, kind="joint", joint_branch_ids=["vy-y-1"]))
     periodic = await hold(planning, "pl-x-1", meeting(planning, joint_branch_ids=["pl-x-2"]))
-    assert [errors_of(a)["rule"] for a in (alone, foreign, periodic)] == [
+    assert [errors_of(a)["rule"] for a in (alone, periodic)] == [
         "joint_without_branches",
-        "joint_branch_not_sibling",
         "branches_only_for_joint",
     ]
+    # A branch of another union, named by a branch secretary: the answer for no branch at all.
+    foreign, nowhere = [
+        await hold(
+            planning, "pl-x-1", meeting(planning, meeting_id="mt-j", kind="joint", joint_branch_ids=[b])
+        )
+        for b in ("vy-y-1", "zz-y-1")
+    ]
+    assert foreign.status_code == 404 and errors_of(foreign)["rule"] == "unknown_unit"
+    assert foreign.text.replace("vy-y-1", "zz-y-1") == nowhere.text
+    # The central admin sees it, and is told it is no sibling.
+    body = meeting(planning, kind="joint", joint_branch_ids=["vy-y-1"])
+    seen = await planning.post("/branches/pl-x-1/meetings", body, role="admin", unit="vn")
+    assert errors_of(seen)["rule"] == "joint_branch_not_sibling"
 
 
 async def test_a_meeting_id_is_recorded_once_and_a_retry_with_its_key_gets_the_first_answer(
@@ -165,8 +191,12 @@ async def test_a_briefing_of_secretaries_names_branches_below_and_their_members(
         errors_of(foreign)["rule"] == "unit_not_below"
         and errors_of(foreign)["field"] == "attending_branch_ids[1]"
     )
-    stranger = await planning.post("/units/pl-x/secretary-briefings", body | {"attendee_member_ids": ["m-9"]})
-    assert errors_of(stranger)["rule"] == "member_of_another_branch"
+    # Another union's member: unknown to this union's secretary, placed for the central admin.
+    strange = body | {"attendee_member_ids": ["m-9"]}
+    stranger = await planning.post("/units/pl-x/secretary-briefings", strange)
+    assert stranger.status_code == 404 and errors_of(stranger)["rule"] == "unknown_member"
+    seen = await planning.post("/units/pl-x/secretary-briefings", strange, role="admin", unit="vn")
+    assert errors_of(seen)["rule"] == "member_of_another_branch"
 
 
 async def test_monthly_tasks_go_to_active_branches_below_the_union(planning: Planning) -> None:

@@ -200,5 +200,5 @@ async def test_a_plan_for_a_unit_planning_does_not_know_gets_a_clear_404(plannin
         "message": "",
         "field": "unit_id",
         "value": "no-such-unit",
-        "accepted": "the id of a registered unit",
+        "accepted": "the id of a registered unit at or below your unit 'vn'",
     }

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from shared.auth import Permission, Role, TokenError, decode_token, mint_token, permissions_of
+from shared.http.auth import Reach
 from shared.ids import path_contains
 
 SECRET = "k" * 32
@@ -54,3 +55,10 @@ def test_only_the_admin_operates_and_only_the_auditor_and_admin_audit() -> None:
     assert {r for r in Role if Permission.OPERATE in permissions_of(r)} == {Role.ADMIN}
     assert {r for r in Role if Permission.AUDIT in permissions_of(r)} == {Role.AUDITOR, Role.ADMIN}
     assert Permission.MANAGE_MEMBERS not in permissions_of(Role.AUDITOR)
+
+
+def test_a_reach_covers_the_tokens_subtree_and_those_the_domain_opens_beside_it() -> None:
+    reach = Reach(("vn.bg.pl.x.x-1", "vn.bg.pl.x.x-2"))
+    assert reach.covers("vn.bg.pl.x.x-1") and reach.covers("vn.bg.pl.x.x-2")
+    assert not reach.covers("vn.bg.pl.x.x-3") and not reach.covers("vn.bg.pl.x") and not reach.covers(None)
+    assert not Reach(()).covers("vn")

@@ -32,10 +32,21 @@ BRANCH = OrgUnit(
 SEALED = Sealed(key_id="m1", nonce="", ciphertext="", fields=("full_name",))
 
 
-def admit(birth: date, joined: date = date(2026, 3, 26)) -> ev.MemberJoined:
-    cmd = AdmitMember("m1", "b1", joined, "QĐ 1", Profile(full_name="An", birth_date=birth))
+def admit(
+    birth: date = date(2000, 5, 10),
+    joined: date = date(2026, 3, 26),
+    referred_by: str | None = None,
+    referrer_union_id: str | None = None,
+) -> ev.MemberJoined:
+    cmd = AdmitMember("m1", "b1", joined, "QĐ 1", Profile(full_name="An", birth_date=birth), referred_by)
     return admit_member(
-        cmd, branch=BRANCH, member_exists=False, referrer_exists=False, today=TODAY, sealed=SEALED
+        cmd,
+        branch=BRANCH,
+        member_exists=False,
+        union_id="g",
+        referrer_union_id=referrer_union_id,
+        today=TODAY,
+        sealed=SEALED,
     )
 
 
@@ -46,6 +57,18 @@ def test_admission_is_open_from_the_16th_birthday_to_the_day_before_the_31st() -
         with pytest.raises(DomainError) as refused:
             admit(birth)
         assert refused.value.rule == "age_at_admission" and refused.value.field == "profile.birth_date"
+
+
+def test_the_referrer_is_a_known_member_of_the_same_union() -> None:
+    assert admit(referred_by="m0", referrer_union_id="g").referred_by == "m0"
+    assert admit().referred_by is None
+    with pytest.raises(DomainError) as unknown:
+        admit(referred_by="m0")
+    assert (unknown.value.status_code, unknown.value.rule) == (404, "unknown_referrer")
+    with pytest.raises(DomainError) as elsewhere:
+        admit(referred_by="m0", referrer_union_id="other")
+    assert (elsewhere.value.rule, elsewhere.value.field) == ("referrer_of_another_union", "referred_by")
+    assert "'g'" in (elsewhere.value.accepted or "")
 
 
 def test_a_29_february_birthday_falls_on_28_february_in_common_years() -> None:

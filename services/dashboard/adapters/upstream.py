@@ -56,10 +56,16 @@ class Upstream:
         if answer.status_code < 400:
             return answer.json() if answer.content else None
         detail = _detail(answer)
+        named = {k: detail.get(k) for k in ("field", "value", "accepted")}
         if answer.status_code == 403:
-            raise ForbiddenError(detail.get("message", "forbidden"), rule=detail.get("rule", "out_of_scope"))
+            raise ForbiddenError(
+                detail.get("message") or "forbidden", rule=detail.get("rule") or "forbidden", **named
+            )
         if answer.status_code == 404:
-            raise NotFoundError(detail.get("message", "not found"), rule=detail.get("rule", "not_found"))
+            # Also a unit outside the officer's scope: the service answers it as one that does not exist.
+            raise NotFoundError(
+                detail.get("message") or "not found", rule=detail.get("rule") or "not_found", **named
+            )
         error = UpstreamError(
             detail.get("message", answer.text[:300]),
             rule=detail.get("rule", "upstream_error"),

@@ -41,7 +41,8 @@ def directory(request: Request) -> UnitDirectory:
 
 
 async def unit_in_scope(request: Request, officer: Officer, unit_id: str) -> OrgUnit:
-    """The unit, if the officer's token reaches it (403/404 otherwise); evaluation checks again."""
+    """The unit, if the officer's token reaches it (else 404, as for a unit that does not exist); evaluation
+    checks again."""
     return await authorize(request, officer.principal, Permission.READ, unit_id)
 
 

@@ -21,7 +21,7 @@ from shared.contracts.membership import QUARTER_PATTERN
 from shared.contracts.personal import Sealed
 from shared.errors import NotFoundError
 from shared.events import Envelope
-from shared.http.auth import CurrentPrincipal, authorize
+from shared.http.auth import CurrentPrincipal, authorize, require_permission
 from shared.http.idempotency import IdempotencyKey
 from shared.ids import new_id
 from shared.store.event_store import Idempotency
@@ -188,18 +188,24 @@ async def unit_cases(request: Request, unit_id: str, principal: CurrentPrincipal
     ]
 
 
+def _unknown_case(case_id: str) -> NotFoundError:
+    return NotFoundError(
+        f"hardship case {case_id!r} is not known",
+        rule="unknown_case",
+        field="case_id",
+        value=case_id,
+        accepted="the id of a listed case",
+    )
+
+
 async def _case_in_scope(request: Request, principal: Principal, permission: Permission, case_id: str) -> Any:
+    """The case, if the caller may ``permission`` on its unit; one outside the scope answers as unknown."""
+    require_permission(principal, permission)
     async with request.app.state.runtime.db.read() as conn:
         row = (await conn.execute(select(hardship_cases).where(hardship_cases.c.case_id == case_id))).first()
     if row is None:
-        raise NotFoundError(
-            f"hardship case {case_id!r} is not known",
-            rule="unknown_case",
-            field="case_id",
-            value=case_id,
-            accepted="the id of a listed case",
-        )
-    await authorize(request, principal, permission, row.unit_id)
+        raise _unknown_case(case_id)
+    await authorize(request, principal, permission, row.unit_id, unknown=_unknown_case(case_id))
     return row
 
 

@@ -10,7 +10,9 @@ from pydantic import Field
 
 from services.membership.api.common import Command, handlers_of, member_command
 from services.membership.domain import lifecycle
+from services.membership.domain.member import Member
 from shared.contracts.membership import DisciplineLevel
+from shared.events import Event
 from shared.http.auth import CurrentPrincipal
 from shared.http.idempotency import IdempotencyKey
 
@@ -55,15 +57,13 @@ async def mature(
     idempotency_key: Key = None,
 ) -> JSONResponse:
     handlers = handlers_of(request)
-    birth = await handlers.birth_date(await handlers.member(member_id))
+
+    async def decide(member: Member) -> Event:
+        birth = await handlers.birth_date(member)
+        return lifecycle.mature(member, on=body.matured_on, birth_date=birth, today=handlers.today())
+
     return await member_command(
-        request,
-        principal,
-        member_id,
-        body,
-        idempotency_key,
-        lambda m: lifecycle.mature(m, on=body.matured_on, birth_date=birth, today=handlers.today()),
-        on=body.matured_on,
+        request, principal, member_id, body, idempotency_key, decide, on=body.matured_on
     )
 
 
@@ -78,15 +78,12 @@ async def extend(
     idempotency_key: Key = None,
 ) -> JSONResponse:
     handlers = handlers_of(request)
-    birth = await handlers.birth_date(await handlers.member(member_id))
-    return await member_command(
-        request,
-        principal,
-        member_id,
-        body,
-        idempotency_key,
-        lambda m: lifecycle.extend(m, until=body.until, reason=body.reason, birth_date=birth),
-    )
+
+    async def decide(member: Member) -> Event:
+        birth = await handlers.birth_date(member)
+        return lifecycle.extend(member, until=body.until, reason=body.reason, birth_date=birth)
+
+    return await member_command(request, principal, member_id, body, idempotency_key, decide)
 
 
 @router.post("/members/{member_id}/discipline", status_code=201, summary="A disciplinary decision (kỷ luật)")

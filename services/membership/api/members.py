@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -19,9 +20,11 @@ from services.membership.domain.members import AdmitMember
 from services.membership.domain.profile import Profile
 from shared.auth import Permission, Principal
 from shared.contracts.personal import Sealed
-from shared.http.auth import CurrentPrincipal, authorize
+from shared.events import Envelope
+from shared.http.auth import CurrentPrincipal, authorize, named_members
 from shared.http.idempotency import IdempotencyKey
 from shared.ids import UnitId, new_id
+from shared.store.event_store import Idempotency
 
 router = APIRouter(tags=["members"])
 
@@ -34,7 +37,9 @@ class AdmitMemberRequest(Command):
     joined_on: date
     admission_decision_ref: str = Field(min_length=1, max_length=100, description="số quyết định kết nạp")
     profile: Profile = Field(description="the personal record: sealed under the member's own key")
-    referred_by: str | None = Field(default=None, description="the member who brought them in ('1+1')")
+    referred_by: str | None = Field(
+        default=None, description="the member of the same union who brought them in ('1+1')"
+    )
     member_id: str | None = Field(
         default=None, pattern=MEMBER_ID_PATTERN, description="omit to let the service give a pseudonymous id"
     )
@@ -51,7 +56,8 @@ async def admit_member(
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    await authorize(request, principal, Permission.MANAGE_MEMBERS, body.branch_id)
+    await authorize(request, principal, Permission.MANAGE_MEMBERS, body.branch_id, field="branch_id")
+    handlers = handlers_of(request)
     cmd = AdmitMember(
         member_id=body.member_id or new_id("m"),
         branch_id=body.branch_id,
@@ -60,13 +66,16 @@ async def admit_member(
         profile=body.profile,
         referred_by=body.referred_by,
     )
-    return await command(
-        request,
-        body,
-        idempotency_key,
-        lambda idem: handlers_of(request).admit_member(cmd, actor=principal.subject, idempotency=idem),
-        member_id=cmd.member_id,
-    )
+
+    async def execute(idem: Idempotency | None) -> Sequence[Envelope]:
+        if body.referred_by is not None:
+            # The referrer is named, not read: one outside the token's scope answers as unknown.
+            referrer = await handlers.find_member(body.referred_by)
+            known = {referrer.member_id: referrer.branch_id} if referrer is not None else {}
+            await named_members(request, principal, "referred_by", body.referred_by, known)
+        return await handlers.admit_member(cmd, actor=principal.subject, idempotency=idem)
+
+    return await command(request, body, idempotency_key, execute, member_id=cmd.member_id)
 
 
 @router.put(

@@ -10,8 +10,9 @@ from pydantic import Field
 
 from services.membership.adapters.access_log import reads_under
 from services.membership.api.common import Command, command, handlers_of
+from services.membership.app.handlers import unknown_person
 from shared.auth import Permission
-from shared.http.auth import CurrentPrincipal, authorize
+from shared.http.auth import CurrentPrincipal, authorize, require_permission
 from shared.http.idempotency import IdempotencyKey
 
 router = APIRouter(tags=["personal data"])
@@ -35,9 +36,11 @@ async def erase(
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
+    require_permission(principal, Permission.OPERATE)
     handlers = handlers_of(request)
     _, path = await handlers.person_stream(person_id)
-    await authorize(request, principal, Permission.OPERATE, path.rsplit(".", 1)[-1])
+    unit_id = path.rsplit(".", 1)[-1]
+    await authorize(request, principal, Permission.OPERATE, unit_id, unknown=unknown_person(person_id))
     return await command(
         request,
         body,

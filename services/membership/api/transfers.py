@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from services.membership.api.common import Command, destination, handlers_of, member_command
+from services.membership.api.common import Command, handlers_of, member_command
 from services.membership.domain import lifecycle
 from shared.http.auth import CurrentPrincipal
 from shared.http.idempotency import IdempotencyKey
@@ -51,6 +51,8 @@ async def request_transfer(
     idempotency_key: Key = None,
 ) -> JSONResponse:
     handlers = handlers_of(request)
+    # The destination may lie outside the token's scope (a transfer into another district): it is
+    # named, not read, and the answer tells only whether it is an active branch (ADR 0004).
     to_branch = await handlers.directory.get(body.to_branch_id)
     transfer_id = body.transfer_id or new_id("t")
     return await member_command(
@@ -117,7 +119,7 @@ async def accept_transfer(
         idempotency_key,
         lambda m: lifecycle.accept_transfer(m, transfer_id=transfer_id, on=body.accepted_on, today=today),
         on=body.accepted_on,
-        scope=destination,
+        receiving=True,
     )
 
 
@@ -143,5 +145,5 @@ async def return_transfer(
             m, transfer_id=transfer_id, on=body.returned_on, reason=body.reason, today=today
         ),
         on=body.returned_on,
-        scope=destination,
+        receiving=True,
     )

@@ -93,7 +93,7 @@ async def register_unit(
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    await authorize(request, principal, Permission.MANAGE_UNITS, body.parent_id)
+    await authorize(request, principal, Permission.MANAGE_UNITS, body.parent_id, field="parent_id")
     cmd = unit_rules.RegisterUnit(**body.model_dump())
     return await command(
         request,
@@ -146,7 +146,7 @@ async def move_unit(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     await authorize(request, principal, Permission.MANAGE_UNITS, unit_id)
-    await authorize(request, principal, Permission.MANAGE_UNITS, body.new_parent_id)
+    await authorize(request, principal, Permission.MANAGE_UNITS, body.new_parent_id, field="new_parent_id")
     return await command(
         request,
         body,
@@ -168,7 +168,7 @@ async def close_unit(
 ) -> JSONResponse:
     await authorize(request, principal, Permission.MANAGE_UNITS, unit_id)
     if body.merged_into is not None:
-        await authorize(request, principal, Permission.READ, body.merged_into)
+        await authorize(request, principal, Permission.READ, body.merged_into, field="merged_into")
     return await command(
         request,
         body,

@@ -180,8 +180,18 @@ class MembershipHandlers:
     # Members
 
     async def member(self, member_id: str) -> Member:
+        return require_member(await self.find_member(member_id), member_id)
+
+    async def find_member(self, member_id: str) -> Member | None:
         history = await self.store.read_stream(member_stream(member_id))
-        return require_member(Member.from_history(e.payload for e in history), member_id)
+        return Member.from_history(e.payload for e in history)
+
+    async def union_of(self, unit_id: str) -> str | None:
+        """The grassroots union that holds (or is) the unit; None for a unit above the unions, or unknown."""
+        unit = await self.directory.get(unit_id)
+        while unit is not None and unit.level is not UnitLevel.GRASSROOTS:
+            unit = await self.directory.get(unit.parent_id) if unit.parent_id else None
+        return unit.unit_id if unit is not None else None
 
     async def birth_date(self, member: Member) -> date | None:
         """From the sealed profile; None once the person is erased."""
@@ -193,16 +203,14 @@ class MembershipHandlers:
     ) -> Sequence[Envelope]:
         branch = await self.directory.get(cmd.branch_id)
         exists = await self.store.stream_version(member_stream(cmd.member_id)) > 0
-        referrer = (
-            cmd.referred_by is not None
-            and await self.store.stream_version(member_stream(cmd.referred_by)) > 0
-        )
+        referrer = await self.find_member(cmd.referred_by) if cmd.referred_by is not None else None
         sealer = await self.keys.sealer([cmd.member_id])
         event = member_rules.admit_member(
             cmd,
             branch=branch,
             member_exists=exists,
-            referrer_exists=referrer,
+            union_id=await self.union_of(cmd.branch_id),
+            referrer_union_id=await self.union_of(referrer.branch_id) if referrer is not None else None,
             today=self.today(),
             sealed=sealer.seal(cmd.member_id, cmd.profile.sealed_fields()),
         )
@@ -356,10 +364,15 @@ class MembershipHandlers:
             path = await self.directory.path_of(case.unit_id)
             assert path is not None
             return case_stream(person_id), path
-        raise NotFoundError(
-            f"person {person_id!r} is not known",
-            rule="unknown_person",
-            field="person_id",
-            value=person_id,
-            accepted="the id of a member or of a young person on a hardship list",
-        )
+        raise unknown_person(person_id)
+
+
+def unknown_person(person_id: str) -> NotFoundError:
+    """The answer for a person who is not known (and, over HTTP, for one outside the token's scope)."""
+    return NotFoundError(
+        f"person {person_id!r} is not known",
+        rule="unknown_person",
+        field="person_id",
+        value=person_id,
+        accepted="the id of a member or of a young person on a hardship list",
+    )

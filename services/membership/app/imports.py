@@ -187,7 +187,8 @@ class MemberImport:
                 cmd,
                 branch=branches[branch_id],
                 member_exists=False,
-                referrer_exists=False,
+                union_id=None,
+                referrer_union_id=None,
                 today=self.handlers.today(),
                 sealed=sealer.seal(member_id, profile.sealed_fields()),
             )

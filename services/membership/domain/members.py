@@ -30,11 +30,17 @@ def admit_member(
     *,
     branch: OrgUnit | None,
     member_exists: bool,
-    referrer_exists: bool,
+    union_id: str | None,
+    referrer_union_id: str | None,
     today: date,
     sealed: Sealed,
 ) -> MemberJoined:
-    """Decide an admission into a branch (kết nạp đoàn viên); ``sealed`` is ``cmd.profile`` under the key."""
+    """Decide an admission into a branch (kết nạp đoàn viên); ``sealed`` is ``cmd.profile`` under the key.
+
+    ``union_id`` is the grassroots union the branch belongs to; ``referrer_union_id`` the union of the
+    member named in ``referred_by`` (None when there is no such member). "1+1" is counted per union
+    (each member of a union brings someone into it), so the referrer is a member of the same union.
+    """
     if member_exists:
         raise ConflictError(
             f"member {cmd.member_id!r} is already admitted",
@@ -85,13 +91,21 @@ def admit_member(
             value=cmd.profile.birth_date.isoformat(),
             accepted=f"a birth date giving an age of {low} to {high} on the admission date",
         )
-    if cmd.referred_by is not None and not referrer_exists:
+    if cmd.referred_by is not None and referrer_union_id is None:
         raise NotFoundError(
             f"the referring member {cmd.referred_by!r} is not known",
             rule="unknown_referrer",
             field="referred_by",
             value=cmd.referred_by,
             accepted="the id of an admitted member, or null",
+        )
+    if cmd.referred_by is not None and referrer_union_id != union_id:
+        raise DomainError(
+            f"the referring member {cmd.referred_by!r} belongs to another grassroots union than {union_id!r}",
+            rule="referrer_of_another_union",
+            field="referred_by",
+            value=cmd.referred_by,
+            accepted=f'a member of union {union_id!r} ("1+1" counts within the union), or null',
         )
     return MemberJoined(
         member_id=cmd.member_id,

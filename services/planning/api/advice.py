@@ -9,7 +9,15 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from services.planning.api.branch_life import RecordId
-from services.planning.api.common import Body, UnitIdParam, closing, command, handlers, record_fact
+from services.planning.api.common import (
+    Body,
+    UnitIdParam,
+    closing,
+    command,
+    handlers,
+    record_fact,
+    record_in_scope,
+)
 from shared.auth import Permission
 from shared.contracts import planning as p
 from shared.http.auth import CurrentPrincipal
@@ -233,7 +241,7 @@ async def hold_joint_activity(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     joint_id = body.joint_activity_id or new_id("ja")
-    record = await handlers(request).record_state("agreement", agreement_id)
+    record = await record_in_scope(request, principal, "agreement", agreement_id)
     return await command(
         request,
         principal,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -10,13 +11,15 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from services.planning.api.common import Body, UnitIdParam, command, handlers
-from services.planning.domain.branch_life import RecordMeeting
-from shared.auth import Permission
+from services.planning.domain.branch_life import RecordMeeting, members_of
+from shared.auth import Permission, Principal
 from shared.contracts.membership import MONTH_PATTERN
 from shared.contracts.planning import EvidenceRef, MeetingKind
-from shared.http.auth import CurrentPrincipal
+from shared.events import Envelope
+from shared.http.auth import CurrentPrincipal, named_members, named_units
 from shared.http.idempotency import IdempotencyKey
 from shared.ids import UnitId, new_id
+from shared.store.event_store import Idempotency
 
 router = APIRouter(tags=["branch life"])
 
@@ -56,6 +59,36 @@ class AssignTasks(Body):
     tasks: list[str] = Field(min_length=1, max_length=100)
 
 
+async def named_attendees(
+    request: Request,
+    principal: Principal,
+    field: str,
+    member_ids: list[str],
+    branch_ids: Sequence[str],
+    *,
+    beyond: Sequence[str] = (),
+) -> None:
+    """The members named as present are in the token's scope or ``beyond`` (else unknown, ADR 0004)."""
+    known = await handlers(request).members(member_ids)
+    branch_of = {member_id: info.branch_id for member_id, info in known.items()}
+    accepted = members_of(branch_ids)
+    await named_members(request, principal, field, member_ids, branch_of, beyond=beyond, accepted=accepted)
+
+
+async def named_in_meeting(request: Request, principal: Principal, branch_id: str, body: HoldMeeting) -> None:
+    """What a meeting's body names is in the token's scope, or is part of the meeting.
+
+    A joint meeting ("1 liên kết") brings the host's sibling branches together: a branch secretary
+    names them and their members though they lie outside the branch's scope (ADR 0004).
+    """
+    host = await request.app.state.runtime.directory.get(branch_id)
+    siblings = [host.path.rsplit(".", 1)[0]] if host is not None and "." in host.path else []
+    joint = await named_units(request, principal, "joint_branch_ids", body.joint_branch_ids, beyond=siblings)
+    branch_ids = [branch_id, *body.joint_branch_ids]
+    meeting = [unit.path for unit in joint.values()] + ([host.path] if host is not None else [])
+    await named_attendees(request, principal, "attendees", body.attendees, branch_ids, beyond=meeting)
+
+
 @router.post(
     "/branches/{branch_id}/meetings", status_code=201, summary="Record a branch meeting (sinh hoạt chi đoàn)"
 )
@@ -78,6 +111,11 @@ async def hold_meeting(
         minutes=body.minutes,
         joint_branch_ids=tuple(body.joint_branch_ids),
     )
+
+    async def execute(idem: Idempotency | None) -> Sequence[Envelope]:
+        await named_in_meeting(request, principal, branch_id, body)
+        return await handlers(request).hold_meeting(cmd, actor=principal.subject, idempotency=idem)
+
     return await command(
         request,
         principal,
@@ -85,7 +123,7 @@ async def hold_meeting(
         branch_id,
         body,
         idempotency_key,
-        lambda idem: handlers(request).hold_meeting(cmd, actor=principal.subject, idempotency=idem),
+        execute,
         meeting_id=cmd.meeting_id,
     )
 
@@ -103,6 +141,21 @@ async def hold_briefing(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     briefing_id = body.briefing_id or new_id("br")
+
+    async def execute(idem: Idempotency | None) -> Sequence[Envelope]:
+        branch_ids = body.attending_branch_ids
+        await named_units(request, principal, "attending_branch_ids", branch_ids)
+        await named_attendees(request, principal, "attendee_member_ids", body.attendee_member_ids, branch_ids)
+        return await handlers(request).hold_briefing(
+            briefing_id,
+            unit_id,
+            body.held_on,
+            branch_ids,
+            body.attendee_member_ids,
+            actor=principal.subject,
+            idempotency=idem,
+        )
+
     return await command(
         request,
         principal,
@@ -110,15 +163,7 @@ async def hold_briefing(
         unit_id,
         body,
         idempotency_key,
-        lambda idem: handlers(request).hold_briefing(
-            briefing_id,
-            unit_id,
-            body.held_on,
-            body.attending_branch_ids,
-            body.attendee_member_ids,
-            actor=principal.subject,
-            idempotency=idem,
-        ),
+        execute,
         briefing_id=briefing_id,
     )
 
@@ -135,14 +180,10 @@ async def assign_tasks(
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    return await command(
-        request,
-        principal,
-        Permission.MANAGE_PLANS,
-        unit_id,
-        body,
-        idempotency_key,
-        lambda idem: handlers(request).assign_monthly_tasks(
+
+    async def execute(idem: Idempotency | None) -> Sequence[Envelope]:
+        await named_units(request, principal, "branch_ids", body.branch_ids)
+        return await handlers(request).assign_monthly_tasks(
             unit_id,
             body.month,
             body.assigned_on,
@@ -150,7 +191,16 @@ async def assign_tasks(
             body.tasks,
             actor=principal.subject,
             idempotency=idem,
-        ),
+        )
+
+    return await command(
+        request,
+        principal,
+        Permission.MANAGE_PLANS,
+        unit_id,
+        body,
+        idempotency_key,
+        execute,
         unit_id=unit_id,
         month=body.month,
     )

@@ -10,12 +10,16 @@ from fastapi import Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
+from services.planning.app.base import unknown_record
 from services.planning.app.handlers import PlanningHandlers
+from services.planning.app.plans import unknown_plan
+from services.planning.domain.plans import Plan
 from services.planning.domain.records import Record
 from shared.auth import Permission, Principal
 from shared.contracts.org import OrgUnit
+from shared.errors import DomainError
 from shared.events import Envelope, Event
-from shared.http.auth import authorize
+from shared.http.auth import authorize, require_permission
 from shared.http.idempotency import run_command
 from shared.ids import UNIT_ID_PATTERN
 from shared.store.event_store import Idempotency
@@ -50,10 +54,14 @@ async def command(
     /,
     *,
     status_code: int = 201,
+    unknown: DomainError | None = None,
     **answer: Any,
 ) -> JSONResponse:
-    """Authorise on ``unit_id``, then run the command once per ``Idempotency-Key``."""
-    await authorize(request, principal, permission, unit_id)
+    """Authorise on ``unit_id``, then run the command once per ``Idempotency-Key``.
+
+    ``unknown``: the answer when the unit is out of scope, for a command on a record found by its id.
+    """
+    await authorize(request, principal, permission, unit_id, unknown=unknown)
     return await run_command(
         request,
         request.app.state.runtime.store,
@@ -67,6 +75,25 @@ async def command(
 
 async def readable(request: Request, principal: Principal, unit_id: str) -> OrgUnit:
     return await authorize(request, principal, Permission.READ, unit_id)
+
+
+async def plan_in_scope(request: Request, principal: Principal, permission: Permission, plan_id: str) -> Plan:
+    """The plan, if the caller may ``permission`` on its unit; one out of scope answers as unknown."""
+    require_permission(principal, permission)
+    plan = await handlers(request).plan(plan_id)
+    await authorize(request, principal, permission, plan.unit_id, unknown=unknown_plan(plan_id))
+    return plan
+
+
+async def record_in_scope(request: Request, principal: Principal, kind: str, record_id: str) -> Record:
+    """The activity, project, proposal or agreement, if the caller manages plans on its unit; one out of
+    scope answers as unknown."""
+    require_permission(principal, Permission.MANAGE_PLANS)
+    record = await handlers(request).record_state(kind, record_id)
+    await authorize(
+        request, principal, Permission.MANAGE_PLANS, record.unit_id, unknown=unknown_record(kind, record_id)
+    )
+    return record
 
 
 async def record_fact(
@@ -116,8 +143,8 @@ async def closing(
     idempotency_key: str | None,
     execute: Callable[[Record, Idempotency | None], Awaitable[Sequence[Envelope]]],
 ) -> JSONResponse:
-    """A command on an activity, project, proposal or agreement: found first, then authorised on its unit."""
-    record = await handlers(request).record_state(kind, record_id)
+    """A command on an activity, project, proposal or agreement: found in the caller's scope first."""
+    record = await record_in_scope(request, principal, kind, record_id)
     answer: dict[str, Any] = {f"{kind}_id": record_id}
     return await command(
         request,

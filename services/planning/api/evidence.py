@@ -9,10 +9,11 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from services.planning.api.common import Body, UnitIdParam, handlers
+from services.planning.app.evidence import unknown_attachment
 from services.planning.domain.evidence import sha256_of
 from shared.auth import Permission, Principal
 from shared.errors import ConflictError, DomainError
-from shared.http.auth import CurrentPrincipal, authorize
+from shared.http.auth import CurrentPrincipal, authorize, require_permission
 from shared.http.idempotency import IdempotencyKey, run_command
 
 router = APIRouter(tags=["evidence"])
@@ -94,8 +95,11 @@ async def attach(
 
 
 async def _attachment(request: Request, principal: Principal, attachment_id: str) -> dict[str, Any]:
+    """The attachment, if its unit is in the caller's scope; one out of scope answers as unknown."""
+    require_permission(principal, Permission.READ)
     row = await handlers(request).attachment(attachment_id)
-    await authorize(request, principal, Permission.READ, str(row["unit_id"]))
+    unknown = unknown_attachment(attachment_id)
+    await authorize(request, principal, Permission.READ, str(row["unit_id"]), unknown=unknown)
     return row
 
 

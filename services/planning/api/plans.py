@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from services.planning.api.common import Body, UnitIdParam, command, handlers
+from services.planning.api.common import Body, UnitIdParam, command, handlers, plan_in_scope
 from services.planning.domain.plans import plan_id_of
 from shared.auth import Permission
 from shared.contracts.planning import PlanKind, SubmittedTo, Target
@@ -91,7 +91,7 @@ async def submit_plan(
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    plan = await handlers(request).plan(plan_id)
+    plan = await plan_in_scope(request, principal, Permission.MANAGE_PLANS, plan_id)
     return await command(
         request,
         principal,
@@ -116,7 +116,7 @@ async def approve_plan(
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    plan = await handlers(request).plan(plan_id)
+    plan = await plan_in_scope(request, principal, Permission.APPRAISE, plan_id)
     return await command(
         request,
         principal,
@@ -143,7 +143,7 @@ async def return_plan(
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    plan = await handlers(request).plan(plan_id)
+    plan = await plan_in_scope(request, principal, Permission.APPRAISE, plan_id)
     return await command(
         request,
         principal,
@@ -170,7 +170,7 @@ async def party_opinion(
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    plan = await handlers(request).plan(plan_id)
+    plan = await plan_in_scope(request, principal, Permission.MANAGE_PLANS, plan_id)
     return await command(
         request,
         principal,

@@ -11,7 +11,8 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy import ColumnElement, select
 
 from services.planning.adapters.read_models import activities, meetings, model_registrations, plans, timeline
-from services.planning.api.common import UnitIdParam, handlers, readable
+from services.planning.api.common import UnitIdParam, plan_in_scope, readable
+from shared.auth import Permission
 from shared.contracts.membership import MONTH_PATTERN
 from shared.contracts.org import UnitLevel
 from shared.errors import DomainError
@@ -51,8 +52,7 @@ def _plan_view(row: Any) -> dict[str, Any]:
 
 @router.get("/plans/{plan_id}", summary="One plan, its status and its history of decisions")
 async def get_plan(request: Request, plan_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-    plan = await handlers(request).plan(plan_id)
-    await readable(request, principal, plan.unit_id)
+    await plan_in_scope(request, principal, Permission.READ, plan_id)
     async with request.app.state.runtime.db.read() as conn:
         row = (await conn.execute(select(plans).where(plans.c.plan_id == plan_id))).one()
     return _plan_view(row)

@@ -71,13 +71,7 @@ class PlanningContext:
         """The activity, project, proposal or agreement ``record_id``; 404 when there is none."""
         record = Record.replay(kind, record_id, await self._payloads(f"{kind}-{record_id}"))
         if record is None:
-            raise NotFoundError(
-                f"{kind} {record_id!r} is not recorded",
-                rule=f"unknown_{kind}",
-                field=f"{kind}_id",
-                value=record_id,
-                accepted=f"the id of a recorded {kind}",
-            )
+            raise unknown_record(kind, record_id)
         return record
 
     async def _payloads(self, stream_id: str) -> list[Event]:
@@ -110,3 +104,14 @@ class PlanningContext:
         return await self.store.append(
             StreamAppend(stream_id, new, expected), actor=actor, idempotency=idempotency
         )
+
+
+def unknown_record(kind: str, record_id: str) -> NotFoundError:
+    """The answer for an activity, project, proposal or agreement not recorded (over HTTP: or not in scope)."""
+    return NotFoundError(
+        f"{kind} {record_id!r} is not recorded",
+        rule=f"unknown_{kind}",
+        field=f"{kind}_id",
+        value=record_id,
+        accepted=f"the id of a recorded {kind}",
+    )

@@ -14,6 +14,17 @@ from shared.ids import new_id
 from shared.store.event_store import Idempotency
 
 
+def unknown_attachment(attachment_id: str) -> NotFoundError:
+    """The answer for a file not attached (over HTTP: or attached for a unit out of the token's scope)."""
+    return NotFoundError(
+        f"attachment {attachment_id!r} is not recorded",
+        rule="unknown_attachment",
+        field="attachment_id",
+        value=attachment_id,
+        accepted="the id returned when the file was attached",
+    )
+
+
 class EvidenceHandlers(PlanningContext):
     async def attach(
         self,
@@ -62,13 +73,7 @@ class EvidenceHandlers(PlanningContext):
                 await conn.execute(select(attachments).where(attachments.c.attachment_id == attachment_id))
             ).first()
         if row is None:
-            raise NotFoundError(
-                f"attachment {attachment_id!r} is not recorded",
-                rule="unknown_attachment",
-                field="attachment_id",
-                value=attachment_id,
-                accepted="the id returned when the file was attached",
-            )
+            raise unknown_attachment(attachment_id)
         return dict(row._mapping)
 
     def verify(self, attachment_id: str, recorded_sha256: str) -> rules.Verification:

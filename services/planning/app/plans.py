@@ -18,17 +18,22 @@ def plan_stream(plan_id: str) -> str:
     return f"plan-{plan_id}"
 
 
+def unknown_plan(plan_id: str) -> NotFoundError:
+    """The answer for a plan not drafted (over HTTP: or not in the token's scope)."""
+    return NotFoundError(
+        f"plan {plan_id!r} is not recorded",
+        rule="unknown_plan",
+        field="plan_id",
+        value=plan_id,
+        accepted="the id of a drafted plan, e.g. 'pl-x.2026.annual_plan'",
+    )
+
+
 class PlanHandlers(PlanningContext):
     async def plan(self, plan_id: str) -> rules.Plan:
         plan = rules.Plan.replay(await self._payloads(plan_stream(plan_id)))
         if plan is None:
-            raise NotFoundError(
-                f"plan {plan_id!r} is not recorded",
-                rule="unknown_plan",
-                field="plan_id",
-                value=plan_id,
-                accepted="the id of a drafted plan, e.g. 'pl-x.2026.annual_plan'",
-            )
+            raise unknown_plan(plan_id)
         return plan
 
     async def draft_plan(

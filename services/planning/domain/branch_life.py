@@ -22,7 +22,7 @@ from shared.contracts.planning import (
     MonthlyTasksAssigned,
     SecretaryBriefingHeld,
 )
-from shared.errors import DomainError
+from shared.errors import DomainError, NotFoundError
 
 BRANCH = (UnitLevel.BRANCH,)
 ABOVE_BRANCH = (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.GRASSROOTS, UnitLevel.INTER_BRANCH)
@@ -52,6 +52,11 @@ class RecordMeeting:
     joint_branch_ids: tuple[str, ...] = ()
 
 
+def members_of(branch_ids: Sequence[str]) -> str:
+    """What an attendance list accepts: members of these branches."""
+    return f"an active member of {' or '.join(repr(b) for b in branch_ids)}"
+
+
 def check_attendees(
     member_ids: Sequence[str], members: Mapping[str, MemberInfo], branch_ids: Sequence[str], *, field: str
 ) -> None:
@@ -59,9 +64,9 @@ def check_attendees(
     for index, member_id in enumerate(member_ids):
         member = members.get(member_id)
         where = f"{field}[{index}]"
-        accepted = f"an active member of {' or '.join(repr(b) for b in branch_ids)}"
+        accepted = members_of(branch_ids)
         if member is None:
-            raise DomainError(
+            raise NotFoundError(
                 f"member {member_id!r} is not known to planning",
                 rule="unknown_member",
                 field=where,
