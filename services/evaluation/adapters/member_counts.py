@@ -63,6 +63,7 @@ class MemberCountProjection:
 
     name = "member_counts"
     tables = (unit_member_counts, member_places)  # what a rebuild swaps in (shared.runtime.rebuild)
+    event_types = STATUS_EVENTS  # the consumer does not even decode the others
 
     def __init__(self) -> None:
         self._latest: dict[str, Place] = {}
