@@ -218,6 +218,6 @@ async def unit_rollup(
     summary="Active members of a unit, including the units below it",
 )
 async def member_count(request: Request, unit_id: str, principal: CurrentPrincipal) -> MemberCount:
-    await authorize(request, principal, Permission.READ, unit_id)
+    unit = await authorize(request, principal, Permission.READ, unit_id)
     async with request.app.state.runtime.db.read() as conn:
-        return MemberCount(unit_id=unit_id, active_members=await active_members(conn, unit_id))
+        return MemberCount(unit_id=unit_id, active_members=await active_members(conn, unit.path))

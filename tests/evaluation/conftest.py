@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,17 +79,24 @@ async def evaluation(
     monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[Evaluation]:
     """The evaluation service on SQLite and on PostgreSQL (its own database; upstream stores on SQLite)."""
+    clock = FixedClock(datetime(2026, 10, 26, 5, 0, tzinfo=UTC))
+    sources = await Sources(tmp_path, js).start()
+    async with evaluation_service(monkeypatch, tmp_path, nats_server.url, database_url, clock) as (app, c):
+        yield Evaluation(app, c, sources, js, clock)
+    await sources.stop()
+
+
+@asynccontextmanager
+async def evaluation_service(
+    monkeypatch: pytest.MonkeyPatch, data_dir: Path, nats_url: str, database_url: str, clock: FixedClock
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """The evaluation app, started, with a client for its HTTP API."""
     monkeypatch.setenv("EVALUATION_DATABASE_URL", database_url)
     monkeypatch.setenv("EVALUATION_CONSUMER_BATCH_SIZE", "100")
-    clock = FixedClock(datetime(2026, 10, 26, 5, 0, tzinfo=UTC))
-    app = create_app(
-        CommonSettings(data_dir=tmp_path, nats_url=nats_server.url, jwt_secret=SECRET), clock=clock
-    )
-    sources = await Sources(tmp_path, js).start()
+    app = create_app(CommonSettings(data_dir=data_dir, nats_url=nats_url, jwt_secret=SECRET), clock=clock)
     transport = httpx.ASGITransport(app=app)
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://ev") as c,
+        httpx.AsyncClient(transport=transport, base_url="http://ev") as client,
     ):
-        yield Evaluation(app, c, sources, js, clock)
-    await sources.stop()
+        yield app, client

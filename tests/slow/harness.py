@@ -152,6 +152,19 @@ def admit(client: httpx.Client, membership: str, branch: str, member_id: str, ke
     )
 
 
+def transfer(client: httpx.Client, membership: str, member_id: str, to_branch: str) -> None:
+    """Move a member to another branch: requested, released and accepted."""
+    base = f"{membership}/members/{member_id}/transfers"
+    steps = [
+        ("", {"to_branch_id": to_branch, "requested_on": "2026-04-01", "transfer_id": f"t-{member_id}"}),
+        (f"/t-{member_id}/release", {"released_on": "2026-04-02"}),
+        (f"/t-{member_id}/accept", {"accepted_on": "2026-04-03"}),
+    ]
+    for step, body in steps:
+        answer = client.post(f"{base}{step}", headers=auth(), json=body)
+        assert answer.status_code == 201, answer.text
+
+
 def admit_until_accepted(
     client: httpx.Client,
     membership: str,
@@ -252,15 +265,17 @@ def events_applied(client: httpx.Client, service: str) -> int:
     return sum(int(c["applied"]) for c in consumers.values())
 
 
-def wait_for_count(client: httpx.Client, evaluation: str, expected: int, timeout: float = 90.0) -> None:
+def wait_for_count(
+    client: httpx.Client, evaluation: str, expected: int, timeout: float = 90.0, unit: str = "vn"
+) -> None:
     deadline = time.monotonic() + timeout
     seen = None
     while time.monotonic() < deadline:
-        seen = member_count(client, evaluation)
+        seen = member_count(client, evaluation, unit)
         if seen == expected:
             return
         time.sleep(0.1)
-    raise AssertionError(f"evaluation counts {seen} members at vn, expected {expected}")
+    raise AssertionError(f"evaluation counts {seen} members at {unit}, expected {expected}")
 
 
 @dataclass

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from services.evaluation.adapters.member_counts import unit_member_counts
+from services.evaluation.adapters.member_counts import member_places, unit_member_counts
 from shared.bus.nats_server import EmbeddedNats
 from shared.orgtree import OrgTreeProjection
 from shared.store import Database
@@ -20,6 +20,7 @@ from tests.slow.harness import (
     events_applied,
     register_tree,
     running,
+    transfer,
     wait_for_count,
 )
 from tests.support import create_postgres_database
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.slow
 
 async def read_model(url: str) -> dict[str, list[tuple[Any, ...]]]:
     db = Database(url)
-    tables = [unit_member_counts, *OrgTreeProjection.metadata.sorted_tables]
+    tables = [unit_member_counts, member_places, *OrgTreeProjection.metadata.sorted_tables]
     try:
         async with db.read() as conn:
             return {
@@ -67,8 +68,12 @@ async def test_two_partitioned_replicas_build_the_read_model_of_one(
                 branches = register_tree(client, membership.url, ["p1", "p2", "p3"])
                 for index in range(60):
                     admit_until_accepted(client, membership.url, branches[index % len(branches)], f"m{index}")
+                # One member moves to the other partition: each replica applies one end of the transfer.
+                transfer(client, membership.url, "m0", branches[2])
                 for evaluation in (single, north, south):
                     wait_for_count(client, evaluation.url, 60)
+                    wait_for_count(client, evaluation.url, 19, unit="p1")
+                    wait_for_count(client, evaluation.url, 21, unit="p2")
                 applied = {r.label: events_applied(client, r.url) for r in (north, south)}
             assert all(count > 0 for count in applied.values()), applied
         assert await read_model(shared_db) == await read_model(single_db)

@@ -16,6 +16,7 @@ from shared.clock import local_date
 from shared.contracts import evaluation as ev
 from shared.contracts import membership as ms
 from shared.contracts import planning as pl
+from shared.contracts.member_status import status_change
 from shared.events import Envelope
 
 
@@ -48,6 +49,10 @@ def _one(
 
 
 def _member_facts(p: Any, unit: str) -> list[Raw]:
+    change = status_change(p)
+    if change is not None and not change.status.on_rolls:
+        # Aged out, struck off, expelled: tagged with the status membership gives them.
+        return _one("member_left", unit, p.member_id, change.on, tag=change.status.value)
     if isinstance(p, ms.MemberJoined):
         return _one(
             "member_joined",
@@ -69,10 +74,6 @@ def _member_facts(p: Any, unit: str) -> list[Raw]:
         return _one("transfer_accepted", p.to_branch_id, p.transfer_id, p.accepted_on, tag=p.member_id)
     if isinstance(p, ms.MemberTransferReturned):
         return _one("transfer_returned", unit, p.transfer_id, p.returned_on, tag=p.member_id)
-    if isinstance(p, ms.MemberMatured):
-        return _one("member_left", unit, p.member_id, p.matured_on, tag="matured")
-    if isinstance(p, ms.MemberStruckOff):
-        return _one("member_left", unit, p.member_id, p.struck_on, tag="struck_off")
     if isinstance(p, ms.MembershipExtended):
         # Dated when it was recorded (the envelope's day), so the extension counts from then; the
         # day it runs until is its tag.

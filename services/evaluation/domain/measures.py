@@ -10,6 +10,7 @@ from services.evaluation.domain.counting import Context, Part, judge
 from services.evaluation.domain.periods import months_before, months_between, sub_periods
 from services.evaluation.domain.roster import MemberState, active
 from shared.contracts.evaluation import Missing, Status
+from shared.contracts.member_status import MemberStatus
 
 _LIST = 20  # members named in "what is missing"
 
@@ -26,7 +27,7 @@ def _name(members: list[MemberState], ctx: Context, what: str) -> list[Missing]:
 
 
 def roster_complete(ctx: Context) -> Part:
-    members = active(ctx.by_kind, ctx.as_of)
+    members = active(ctx.by_kind, ctx.as_of, ctx.union)
     if not members:
         return Part(Status.NOT_ASSESSED, "no active member recorded")
     incomplete = [m for m in members if m.missing_fields]
@@ -51,7 +52,7 @@ def members_rated(ctx: Context) -> Part:
     # Eligible so far: six months in the branch by the day judged (by the year's end once it closes),
     # as meetings count the months so far. A member who reaches six months in December is awaited then.
     cutoff = months_before(day, int(ctx.indicator.param("min_months")))
-    eligible = [m for m in active(ctx.by_kind, day) if m.since <= cutoff]
+    eligible = [m for m in active(ctx.by_kind, day, ctx.union) if m.since <= cutoff]
     ratings = [f for f in ctx.facts("member_rated") if f.number == ctx.year]
     rated = {f.subject for f in ratings}
     unrated = [m for m in eligible if m.member_id not in rated]
@@ -69,7 +70,7 @@ def members_rated(ctx: Context) -> Part:
 
 
 def training(ctx: Context) -> Part:
-    members = active(ctx.by_kind, min(ctx.as_of, ctx.end))
+    members = active(ctx.by_kind, min(ctx.as_of, ctx.end), ctx.union)
     if not members:
         return Part(Status.NOT_ASSESSED, "no active member recorded")
     registered = {f.subject for f in ctx.facts("training_registered") if f.number == ctx.year}
@@ -93,7 +94,7 @@ def training(ctx: Context) -> Part:
 
 
 def one_plus_one(ctx: Context) -> Part:
-    members = active(ctx.by_kind, min(ctx.as_of, ctx.end))
+    members = active(ctx.by_kind, min(ctx.as_of, ctx.end), ctx.union)
     if not members:
         return Part(Status.NOT_ASSESSED, "no active member recorded")
     brought = [f for f in ctx.facts("youth_recruited", "member_joined") if f.tag and ctx.in_year(f)]
@@ -288,7 +289,7 @@ def ageing_out(ctx: Context) -> Part:
         extended[f.subject] = max(until, extended.get(f.subject, until))
     over = overdue = soon = 0
     missing: list[Missing] = []
-    for m in active(ctx.by_kind, ctx.as_of):
+    for m in active(ctx.by_kind, ctx.as_of, ctx.union):
         if not m.birth_year:
             continue
         if ctx.as_of.year - m.birth_year > p("max_age"):
@@ -319,7 +320,8 @@ def ageing_out(ctx: Context) -> Part:
         status,
         f"{over} over age, {overdue} not handled in time, {soon} due soon",
         {"over age": over, "not handled": overdue, "due soon": soon},
-        [f.event_id for f in ctx.facts("member_left", "membership_extended") if f.tag != "struck_off"],
+        [f.event_id for f in ctx.facts("member_left") if f.tag == MemberStatus.MATURED]
+        + [f.event_id for f in ctx.facts("membership_extended")],
         missing,
     )
 
@@ -338,7 +340,7 @@ def inactivity(ctx: Context) -> Part:
     months = int(p("months"))
     overdue = soon = inactive = 0
     missing: list[Missing] = []
-    for m in active(ctx.by_kind, ctx.as_of):
+    for m in active(ctx.by_kind, ctx.as_of, ctx.union):
         since = max(last.get(m.member_id, m.since), m.since.replace(day=1))
         if months_between(since, ctx.as_of) <= months:
             continue

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.membership.domain.member import MemberStatus
 from shared.contracts import membership as ev
+from shared.contracts.member_status import status_change
 from shared.events import Envelope, Event
 from shared.orgtree import OrgTreeProjection, org_units
 from shared.store.upsert import upsert
@@ -79,14 +80,6 @@ unit_reports = Table(
     Column("period", String(10), primary_key=True),  # 2026-Q1 | 2026-03
     Column("recorded_on", Date, nullable=False),
 )
-
-_STATUS_OF: dict[type[Event], MemberStatus] = {
-    ev.MemberTransferReleased: MemberStatus.IN_TRANSFER,
-    ev.MemberTransferAccepted: MemberStatus.ACTIVE,
-    ev.MemberTransferReturned: MemberStatus.ACTIVE,
-    ev.MemberMatured: MemberStatus.MATURED,
-    ev.MemberStruckOff: MemberStatus.STRUCK_OFF,
-}
 
 
 class MembershipReadModels:
@@ -207,8 +200,9 @@ def _joined_row(event: Envelope, payload: ev.MemberJoined) -> dict[str, Any]:
 
 
 def _member_changes(payload: Event) -> dict[str, Any]:
-    status = _STATUS_OF.get(type(payload))
-    values: dict[str, Any] = {"status": status.value} if status is not None else {}
+    # The status by the classification evaluation counts active members by, so the two agree.
+    change = status_change(payload)
+    values: dict[str, Any] = {"status": change.status.value} if change is not None else {}
     match payload:
         case ev.MemberProfileUpdated():
             values.update(
@@ -224,8 +218,6 @@ def _member_changes(payload: Event) -> dict[str, Any]:
             )
         case ev.MemberTransferReturned():
             values["transfer_id"] = None
-        case ev.MemberDisciplined() if payload.level is ev.DisciplineLevel.EXPULSION:
-            values["status"] = MemberStatus.EXPELLED.value
         case ev.MemberCardIssued():
             values["card_number"] = payload.card_number
         case ev.MemberRated():

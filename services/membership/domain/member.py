@@ -5,20 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 
 from shared.contracts import membership as ev
+from shared.contracts.member_status import MemberStatus as MemberStatus  # re-exported
+from shared.contracts.member_status import status_change
 from shared.contracts.personal import Sealed
 from shared.errors import ConflictError, DomainError, NotFoundError
 from shared.events import Event
-
-
-class MemberStatus(StrEnum):
-    ACTIVE = "active"  # đang sinh hoạt
-    IN_TRANSFER = "in_transfer"  # released by the source, not yet accepted (đang chuyển sinh hoạt)
-    MATURED = "matured"  # trưởng thành đoàn
-    STRUCK_OFF = "struck_off"  # xóa tên
-    EXPELLED = "expelled"  # khai trừ
 
 
 @dataclass(slots=True)
@@ -57,10 +50,14 @@ class Member:
     @property
     def is_member(self) -> bool:
         """Still on the Đoàn's rolls (active, or between two branches)."""
-        return self.status in (MemberStatus.ACTIVE, MemberStatus.IN_TRANSFER)
+        return self.status.on_rolls
 
     def apply(self, event: Event) -> None:
         self.version += 1
+        # The status follows the classification evaluation counts by (shared.contracts.member_status).
+        change = status_change(event)
+        if change is not None:
+            self.status = change.status
         match event:
             case ev.MemberProfileUpdated():
                 self.profile = event.profile
@@ -72,23 +69,14 @@ class Member:
                 self.transfer_ids.add(event.transfer_id)
             case ev.MemberTransferReleased() if self.transfer is not None:
                 self.transfer.released_on = event.released_on
-                self.status = MemberStatus.IN_TRANSFER
             case ev.MemberTransferAccepted():
                 self.branch_id = event.to_branch_id
                 self.in_branch_since = event.accepted_on
                 self.transfer = None
-                self.status = MemberStatus.ACTIVE
             case ev.MemberTransferReturned():
                 self.transfer = None
-                self.status = MemberStatus.ACTIVE
-            case ev.MemberMatured():
-                self.status = MemberStatus.MATURED
             case ev.MembershipExtended():
                 self.extended_until = event.until
-            case ev.MemberDisciplined() if event.level is ev.DisciplineLevel.EXPULSION:
-                self.status = MemberStatus.EXPELLED
-            case ev.MemberStruckOff():
-                self.status = MemberStatus.STRUCK_OFF
             case ev.MemberRated():
                 self.rated_years.add(event.year)
             case ev.TrainingProgrammeRegistered():
