@@ -65,12 +65,11 @@ class Migration:
     def describe(self) -> str:
         if not self.changed:
             return f"{self.service}: at {self.after}, up to date"
-        if self.before is None:
-            origin = "empty"
-        elif self.unversioned:
-            origin = f"previous release (stamped {self.before})"
-        else:
-            origin = self.before
+        if self.unversioned and self.before == self.after:
+            return f"{self.service}: previous release, recorded as {self.after}"
+        origin = "empty" if self.before is None else self.before
+        if self.unversioned:
+            origin = f"previous release ({self.before})"
         return f"{self.service}: {origin} → {self.after}"
 
 
