@@ -67,6 +67,9 @@ def run(
     for service in system.services:
         table.add_row(service.name, service.url)
     console.print(table)
+    for migration in system.migrations:
+        if migration.changed:
+            console.print(f"schema: {migration.describe()}")
     console.print(f"data: {common.data_dir.resolve()}   token: chudong token --role admin --unit vn")
     print("READY", " ".join(f"{s.name}={s.url}" for s in system.services), flush=True)
     try:

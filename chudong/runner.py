@@ -22,11 +22,13 @@ import asyncpg
 import httpx
 from sqlalchemy.engine import make_url
 
+from chudong.migrations import migrate_databases
 from shared.bus.cluster import LocalCluster
 from shared.bus.connection import connect
 from shared.bus.credentials import NatsUsers, secured_node, users_file
 from shared.bus.nats_server import EmbeddedNats
 from shared.bus.streams import ensure_streams
+from shared.migrations import Migration
 from shared.settings import SERVICES, CommonSettings, service_settings
 
 
@@ -70,6 +72,7 @@ class System:
     nats_url: str = ""
     services: list[ServiceProcess] = field(default_factory=list)
     service_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    migrations: list[Migration] = field(default_factory=list)
 
     def start(self, timeout: float = 60.0) -> None:
         try:
@@ -89,6 +92,8 @@ class System:
         if self.postgres:
             for name, url in asyncio.run(create_service_databases(self.postgres)).items():
                 self.service_env.setdefault(name, {})[f"{name.upper()}_DATABASE_URL"] = url
+        # Each database at this release's schema before its service starts (which refuses one behind).
+        self.migrations = migrate_databases(self.common, self.service_env)
         for name in SERVICES:
             settings = service_settings(name)
             port = free_port() if self.free_ports else settings.port

@@ -40,7 +40,7 @@ def configure_logging(service: str, *, fmt: str = "auto", level: str = "INFO") -
         cache_logger_on_first_use=True,
     )
     logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("uvicorn.access", "faststream", "nats", "aiosqlite", "asyncio"):
+    for noisy in ("uvicorn.access", "faststream", "nats", "aiosqlite", "asyncio", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     structlog.contextvars.bind_contextvars(service=service)
 

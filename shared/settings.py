@@ -50,6 +50,13 @@ class CommonSettings(BaseSettings):
         default=True,
         description="create and update the streams on start; false where services' NATS users may not",
     )
+    migrate_on_start: bool = Field(
+        default=False,
+        description=(
+            "upgrade the service's database to this release's schema on start; false: a database "
+            "behind it stops the start, and `chudong migrate` upgrades it (a new database is always built)"
+        ),
+    )
 
     def resolved_jwt_secret(self) -> str:
         """The token signing key: ``CHUDONG_JWT_SECRET``, else one generated once per data directory."""

@@ -182,3 +182,21 @@ def test_the_compose_file_runs_every_service_against_the_cluster_and_postgresql(
         assert env[f"{service.upper()}_DATABASE_URL"].startswith("postgresql+asyncpg://")
         assert env[f"{service.upper()}_NATS_USER"] == nats_user(service)
         assert "/healthz" in " ".join(definition["healthcheck"]["test"])
+
+
+def test_every_services_database_is_migrated_before_the_services_start() -> None:
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]
+    assert compose["migrate"]["command"] == ["chudong", "migrate"]
+    for service in SERVICES:
+        variable = f"{service.upper()}_DATABASE_URL"
+        assert compose["migrate"]["environment"][variable] == compose[service]["environment"][variable]
+        assert compose[service]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    (job,) = [j for j in of_kind("Job") if j["metadata"]["name"] == "chudong-migrate"]
+    (container,) = _containers(job)
+    assert container["command"] == ["chudong", "migrate"]
+    migrated = {e["name"]: e["valueFrom"] for e in container["env"]}
+    for deployment in of_kind("Deployment"):
+        for variable in _containers(deployment)[0]["env"]:
+            if variable["name"].endswith("_DATABASE_URL"):
+                assert migrated[variable["name"]] == variable["valueFrom"], variable["name"]
+    assert {f"{s.upper()}_DATABASE_URL" for s in SERVICES} <= migrated.keys()

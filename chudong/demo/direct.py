@@ -16,17 +16,15 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chudong.demo.generator import DemoEvent
+from chudong.migrations import SCHEMAS
 from services.membership.adapters import keys
 from services.membership.adapters.read_models import MembershipReadModels
-from services.membership.adapters.read_models import metadata as membership_metadata
 from services.planning.adapters.read_models import PlanningReadModels
-from services.planning.adapters.read_models import metadata as planning_metadata
 from shared.contracts import membership as ms
 from shared.events import Envelope, NewEvent
-from shared.orgtree import OrgTreeProjection
+from shared.migrations import migrate
 from shared.store import Database, EventStore
 from shared.store.appending import StreamAppend
-from shared.store.schema import metadata as store_metadata
 
 ACTOR = "demo"
 SERVICES = ("membership", "planning", "evaluation")
@@ -51,13 +49,8 @@ class DirectLoader:
         self.loaded = 0
 
     async def initialise(self) -> None:
-        extra = {
-            "membership": [membership_metadata, keys.metadata, OrgTreeProjection.metadata],
-            "planning": [planning_metadata, OrgTreeProjection.metadata],
-            "evaluation": [],
-        }
         for name, db in self.dbs.items():
-            await db.create_all(store_metadata, *extra[name])
+            await migrate(db, SCHEMAS[name])  # as the service would find them: at this release's schema
             await self.stores[name].initialise()
 
     async def load(self, events: Iterable[DemoEvent], progress: Callable[[int], None] | None = None) -> int:

@@ -19,6 +19,7 @@ from services.dashboard.adapters.upstream import Upstream
 from services.dashboard.app import actions, exports, live, pages
 from services.dashboard.app.render import page
 from services.dashboard.app.session import SignInRequiredError, language
+from services.dashboard.migrations import SCHEMA
 from services.dashboard.settings import DashboardSettings
 from shared.bus.subjects import stream_name
 from shared.errors import DomainError
@@ -47,7 +48,11 @@ def create_app(
     common = common or CommonSettings()
     settings = settings or DashboardSettings()
     runtime = ServiceRuntime(
-        common, service_settings(NAME), org_tree_sources=[Source(stream_name("membership"))], relay=False
+        common,
+        service_settings(NAME),
+        schema=SCHEMA,
+        org_tree_sources=[Source(stream_name("membership"))],
+        relay=False,
     )
     upstream = Upstream(
         settings.evaluation_url, settings.notifications_url, settings.upstream_timeout_seconds, transport

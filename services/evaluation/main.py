@@ -8,18 +8,16 @@ from fastapi import FastAPI
 
 from services.evaluation.adapters.facts_projection import FactsProjection
 from services.evaluation.adapters.member_counts import MemberCountProjection
-from services.evaluation.adapters.member_counts import metadata as counts_metadata
-from services.evaluation.adapters.tables import metadata as evaluation_metadata
 from services.evaluation.api import router
 from services.evaluation.api_history import router as history_router
 from services.evaluation.api_recognition import router as recognition_router
 from services.evaluation.app.evaluator import ComplianceEvaluator
 from services.evaluation.domain.rulebook import RuleBook
+from services.evaluation.migrations import SCHEMA
 from services.evaluation.settings import EvaluationSettings
 from shared.bus.subjects import stream_name
 from shared.clock import Clock
 from shared.http import create_service_app
-from shared.orgtree import OrgTreeProjection
 from shared.runtime import ServiceRuntime
 from shared.runtime.serve import serve
 from shared.runtime.service import Source
@@ -34,11 +32,7 @@ def create_app(common: CommonSettings | None = None, *, clock: Clock | None = No
     own = EvaluationSettings()
     book = RuleBook.load(own.rules_dir)  # an invalid rules file stops the service here, with its reason
     clock = clock or Clock()
-    runtime = ServiceRuntime(
-        common,
-        service_settings(NAME),
-        metadatas=[counts_metadata, evaluation_metadata, OrgTreeProjection.metadata],
-    )
+    runtime = ServiceRuntime(common, service_settings(NAME), schema=SCHEMA)
     # The facts projection keeps the org tree itself, so a union's branches and facts stay in step.
     lock = asyncio.Lock()
     wake = asyncio.Event()

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.membership.adapters import access_log, keys
 from services.membership.adapters.read_models import MembershipReadModels
-from services.membership.adapters.read_models import metadata as read_metadata
 from services.membership.api import router
 from services.membership.app.handlers import MembershipHandlers
+from services.membership.migrations import SCHEMA
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.runtime.serve import serve
@@ -19,9 +18,7 @@ NAME = "membership"
 
 def create_app(common: CommonSettings | None = None) -> FastAPI:
     common = common or CommonSettings()
-    runtime = ServiceRuntime(
-        common, service_settings(NAME), metadatas=[read_metadata, keys.metadata, access_log.metadata]
-    )
+    runtime = ServiceRuntime(common, service_settings(NAME), schema=SCHEMA)
     runtime.store.add_inline_projection(MembershipReadModels())
     handlers = MembershipHandlers(runtime.store, runtime.directory)
     runtime.on_start(handlers.ensure_root)

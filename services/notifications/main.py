@@ -9,13 +9,13 @@ from fastapi import FastAPI
 
 from services.notifications.adapters.alert_book import AlertBook
 from services.notifications.adapters.channels import EmailSender, Sender, WebhookSender
-from services.notifications.adapters.tables import metadata as notification_metadata
 from services.notifications.api import router
 from services.notifications.app.dispatcher import Dispatcher
 from services.notifications.app.handlers import NotificationHandlers
 from services.notifications.app.projection import AlertProjection
 from services.notifications.app.scheduler import Scheduler
 from services.notifications.domain.alerts import Alert
+from services.notifications.migrations import SCHEMA
 from services.notifications.settings import NotificationSettings
 from shared.bus.subjects import stream_name
 from shared.clock import Clock
@@ -63,7 +63,7 @@ def create_app(
     runtime = ServiceRuntime(
         common,
         service_settings(NAME),
-        metadatas=[notification_metadata],
+        schema=SCHEMA,
         org_tree_sources=[Source(stream_name("membership"))],
     )
     book = AlertBook(link_maker(settings, common))

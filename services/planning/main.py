@@ -10,11 +10,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.planning.adapters.evidence_files import EvidenceFiles
 from services.planning.adapters.members import MemberRosterProjection
-from services.planning.adapters.members import metadata as members_metadata
 from services.planning.adapters.read_models import PlanningReadModels
-from services.planning.adapters.read_models import metadata as read_metadata
 from services.planning.api import routers
 from services.planning.app.handlers import PlanningHandlers
+from services.planning.migrations import SCHEMA
 from shared.bus.subjects import stream_name
 from shared.clock import Clock
 from shared.http import create_service_app
@@ -42,7 +41,7 @@ def create_app(common: CommonSettings | None = None, *, clock: Clock | None = No
     runtime = ServiceRuntime(
         common,
         service_settings(NAME),
-        metadatas=[read_metadata, members_metadata],
+        schema=SCHEMA,
         org_tree_sources=[membership],
     )
     runtime.add_projection(MemberRosterProjection(), [membership])

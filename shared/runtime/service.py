@@ -25,6 +25,7 @@ from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
 from shared.clock import utcnow
 from shared.errors import ConflictError, NotFoundError
+from shared.migrations import SchemaHistory, migrate_on_start
 from shared.orgtree import OrgTreeProjection, UnitDirectory
 from shared.runtime.leadership import run_as_leader
 from shared.runtime.metrics import Counters
@@ -64,6 +65,7 @@ class ServiceRuntime:
         common: CommonSettings,
         settings: ServiceSettings,
         *,
+        schema: SchemaHistory | None = None,
         metadatas: Sequence[MetaData] = (),
         org_tree_sources: Sequence[Source] = (),
         relay: bool = True,
@@ -77,7 +79,16 @@ class ServiceRuntime:
         self.store = EventStore(self.db, self.name)
         self.directory = UnitDirectory(self.db)
         self.jwt_secret = common.resolved_jwt_secret()
-        self.metadatas = [store_metadata, consumer_metadata, OrgTreeProjection.metadata, *metadatas]
+        # A service's tables are built by its migrations (``schema``); a runtime without a history
+        # (tests, tools) creates the tables of the store, the consumers, the org tree and ``metadatas``.
+        if schema is not None and metadatas:
+            raise ValueError("a service with a schema history declares its tables there, not in metadatas")
+        self.schema = schema
+        self.metadatas = (
+            list(schema.metadatas)
+            if schema is not None
+            else [store_metadata, consumer_metadata, OrgTreeProjection.metadata, *metadatas]
+        )
         self.nc: Client | None = None
         self.js: JetStreamContext | None = None
         self.relay: Relay | None = None
@@ -135,7 +146,10 @@ class ServiceRuntime:
         self._on_start.append(hook)
 
     async def start(self) -> None:
-        await self.db.create_all(*self.metadatas)
+        if self.schema is not None:
+            await migrate_on_start(self.db, self.schema, upgrade=self.common.migrate_on_start)
+        else:
+            await self.db.create_all(*self.metadatas)
         await self.store.initialise()
         for hook in self._on_start:
             await hook()
