@@ -1,7 +1,8 @@
 """The release before migrations: its tables as its ``create_all`` made them, and rows to fill them.
 
 That release declared ``activities.value_vnd`` and ``planning_timeline.position`` as INTEGER
-(commit 3a336c1 made them BIGINT without a migration); every other table was as it is now.
+(commit 3a336c1 made them BIGINT without a migration) and had no ``evaluation_member_places``
+(evaluation's revision 0002 adds it and recounts its members from the history).
 """
 
 from __future__ import annotations
@@ -21,12 +22,17 @@ NARROWER: dict[tuple[str, str], type[Integer]] = {
     ("activities", "value_vnd"): Integer,
     ("planning_timeline", "position"): Integer,
 }
+ADDED_SINCE = frozenset({"evaluation_member_places"})
+# What an upgrade empties on purpose: evaluation's old admission counts, recounted from the history.
+RECOUNTED = frozenset({"unit_member_counts"})
 STORE_TABLES = frozenset(store_metadata.tables)
 
 
 def previous_release(history: SchemaHistory) -> MetaData:
     """``history``'s tables with the types they had before migrations."""
     metadata = history.merged()
+    for name in ADDED_SINCE & set(metadata.tables):
+        metadata.remove(metadata.tables[name])
     for (table, column), old_type in NARROWER.items():
         if table in metadata.tables:
             metadata.tables[table].c[column].type = old_type()
