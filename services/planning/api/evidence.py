@@ -8,12 +8,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from services.planning.api.common import Body, UnitIdParam, handlers
+from services.planning.api.common import Body, handlers
 from services.planning.domain.evidence import sha256_of
 from shared.auth import Permission, Principal
 from shared.errors import ConflictError, DomainError
 from shared.http.auth import CurrentPrincipal, authorize
 from shared.http.idempotency import IdempotencyKey, run_command
+from shared.http.params import UnitIdPath
 
 router = APIRouter(tags=["evidence"])
 
@@ -47,7 +48,7 @@ def _writer(principal: Principal) -> Permission:
 )
 async def attach(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     principal: CurrentPrincipal,
     file_name: Annotated[str, Query(min_length=1, max_length=255)],
     content_type: Annotated[str, Header(alias="Content-Type")] = "application/octet-stream",
