@@ -20,6 +20,10 @@ UnitPath = Annotated[
 ]
 """The ids of a unit's ancestors and itself, from the root, joined by dots: ``vn.bg.bg-pl.dcs-01``."""
 
+PERSON_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+PersonId = Annotated[str, StringConstraints(pattern=PERSON_ID_PATTERN)]
+"""A person's pseudonymous id (a member ``m-…``, a young person ``p-…``): letters, digits, '-' and '_'."""
+
 
 def new_event_id() -> uuid.UUID:
     """A time-ordered UUIDv7, so ids sort by creation."""

@@ -42,6 +42,11 @@ class CommonSettings(BaseSettings):
         default=72.0, gt=0, description="how long the answer to an Idempotency-Key is kept for retries"
     )
     public_base_url: str | None = None
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="the largest request body of a command; routes that take a file have their own limit",
+    )
     nats_user: str | None = Field(
         default=None, description="the admin NATS user of the CLI (status, streams)"
     )

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from services.evaluation.adapters.member_counts import active_members
 from services.evaluation.adapters.queries import rollup, unions_under
@@ -21,19 +21,9 @@ from shared.clock import Clock, local_date
 from shared.contracts.org import OrgUnit, UnitLevel, UnitType
 from shared.errors import DomainError
 from shared.http.auth import CurrentPrincipal, authorize
+from shared.http.params import AsOfQuery, KnownAtQuery, Limit, Offset, UnitIdPath, YearQuery
 
 router = APIRouter()
-
-AsOfDate = Annotated[
-    date | None, Query(description="evaluate on this day (default: today), counting what happened by then")
-]
-KnownAt = Annotated[
-    AwareDatetime | None,
-    Query(description="count only what the system had recorded by this instant (as the system knew it)"),
-]
-Year = Annotated[
-    int | None, Query(ge=2000, le=2100, description="the evaluation year (default: the current one)")
-]
 
 
 class NotAUnionError(DomainError):
@@ -119,11 +109,11 @@ async def _compliance(request: Request, unit: OrgUnit, as_of: AsOf, year: int | 
 )
 async def unit_compliance(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     principal: CurrentPrincipal,
-    as_of: AsOfDate = None,
-    known_at: KnownAt = None,
-    year: Year = None,
+    as_of: AsOfQuery = None,
+    known_at: KnownAtQuery = None,
+    year: YearQuery = None,
 ) -> UnitCompliance:
     unit = await authorize(request, principal, Permission.READ, unit_id)
     return await _compliance(request, unit, _as_of(request, as_of, known_at), year)
@@ -137,11 +127,11 @@ async def unit_compliance(
 )
 async def unit_explanation(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     principal: CurrentPrincipal,
-    as_of: AsOfDate = None,
-    known_at: KnownAt = None,
-    year: Year = None,
+    as_of: AsOfQuery = None,
+    known_at: KnownAtQuery = None,
+    year: YearQuery = None,
 ) -> PlainTextResponse:
     unit = await authorize(request, principal, Permission.READ, unit_id)
     result = await _compliance(request, unit, _as_of(request, as_of, known_at), year)
@@ -161,9 +151,9 @@ def _year(request: Request, year: int | None) -> int:
 )
 async def union_list(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     principal: CurrentPrincipal,
-    year: Year = None,
+    year: YearQuery = None,
     status: Annotated[
         Literal["pass", "at_risk", "fail", "not_assessed"] | None,
         Query(description="only unions with this status"),
@@ -171,8 +161,8 @@ async def union_list(
     criterion: Annotated[
         int | None, Query(ge=1, le=3, description="filter on this criterion's status")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> UnionList:
     unit = await authorize(request, principal, Permission.READ, unit_id)
     chosen = _year(request, year)
@@ -192,9 +182,9 @@ async def union_list(
 )
 async def unit_rollup(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     principal: CurrentPrincipal,
-    year: Year = None,
+    year: YearQuery = None,
     children: Annotated[bool, Query(description="also give each unit directly below")] = True,
 ) -> RollUp:
     unit = await authorize(request, principal, Permission.READ, unit_id)
@@ -217,7 +207,7 @@ async def unit_rollup(
     tags=["members"],
     summary="Active members of a unit, including the units below it",
 )
-async def member_count(request: Request, unit_id: str, principal: CurrentPrincipal) -> MemberCount:
+async def member_count(request: Request, unit_id: UnitIdPath, principal: CurrentPrincipal) -> MemberCount:
     unit = await authorize(request, principal, Permission.READ, unit_id)
     async with request.app.state.runtime.db.read() as conn:
         return MemberCount(unit_id=unit_id, active_members=await active_members(conn, unit.path))

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -24,8 +24,10 @@ from services.evaluation.domain.rulebook import RuleBook
 from shared.auth import Permission
 from shared.clock import Clock, local_date
 from shared.contracts.org import UnitLevel
+from shared.contracts.values import EvaluatedDay
 from shared.errors import NotFoundError
 from shared.http.auth import CurrentPrincipal, authorize
+from shared.http.params import KnownAtQuery, UnitIdPath, YearQuery
 from shared.orgtree import org_units
 
 router = APIRouter(tags=["compliance"])
@@ -122,12 +124,10 @@ def _judge(book: RuleBook, union: LoadedUnion, as_of: AsOf, year: int | None = N
 )
 async def unions_as_of(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     principal: CurrentPrincipal,
-    as_of: Annotated[date | None, Query(description="the day (default: today)")] = None,
-    known_at: Annotated[
-        AwareDatetime | None, Query(description="count only what was recorded by this instant")
-    ] = None,
+    as_of: Annotated[EvaluatedDay | None, Query(description="the day (default: today)")] = None,
+    known_at: KnownAtQuery = None,
 ) -> UnionsOnDay:
     unit = await authorize(request, principal, Permission.READ, unit_id)
     clock: Clock = request.app.state.clock
@@ -173,11 +173,9 @@ def _month_ends(year: int, today: date) -> list[date]:
 )
 async def trend(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     principal: CurrentPrincipal,
-    year: Annotated[
-        int | None, Query(ge=2000, le=2100, description="the calendar year (default: this one)")
-    ] = None,
+    year: YearQuery = None,
 ) -> Trend:
     unit = await authorize(request, principal, Permission.READ, unit_id)
     clock: Clock = request.app.state.clock
@@ -227,14 +225,12 @@ class IndicatorEvidence(BaseModel):
 )
 async def indicator_evidence(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     indicator_id: str,
     principal: CurrentPrincipal,
-    as_of: Annotated[date | None, Query(description="the day (default: today)")] = None,
-    known_at: Annotated[
-        AwareDatetime | None, Query(description="count only what was recorded by this instant")
-    ] = None,
-    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    as_of: Annotated[EvaluatedDay | None, Query(description="the day (default: today)")] = None,
+    known_at: KnownAtQuery = None,
+    year: YearQuery = None,
 ) -> IndicatorEvidence:
     unit = await authorize(request, principal, Permission.READ, unit_id)
     clock: Clock = request.app.state.clock

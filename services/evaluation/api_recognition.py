@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from services.evaluation.app import recognition as workflow
 from services.evaluation.domain.recognition import Recognition
@@ -16,23 +16,29 @@ from services.evaluation.domain.rulebook import RuleBook
 from shared.auth import Permission, Principal
 from shared.clock import Clock
 from shared.contracts.evaluation import AppraisalVerdict, RecognitionDenied, Status, UnitRecognised
+from shared.contracts.text import Line, Note
+from shared.contracts.values import Day, Year
 from shared.errors import DomainError
 from shared.events import Envelope, Event
 from shared.http.auth import CurrentPrincipal, authorize
+from shared.http.bodies import RequestBody
 from shared.http.idempotency import IdempotencyKey, run_command
+from shared.http.params import UnitIdPath
 from shared.store.event_store import Idempotency
 
 router = APIRouter(tags=["recognition"])
 
 
-class _Command(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    year: int = Field(ge=2000, le=2100)
+Criterion = Annotated[str, StringConstraints(pattern=r"^[1-3]$")]
+
+
+class _Command(RequestBody):
+    year: Year
 
 
 class SelfAssessment(_Command):
-    submitted_on: date
-    claims: dict[str, str] = Field(
+    submitted_on: Day
+    claims: dict[Criterion, Annotated[Note, Field(max_length=2000)]] = Field(
         default_factory=dict, description="criterion (1, 2, 3) → claimed status and note"
     )
 
@@ -41,14 +47,16 @@ class Appraisal(_Command):
     criterion: int = Field(ge=1, le=3)
     verdict: AppraisalVerdict
     status: Status = Field(description="pass or fail")
-    comment: str = Field(min_length=1, max_length=4000)
+    comment: Note = Field(min_length=1, max_length=4000)
 
 
 class Decision(_Command):
     recognised: bool
-    decided_on: date
-    decision_number: str | None = Field(default=None, min_length=1, max_length=100)
-    reasons: list[str] = Field(default_factory=list, description="why recognition is denied")
+    decided_on: Day
+    decision_number: Line | None = Field(default=None, min_length=1, max_length=100)
+    reasons: list[Annotated[Note, Field(min_length=1, max_length=2000)]] = Field(
+        default_factory=list, max_length=50, description="why recognition is denied"
+    )
 
 
 class RecognitionState(BaseModel):
@@ -165,7 +173,7 @@ class DecisionNumberMissingError(DomainError):
 )
 async def submit_self_assessment(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     body: SelfAssessment,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -183,7 +191,7 @@ async def submit_self_assessment(
 )
 async def appraise_criterion(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     body: Appraisal,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -201,7 +209,7 @@ async def appraise_criterion(
 )
 async def decide(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     body: Decision,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -214,9 +222,9 @@ async def decide(
 @router.get("/units/{unit_id}/recognition", summary="Where a union's recognition for a year stands")
 async def recognition_state(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     principal: CurrentPrincipal,
-    year: Annotated[int, Query(ge=2000, le=2100)],
+    year: Annotated[Year, Query(description="the recognition year")],
 ) -> RecognitionState:
     union = await authorize(request, principal, Permission.READ, unit_id)
     ctx = _Context(request)

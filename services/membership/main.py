@@ -8,6 +8,7 @@ from services.membership.adapters.read_models import MembershipReadModels
 from services.membership.api import router
 from services.membership.app.handlers import MembershipHandlers
 from services.membership.migrations import SCHEMA
+from services.membership.settings import MembershipSettings
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.runtime.serve import serve
@@ -31,6 +32,7 @@ def create_app(common: CommonSettings | None = None) -> FastAPI:
         ),
     )
     app.state.handlers = handlers
+    app.state.settings = MembershipSettings()
     return app
 
 

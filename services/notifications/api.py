@@ -7,16 +7,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import and_, func, select, update
 
 from services.notifications.adapters.tables import alerts, deliveries, subscriptions
 from services.notifications.app.handlers import NotificationHandlers, new_subscription_id
 from shared.auth import Permission, Principal
 from shared.contracts.notifications import AlertKind, Channel, DeliveryMode, OfficerSubscribed, QuietHours
+from shared.contracts.text import Line
 from shared.errors import ForbiddenError, NotFoundError
 from shared.http.auth import CurrentPrincipal, authorize, scope_path
+from shared.http.bodies import RequestBody
 from shared.http.idempotency import IdempotencyKey, run_command
+from shared.http.params import Limit, Offset
 from shared.ids import UnitId, path_contains
 
 router = APIRouter()
@@ -25,20 +28,16 @@ OFFICERS_KINDS: tuple[AlertKind, ...] = tuple(k for k in AlertKind if k is not A
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
-class ContactRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(default="", max_length=300)
-    email: str | None = Field(default=None, pattern=EMAIL_PATTERN, max_length=320)
-    webhook_url: str | None = Field(
+class ContactRequest(RequestBody):
+    name: Line = Field(default="", max_length=300)
+    email: Line | None = Field(default=None, pattern=EMAIL_PATTERN, max_length=320)
+    webhook_url: Line | None = Field(
         default=None, pattern=r"^https?://\S+$", max_length=2000, description="receives signed POSTs"
     )
     rotate_webhook_secret: bool = False
 
 
-class SubscribeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SubscribeRequest(RequestBody):
     unit_id: UnitId = Field(description="alerts about this unit and every unit below it")
     kinds: list[AlertKind] = Field(
         default_factory=lambda: list(OFFICERS_KINDS),
@@ -199,8 +198,8 @@ async def inbox(
     request: Request,
     principal: CurrentPrincipal,
     unread_only: bool = False,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     async with request.app.state.runtime.db.read() as conn:
         count = select(func.count()).select_from(deliveries)
@@ -331,8 +330,8 @@ async def list_deliveries(
         str | None, Query(pattern="^(pending|deferred|retrying|in_digest|digested|delivered|undelivered)$")
     ] = None,
     channel: Channel | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     query = select(deliveries).outerjoin(alerts, alerts.c.alert_id == deliveries.c.alert_id)
     if principal.can(Permission.OPERATE):

@@ -1,4 +1,4 @@
-"""The FastAPI application of a service: lifespan, health, errors, correlation ids, OpenAPI."""
+"""The FastAPI application of a service: lifespan, health, errors, body limits, correlation ids, OpenAPI."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from shared.http import admin
 from shared.http.correlation import CorrelationMiddleware
 from shared.http.errors import install_error_handlers
+from shared.http.limits import install_body_limits
 from shared.runtime import ServiceRuntime
 from shared.runtime.metrics import render_metrics
 
@@ -38,6 +39,7 @@ def create_service_app(
     app.state.runtime = runtime
     app.add_middleware(CorrelationMiddleware)
     install_error_handlers(app)
+    install_body_limits(app, runtime.common.max_body_bytes)
 
     @app.get("/healthz", tags=["operations"], summary="Whether the service, its database and NATS are up")
     async def healthz() -> JSONResponse:

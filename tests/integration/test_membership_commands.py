@@ -282,7 +282,7 @@ async def test_youth_situation_census_and_the_hardship_list(svc: Membership) -> 
         "/units/pl-x/youth-census", {"as_of": "2026-10-01", "counts": {"total": 420, "ethnic_minority": 35}}
     )
     await svc.refuse(
-        "/units/pl-x/youth-census", {"as_of": "2026-10-01", "counts": {"total": -1}}, 422, "census_count"
+        "/units/pl-x/youth-census", {"as_of": "2026-10-01", "counts": {"total": -1}}, 422, "invalid_request"
     )
     case = {
         "case_id": "p-h1",

@@ -3,34 +3,46 @@ a re-import updates instead of duplicating."""
 
 from __future__ import annotations
 
+import asyncio
 import io
+import threading
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+import uvicorn
+from fastapi import FastAPI
 from openpyxl import Workbook, load_workbook
 
 from bench.membership_import import BAD_ROWS, BRANCHES, member_rows, member_sheet
-from services.membership.adapters.spreadsheet import write_rows
+from services.membership.adapters.spreadsheet import COLUMNS, write_rows
+from services.membership.main import create_app
 from shared.bus.nats_server import EmbeddedNats
-from tests.membership_api import Membership, membership_service
+from shared.settings import CommonSettings
+from tests.membership_api import SECRET, TREE, Membership, membership_service
+from tests.support import token_for, wait_until
 
 XLSX = {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def branch(unit_id: str) -> dict[str, str]:
+    return {
+        "unit_id": unit_id,
+        "name": unit_id,
+        "level": "branch",
+        "unit_type": "school",
+        "parent_id": "pl-x",
+    }
 
 
 @pytest.fixture
 async def svc(nats_server: EmbeddedNats, tmp_path: Path) -> AsyncIterator[Membership]:
     async with membership_service(tmp_path, nats_server.url) as service:
-        for branch in BRANCHES[:3]:
-            body = {
-                "unit_id": branch,
-                "name": branch,
-                "level": "branch",
-                "unit_type": "school",
-                "parent_id": "pl-x",
-            }
-            await service.accept("/units", body)
+        for unit_id in BRANCHES[:3]:
+            await service.accept("/units", branch(unit_id))
         yield service
 
 
@@ -104,3 +116,74 @@ async def test_a_5000_row_sheet_with_three_bad_rows_names_exactly_those_and_the_
 ) -> None:
     assert member_sheet(10)  # the bench's own sheet builder stays in step with the import
     await import_and_check(svc, 5_000, BAD_ROWS)
+
+
+async def test_a_sheet_past_the_row_cap_is_refused_naming_the_sheet_and_the_cap(
+    nats_server: EmbeddedNats, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEMBERSHIP_IMPORT_MAX_ROWS", "30")
+    async with membership_service(tmp_path, nats_server.url) as capped:
+        for unit_id in BRANCHES[:3]:
+            await capped.accept("/units", branch(unit_id))
+        before = await capped.head()
+        refused = await post_sheet(capped, sheet(member_rows(31, BRANCHES[:3])))
+        assert refused.status_code == 422 and refused.json()["error"] == "too_many_rows", refused.text
+        detail = refused.json()["detail"][0]
+        assert "Danh sách" in detail["value"] and "30" in detail["accepted"]
+        assert "MEMBERSHIP_IMPORT_MAX_ROWS" in detail["accepted"]
+        blank_tail = Workbook()
+        blank_tail.active.append([header for _, header, _ in COLUMNS])
+        blank_tail.active.cell(row=200, column=1, value=" ")  # blank rows a sheet declares count too
+        out = io.BytesIO()
+        blank_tail.save(out)
+        assert (await post_sheet(capped, out.getvalue())).json()["error"] == "too_many_rows"
+        assert await capped.head() == before
+        imported = await post_sheet(capped, sheet(member_rows(30, BRANCHES[:3])))
+        assert imported.status_code == 201 and imported.json()["admitted"] == 30, imported.text
+
+
+@asynccontextmanager
+async def served(app: FastAPI) -> AsyncIterator[str]:
+    """``app`` under uvicorn on a free port, in a thread with its own event loop: whatever stalls the
+    service's loop cannot stall the test's client (and its timeouts)."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, access_log=False))
+    thread = threading.Thread(target=server.run, name="membership-under-test", daemon=True)
+    thread.start()
+    try:
+        await wait_until(lambda: server.started, timeout=30, what="uvicorn serving")
+        port = server.servers[0].sockets[0].getsockname()[1]
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await asyncio.to_thread(thread.join, 30)
+
+
+async def test_healthz_answers_within_a_second_all_through_a_large_import(
+    nats_server: EmbeddedNats, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEMBERSHIP_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'membership.db'}")
+    app = create_app(CommonSettings(data_dir=tmp_path, nats_url=nats_server.url, jwt_secret=SECRET))
+    admin = token_for(SECRET, "admin", "vn")
+    content = await asyncio.to_thread(sheet, member_rows(5_000, BRANCHES[:3]))
+    async with (
+        served(app) as url,
+        httpx.AsyncClient(base_url=url, headers=admin, timeout=120) as client,
+        httpx.AsyncClient(base_url=url, timeout=1.0) as probe,
+    ):
+        tree = [
+            {"unit_id": u, "name": u, "level": lv, "unit_type": "commune_ward", "parent_id": p}
+            for u, p, lv in TREE
+        ]
+        for unit in [*tree[:4], *map(branch, BRANCHES[:3])]:
+            assert (await client.post("/units", json=unit)).status_code == 201
+        importing = asyncio.create_task(
+            client.post("/units/pl-x/members/import", content=content, headers=XLSX)
+        )
+        answered_meanwhile = 0
+        while not importing.done():
+            health = await probe.get("/healthz")  # a loop stalled for a second fails here: ReadTimeout
+            assert health.status_code == 200, health.text
+            answered_meanwhile += not importing.done()
+        imported = await importing
+        assert imported.status_code == 201 and imported.json()["admitted"] == 5_000, imported.text
+        assert answered_meanwhile >= 3

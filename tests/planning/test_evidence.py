@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -108,3 +110,51 @@ async def test_chudong_evidence_verify_reports_a_changed_file_and_fails(planning
     assert (
         changed.exit_code == 1 and "changed" in changed.output and evidence["attachment_id"] in changed.output
     )
+
+
+class Upload:
+    """A file sent in chunks as the server reads them, counting what it took."""
+
+    def __init__(self, total: int, chunk: int = 256 * 1024) -> None:
+        self.total, self.chunk = total, b"%" * chunk
+        self.sent = 0
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        while self.sent < self.total:
+            yield self.chunk
+            self.sent += len(self.chunk)
+
+
+def kept_files(planning: Planning) -> set[Path]:
+    root: Path = planning.app.state.handlers.files.root
+    return {p for p in root.rglob("*") if p.is_file()}
+
+
+async def test_an_upload_past_the_limit_is_cut_off_with_413_and_leaves_no_file(planning: Planning) -> None:
+    limit = planning.app.state.handlers.max_evidence_bytes
+    before, history = kept_files(planning), await planning.history_length()
+    headers = {**planning.token("union_secretary", "pl-x"), "Content-Type": "application/pdf"}
+    streamed = Upload(10 * limit)
+    answer = await planning.client.post(
+        "/units/pl-x/evidence", params={"file_name": "lon.pdf"}, content=streamed, headers=headers
+    )
+    assert answer.status_code == 413, answer.text
+    assert errors_of(answer)["error"] == "body_too_large" and str(limit) in errors_of(answer)["accepted"]
+    assert streamed.sent <= limit + 2 * len(streamed.chunk), "the upload is cut at the limit, not read whole"
+    declared = Upload(limit + 1)
+    answer = await planning.client.post(
+        "/units/pl-x/evidence",
+        params={"file_name": "lon.pdf"},
+        content=declared,
+        headers={**headers, "Content-Length": str(declared.total)},
+    )
+    assert answer.status_code == 413 and declared.sent == 0, "a declared length past the limit reads nothing"
+    assert kept_files(planning) == before, "no part of a refused upload is left"
+    assert await planning.history_length() == history
+    whole = Upload(4 * 256 * 1024)
+    stored = await planning.client.post(
+        "/units/pl-x/evidence", params={"file_name": "bien-ban.pdf"}, content=whole, headers=headers
+    )
+    assert stored.status_code == 201, stored.text
+    assert stored.json()["size_bytes"] == whole.sent
+    assert stored.json()["sha256"] == hashlib.sha256(whole.chunk * 4).hexdigest()

@@ -14,7 +14,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from services.dashboard.app import views
 from services.dashboard.app.session import CurrentOfficer, parse_day, today
+from shared.contracts.values import Year
 from shared.errors import DomainError
+from shared.http.params import UnitIdPath
 
 router = APIRouter()
 
@@ -27,9 +29,9 @@ def _back(unit_id: str, *, done: str = "", error: str = "") -> Response:
 @router.post("/units/{unit_id}/appraisals", include_in_schema=False)
 async def appraise(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     officer: CurrentOfficer,
-    year: Annotated[int, Form()],
+    year: Annotated[Year, Form()],
     criterion: Annotated[int, Form(ge=1, le=3)],
     verdict: Annotated[Literal["confirmed", "adjusted"], Form()],
     status: Annotated[Literal["pass", "fail"], Form()],
@@ -47,9 +49,9 @@ async def appraise(
 @router.post("/units/{unit_id}/decision", include_in_schema=False)
 async def decide(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     officer: CurrentOfficer,
-    year: Annotated[int, Form()],
+    year: Annotated[Year, Form()],
     recognised: Annotated[bool, Form()],
     decided_on: Annotated[str, Form(description="dd/mm/yyyy")],
     decision_number: Annotated[str, Form()] = "",

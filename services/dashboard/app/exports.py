@@ -14,6 +14,7 @@ from services.dashboard.app.session import AsOfDay, CurrentOfficer, today
 from services.dashboard.domain.overview import Query as RowQuery
 from services.dashboard.domain.text import format_date, indicator_name, label
 from shared.contracts.org import UnitLevel
+from shared.http.params import UnitIdPath
 
 router = APIRouter()
 
@@ -111,7 +112,7 @@ def _download(request: Request, document: Document, fmt: Format, name: str) -> R
 @router.get("/units/{unit_id}/export.{fmt}", summary="The overview (or a union's explanation) as xlsx or PDF")
 async def export(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     fmt: Format,
     officer: CurrentOfficer,
     as_of: AsOfDay,

@@ -15,6 +15,7 @@ from services.dashboard.app.trend_chart import trend_svg
 from services.dashboard.domain.overview import Query as RowQuery
 from shared.auth import TokenError
 from shared.contracts.org import UnitLevel
+from shared.http.params import UnitIdPath, YearQuery
 
 router = APIRouter()
 
@@ -78,7 +79,7 @@ async def home(officer: CurrentOfficer) -> Response:
 )
 async def unit_page(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     officer: CurrentOfficer,
     as_of: AsOfDay,
     q: str = "",
@@ -110,9 +111,9 @@ async def unit_page(
 @router.get("/units/{unit_id}/trend.svg", summary="The monthly trend of a unit's unions, as a chart")
 async def trend_chart(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     officer: CurrentOfficer,
-    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    year: YearQuery = None,
 ) -> Response:
     await views.unit_in_scope(request, officer, unit_id)
     trend = await views.upstream(request).evaluation_get(f"/units/{unit_id}/trend", officer.token, year=year)
@@ -129,7 +130,7 @@ async def trend_chart(
     summary="One indicator of a union: its figures, the events behind it with their dates, what is missing",
 )
 async def indicator_page(
-    request: Request, unit_id: str, indicator_id: str, officer: CurrentOfficer, as_of: AsOfDay
+    request: Request, unit_id: UnitIdPath, indicator_id: str, officer: CurrentOfficer, as_of: AsOfDay
 ) -> HTMLResponse:
     unit = await views.unit_in_scope(request, officer, unit_id)
     crumbs = await views.breadcrumb(request, officer, unit)

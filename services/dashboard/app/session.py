@@ -11,6 +11,7 @@ from fastapi import Depends, Query, Request
 from services.dashboard.domain.text import LANGUAGES, VIETNAM
 from shared.auth import Principal, TokenError, decode_token
 from shared.clock import utcnow
+from shared.contracts.values import FIRST_EVALUATED, LAST_EVALUATED
 from shared.errors import DomainError
 
 COOKIE = "chudong_token"
@@ -79,21 +80,31 @@ def as_of_day(
 
 
 def parse_day(value: str, field: str) -> date | None:
-    """A day typed as dd/mm/yyyy (or yyyy-mm-dd); None when empty; a 422 naming ``field`` otherwise."""
+    """A day typed as dd/mm/yyyy (or yyyy-mm-dd) within the years evaluated; None when empty; a 422 naming
+    ``field`` otherwise (the services would refuse it too, and the page would only say they did)."""
     text = value.strip()
     if not text:
         return None
+    accepted = (
+        "a day as dd/mm/yyyy (27/11/2026) or yyyy-mm-dd, "
+        f"from {FIRST_EVALUATED:%d/%m/%Y} to {LAST_EVALUATED:%d/%m/%Y}"
+    )
     for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(text, pattern).date()
+            day = datetime.strptime(text, pattern).date()
         except ValueError:
             continue
+        if not FIRST_EVALUATED <= day <= LAST_EVALUATED:
+            raise BadDateError(
+                f"{text!r} is outside the years evaluated",
+                rule="date_out_of_range",
+                field=field,
+                value=text,
+                accepted=accepted,
+            )
+        return day
     raise BadDateError(
-        f"{text!r} is not a date",
-        rule="invalid_date",
-        field=field,
-        value=text,
-        accepted="a day as dd/mm/yyyy (27/11/2026) or yyyy-mm-dd",
+        f"{text!r} is not a date", rule="invalid_date", field=field, value=text, accepted=accepted
     )
 
 

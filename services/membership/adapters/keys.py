@@ -111,12 +111,10 @@ class Sealer:
 
     async def store_created(self, conn: AsyncConnection, _events: Sequence[Envelope]) -> None:
         """An append effect: the new keys commit exactly when the events sealed under them."""
-        if self.created:
-            now = utcnow()
-            await conn.execute(
-                person_keys.insert(),
-                [{"person_id": p, "key": k, "created_at": now} for p, k in self.created.items()],
-            )
+        now = utcnow()
+        rows = [{"person_id": p, "key": k, "created_at": now} for p, k in self.created.items()]
+        for start in range(0, len(rows), 1000):  # a statement per thousand: the event loop serves between
+            await conn.execute(person_keys.insert(), rows[start : start + 1000])
 
 
 async def destroy_key(conn: AsyncConnection, person_id: str) -> None:

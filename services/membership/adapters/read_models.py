@@ -82,6 +82,9 @@ unit_reports = Table(
 )
 
 
+ROWS_PER_STATEMENT = 1000
+
+
 class MembershipReadModels:
     """The org tree, the member list, the hardship list and per-period reports, updated with every append."""
 
@@ -89,11 +92,15 @@ class MembershipReadModels:
         self.org_tree = OrgTreeProjection()
 
     async def __call__(self, conn: AsyncConnection, events: Sequence[Envelope]) -> None:
-        # Admissions in a row (an imported sheet) are inserted with one statement.
+        # Admissions in a row (an imported sheet) are inserted with one statement per thousand: between
+        # statements the event loop serves other requests.
         joined: list[dict[str, Any]] = []
         for event in events:
             if isinstance(event.payload, ev.MemberJoined):
                 joined.append(_joined_row(event, event.payload))
+                if len(joined) == ROWS_PER_STATEMENT:
+                    await conn.execute(members.insert(), joined)
+                    joined = []
                 continue
             if joined:
                 await conn.execute(members.insert(), joined)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,6 +30,10 @@ COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("admission_decision_ref", "Số quyết định kết nạp", True),
     ("status", "Trạng thái", False),
 )
+MAX_COLUMNS = 100
+"""Columns read: the member list's own and any an officer added beside them."""
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+"""What the parts of a workbook may unpack to: an xlsx is a zip, and a small zip can unpack to gigabytes."""
 HEADERS = {key: header for key, header, _ in COLUMNS}
 REQUIRED = tuple(key for key, _, required in COLUMNS if required)
 _ALIASES = {header.casefold(): key for key, header, _ in COLUMNS} | {key: key for key, _, _ in COLUMNS}
@@ -68,14 +73,53 @@ class SheetFormatError(Exception):
         self.missing = tuple(missing)
 
 
-def read_rows(content: bytes) -> list[SheetRow]:
-    """The non-empty rows of the first sheet, keyed by column; headers in Vietnamese or English."""
+class SheetTooLongError(Exception):
+    """The sheet has more rows below its header than one import takes."""
+
+    def __init__(self, sheet: str, max_rows: int) -> None:
+        super().__init__(f"the sheet {sheet!r} has more than {max_rows} rows below its header")
+        self.sheet = sheet
+        self.max_rows = max_rows
+
+
+def read_rows(content: bytes, max_rows: int) -> list[SheetRow]:
+    """The non-empty rows of the first sheet, keyed by column; headers in Vietnamese or English.
+
+    Reads at most ``max_rows`` rows below the header, blank ones included (a sheet can declare a million
+    rows in a few bytes), and raises :class:`SheetTooLongError` at the next one. Slow on a large sheet:
+    call it off the event loop.
+    """
+    _check_unpacked_size(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not xlsx
         raise SheetFormatError(f"the file is not an xlsx workbook ({type(exc).__name__})") from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+    try:
+        if not workbook.worksheets:
+            raise SheetFormatError("the workbook has no sheet")
+        return _rows(workbook.worksheets[0], max_rows)
+    except (SheetFormatError, SheetTooLongError):
+        raise
+    except Exception as exc:  # a sheet's XML can be broken in as many ways as the workbook's
+        raise SheetFormatError(f"the sheet cannot be read ({type(exc).__name__})") from exc
+    finally:
+        workbook.close()
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise SheetFormatError(f"the file is not an xlsx workbook ({type(exc).__name__})") from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SheetFormatError(
+            f"the workbook unpacks to {unpacked} bytes, more than the {MAX_UNPACKED_BYTES} a member list may"
+        )
+
+
+def _rows(sheet: Any, max_rows: int) -> list[SheetRow]:
+    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
     header = next(rows, None) or ()
     keys: dict[int, str] = {}
     for index, title in enumerate(header):
@@ -88,10 +132,11 @@ def read_rows(content: bytes) -> list[SheetRow]:
     letters = {key: get_column_letter(index + 1) for index, key in keys.items()}
     found: list[SheetRow] = []
     for number, cells in enumerate(rows, start=2):
+        if number > max_rows + 1:
+            raise SheetTooLongError(str(sheet.title), max_rows)
         values = {key: _clean(cells[index]) for index, key in keys.items() if index < len(cells)}
         if any(v is not None for v in values.values()):
             found.append(SheetRow(number, values, letters))
-    workbook.close()
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -17,49 +17,51 @@ from services.membership.adapters.read_models import hardship_cases
 from services.membership.api.common import Command, command, handlers_of
 from services.membership.domain import care
 from shared.auth import Permission, Principal
-from shared.contracts.membership import QUARTER_PATTERN
 from shared.contracts.personal import Sealed
+from shared.contracts.text import Line, Note
+from shared.contracts.values import Count, Day, Quarter
 from shared.errors import NotFoundError
 from shared.events import Envelope
 from shared.http.auth import CurrentPrincipal, authorize, require_permission
 from shared.http.idempotency import IdempotencyKey
-from shared.ids import new_id
+from shared.http.params import PersonIdPath, UnitIdPath
+from shared.ids import PERSON_ID_PATTERN, new_id
 from shared.store.event_store import Idempotency
 
 router = APIRouter(tags=["youth care"])
 
 
 class SituationReportRequest(Command):
-    quarter: str = Field(pattern=QUARTER_PATTERN, description="YYYY-Qn")
-    submitted_on: date
-    summary: str = Field(default="", max_length=5000)
+    quarter: Quarter
+    submitted_on: Day
+    summary: Note = Field(default="", max_length=5000)
 
 
 class CensusRequest(Command):
-    as_of: date
-    counts: dict[str, int] = Field(
-        description="young people by category, e.g. {'total': 420, 'ethnic_minority': 35}"
+    as_of: Day
+    counts: dict[Annotated[Line, Field(min_length=1, max_length=100)], Count] = Field(
+        max_length=100, description="young people by category, e.g. {'total': 420, 'ethnic_minority': 35}"
     )
 
 
 class HardshipCaseRequest(Command):
-    listed_on: date
+    listed_on: Day
     details: care.HardshipDetails = Field(description="sealed under the young person's own key")
-    case_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    case_id: str | None = Field(default=None, pattern=PERSON_ID_PATTERN)
 
 
 class CloseCaseRequest(Command):
-    closed_on: date
-    reason: str = Field(min_length=1, max_length=500)
+    closed_on: Day
+    reason: Note = Field(min_length=1, max_length=500)
 
 
 class CareActionRequest(Command):
-    acted_on: date
-    action: str = Field(min_length=1, max_length=1000)
+    acted_on: Day
+    action: Note = Field(min_length=1, max_length=1000)
 
 
 class HardshipReviewRequest(Command):
-    reviewed_on: date
+    reviewed_on: Day
 
 
 async def _unit_command(
@@ -86,7 +88,7 @@ async def _unit_command(
 )
 async def report_situation(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     body: SituationReportRequest,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -109,7 +111,7 @@ async def report_situation(
 @router.post("/units/{unit_id}/youth-census", status_code=201, summary="Record the youth census, as counts")
 async def record_census(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     body: CensusRequest,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -125,7 +127,7 @@ async def record_census(
 @router.post("/units/{unit_id}/hardship-reviews", status_code=201, summary="Review the unit's hardship list")
 async def review_hardship_list(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     body: HardshipReviewRequest,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -145,7 +147,7 @@ async def review_hardship_list(
 )
 async def list_case(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     body: HardshipCaseRequest,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -166,7 +168,9 @@ async def list_case(
 
 
 @router.get("/units/{unit_id}/hardship-cases", summary="The hardship list, without its sensitive fields")
-async def unit_cases(request: Request, unit_id: str, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+async def unit_cases(
+    request: Request, unit_id: UnitIdPath, principal: CurrentPrincipal
+) -> list[dict[str, Any]]:
     unit = await authorize(request, principal, Permission.READ, unit_id)
     under = (hardship_cases.c.unit_path == unit.path) | hardship_cases.c.unit_path.startswith(
         f"{unit.path}.", autoescape=True
@@ -210,7 +214,7 @@ async def _case_in_scope(request: Request, principal: Principal, permission: Per
 
 
 @router.get("/hardship-cases/{case_id}", summary="One case with its sensitive fields (every read is logged)")
-async def read_case(request: Request, case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
+async def read_case(request: Request, case_id: PersonIdPath, principal: CurrentPrincipal) -> dict[str, Any]:
     row = await _case_in_scope(request, principal, Permission.READ_SENSITIVE, case_id)
     details = None
     if row.sensitive:
@@ -237,7 +241,7 @@ async def read_case(request: Request, case_id: str, principal: CurrentPrincipal)
 @router.post("/hardship-cases/{case_id}/closure", status_code=201, summary="Take a young person off the list")
 async def close_case(
     request: Request,
-    case_id: str,
+    case_id: PersonIdPath,
     body: CloseCaseRequest,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -261,7 +265,7 @@ async def close_case(
 @router.post("/hardship-cases/{case_id}/care-actions", status_code=201, summary="Record help given (chăm lo)")
 async def record_care(
     request: Request,
-    case_id: str,
+    case_id: PersonIdPath,
     body: CareActionRequest,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,

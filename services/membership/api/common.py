@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from services.membership.app.handlers import MembershipHandlers
 from services.membership.domain.member import Member
@@ -18,14 +18,13 @@ from shared.contracts.org import OrgUnit
 from shared.errors import ForbiddenError
 from shared.events import Envelope, Event
 from shared.http.auth import authorize, require_permission, unknown_member, visible_unit
+from shared.http.bodies import RequestBody
 from shared.http.idempotency import run_command
 from shared.store.event_store import Idempotency
 
 
-class Command(BaseModel):
-    """Base of request bodies: unknown fields are refused, not ignored."""
-
-    model_config = ConfigDict(extra="forbid")
+class Command(RequestBody):
+    """A membership command's body: unknown fields and text that is not text are refused."""
 
 
 def handlers_of(request: Request) -> MembershipHandlers:

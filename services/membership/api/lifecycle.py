@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
@@ -12,36 +10,39 @@ from services.membership.api.common import Command, handlers_of, member_command
 from services.membership.domain import lifecycle
 from services.membership.domain.member import Member
 from shared.contracts.membership import DisciplineLevel
+from shared.contracts.text import Line, Note
+from shared.contracts.values import Day
 from shared.events import Event
 from shared.http.auth import CurrentPrincipal
 from shared.http.idempotency import IdempotencyKey
+from shared.http.params import PersonIdPath
 
 router = APIRouter(tags=["member lifecycle"])
 
 
 class MaturityRequest(Command):
-    matured_on: date
+    matured_on: Day
 
 
 class ExtensionRequest(Command):
-    until: date
-    reason: str = Field(min_length=1, max_length=500)
+    until: Day
+    reason: Note = Field(min_length=1, max_length=500)
 
 
 class DisciplineRequest(Command):
     level: DisciplineLevel
-    decision_ref: str = Field(min_length=1, max_length=100, description="số quyết định kỷ luật")
-    decided_on: date
+    decision_ref: Line = Field(min_length=1, max_length=100, description="số quyết định kỷ luật")
+    decided_on: Day
 
 
 class StrikeOffRequest(Command):
-    struck_on: date
-    reason: str = Field(min_length=1, max_length=500)
+    struck_on: Day
+    reason: Note = Field(min_length=1, max_length=500)
 
 
 class CardRequest(Command):
-    card_number: str = Field(min_length=1, max_length=50)
-    issued_on: date
+    card_number: Line = Field(min_length=1, max_length=50)
+    issued_on: Day
 
 
 Principal_ = CurrentPrincipal
@@ -51,7 +52,7 @@ Key = IdempotencyKey
 @router.post("/members/{member_id}/maturity", status_code=201, summary="Age out (trưởng thành đoàn)")
 async def mature(
     request: Request,
-    member_id: str,
+    member_id: PersonIdPath,
     body: MaturityRequest,
     principal: Principal_,
     idempotency_key: Key = None,
@@ -72,7 +73,7 @@ async def mature(
 )
 async def extend(
     request: Request,
-    member_id: str,
+    member_id: PersonIdPath,
     body: ExtensionRequest,
     principal: Principal_,
     idempotency_key: Key = None,
@@ -89,7 +90,7 @@ async def extend(
 @router.post("/members/{member_id}/discipline", status_code=201, summary="A disciplinary decision (kỷ luật)")
 async def discipline(
     request: Request,
-    member_id: str,
+    member_id: PersonIdPath,
     body: DisciplineRequest,
     principal: Principal_,
     idempotency_key: Key = None,
@@ -113,7 +114,7 @@ async def discipline(
 )
 async def strike_off(
     request: Request,
-    member_id: str,
+    member_id: PersonIdPath,
     body: StrikeOffRequest,
     principal: Principal_,
     idempotency_key: Key = None,
@@ -132,7 +133,11 @@ async def strike_off(
 
 @router.post("/members/{member_id}/cards", status_code=201, summary="Issue a member card (thẻ đoàn viên)")
 async def issue_card(
-    request: Request, member_id: str, body: CardRequest, principal: Principal_, idempotency_key: Key = None
+    request: Request,
+    member_id: PersonIdPath,
+    body: CardRequest,
+    principal: Principal_,
+    idempotency_key: Key = None,
 ) -> JSONResponse:
     today = handlers_of(request).today()
     return await member_command(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -20,28 +19,30 @@ from services.membership.domain.members import AdmitMember
 from services.membership.domain.profile import Profile
 from shared.auth import Permission, Principal
 from shared.contracts.personal import Sealed
+from shared.contracts.text import Line
+from shared.contracts.values import Day
 from shared.events import Envelope
 from shared.http.auth import CurrentPrincipal, authorize, named_members
 from shared.http.idempotency import IdempotencyKey
-from shared.ids import UnitId, new_id
+from shared.http.params import Limit, Offset, PersonIdPath, UnitIdPath
+from shared.ids import PERSON_ID_PATTERN, PersonId, UnitId, new_id
 from shared.store.event_store import Idempotency
 
 router = APIRouter(tags=["members"])
 
-MEMBER_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 STATUS_PATTERN = "^(" + "|".join(s.value for s in MemberStatus) + ")$"
 
 
 class AdmitMemberRequest(Command):
     branch_id: UnitId
-    joined_on: date
-    admission_decision_ref: str = Field(min_length=1, max_length=100, description="số quyết định kết nạp")
+    joined_on: Day
+    admission_decision_ref: Line = Field(min_length=1, max_length=100, description="số quyết định kết nạp")
     profile: Profile = Field(description="the personal record: sealed under the member's own key")
-    referred_by: str | None = Field(
+    referred_by: PersonId | None = Field(
         default=None, description="the member of the same union who brought them in ('1+1')"
     )
     member_id: str | None = Field(
-        default=None, pattern=MEMBER_ID_PATTERN, description="omit to let the service give a pseudonymous id"
+        default=None, pattern=PERSON_ID_PATTERN, description="omit to let the service give a pseudonymous id"
     )
 
 
@@ -83,7 +84,7 @@ async def admit_member(
 )
 async def update_profile(
     request: Request,
-    member_id: str,
+    member_id: PersonIdPath,
     body: ProfileRequest,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -134,7 +135,9 @@ def member_view(row: Any, profile: dict[str, Any] | None, with_personal: bool) -
 
 
 @router.get("/members/{member_id}", summary="One member; the personal record only for roles that may read it")
-async def get_member(request: Request, member_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
+async def get_member(
+    request: Request, member_id: PersonIdPath, principal: CurrentPrincipal
+) -> dict[str, Any]:
     await member_in_scope(request, principal, Permission.READ, member_id)
     async with request.app.state.runtime.db.read() as conn:
         row = (await conn.execute(select(members).where(members.c.member_id == member_id))).one()
@@ -144,7 +147,7 @@ async def get_member(request: Request, member_id: str, principal: CurrentPrincip
 
 @router.get("/members/{member_id}/history", summary="Everything recorded about one member, oldest first")
 async def member_history(
-    request: Request, member_id: str, principal: CurrentPrincipal
+    request: Request, member_id: PersonIdPath, principal: CurrentPrincipal
 ) -> list[dict[str, Any]]:
     await member_in_scope(request, principal, Permission.READ, member_id)
     history = await handlers_of(request).store.read_stream(f"member-{member_id}")
@@ -166,12 +169,12 @@ async def member_history(
 @router.get("/units/{unit_id}/members", summary="Members of a unit and the units below it")
 async def unit_members(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     principal: CurrentPrincipal,
     status: Annotated[str | None, Query(pattern=STATUS_PATTERN)] = None,
     with_profile: Annotated[bool, Query(description="open the personal records (logged)")] = False,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     unit = await authorize(
         request, principal, Permission.READ_PERSONAL if with_profile else Permission.READ, unit_id

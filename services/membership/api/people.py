@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
@@ -12,14 +12,17 @@ from services.membership.adapters.access_log import reads_under
 from services.membership.api.common import Command, command, handlers_of
 from services.membership.app.handlers import unknown_person
 from shared.auth import Permission
+from shared.contracts.text import Line
 from shared.http.auth import CurrentPrincipal, authorize, require_permission
 from shared.http.idempotency import IdempotencyKey
+from shared.http.params import Limit, PersonIdPath, UnitIdPath
+from shared.ids import PersonId
 
 router = APIRouter(tags=["personal data"])
 
 
 class ErasureRequest(Command):
-    request_ref: str = Field(
+    request_ref: Line = Field(
         min_length=1, max_length=200, description="the reference of the person's request"
     )
 
@@ -31,7 +34,7 @@ class ErasureRequest(Command):
 )
 async def erase(
     request: Request,
-    person_id: str,
+    person_id: PersonIdPath,
     body: ErasureRequest,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -55,10 +58,10 @@ async def erase(
 )
 async def personal_reads(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     principal: CurrentPrincipal,
-    person_id: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    person_id: PersonId | None = None,
+    limit: Limit = 100,
 ) -> list[dict[str, Any]]:
     unit = await authorize(request, principal, Permission.AUDIT, unit_id)
     async with request.app.state.runtime.db.read() as conn:

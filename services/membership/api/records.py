@@ -2,41 +2,44 @@
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from services.membership.api.common import Command, handlers_of, member_command
 from services.membership.domain import records
 from shared.auth import Permission
-from shared.contracts.membership import MONTH_PATTERN, Rating
+from shared.contracts.membership import Rating
+from shared.contracts.text import Line, Note
+from shared.contracts.values import AmountVnd, Day, Month, Year
 from shared.http.auth import CurrentPrincipal
 from shared.http.idempotency import IdempotencyKey
-from shared.ids import new_id
+from shared.http.params import PersonIdPath
+from shared.ids import PERSON_ID_PATTERN, new_id
 
 router = APIRouter(tags=["member records"])
 
 
 class DuesRequest(Command):
-    month: str = Field(pattern=MONTH_PATTERN, description="YYYY-MM")
-    amount_vnd: int = Field(description="2000 (no salary) or 5000 (salaried)")
+    month: Month
+    amount_vnd: AmountVnd = Field(description="2000 (no salary) or 5000 (salaried)")
 
 
 class DuesExemptionRequest(Command):
-    month: str = Field(pattern=MONTH_PATTERN, description="YYYY-MM")
-    reason: str = Field(min_length=1, max_length=500)
+    month: Month
+    reason: Note = Field(min_length=1, max_length=500)
 
 
 class RatingRequest(Command):
-    year: int = Field(ge=2000, le=2100)
+    year: Year
     rating: Rating
-    rated_on: date
+    rated_on: Day
 
 
 class TrainingRequest(Command):
-    year: int = Field(ge=2000, le=2100)
+    year: Year
 
 
 class TrainingEvaluationRequest(Command):
@@ -44,27 +47,27 @@ class TrainingEvaluationRequest(Command):
 
 
 class InactivityReviewRequest(Command):
-    reviewed_on: date
-    outcome: str = Field(
+    reviewed_on: Day
+    outcome: Line = Field(
         min_length=1, max_length=500, description="kept[: reason], struck_off or transferred"
     )
 
 
 class RecruitRequest(Command):
     into: str = Field(pattern=r"^(doan|association)$", description="doan (Đoàn) or association (Hội)")
-    recruited_on: date
-    recruit_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    recruited_on: Day
+    recruit_id: str | None = Field(default=None, pattern=PERSON_ID_PATTERN)
 
 
 class PartyReferralRequest(Command):
-    referred_on: date
-    decision_ref: str = Field(default="", max_length=100)
-    referral_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    referred_on: Day
+    decision_ref: Line = Field(default="", max_length=100)
+    referral_id: str | None = Field(default=None, pattern=PERSON_ID_PATTERN)
 
 
 class PartyOutcomeRequest(Command):
     admitted: bool
-    decided_on: date
+    decided_on: Day
 
 
 Principal_ = CurrentPrincipal
@@ -73,7 +76,11 @@ Key = IdempotencyKey
 
 @router.post("/members/{member_id}/dues", status_code=201, summary="A month's dues paid (đoàn phí)")
 async def pay_dues(
-    request: Request, member_id: str, body: DuesRequest, principal: Principal_, idempotency_key: Key = None
+    request: Request,
+    member_id: PersonIdPath,
+    body: DuesRequest,
+    principal: Principal_,
+    idempotency_key: Key = None,
 ) -> JSONResponse:
     today = handlers_of(request).today()
     return await member_command(
@@ -90,7 +97,7 @@ async def pay_dues(
 @router.post("/members/{member_id}/dues-exemptions", status_code=201, summary="A month's dues excused")
 async def exempt_dues(
     request: Request,
-    member_id: str,
+    member_id: PersonIdPath,
     body: DuesExemptionRequest,
     principal: Principal_,
     idempotency_key: Key = None,
@@ -109,7 +116,11 @@ async def exempt_dues(
 
 @router.post("/members/{member_id}/ratings", status_code=201, summary="The annual rating (xếp loại)")
 async def rate(
-    request: Request, member_id: str, body: RatingRequest, principal: Principal_, idempotency_key: Key = None
+    request: Request,
+    member_id: PersonIdPath,
+    body: RatingRequest,
+    principal: Principal_,
+    idempotency_key: Key = None,
 ) -> JSONResponse:
     today = handlers_of(request).today()
     return await member_command(
@@ -128,7 +139,7 @@ async def rate(
 )
 async def register_training(
     request: Request,
-    member_id: str,
+    member_id: PersonIdPath,
     body: TrainingRequest,
     principal: Principal_,
     idempotency_key: Key = None,
@@ -150,8 +161,8 @@ async def register_training(
 )
 async def evaluate_training(
     request: Request,
-    member_id: str,
-    year: int,
+    member_id: PersonIdPath,
+    year: Annotated[Year, Path(description="the programme's year")],
     body: TrainingEvaluationRequest,
     principal: Principal_,
     idempotency_key: Key = None,
@@ -171,7 +182,7 @@ async def evaluate_training(
 )
 async def review_inactivity(
     request: Request,
-    member_id: str,
+    member_id: PersonIdPath,
     body: InactivityReviewRequest,
     principal: Principal_,
     idempotency_key: Key = None,
@@ -190,7 +201,11 @@ async def review_inactivity(
 
 @router.post("/members/{member_id}/recruits", status_code=201, summary='A young person brought in ("1+1")')
 async def recruit(
-    request: Request, member_id: str, body: RecruitRequest, principal: Principal_, idempotency_key: Key = None
+    request: Request,
+    member_id: PersonIdPath,
+    body: RecruitRequest,
+    principal: Principal_,
+    idempotency_key: Key = None,
 ) -> JSONResponse:
     today = handlers_of(request).today()
     recruit_id = body.recruit_id or new_id("p")
@@ -214,7 +229,7 @@ async def recruit(
 )
 async def refer_to_party(
     request: Request,
-    member_id: str,
+    member_id: PersonIdPath,
     body: PartyReferralRequest,
     principal: Principal_,
     idempotency_key: Key = None,
@@ -242,7 +257,7 @@ async def refer_to_party(
 )
 async def decide_party_admission(
     request: Request,
-    member_id: str,
+    member_id: PersonIdPath,
     referral_id: str,
     body: PartyOutcomeRequest,
     principal: Principal_,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
@@ -12,19 +13,28 @@ from sqlalchemy import select
 from services.membership.adapters.access_log import log_reads
 from services.membership.adapters.keys import open_with
 from services.membership.adapters.read_models import members
-from services.membership.adapters.spreadsheet import SheetFormatError, read_rows, write_rows
+from services.membership.adapters.spreadsheet import (
+    SheetFormatError,
+    SheetRow,
+    SheetTooLongError,
+    read_rows,
+    write_rows,
+)
 from services.membership.api.common import handlers_of
 from services.membership.app.imports import ImportRejectedError, MemberImport
+from services.membership.settings import MembershipSettings
 from shared.auth import Permission
 from shared.contracts.personal import Sealed
+from shared.errors import DomainError
 from shared.http.auth import CurrentPrincipal, authorize
 from shared.http.errors import problem
 from shared.http.idempotency import IdempotencyKey, run_command
+from shared.http.limits import read_body
+from shared.http.params import UnitIdPath
 
 router = APIRouter(tags=["spreadsheets"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_BYTES = 20 * 1024 * 1024
 
 
 @router.post(
@@ -39,26 +49,13 @@ MAX_BYTES = 20 * 1024 * 1024
     },
 )
 async def import_members(
-    request: Request, unit_id: str, principal: CurrentPrincipal, idempotency_key: IdempotencyKey = None
+    request: Request, unit_id: UnitIdPath, principal: CurrentPrincipal, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
+    """At most ``MEMBERSHIP_IMPORT_MAX_BYTES`` (413 past it) and ``MEMBERSHIP_IMPORT_MAX_ROWS`` rows."""
     unit = await authorize(request, principal, Permission.MANAGE_MEMBERS, unit_id)
-    content = await request.body()
-    if len(content) > MAX_BYTES:
-        detail: dict[str, Any] = {
-            "field": "body",
-            "value": f"{len(content)} bytes",
-            "accepted": f"at most {MAX_BYTES} bytes",
-        }
-        return problem(413, "file_too_large", "the workbook is too large", [detail])
-    try:
-        rows = read_rows(content)
-    except SheetFormatError as exc:
-        detail = {
-            "field": "body",
-            "value": list(exc.missing) or None,
-            "accepted": f"an xlsx workbook ({XLSX})",
-        }
-        return problem(422, "not_a_member_list", str(exc), [detail])
+    settings: MembershipSettings = request.app.state.settings
+    content = await read_body(request, settings.import_max_bytes)
+    rows = await _parse(content, settings.import_max_rows)
     importer = MemberImport(handlers_of(request))
 
     def summary(envelopes: Any) -> dict[str, Any]:
@@ -84,13 +81,36 @@ async def import_members(
         return problem(422, "import_rejected", str(exc), [e.to_dict() for e in exc.errors])
 
 
+async def _parse(content: bytes, max_rows: int) -> list[SheetRow]:
+    """The sheet's rows, read in a worker thread: parsing a large sheet must not stall the service."""
+    try:
+        return await anyio.to_thread.run_sync(read_rows, content, max_rows)
+    except SheetFormatError as exc:
+        raise DomainError(
+            str(exc),
+            rule="not_a_member_list",
+            field="body",
+            value=list(exc.missing) or None,
+            accepted=f"an xlsx workbook ({XLSX})",
+        ) from exc
+    except SheetTooLongError as exc:
+        raise DomainError(
+            str(exc),
+            rule="too_many_rows",
+            field="body",
+            value=f"sheet {exc.sheet!r}: more than {exc.max_rows} rows",
+            accepted=f"at most {exc.max_rows} rows below the header (MEMBERSHIP_IMPORT_MAX_ROWS): "
+            "split the list into several imports",
+        ) from exc
+
+
 @router.get(
     "/units/{unit_id}/members/export",
     summary="Export the unit's member list (with personal fields; the reads are logged)",
     response_class=Response,
     responses={200: {"content": {XLSX: {}}}},
 )
-async def export_members(request: Request, unit_id: str, principal: CurrentPrincipal) -> Response:
+async def export_members(request: Request, unit_id: UnitIdPath, principal: CurrentPrincipal) -> Response:
     unit = await authorize(request, principal, Permission.READ_PERSONAL, unit_id)
     under = (members.c.unit_path == unit.path) | members.c.unit_path.startswith(
         f"{unit.path}.", autoescape=True

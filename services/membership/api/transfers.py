@@ -2,38 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from services.membership.api.common import Command, handlers_of, member_command
 from services.membership.domain import lifecycle
+from shared.contracts.text import Note
+from shared.contracts.values import Day
 from shared.http.auth import CurrentPrincipal
 from shared.http.idempotency import IdempotencyKey
-from shared.ids import UnitId, new_id
+from shared.http.params import PersonIdPath
+from shared.ids import PERSON_ID_PATTERN, UnitId, new_id
 
 router = APIRouter(tags=["transfers"])
 
 
 class TransferRequest(Command):
     to_branch_id: UnitId
-    requested_on: date
-    transfer_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    requested_on: Day
+    transfer_id: str | None = Field(default=None, pattern=PERSON_ID_PATTERN)
 
 
 class ReleaseRequest(Command):
-    released_on: date
+    released_on: Day
 
 
 class AcceptRequest(Command):
-    accepted_on: date
+    accepted_on: Day
 
 
 class ReturnRequest(Command):
-    returned_on: date
-    reason: str = Field(min_length=1, max_length=500)
+    returned_on: Day
+    reason: Note = Field(min_length=1, max_length=500)
 
 
 Principal_ = CurrentPrincipal
@@ -45,7 +46,7 @@ Key = IdempotencyKey
 )
 async def request_transfer(
     request: Request,
-    member_id: str,
+    member_id: PersonIdPath,
     body: TransferRequest,
     principal: Principal_,
     idempotency_key: Key = None,
@@ -81,7 +82,7 @@ async def request_transfer(
 )
 async def release_transfer(
     request: Request,
-    member_id: str,
+    member_id: PersonIdPath,
     transfer_id: str,
     body: ReleaseRequest,
     principal: Principal_,
@@ -104,7 +105,7 @@ async def release_transfer(
 )
 async def accept_transfer(
     request: Request,
-    member_id: str,
+    member_id: PersonIdPath,
     transfer_id: str,
     body: AcceptRequest,
     principal: Principal_,
@@ -128,7 +129,7 @@ async def accept_transfer(
 )
 async def return_transfer(
     request: Request,
-    member_id: str,
+    member_id: PersonIdPath,
     transfer_id: str,
     body: ReturnRequest,
     principal: Principal_,

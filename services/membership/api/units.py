@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -13,11 +12,13 @@ from services.membership.api.common import Command, command, handlers_of
 from services.membership.domain import care
 from services.membership.domain import units as unit_rules
 from shared.auth import Permission
-from shared.contracts.membership import MONTH_PATTERN
 from shared.contracts.org import OrgUnit, UnitLevel, UnitType
+from shared.contracts.text import Line, Note
+from shared.contracts.values import AmountVnd, Day, Month
 from shared.events import Envelope
 from shared.http.auth import CurrentPrincipal, authorize
 from shared.http.idempotency import IdempotencyKey
+from shared.http.params import UnitIdPath
 from shared.ids import UnitId
 from shared.store.event_store import Idempotency
 
@@ -26,7 +27,7 @@ router = APIRouter(tags=["org tree"])
 
 class RegisterUnitRequest(Command):
     unit_id: UnitId = Field(description="the unit's code, e.g. 'bg-pl-dcs-cuc-thue'")
-    name: str = Field(min_length=1, max_length=300)
+    name: Line = Field(min_length=1, max_length=300)
     level: UnitLevel
     unit_type: UnitType
     parent_id: UnitId
@@ -37,7 +38,7 @@ class RegisterUnitRequest(Command):
 
 
 class RenameUnitRequest(Command):
-    name: str = Field(min_length=1, max_length=300)
+    name: Line = Field(min_length=1, max_length=300)
 
 
 class MoveUnitRequest(Command):
@@ -49,17 +50,17 @@ class MoveUnitRequest(Command):
 
 
 class CloseUnitRequest(Command):
-    reason: str = Field(min_length=1, max_length=500, description="giải thể, sáp nhập…")
+    reason: Note = Field(min_length=1, max_length=500, description="giải thể, sáp nhập…")
     merged_into: UnitId | None = None
 
 
 class RosterReviewRequest(Command):
-    reviewed_on: date
+    reviewed_on: Day
 
 
 class DuesRemittanceRequest(Command):
-    month: str = Field(pattern=MONTH_PATTERN, description="YYYY-MM")
-    amount_vnd: int = Field(ge=0)
+    month: Month
+    amount_vnd: AmountVnd
 
 
 class UnitView(BaseModel):
@@ -105,12 +106,12 @@ async def register_unit(
 
 
 @router.get("/units/{unit_id}", summary="One unit")
-async def get_unit(request: Request, unit_id: str, principal: CurrentPrincipal) -> UnitView:
+async def get_unit(request: Request, unit_id: UnitIdPath, principal: CurrentPrincipal) -> UnitView:
     return UnitView.of(await authorize(request, principal, Permission.READ, unit_id))
 
 
 @router.get("/units/{unit_id}/tree", summary="The unit and every unit below it")
-async def unit_tree(request: Request, unit_id: str, principal: CurrentPrincipal) -> list[UnitView]:
+async def unit_tree(request: Request, unit_id: UnitIdPath, principal: CurrentPrincipal) -> list[UnitView]:
     await authorize(request, principal, Permission.READ, unit_id)
     return [UnitView.of(u) for u in await request.app.state.runtime.directory.below(unit_id)]
 
@@ -118,7 +119,7 @@ async def unit_tree(request: Request, unit_id: str, principal: CurrentPrincipal)
 @router.post("/units/{unit_id}/name", status_code=201, summary="Rename a unit (đổi tên)")
 async def rename_unit(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     body: RenameUnitRequest,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -140,7 +141,7 @@ async def rename_unit(
 )
 async def move_unit(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     body: MoveUnitRequest,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -161,7 +162,7 @@ async def move_unit(
 @router.post("/units/{unit_id}/closure", status_code=201, summary="Close a unit (giải thể, sáp nhập)")
 async def close_unit(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     body: CloseUnitRequest,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -183,7 +184,7 @@ async def close_unit(
 @router.post("/units/{unit_id}/roster-reviews", status_code=201, summary="A branch reviews its member list")
 async def review_roster(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     body: RosterReviewRequest,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -209,7 +210,7 @@ async def review_roster(
 @router.post("/units/{unit_id}/dues-remittances", status_code=201, summary="Send a month's dues upward")
 async def remit_dues(
     request: Request,
-    unit_id: str,
+    unit_id: UnitIdPath,
     body: DuesRemittanceRequest,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import anyio
 from pydantic import ValidationError
 from sqlalchemy import select
 
@@ -104,16 +105,9 @@ class MemberImport:
             )
         }
         existing = await self._existing(unit)
-        by_identity = {
-            identity(e.profile["full_name"], date.fromisoformat(e.profile["birth_date"])): e
-            for e in existing.values()
-            if e.profile and "full_name" in e.profile and "birth_date" in e.profile
-        }
         sealer = await self.handlers.keys.sealer(existing)
-        plan, errors, seen = ImportPlan(), list[SheetError](), dict[str, int]()
-        for row in rows:
-            row_errors = self._plan_row(row, branches, existing, by_identity, sealer, plan, seen)
-            errors.extend(row_errors)
+        # Checking and sealing thousands of rows is CPU work: off the event loop, so the service answers.
+        plan, errors = await anyio.to_thread.run_sync(self._plan, rows, branches, existing, sealer)
         if errors:
             raise ImportRejectedError(errors)
         if not plan.appends:
@@ -121,6 +115,23 @@ class MemberImport:
         return await self.handlers.store.append(
             plan.appends, actor=actor, idempotency=idempotency, effects=sealer.store_created
         )
+
+    def _plan(
+        self,
+        rows: Sequence[SheetRow],
+        branches: dict[str, OrgUnit],
+        existing: dict[str, Existing],
+        sealer: Sealer,
+    ) -> tuple[ImportPlan, list[SheetError]]:
+        by_identity = {
+            identity(e.profile["full_name"], date.fromisoformat(e.profile["birth_date"])): e
+            for e in existing.values()
+            if e.profile and "full_name" in e.profile and "birth_date" in e.profile
+        }
+        plan, errors, seen = ImportPlan(), list[SheetError](), dict[str, int]()
+        for row in rows:
+            errors.extend(self._plan_row(row, branches, existing, by_identity, sealer, plan, seen))
+        return plan, errors
 
     def _plan_row(
         self,

@@ -11,6 +11,7 @@ from services.membership.domain.member import not_before, not_in_future
 from shared.contracts import membership as ev
 from shared.contracts.org import OrgUnit
 from shared.contracts.personal import Sealed
+from shared.contracts.text import Line, Note
 from shared.errors import ConflictError, DomainError, NotFoundError
 
 
@@ -19,12 +20,12 @@ class HardshipDetails(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    full_name: str = Field(min_length=1, max_length=200)
+    full_name: Line = Field(min_length=1, max_length=200)
     birth_year: int | None = Field(default=None, ge=1950, le=2030)
-    ethnicity: str | None = Field(default=None, max_length=100, description="dân tộc")
-    religion: str | None = Field(default=None, max_length=100, description="tôn giáo")
-    health: str | None = Field(default=None, max_length=500, description="tình trạng sức khỏe")
-    circumstances: str = Field(default="", max_length=2000, description="hoàn cảnh")
+    ethnicity: Line | None = Field(default=None, max_length=100, description="dân tộc")
+    religion: Line | None = Field(default=None, max_length=100, description="tôn giáo")
+    health: Note | None = Field(default=None, max_length=500, description="tình trạng sức khỏe")
+    circumstances: Note = Field(default="", max_length=2000, description="hoàn cảnh")
 
 
 @dataclass(frozen=True, slots=True)

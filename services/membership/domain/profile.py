@@ -8,6 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.contracts.text import Line
+from shared.contracts.values import Day
+
 
 class Gender(StrEnum):
     MALE = "male"  # nam
@@ -23,14 +26,14 @@ class Profile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    full_name: str = Field(min_length=1, max_length=200, description="họ và tên")
-    birth_date: date = Field(description="ngày sinh, YYYY-MM-DD")
+    full_name: Line = Field(min_length=1, max_length=200, description="họ và tên")
+    birth_date: Day = Field(description="ngày sinh, YYYY-MM-DD")
     gender: Gender | None = None
-    ethnicity: str | None = Field(default=None, max_length=100, description="dân tộc")
-    religion: str | None = Field(default=None, max_length=100, description="tôn giáo")
-    phone: str | None = Field(default=None, max_length=30)
-    email: str | None = Field(default=None, max_length=200)
-    address: str | None = Field(default=None, max_length=500, description="nơi ở hiện nay")
+    ethnicity: Line | None = Field(default=None, max_length=100, description="dân tộc")
+    religion: Line | None = Field(default=None, max_length=100, description="tôn giáo")
+    phone: Line | None = Field(default=None, max_length=30)
+    email: Line | None = Field(default=None, max_length=200)
+    address: Line | None = Field(default=None, max_length=500, description="nơi ở hiện nay")
 
     def sealed_fields(self) -> dict[str, Any]:
         """The plaintext that goes under the person's key (absent fields left out)."""

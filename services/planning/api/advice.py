@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -11,7 +11,6 @@ from pydantic import Field
 from services.planning.api.branch_life import RecordId
 from services.planning.api.common import (
     Body,
-    UnitIdParam,
     closing,
     command,
     handlers,
@@ -20,8 +19,11 @@ from services.planning.api.common import (
 )
 from shared.auth import Permission
 from shared.contracts import planning as p
+from shared.contracts.text import Line, Note
+from shared.contracts.values import AmountVnd, Count, Day
 from shared.http.auth import CurrentPrincipal
 from shared.http.idempotency import IdempotencyKey
+from shared.http.params import UnitIdPath
 from shared.ids import new_id
 
 router = APIRouter(tags=["advice and coordination"])
@@ -32,55 +34,55 @@ Text = Field(min_length=1, max_length=2000)
 class SubmitProposal(Body):
     proposal_id: str | None = RecordId
     submitted_to: p.AdvisoryTarget
-    subject: str = Text
-    submitted_on: date
+    subject: Line = Text
+    submitted_on: Day
 
 
 class RecordOutcome(Body):
     outcome: p.AdvisoryOutcome
-    recorded_on: date
-    note: str = Field(default="", max_length=5000)
+    recorded_on: Day
+    note: Note = Field(default="", max_length=5000)
 
 
 class BriefParty(Body):
-    briefed_on: date
-    topic: str = Text
+    briefed_on: Day
+    topic: Line = Text
 
 
 class SignAgreement(Body):
     agreement_id: str | None = RecordId
-    partner: str = Field(min_length=1, max_length=300, description="the partner body, by name")
-    signed_on: date
-    ends_on: date | None = None
+    partner: Line = Field(min_length=1, max_length=300, description="the partner body, by name")
+    signed_on: Day
+    ends_on: Day | None = None
     evidence: p.EvidenceRef | None = None
 
 
 class EndAgreement(Body):
-    ended_on: date
-    reason: str = Field(default="", max_length=2000)
+    ended_on: Day
+    reason: Note = Field(default="", max_length=2000)
 
 
 class HoldJointActivity(Body):
     joint_activity_id: str | None = RecordId
-    held_on: date
-    title: str = Text
+    held_on: Day
+    title: Line = Text
 
 
 class HoldDialogue(Body):
     dialogue_id: str | None = RecordId
-    held_on: date
-    leaders: list[str] = Field(
+    held_on: Day
+    leaders: list[Annotated[Line, Field(min_length=1, max_length=300)]] = Field(
         min_length=1, max_length=50, description="the leaders' posts, e.g. 'Chủ tịch UBND xã'"
     )
-    participants: int = Field(ge=0)
+    participants: Count
 
 
 class MobiliseResources(Body):
     mobilisation_id: str | None = RecordId
-    mobilised_on: date
-    source: str = Field(min_length=1, max_length=300)
-    amount_vnd: int = Field(default=0, ge=0)
-    in_kind: str = Field(default="", max_length=2000)
+    mobilised_on: Day
+    source: Line = Field(min_length=1, max_length=300)
+    amount_vnd: AmountVnd = 0
+    in_kind: Note = Field(default="", max_length=2000)
 
 
 @router.post(
@@ -90,7 +92,7 @@ class MobiliseResources(Body):
 )
 async def submit_proposal(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     body: SubmitProposal,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -145,7 +147,7 @@ async def record_outcome(
 @router.post("/units/{unit_id}/party-briefings", status_code=201, summary="The Party committee was briefed")
 async def brief_party(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     body: BriefParty,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -175,7 +177,7 @@ async def brief_party(
 )
 async def sign_agreement(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     body: SignAgreement,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -263,7 +265,7 @@ async def hold_joint_activity(
 )
 async def hold_dialogue(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     body: HoldDialogue,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -299,7 +301,7 @@ async def hold_dialogue(
 )
 async def mobilise(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     body: MobiliseResources,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from services.planning.api.common import Body, UnitIdParam, command, handlers
+from services.planning.api.common import Body, command, handlers
 from services.planning.domain.branch_life import RecordMeeting, members_of
 from shared.auth import Permission, Principal
-from shared.contracts.membership import MONTH_PATTERN
 from shared.contracts.planning import EvidenceRef, MeetingKind
+from shared.contracts.text import Line, Note
+from shared.contracts.values import Count, Day, Month
 from shared.events import Envelope
 from shared.http.auth import CurrentPrincipal, named_members, named_units
 from shared.http.idempotency import IdempotencyKey
-from shared.ids import UnitId, new_id
+from shared.http.params import UnitIdPath
+from shared.ids import PersonId, UnitId, new_id
 from shared.store.event_store import Idempotency
 
 router = APIRouter(tags=["branch life"])
@@ -31,14 +32,12 @@ MemberIds: Any = Field(default=[], max_length=2000, description="pseudonymous me
 
 class HoldMeeting(Body):
     meeting_id: str | None = RecordId
-    held_on: date
+    held_on: Day
     kind: MeetingKind
-    attendees: list[str] = MemberIds
-    present_count: int | None = Field(default=None, ge=0, description="default: the attendees named")
-    expected_count: int | None = Field(
-        default=None, ge=0, description="default: the branches' active members"
-    )
-    agenda: str = Field(default="", max_length=5000)
+    attendees: list[PersonId] = MemberIds
+    present_count: Count | None = Field(default=None, description="default: the attendees named")
+    expected_count: Count | None = Field(default=None, description="default: the branches' active members")
+    agenda: Note = Field(default="", max_length=5000)
     minutes: EvidenceRef | None = None
     joint_branch_ids: list[UnitId] = Field(
         default=[], max_length=50, description="for a joint meeting ('1 liên kết'): the other branches"
@@ -47,16 +46,16 @@ class HoldMeeting(Body):
 
 class HoldBriefing(Body):
     briefing_id: str | None = RecordId
-    held_on: date
+    held_on: Day
     attending_branch_ids: list[UnitId] = Field(min_length=1, max_length=1000)
-    attendee_member_ids: list[str] = MemberIds
+    attendee_member_ids: list[PersonId] = MemberIds
 
 
 class AssignTasks(Body):
-    month: str = Field(pattern=MONTH_PATTERN, description="YYYY-MM")
-    assigned_on: date
+    month: Month
+    assigned_on: Day
     branch_ids: list[UnitId] = Field(min_length=1, max_length=1000)
-    tasks: list[str] = Field(min_length=1, max_length=100)
+    tasks: list[Annotated[Line, Field(min_length=1, max_length=1000)]] = Field(min_length=1, max_length=100)
 
 
 async def named_attendees(
@@ -94,7 +93,7 @@ async def named_in_meeting(request: Request, principal: Principal, branch_id: st
 )
 async def hold_meeting(
     request: Request,
-    branch_id: UnitIdParam,
+    branch_id: UnitIdPath,
     body: HoldMeeting,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -135,7 +134,7 @@ async def hold_meeting(
 )
 async def hold_briefing(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     body: HoldBriefing,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -175,7 +174,7 @@ async def hold_briefing(
 )
 async def assign_tasks(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     body: AssignTasks,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,

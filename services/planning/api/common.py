@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Path, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from services.planning.app.base import unknown_record
 from services.planning.app.handlers import PlanningHandlers
@@ -20,15 +20,13 @@ from shared.contracts.org import OrgUnit
 from shared.errors import DomainError
 from shared.events import Envelope, Event
 from shared.http.auth import authorize, require_permission
+from shared.http.bodies import RequestBody
 from shared.http.idempotency import run_command
-from shared.ids import UNIT_ID_PATTERN
 from shared.store.event_store import Idempotency
 
-UnitIdParam = Annotated[str, Path(pattern=UNIT_ID_PATTERN, description="a unit's id, e.g. 'pl-x'")]
 
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Body(RequestBody):
+    """A planning command's body: unknown fields and text that is not text are refused."""
 
 
 def handlers(request: Request) -> PlanningHandlers:

@@ -8,13 +8,16 @@ from urllib.parse import quote
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from services.planning.api.common import Body, UnitIdParam, handlers
+from services.planning.api.common import Body, handlers
 from services.planning.app.evidence import unknown_attachment
 from services.planning.domain.evidence import sha256_of
 from shared.auth import Permission, Principal
+from shared.contracts.text import Line
 from shared.errors import ConflictError, DomainError
 from shared.http.auth import CurrentPrincipal, authorize, require_permission
 from shared.http.idempotency import IdempotencyKey, run_command
+from shared.http.limits import body_chunks
+from shared.http.params import UnitIdPath
 
 router = APIRouter(tags=["evidence"])
 
@@ -48,19 +51,21 @@ def _writer(principal: Principal) -> Permission:
 )
 async def attach(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     principal: CurrentPrincipal,
-    file_name: Annotated[str, Query(min_length=1, max_length=255)],
-    content_type: Annotated[str, Header(alias="Content-Type")] = "application/octet-stream",
+    file_name: Annotated[Line, Query(min_length=1, max_length=255)],
+    content_type: Annotated[str, Header(alias="Content-Type", max_length=255)] = "application/octet-stream",
     subject_event_id: Annotated[str | None, Query(max_length=36)] = None,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
+    """The bytes go to disk as they arrive, hashed on the way; past ``PLANNING_EVIDENCE_MAX_BYTES``, 413."""
     await authorize(request, principal, _writer(principal), unit_id)
-    content = await request.body()
+    planning = handlers(request)
+    received = await planning.files.receive(body_chunks(request, planning.max_evidence_bytes))
     upload = Upload(
         file_name=file_name,
         media_type=content_type,
-        sha256=sha256_of(content),
+        sha256=received.sha256,
         subject_event_id=subject_event_id,
     )
 
@@ -76,22 +81,25 @@ async def attach(
             ],
         }
 
-    return await run_command(
-        request,
-        request.app.state.runtime.store,
-        idempotency_key,
-        upload,
-        lambda idem: handlers(request).attach(
-            unit_id,
-            file_name,
-            content_type,
-            content,
-            subject_event_id,
-            actor=principal.subject,
-            idempotency=idem,
-        ),
-        answer,
-    )
+    try:
+        return await run_command(
+            request,
+            request.app.state.runtime.store,
+            idempotency_key,
+            upload,
+            lambda idem: planning.attach(
+                unit_id,
+                file_name,
+                content_type,
+                received,
+                subject_event_id,
+                actor=principal.subject,
+                idempotency=idem,
+            ),
+            answer,
+        )
+    finally:
+        received.discard()  # a kept file was moved under its id: what is left here was not recorded
 
 
 async def _attachment(request: Request, principal: Principal, attachment_id: str) -> dict[str, Any]:

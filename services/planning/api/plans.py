@@ -2,53 +2,68 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from services.planning.api.common import Body, UnitIdParam, command, handlers, plan_in_scope
+from services.planning.api.common import Body, command, handlers, plan_in_scope
 from services.planning.domain.plans import plan_id_of
 from shared.auth import Permission
 from shared.contracts.planning import PlanKind, SubmittedTo, Target
+from shared.contracts.text import Line, Note
+from shared.contracts.values import Day, Year
 from shared.http.auth import CurrentPrincipal
 from shared.http.idempotency import IdempotencyKey
+from shared.http.params import UnitIdPath
 
 router = APIRouter(tags=["plans"])
 
-Year = Field(ge=2000, le=2100)
+
+class PlanTarget(Body):
+    """A measurable target of a plan, tied to a criterion (1, 2 or 3) and optionally an indicator."""
+
+    criterion: int = Field(ge=1, le=3)
+    indicator_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]{1,32}$", description="e.g. C2.2")
+    description: Line = Field(min_length=1, max_length=1000)
+    quantity: float | None = Field(default=None, ge=0, le=1e12, allow_inf_nan=False)
+    unit: Line | None = Field(default=None, max_length=50, description="what the quantity counts")
+
+    def target(self) -> Target:
+        return Target.model_validate(self.model_dump())
 
 
 class DraftPlan(Body):
-    title: str = Field(min_length=1, max_length=500)
-    targets: list[Target] = Field(default=[], max_length=200, description="measurable targets per criterion")
+    title: Line = Field(min_length=1, max_length=500)
+    targets: list[PlanTarget] = Field(
+        default=[], max_length=200, description="measurable targets per criterion"
+    )
 
 
 class SubmitPlan(Body):
     submitted_to: SubmittedTo
-    submitted_on: date
+    submitted_on: Day
 
 
 class ApprovePlan(Body):
-    approved_on: date
+    approved_on: Day
 
 
 class ReturnPlan(Body):
-    returned_on: date
-    reasons: list[str] = Field(min_length=1, max_length=50)
+    returned_on: Day
+    reasons: list[Annotated[Note, Field(min_length=1, max_length=2000)]] = Field(min_length=1, max_length=50)
 
 
 class PartyOpinion(Body):
-    recorded_on: date
-    opinion: str = Field(min_length=1, max_length=5000)
+    recorded_on: Day
+    opinion: Note = Field(min_length=1, max_length=5000)
 
 
 class RegisterModel(Body):
-    year: int = Year
-    registered_on: date
-    deadline: date | None = Field(default=None, description="the recognising unit's deadline, e.g. 10 Nov")
+    year: Year
+    registered_on: Day
+    deadline: Day | None = Field(default=None, description="the recognising unit's deadline, e.g. 10 Nov")
 
 
 @router.put(
@@ -58,8 +73,8 @@ class RegisterModel(Body):
 )
 async def draft_plan(
     request: Request,
-    unit_id: UnitIdParam,
-    year: Annotated[int, Path(ge=2000, le=2100)],
+    unit_id: UnitIdPath,
+    year: Annotated[Year, Path()],
     kind: PlanKind,
     body: DraftPlan,
     principal: CurrentPrincipal,
@@ -73,7 +88,13 @@ async def draft_plan(
         body,
         idempotency_key,
         lambda idem: handlers(request).draft_plan(
-            unit_id, year, kind, body.title, body.targets, actor=principal.subject, idempotency=idem
+            unit_id,
+            year,
+            kind,
+            body.title,
+            [t.target() for t in body.targets],
+            actor=principal.subject,
+            idempotency=idem,
         ),
         plan_id=plan_id_of(unit_id, year, kind),
     )
@@ -192,7 +213,7 @@ async def party_opinion(
 )
 async def register_model(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     body: RegisterModel,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,

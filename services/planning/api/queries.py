@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import ColumnElement, select
 
 from services.planning.adapters.read_models import activities, meetings, model_registrations, plans, timeline
-from services.planning.api.common import UnitIdParam, plan_in_scope, readable
+from services.planning.api.common import plan_in_scope, readable
 from shared.auth import Permission
-from shared.contracts.membership import MONTH_PATTERN
 from shared.contracts.org import UnitLevel
+from shared.contracts.values import MONTH_PATTERN, Day
 from shared.errors import DomainError
 from shared.http.auth import CurrentPrincipal
+from shared.http.params import Limit, Offset, UnitIdPath, YearQuery
 from shared.orgtree import org_units
 
 router = APIRouter(tags=["queries"])
-
-YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
 
 
 def _under(column: Any, path: str) -> ColumnElement[bool]:
@@ -60,7 +58,7 @@ async def get_plan(request: Request, plan_id: str, principal: CurrentPrincipal) 
 
 @router.get("/units/{unit_id}/plans", summary="The unit's plans and model registration, by year")
 async def unit_plans(
-    request: Request, unit_id: UnitIdParam, principal: CurrentPrincipal, year: YearQuery = None
+    request: Request, unit_id: UnitIdPath, principal: CurrentPrincipal, year: YearQuery = None
 ) -> dict[str, Any]:
     await readable(request, principal, unit_id)
     plan_query = select(plans).where(plans.c.unit_id == unit_id).order_by(plans.c.year, plans.c.kind)
@@ -90,7 +88,7 @@ async def unit_plans(
 @router.get("/units/{unit_id}/meetings", summary="Meetings of every branch under the unit, per month")
 async def unit_meetings(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     principal: CurrentPrincipal,
     year: YearQuery = None,
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM")] = None,
@@ -163,10 +161,10 @@ async def unit_meetings(
 )
 async def unit_activities(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     principal: CurrentPrincipal,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
+    start: Annotated[Day | None, Query(alias="from")] = None,
+    end: Annotated[Day | None, Query(alias="to")] = None,
     kind: Annotated[str | None, Query(pattern="^(activity|project)$")] = None,
 ) -> dict[str, Any]:
     unit = await readable(request, principal, unit_id)
@@ -206,13 +204,13 @@ async def unit_activities(
 )
 async def unit_timeline(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     principal: CurrentPrincipal,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
+    start: Annotated[Day | None, Query(alias="from")] = None,
+    end: Annotated[Day | None, Query(alias="to")] = None,
     event_type: Annotated[str | None, Query(alias="type", max_length=100)] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 200,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     unit = await readable(request, principal, unit_id)
     query = select(timeline).where(_under(timeline.c.unit_path, unit.path))

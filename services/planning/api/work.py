@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from services.planning.api.branch_life import RecordId
-from services.planning.api.common import Body, UnitIdParam, closing, handlers, record_fact
+from services.planning.api.common import Body, closing, handlers, record_fact
 from shared.contracts import planning as p
-from shared.contracts.membership import QUARTER_PATTERN
+from shared.contracts.text import Line, Note
+from shared.contracts.values import AmountVnd, Count, Day, Quarter, Year
 from shared.http.auth import CurrentPrincipal
 from shared.http.idempotency import IdempotencyKey
+from shared.http.params import UnitIdPath
 from shared.ids import new_id
 
 router = APIRouter(tags=["work"])
@@ -23,67 +23,67 @@ Title = Field(min_length=1, max_length=500)
 
 class ScheduleActivity(Body):
     activity_id: str | None = RecordId
-    title: str = Title
-    scheduled_on: date
+    title: Line = Title
+    scheduled_on: Day
     criterion: int | None = Field(
         default=None, ge=1, le=3, description="the '3 chủ động' criterion it serves"
     )
 
 
 class HoldActivity(Body):
-    held_on: date
-    participants: int = Field(ge=0)
+    held_on: Day
+    participants: Count
     evidence: p.EvidenceRef | None = None
 
 
 class CancelActivity(Body):
-    cancelled_on: date
-    reason: str = Field(min_length=1, max_length=2000)
+    cancelled_on: Day
+    reason: Note = Field(min_length=1, max_length=2000)
 
 
 class RegisterProject(Body):
     project_id: str | None = RecordId
-    title: str = Title
+    title: Line = Title
     kind: p.ProjectKind
-    registered_on: date
-    year: int = Field(ge=2000, le=2100)
+    registered_on: Day
+    year: Year
 
 
 class CompleteProject(Body):
-    completed_on: date
-    value_vnd: int | None = Field(default=None, ge=0)
+    completed_on: Day
+    value_vnd: AmountVnd | None = None
     evidence: p.EvidenceRef | None = None
 
 
 class SubmitReport(Body):
-    period: str = Field(pattern=QUARTER_PATTERN, description="YYYY-Qn")
-    submitted_on: date
+    period: Quarter
+    submitted_on: Day
     evidence: p.EvidenceRef | None = None
 
 
 class HoldReview(Body):
-    year: int = Field(ge=2000, le=2100)
+    year: Year
     kind: p.ReviewKind
-    held_on: date
+    held_on: Day
     evidence: p.EvidenceRef | None = None
 
 
 class HoldInspection(Body):
     kind: p.InspectionKind
-    held_on: date
-    findings: str = Field(default="", max_length=10000)
+    held_on: Day
+    findings: Note = Field(default="", max_length=10000)
 
 
 class RecogniseModel(Body):
     model_id: str | None = RecordId
-    title: str = Title
-    recognised_on: date
+    title: Line = Title
+    recognised_on: Day
 
 
 @router.post("/units/{unit_id}/activities", status_code=201, summary="Schedule an activity")
 async def schedule_activity(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     body: ScheduleActivity,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -163,7 +163,7 @@ async def cancel_activity(
 )
 async def register_project(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     body: RegisterProject,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -226,7 +226,7 @@ async def complete_project(
 )
 async def submit_report(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     body: SubmitReport,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -257,7 +257,7 @@ async def submit_report(
 )
 async def hold_review(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     body: HoldReview,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -289,7 +289,7 @@ async def hold_review(
 )
 async def hold_inspection(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     body: HoldInspection,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
@@ -319,7 +319,7 @@ async def hold_inspection(
 )
 async def recognise_model(
     request: Request,
-    unit_id: UnitIdParam,
+    unit_id: UnitIdPath,
     body: RecogniseModel,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from services.planning.adapters.evidence_files import ReceivedFile
 from services.planning.adapters.read_models import attachments
 from services.planning.app.base import PlanningContext
 from services.planning.domain import evidence as rules
@@ -31,12 +32,13 @@ class EvidenceHandlers(PlanningContext):
         unit_id: str,
         file_name: str,
         media_type: str,
-        content: bytes,
+        received: ReceivedFile,
         subject_event_id: str | None,
         *,
         actor: str,
         idempotency: Idempotency | None = None,
     ) -> list[Envelope]:
+        """Record a received file and keep it under its attachment id; the caller discards it otherwise."""
         unit = require_unit(await self.directory.get(unit_id), unit_id)
         attachment_id = new_id("ev")
         event = rules.attach(
@@ -44,12 +46,13 @@ class EvidenceHandlers(PlanningContext):
             unit_id=unit_id,
             file_name=file_name,
             media_type=media_type,
-            content=content,
+            size_bytes=received.size_bytes,
+            sha256=received.sha256,
             max_bytes=self.max_evidence_bytes,
             subject_event_id=subject_event_id,
         )
         # The file first: an event must never name bytes that were not kept.
-        self.files.put(attachment_id, content)
+        self.files.keep(attachment_id, received)
         try:
             envelopes = await self.append(
                 f"attachment-{attachment_id}",

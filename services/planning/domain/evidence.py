@@ -22,7 +22,8 @@ def attach(
     unit_id: str,
     file_name: str,
     media_type: str,
-    content: bytes,
+    size_bytes: int,
+    sha256: str,
     max_bytes: int,
     subject_event_id: str | None,
 ) -> EvidenceAttached:
@@ -44,12 +45,12 @@ def attach(
             value=media_type,
             accepted="a media type such as application/pdf or image/jpeg",
         )
-    if not content or len(content) > max_bytes:
+    if not 0 < size_bytes <= max_bytes:
         raise DomainError(
-            f"the file has {len(content)} bytes",
+            f"the file has {size_bytes} bytes",
             rule="file_size",
             field="body",
-            value=len(content),
+            value=size_bytes,
             accepted=f"between 1 and {max_bytes} bytes",
         )
     return EvidenceAttached(
@@ -57,8 +58,8 @@ def attach(
         unit_id=unit_id,
         file_name=name,
         media_type=kind,
-        size_bytes=len(content),
-        sha256=sha256_of(content),
+        size_bytes=size_bytes,
+        sha256=sha256,
         subject_event_id=subject_event_id,
     )
 
