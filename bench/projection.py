@@ -11,6 +11,7 @@ from bench.relay import drain, fill
 from bench.timing import Figure
 from bench.workload import MemberCounts, metadata
 from shared.bus.consumer import ProjectionConsumer
+from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.bus.subjects import stream_name
 from shared.store import Database, EventStore
@@ -22,13 +23,19 @@ async def run(js: JetStreamContext, count: int, view_url: str, backend: str, bat
         store = EventStore(store_db, "membership")
         await store.initialise()
         await view_db.create_all(metadata)
-        relay = Relay(store_db, js, "membership")
+        relay = Relay(store_db, js, "membership", keys=fixed_keys("membership"))
         await relay.reconcile()
         await fill(store, count)
         await drain(relay)
         last = (await js.stream_info(stream_name("membership"))).state.last_seq
         consumer = ProjectionConsumer(
-            view_db, js, MemberCounts(), stream_name("membership"), service="bench", batch_size=batch_size
+            view_db,
+            js,
+            MemberCounts(),
+            stream_name("membership"),
+            service="bench",
+            keys=fixed_keys("evaluation"),
+            batch_size=batch_size,
         )
         await consumer.start()
         start = time.perf_counter()

@@ -16,6 +16,7 @@ from chudong.demo.generator import DemoEvent
 from services.evaluation.adapters.facts_projection import FactsProjection
 from services.evaluation.adapters.tables import metadata as evaluation_metadata
 from shared.bus.consumer import ProjectionConsumer
+from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
 from shared.bus.subjects import stream_name
@@ -34,7 +35,7 @@ async def publish_history(js: JetStreamContext, events: Iterable[DemoEvent]) -> 
         await loader.load(events)
         lasts = {}
         for service in SERVICES:
-            await drain(Relay(loader.dbs[service], js, service))
+            await drain(Relay(loader.dbs[service], js, service, keys=fixed_keys(service)))
             lasts[service] = (await js.stream_info(stream_name(service))).state.last_seq
         await loader.close()
     return lasts
@@ -56,7 +57,13 @@ async def run(
         # The org tree first (membership), as the live service's shared lock would order it.
         for service in SERVICES:
             consumer = ProjectionConsumer(
-                view, js, projection, stream_name(service), service="rebuild", batch_size=batch_size
+                view,
+                js,
+                projection,
+                stream_name(service),
+                service="rebuild",
+                keys=fixed_keys("evaluation"),
+                batch_size=batch_size,
             )
             await consumer.catch_up(lasts[service], bulk=True)
             await consumer.close()

@@ -10,6 +10,7 @@ from nats.js import JetStreamContext
 from bench.infra import sqlite_url
 from bench.timing import Figure
 from bench.workload import admissions
+from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.store import NO_STREAM, Database, EventStore, StreamAppend
 
@@ -35,7 +36,7 @@ async def run(js: JetStreamContext, count: int, repeats: int = 3) -> list[Figure
         db = Database(url)
         store = EventStore(db, "membership")
         await store.initialise()
-        relay = Relay(db, js, "membership", batch_size=1000)
+        relay = Relay(db, js, "membership", keys=fixed_keys("membership"), batch_size=1000)
         await relay.reconcile()
         try:
             for run_index in range(repeats):

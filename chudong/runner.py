@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 from shared.bus.cluster import LocalCluster
 from shared.bus.connection import connect
+from shared.bus.keys import ensure_bus_keys
 from shared.bus.nats_server import EmbeddedNats
 from shared.bus.streams import ensure_streams
 from shared.settings import SERVICES, CommonSettings, service_settings
@@ -80,6 +81,7 @@ class System:
         data_dir = self.common.data_dir.resolve()
         data_dir.mkdir(parents=True, exist_ok=True)
         self.common.resolved_jwt_secret()  # created once, before the services race to it
+        ensure_bus_keys(data_dir)  # likewise the bus keys (shared.bus.keys)
         if self.cluster:
             self._start_cluster(data_dir)
         elif self.common.nats_url:
