@@ -240,7 +240,7 @@ class Relay:
             h.EXPECTED_LAST_SEQUENCE: str(expected_last),
             h.HASH: p.hash,
             h.PREV_HASH: p.prev_hash,
-            h.SEAL: self.sealer.seal(expected_last + 1, p.subject, p.hash, p.prev_hash, p.body),
+            h.SEAL: self.sealer.seal(expected_last + 1, p.subject, p.hash),
         }
 
     async def _outbox_size(self) -> int:

@@ -23,7 +23,7 @@ from shared.bus.deadletters import list_dead_letters, replay_dead_letters
 from shared.bus.keys import fixed_keys, keys_from_masters
 from shared.bus.nats_server import EmbeddedNats
 from shared.bus.relay import Relay
-from shared.bus.seals import SEALED_FROM, content_digest
+from shared.bus.seals import SEALED_FROM, sealed_content
 from shared.bus.streams import ensure_streams, stream_configs
 from shared.bus.subjects import DEAD_LETTER_STREAM, dead_letter_subject, stream_name
 from shared.runtime import ServiceRuntime
@@ -86,12 +86,12 @@ async def publish_forgeries(js: JetStreamContext, tmp_path: Path) -> None:
     await js.publish(
         stranger.subject,
         stranger.body,
-        headers={h.SEAL: wrong.seal(sequence, stranger.subject, "", "", stranger.body)},
+        headers={h.SEAL: wrong.seal(sequence, stranger.subject, "")},
     )
     planning_key = fixed_keys("planning").reader_keys["membership"]
     sequence = await next_sequence(js)
-    digest = content_digest(sequence, by_planning.subject, "", "", by_planning.body)
-    forged = hashlib.blake2b(digest, key=planning_key, digest_size=16).hexdigest()
+    content = sealed_content(sequence, by_planning.subject, "")
+    forged = hashlib.blake2b(content, key=planning_key, digest_size=16).hexdigest()
     await js.publish(by_planning.subject, by_planning.body, headers={h.SEAL: f"evaluation={forged}"})
     genuine = await js.get_msg(STREAM, seq=1)
     copied = {

@@ -21,16 +21,19 @@ from shared.bus.keys import (
     needed_variables,
 )
 from shared.bus.progress import Progress
-from shared.bus.seals import Refusal, content_digest, reader_key, readers_of
+from shared.bus.seals import Refusal, reader_key, readers_of, sealed_content
 from shared.settings import CommonSettings, ServiceSettings
+from shared.store.appending import chain_hash
 
 SUBJECT = "membership.MemberJoined.vn.bg.b1"
 BODY = b'{"position": 7, "type": "MemberJoined"}'
+PREV = "ab" * 32
+HASH = chain_hash(PREV, BODY)
+CHAIN = {h.HASH: HASH, h.PREV_HASH: PREV}
 
 
-def sealed(sequence: int = 7, subject: str = SUBJECT, body: bytes = BODY) -> dict[str, str]:
-    seal = fixed_keys("membership").sealer().seal(sequence, subject, "hash-7", "hash-6", body)
-    return {h.SEAL: seal, h.HASH: "hash-7", h.PREV_HASH: "hash-6"}
+def sealed(sequence: int = 7, subject: str = SUBJECT) -> dict[str, str]:
+    return {h.SEAL: fixed_keys("membership").sealer().seal(sequence, subject, HASH), **CHAIN}
 
 
 def test_every_reader_of_the_stream_accepts_what_its_owner_sealed() -> None:
@@ -48,9 +51,8 @@ def test_every_reader_of_the_stream_accepts_what_its_owner_sealed() -> None:
 
 def test_a_readers_key_cannot_seal_for_another_reader() -> None:
     planning_key = fixed_keys("planning").reader_keys["membership"]  # all planning holds of membership's
-    digest = content_digest(7, SUBJECT, "hash-7", "hash-6", BODY)
-    mac = hashlib.blake2b(digest, key=planning_key, digest_size=16).hexdigest()
-    chain = {h.HASH: "hash-7", h.PREV_HASH: "hash-6"}
+    mac = hashlib.blake2b(sealed_content(7, SUBJECT, HASH), key=planning_key, digest_size=16).hexdigest()
+    chain = CHAIN
     evaluation = fixed_keys("evaluation").check("membership")
     refused = evaluation.refusal(7, SUBJECT, {h.SEAL: f"evaluation={mac}", **chain}, BODY)
     assert refused is not None and refused.refusal is Refusal.MISMATCH
@@ -71,8 +73,9 @@ def test_the_seal_covers_sequence_subject_chain_and_body() -> None:
     for sequence, subject, changed, body in [
         (8, SUBJECT, {}, BODY),  # the same message published again lands elsewhere
         (7, "membership.MemberJoined.vn.hn.h1", {}, BODY),
-        (7, SUBJECT, {h.HASH: "another"}, BODY),
-        (7, SUBJECT, {h.PREV_HASH: "another"}, BODY),
+        (7, SUBJECT, {h.HASH: chain_hash(PREV, b"{}")}, BODY),
+        (7, SUBJECT, {h.PREV_HASH: "cd" * 32}, BODY),
+        (7, SUBJECT, {h.HASH: "é" * 64}, BODY),
         (7, SUBJECT, {}, BODY.replace(b"7", b"8")),
     ]:
         refused = check.refusal(sequence, subject, {**headers, **changed}, body)
@@ -92,7 +95,7 @@ def test_an_unsealed_message_is_refused_unless_the_stream_held_it_before_seals()
 
 def test_keys_with_another_master_seal_nothing_a_reader_accepts() -> None:
     stranger = keys_from_masters("membership", {"membership": b"\x01" * 32})
-    headers = {h.SEAL: stranger.sealer().seal(7, SUBJECT, "", "", BODY)}
+    headers = {h.SEAL: stranger.sealer().seal(7, SUBJECT, HASH), **CHAIN}
     refused = fixed_keys("evaluation").check("membership").refusal(7, SUBJECT, headers, BODY)
     assert refused is not None and refused.refusal is Refusal.MISMATCH
 
@@ -124,7 +127,7 @@ def test_a_service_holds_its_master_and_the_reader_keys_it_needs(
     assert evaluation.reader_keys["membership"] == reader_key(membership.master, "evaluation")
     assert dashboard.reader_keys["membership"] != evaluation.reader_keys["membership"]
     # What membership's relay seals, evaluation (a separate process) accepts.
-    headers = {h.SEAL: membership.sealer().seal(3, SUBJECT, "", "", BODY)}
+    headers = {h.SEAL: membership.sealer().seal(3, SUBJECT, HASH), **CHAIN}
     assert evaluation.check("membership").refusal(3, SUBJECT, headers, BODY) is None
 
 
