@@ -103,7 +103,7 @@ async def render_metrics(runtime: ServiceRuntime, lag_timeout: float = 1.0) -> s
         "chudong_events_relayed_total", "counter", "Events this process relayed", _labels(base), relayed
     )
     if runtime.relay is not None:
-        halted = 1 if runtime.relay.halted is not None else 0
+        halted = 1 if runtime.relay.active and runtime.relay.halted is not None else 0
         out.sample(
             "chudong_relay_halted", "gauge", "1 while the relay halts on its stream", _labels(base), halted
         )

@@ -298,12 +298,12 @@ class ServiceRuntime:
     def _problems(self, outbox: int | None) -> list[str]:
         """A relay halted, stuck or falling behind, and consumers stuck or falling behind, each with why."""
         problems: list[str] = []
-        relay = self.relay
-        if relay is not None and relay.halted is not None:
-            problems.append(f"relay halted: {relay.halted}")
-        elif relay is not None and relay.active:
+        relay = self.relay  # judged where it runs: among replicas, the one holding the relay's lock
+        if relay is not None and relay.active:
             trouble = relay.progress.trouble(backlog=outbox)
-            if trouble is not None:
+            if relay.halted is not None:
+                problems.append(f"relay halted: {relay.halted}")
+            elif trouble is not None:
                 problems.append(f"relay of {relay.stream}: {trouble}")
         for consumer in self.consumers:
             trouble = consumer.progress.trouble()
