@@ -22,7 +22,7 @@ from bench import (
     store_append,
     transport,
 )
-from bench.infra import nats, postgres_url, sqlite_url
+from bench.infra import nats, postgres_url
 from bench.timing import Figure
 
 
@@ -51,17 +51,17 @@ async def measure(size: Size) -> tuple[list[Figure], list[str]]:
             Figure("raw: JetStream publish_async, 4,000 in flight", publish, "msgs/s", publish_runs)
         )
         figures.append(Figure("raw: pull consumer, fetch 500 + ack()", fetch, "msgs/s", fetch_runs))
-    async with nats() as (_, js):
-        relayed = await relay.run(js, size.relayed, size.repeats)
-        figures += relayed
-    async with nats() as (_, js), sqlite_url() as view:
-        figures.append(await projection.run(js, size.projected, view, "SQLite"))
+    relayed, relay_cost = await relay.run(size.relayed, size.repeats)
+    figures += relayed
+    projected, projection_cost = await projection.with_and_without_seals(size.projected, size.repeats)
+    figures += projected
     async with nats() as (_, js), postgres_url() as view_pg:
         if view_pg is not None:
             figures.append(await projection.run(js, size.projected, view_pg, "PostgreSQL"))
     async with postgres_url() as pg:
         figures += await asyncio.to_thread(peer.run, size.singles, size.batched, pg, repeats=size.repeats)
     notes = _ratios(figures, publish, fetch)
+    notes += ["", "The cost of seals (same run, target: at most 5% slower):", *relay_cost, projection_cost]
     return figures, notes
 
 

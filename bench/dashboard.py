@@ -30,6 +30,7 @@ from services.dashboard.main import create_app as create_dashboard
 from services.dashboard.settings import DashboardSettings
 from services.evaluation.main import create_app as create_evaluation
 from shared.auth import Role, mint_token
+from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.clock import FixedClock
 from shared.contracts.membership import UnitRegistered
@@ -97,7 +98,7 @@ def _meetings(size: dict[str, int]) -> list[NewEvent]:
 async def _publish(js: object, directory: Path, service: str, events: list[NewEvent]) -> None:
     store = EventStore(Database(f"sqlite+aiosqlite:///{directory / f'{service}.db'}"), service)
     await store.initialise()
-    relay = Relay(store.db, js, service)  # type: ignore[arg-type]
+    relay = Relay(store.db, js, service, keys=fixed_keys(service))  # type: ignore[arg-type]
     await relay.reconcile()
     for start in range(0, len(events), 1000):
         chunk = events[start : start + 1000]

@@ -28,6 +28,7 @@ from services.evaluation.app.evaluator import ComplianceEvaluator
 from services.evaluation.domain.rulebook import RuleBook
 from services.evaluation.settings import EvaluationSettings
 from shared.bus.consumer import ProjectionConsumer
+from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
 from shared.bus.subjects import stream_name
@@ -102,7 +103,7 @@ async def projection_rate(js: JetStreamContext, size: dict[str, int]) -> tuple[f
             await ensure_streams(js, duplicate_window=120)
             store = EventStore(Database(store_url), "planning")
             await store.initialise()
-            relay = Relay(store.db, js, "planning")
+            relay = Relay(store.db, js, "planning", keys=fixed_keys("planning"))
             await relay.reconcile()
             events = _meetings(size["events"], max(1, size["events"] // 120), size["branches"])
             for start in range(0, len(events), 1000):
@@ -114,7 +115,7 @@ async def projection_rate(js: JetStreamContext, size: dict[str, int]) -> tuple[f
             view = Database(view_url)
             await view.create_all(evaluation_metadata, OrgTreeProjection.metadata)
             consumer = ProjectionConsumer(view, js, FactsProjection(), stream_name("planning"),
-                                          service=f"bench{run}", batch_size=500)  # fmt: skip
+                                          service=f"bench{run}", keys=fixed_keys("evaluation"), batch_size=500)  # fmt: skip
             await consumer.start()
             began = time.perf_counter()
             await consumer.catch_up(last)

@@ -32,6 +32,7 @@ from services.evaluation.app.evaluator import ComplianceEvaluator
 from services.evaluation.domain.rulebook import RuleBook
 from services.evaluation.settings import EvaluationSettings
 from shared.bus.consumer import ProjectionConsumer
+from shared.bus.keys import fixed_keys
 from shared.bus.streams import ensure_streams
 from shared.bus.subjects import stream_name
 from shared.clock import FixedClock
@@ -133,7 +134,7 @@ async def run_at(
             await conn.execute(insert(org_units), _tree(unions))
         lock, wake = asyncio.Lock(), asyncio.Event()
         consumer = ProjectionConsumer(view, js, _TimedFacts(clocks, wake), stream_name("planning"),
-                                      service=f"lag{rate}", lock=lock, fetch_timeout=fetch_timeout)  # fmt: skip
+                                      service=f"lag{rate}", keys=fixed_keys("evaluation"), lock=lock, fetch_timeout=fetch_timeout)  # fmt: skip
         await consumer.start()
         clock = FixedClock(datetime(2026, 10, 26, 3, tzinfo=UTC))
         evaluator = _TimedEvaluator(clocks, view, EventStore(view, "evaluation"), RuleBook.load(),

@@ -15,6 +15,7 @@ import time
 from datetime import UTC, date, datetime
 
 from shared.bus.connection import connect
+from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.contracts.planning import BranchMeetingHeld, MeetingKind
 from shared.events import NewEvent
@@ -32,7 +33,13 @@ async def write(store_url: str, nats_url: str, rate: int, count: int, unions: in
     store = EventStore(Database(store_url), "planning")
     await store.initialise()
     client = await connect(nats_url, name="bench-lag-writer")
-    relay = Relay(store.db, client.jetstream(publish_async_max_pending=4000), "planning", wake=store.appended)
+    relay = Relay(
+        store.db,
+        client.jetstream(publish_async_max_pending=4000),
+        "planning",
+        keys=fixed_keys("planning"),
+        wake=store.appended,
+    )
     await relay.reconcile()
     relaying = asyncio.create_task(relay.run())
     committed: list[float] = [0.0] * count

@@ -29,6 +29,7 @@ from services.notifications.app.projection import AlertProjection
 from services.notifications.settings import NotificationSettings
 from shared.auth import Principal, Role
 from shared.bus.consumer import ProjectionConsumer
+from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.bus.subjects import stream_name
 from shared.clock import Clock
@@ -100,7 +101,7 @@ async def _publish(url: str, js: Any, service: str, events: list[NewEvent]) -> N
     for start in range(0, len(events), 500):
         chunk = events[start : start + 500]
         await store.append([StreamAppend(e.stream_id, [e]) for e in chunk], actor="bench")
-    relay = Relay(db, js, service)
+    relay = Relay(db, js, service, keys=fixed_keys(service))
     await relay.reconcile()
     while await relay.publish_pending():
         pass
@@ -129,7 +130,14 @@ async def measure(count: int) -> list[Figure]:
             await db.create_all(consumer_metadata, OrgTreeProjection.metadata, notification_metadata)
             store = EventStore(db, "notifications")
             await store.initialise()
-            tree = ProjectionConsumer(db, js, OrgTreeProjection(), stream_name("membership"), service="bench")
+            tree = ProjectionConsumer(
+                db,
+                js,
+                OrgTreeProjection(),
+                stream_name("membership"),
+                service="bench",
+                keys=fixed_keys("evaluation"),
+            )
             await tree.catch_up((await js.stream_info(stream_name("membership"))).state.last_seq)
             clock = Clock()
             handlers = NotificationHandlers(store, UnitDirectory(db), clock)
@@ -151,7 +159,13 @@ async def measure(count: int) -> list[Figure]:
             projection = AlertProjection(book, (), clock)
             [source] = [s for s in projection.sources() if s.stream == stream_name("evaluation")]
             consumer = ProjectionConsumer(
-                db, js, projection, source.stream, service="bench", filter_subjects=source.filter_subjects
+                db,
+                js,
+                projection,
+                source.stream,
+                service="bench",
+                keys=fixed_keys("evaluation"),
+                filter_subjects=source.filter_subjects,
             )
             last = (await js.stream_info(stream_name("evaluation"))).state.last_seq
             start = time.perf_counter()

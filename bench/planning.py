@@ -31,6 +31,7 @@ from bench.timing import Figure, percentile
 from services.planning.adapters.members import branch_members
 from services.planning.main import create_app
 from shared.auth import Role, mint_token
+from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.clock import FixedClock
 from shared.contracts.membership import MemberJoined, UnitRegistered
@@ -115,7 +116,7 @@ async def planning_service(
         store = EventStore(membership_db, "membership")
         await store.initialise()
         members = await seed_membership(store, size.branches)
-        relay = Relay(membership_db, js, "membership")  # type: ignore[arg-type]
+        relay = Relay(membership_db, js, "membership", keys=fixed_keys("membership"))  # type: ignore[arg-type]
         await relay.reconcile()
         while await relay.publish_pending():
             pass

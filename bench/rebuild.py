@@ -11,11 +11,13 @@ from nats.js import JetStreamContext
 from bench.infra import sqlite_url
 from bench.profile import Profile
 from bench.relay import drain
+from bench.seals import UnsealedConsumer, UnsealedRelay
 from chudong.demo.direct import SERVICES, DirectLoader
 from chudong.demo.generator import DemoEvent
 from services.evaluation.adapters.facts_projection import FactsProjection
 from services.evaluation.adapters.tables import metadata as evaluation_metadata
 from shared.bus.consumer import ProjectionConsumer
+from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
 from shared.bus.subjects import stream_name
@@ -23,7 +25,9 @@ from shared.orgtree import OrgTreeProjection
 from shared.store import Database
 
 
-async def publish_history(js: JetStreamContext, events: Iterable[DemoEvent]) -> dict[str, int]:
+async def publish_history(
+    js: JetStreamContext, events: Iterable[DemoEvent], *, sealed: bool = True
+) -> dict[str, int]:
     """Fresh streams holding ``events``, appended to the services' stores and relayed: last sequences."""
     for service in SERVICES:
         await js.delete_stream(stream_name(service))
@@ -34,17 +38,28 @@ async def publish_history(js: JetStreamContext, events: Iterable[DemoEvent]) -> 
         await loader.load(events)
         lasts = {}
         for service in SERVICES:
-            await drain(Relay(loader.dbs[service], js, service))
+            relay = (Relay if sealed else UnsealedRelay)(
+                loader.dbs[service], js, service, keys=fixed_keys(service)
+            )
+            await drain(relay)
             lasts[service] = (await js.stream_info(stream_name(service))).state.last_seq
         await loader.close()
     return lasts
 
 
 async def run(
-    js: JetStreamContext, events: Iterable[DemoEvent], batch_size: int = 500, profile: Profile | None = None
+    js: JetStreamContext,
+    events: Iterable[DemoEvent],
+    batch_size: int = 500,
+    profile: Profile | None = None,
+    *,
+    sealed: bool = True,
 ) -> tuple[float, int]:
-    """Rebuild rate in events/s over every stream evaluation reads, and how many events."""
-    lasts = await publish_history(js, events)
+    """Rebuild rate in events/s over every stream evaluation reads, and how many events.
+
+    ``sealed=False`` relays and consumes with the seals taken out (``bench.seals``), for their cost.
+    """
+    lasts = await publish_history(js, events, sealed=sealed)
     async with sqlite_url() as view_url:
         view = Database(view_url)
         await view.create_all(evaluation_metadata, OrgTreeProjection.metadata)
@@ -55,8 +70,14 @@ async def run(
             profile.start()
         # The org tree first (membership), as the live service's shared lock would order it.
         for service in SERVICES:
-            consumer = ProjectionConsumer(
-                view, js, projection, stream_name(service), service="rebuild", batch_size=batch_size
+            consumer = (ProjectionConsumer if sealed else UnsealedConsumer)(
+                view,
+                js,
+                projection,
+                stream_name(service),
+                service="rebuild",
+                keys=fixed_keys("evaluation"),
+                batch_size=batch_size,
             )
             await consumer.catch_up(lasts[service], bulk=True)
             await consumer.close()

@@ -1,17 +1,20 @@
-"""2. The relay from the outbox to JetStream."""
+"""2. The relay from the outbox to JetStream, with seals and, in the same run, without."""
 
 from __future__ import annotations
 
 import statistics
 import time
+from contextlib import AsyncExitStack
 
-from nats.js import JetStreamContext
-
-from bench.infra import sqlite_url
+from bench.infra import nats, sqlite_url
+from bench.seals import UNSEALED, UnsealedRelay, seal_cost
 from bench.timing import Figure
 from bench.workload import admissions
+from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.store import NO_STREAM, Database, EventStore, StreamAppend
+
+NAME = "relay outbox → JetStream (SQLite store)"
 
 
 async def fill(store: EventStore, count: int, offset: int = 0, batch: int = 1000) -> None:
@@ -28,21 +31,33 @@ async def drain(relay: Relay) -> int:
     return published
 
 
-async def run(js: JetStreamContext, count: int, repeats: int = 3) -> list[Figure]:
-    """Fill the outbox, then time the relay alone emptying it."""
-    rates = []
-    async with sqlite_url() as url:
-        db = Database(url)
-        store = EventStore(db, "membership")
-        await store.initialise()
-        relay = Relay(db, js, "membership", batch_size=1000)
-        await relay.reconcile()
-        try:
-            for run_index in range(repeats):
+async def run(count: int, repeats: int = 3) -> tuple[list[Figure], list[str]]:
+    """Fill the outbox, then time the relay alone emptying it; sealed and unsealed runs alternate.
+
+    Each kind has its own server and store (a sealed relay halts on the unsealed one's messages).
+    """
+    rates: dict[bool, list[float]] = {True: [], False: []}
+    async with AsyncExitStack() as stack:
+        relays: dict[bool, tuple[EventStore, Relay]] = {}
+        for sealed in (True, False):
+            _, js = await stack.enter_async_context(nats())
+            db = Database(await stack.enter_async_context(sqlite_url()))
+            stack.push_async_callback(db.dispose)
+            store = EventStore(db, "membership")
+            await store.initialise()
+            kind = Relay if sealed else UnsealedRelay
+            relay = kind(db, js, "membership", keys=fixed_keys("membership"), batch_size=1000)
+            await relay.reconcile()
+            relays[sealed] = (store, relay)
+        for run_index in range(repeats):
+            for sealed, (store, relay) in relays.items():
                 await fill(store, count, run_index * count)
                 start = time.perf_counter()
                 published = await drain(relay)
-                rates.append(published / (time.perf_counter() - start))
-        finally:
-            await db.dispose()
-    return [Figure("relay outbox → JetStream (SQLite store)", statistics.median(rates), "events/s", rates)]
+                rates[sealed].append(published / (time.perf_counter() - start))
+    sealed_rate, unsealed_rate = statistics.median(rates[True]), statistics.median(rates[False])
+    figures = [
+        Figure(NAME, sealed_rate, "events/s", rates[True]),
+        Figure(UNSEALED + NAME, unsealed_rate, "events/s", rates[False]),
+    ]
+    return figures, [seal_cost("relay (membership: 5 readers, a MAC each)", sealed_rate, unsealed_rate)]

@@ -26,6 +26,7 @@ from chudong.migrations import migrate_databases
 from shared.bus.cluster import LocalCluster
 from shared.bus.connection import connect
 from shared.bus.credentials import NatsUsers, secured_node, users_file
+from shared.bus.keys import ensure_bus_keys
 from shared.bus.nats_server import EmbeddedNats
 from shared.bus.streams import ensure_streams
 from shared.migrations import Migration
@@ -85,6 +86,7 @@ class System:
         data_dir = self.common.data_dir.resolve()
         data_dir.mkdir(parents=True, exist_ok=True)
         self.common.resolved_jwt_secret()  # created once, before the services race to it
+        ensure_bus_keys(data_dir)  # created once, like the signing key (shared.bus.keys)
         if self.common.nats_url and not self.cluster:
             self.nats_url = self.common.nats_url
         else:

@@ -62,6 +62,19 @@ class CommonSettings(BaseSettings):
             "behind it stops the start, and `chudong migrate` upgrades it (a new database is always built)"
         ),
     )
+    relay_stall_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="/healthz says degraded when the outbox has waited this long without a publish",
+    )
+    consumer_stall_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description=(
+            "/healthz says degraded when a consumer with messages waiting has not moved its checkpoint for "
+            "this long, or its backlog grew over this long"
+        ),
+    )
 
     def resolved_jwt_secret(self) -> str:
         """The token signing key: ``CHUDONG_JWT_SECRET``, else one generated once per data directory."""
@@ -90,6 +103,22 @@ class ServiceSettings(BaseSettings):
     consumer_batch_size: int = Field(default=500, ge=1)
     nats_user: str | None = Field(default=None, description="the service's own NATS user (its permissions)")
     nats_password: SecretStr | None = None
+    bus_key: SecretStr | None = Field(
+        default=None,
+        description="the master key the relay seals this service's stream with (hex; `chudong bus-keys`)",
+    )
+    bus_key_membership: SecretStr | None = Field(
+        default=None, description="the key membership gave this service to check its seals"
+    )
+    bus_key_planning: SecretStr | None = Field(
+        default=None, description="the key planning gave this service to check its seals"
+    )
+    bus_key_evaluation: SecretStr | None = Field(
+        default=None, description="the key evaluation gave this service to check its seals"
+    )
+    bus_key_notifications: SecretStr | None = Field(
+        default=None, description="the key notifications gave this service to check its seals"
+    )
     partition: str = Field(
         default="",
         description=(

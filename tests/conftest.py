@@ -11,10 +11,21 @@ from nats.js import JetStreamContext
 
 import shared.contracts  # noqa: F401  (registers the event types)
 from shared.bus.connection import connect
+from shared.bus.keys import deployment_keys, fixed_masters
 from shared.bus.nats_server import EmbeddedNats
 from shared.bus.streams import ensure_streams
 from shared.store import Database, EventStore
 from tests.support import create_postgres_database
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fixed_bus_keys() -> Iterator[None]:
+    """Services started by a test take the fixed test keys from their settings, as a deployment's would:
+    the relays and consumers a test builds with ``fixed_keys`` seal and check with the same keys."""
+    with pytest.MonkeyPatch.context() as patch:
+        for variable, value in deployment_keys(fixed_masters()).items():
+            patch.setenv(variable, value)
+        yield
 
 
 @pytest.fixture

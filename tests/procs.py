@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 import shared.contracts  # noqa: F401
 from shared.bus.connection import connect
 from shared.bus.consumer import ProjectionConsumer
+from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.bus.subjects import stream_name
 from shared.events import Envelope
@@ -39,7 +40,13 @@ async def run_relay(db_url: str, nats_url: str, die_after_publish: bool) -> None
         print(f"published {positions[0]}..{positions[-1]}, dying before marking", flush=True)
         os._exit(137)
 
-    relay = Relay(db, nc.jetstream(), "membership", on_published=die if die_after_publish else None)
+    relay = Relay(
+        db,
+        nc.jetstream(),
+        "membership",
+        keys=fixed_keys("membership"),
+        on_published=die if die_after_publish else None,
+    )
     await relay.reconcile()
     while await relay.publish_pending():
         pass
@@ -56,6 +63,7 @@ async def run_consumer(db_url: str, nats_url: str, delay: float, batch: int) -> 
         SlowProjection(delay),
         stream_name("membership"),
         service="tests",
+        keys=fixed_keys("evaluation"),
         batch_size=batch,
     )
     await consumer.run()

@@ -8,11 +8,14 @@ import os
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
 import pytest
+from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
+from shared.bus.keys import deployment_keys, fixed_masters
 from shared.contracts.membership import MemberJoined, UnitRegistered
 from shared.contracts.org import UnitLevel, UnitType
 from shared.events import NewEvent
@@ -89,6 +92,15 @@ async def wait_until(
                 await asyncio.sleep(0.02)
     except TimeoutError:
         raise TimeoutError(f"not so after {timeout} s: {what or condition}") from None
+
+
+def fixed_key_settings(service: str) -> dict[str, Any]:
+    """The bus key settings of ``service`` under the fixed test keys, for a ``ServiceSettings`` built by hand."""
+    return {
+        variable.removeprefix(f"{service.upper()}_").lower(): SecretStr(value)
+        for variable, value in deployment_keys(fixed_masters()).items()
+        if variable.startswith(f"{service.upper()}_BUS_KEY")
+    }
 
 
 def when(day: int = 1, month: int = 10, year: int = 2026) -> datetime:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from shared.bus.keys import needed_variables
 from shared.bus.nats_server import nats_server_binary
 from shared.bus.permissions import (
     ADMIN_USER,
@@ -200,3 +201,21 @@ def test_every_services_database_is_migrated_before_the_services_start() -> None
             if variable["name"].endswith("_DATABASE_URL"):
                 assert migrated[variable["name"]] == variable["valueFrom"], variable["name"]
     assert {f"{s.upper()}_DATABASE_URL" for s in SERVICES} <= migrated.keys()
+
+
+def test_every_service_gets_the_bus_keys_it_needs_from_the_secret_and_no_other() -> None:
+    (secret,) = yaml.safe_load_all((KUBERNETES / "secrets.example.yaml").read_text())
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]
+    for deployment in of_kind("Deployment"):
+        service = deployment["metadata"]["labels"]["app"]
+        (container,) = _containers(deployment)
+        keys = {
+            e["name"]: e["valueFrom"]["secretKeyRef"]["key"]
+            for e in container["env"]
+            if "_BUS_KEY" in e["name"]
+        }
+        assert keys == {v: v for v in needed_variables(service)}, deployment["metadata"]["name"]
+        assert set(keys) <= set(secret["stringData"])
+    for service in SERVICES:
+        env = compose[service]["environment"]
+        assert {k for k in env if "_BUS_KEY" in k} == set(needed_variables(service)), service

@@ -14,6 +14,12 @@
   dead letter is written before the message is terminated.
 - A database that is down is not the message's fault: the consumer waits for it,
   keeping the messages in progress, and does not count those failures.
+- A message is applied only if its owner's relay sealed it for this reader
+  (:mod:`shared.bus.seals`); one that is unsealed or whose seal does not match is
+  refused: dead-lettered at once with the reason (no retries, nothing would change),
+  counted, and the checkpoint moves past it. The dead letter carries this reader's
+  own MAC of it (``Chudong-Letter-Seal``), so a replay applies only letters its
+  consumer wrote, as it wrote them.
 - On start the durable consumer is recreated to begin after the stored
   checkpoint: the database, not the server, is the truth of what was applied.
 """
@@ -37,8 +43,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.bus import headers as h
 from shared.bus.checkpoints import load_checkpoint, save_checkpoint
+from shared.bus.keys import BusKeys
 from shared.bus.ordered import position, read_in_order
-from shared.bus.subjects import DEAD_LETTER_STREAM, dead_letter_subject
+from shared.bus.progress import Progress
+from shared.bus.seals import Refusal, RefusedMessageError, sealed_from
+from shared.bus.subjects import DEAD_LETTER_STREAM, dead_letter_subject, stream_owner
 from shared.clock import utcnow
 from shared.events import REGISTRY, Envelope, EventRegistry
 from shared.logging import reset_correlation, set_correlation
@@ -98,6 +107,7 @@ class ProjectionConsumer:
         stream: str,
         *,
         service: str,
+        keys: BusKeys,
         filter_subjects: Sequence[str] = (),
         partition: str = "",
         durable: str = "",
@@ -131,6 +141,10 @@ class ProjectionConsumer:
         self.applied = 0
         self.skipped = 0
         self.dead_lettered = 0
+        self.refused: dict[str, int] = {}
+        # Checked before decoding; ``sealed_from`` is the stream's, read on each (re)start.
+        self.seals = keys.check(stream_owner(stream))
+        self.progress = Progress()
         wanted = getattr(projection, "event_types", None)
         self.event_types: frozenset[str] | None = frozenset(wanted) if wanted is not None else None
         self._sub: JetStreamContext.PullSubscription | None = None
@@ -140,6 +154,7 @@ class ProjectionConsumer:
         await self.db.create_all(consumer_metadata)
         async with self.db.read() as conn:
             self.checkpoint = await load_checkpoint(conn, self.projection.name, self.checkpoint_key)
+        await self._read_stream_info()
         with contextlib.suppress(NotFoundError):
             await self.js.delete_consumer(self.stream, self.name)
         config = ConsumerConfig(
@@ -174,6 +189,7 @@ class ProjectionConsumer:
                 try:
                     msgs = await self._sub.fetch(self.batch_size, timeout=self.fetch_timeout)
                 except TimeoutError:  # nothing new (nats-py raises both its own and asyncio's)
+                    self.progress.caught_up()
                     continue
                 await self.process(msgs)
                 delay = 0.2
@@ -183,9 +199,9 @@ class ProjectionConsumer:
                 await self._drop_subscription()
                 raise
             except Exception as exc:
-                log.warning(
-                    "consumer.restarting", consumer=self.name, error=str(exc) or exc.__class__.__name__
-                )
+                error = str(exc) or exc.__class__.__name__
+                log.warning("consumer.restarting", consumer=self.name, error=error)
+                self.progress.failed(error)
                 await self._drop_subscription()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
@@ -232,11 +248,8 @@ class ProjectionConsumer:
         await self.db.create_all(consumer_metadata)
         async with self.db.read() as conn:
             self.checkpoint = await load_checkpoint(conn, self.projection.name, self.checkpoint_key)
-        if self.filter_subjects:
-            subject = self.filter_subjects[0]
-        else:
-            subjects = (await self.js.stream_info(self.stream)).config.subjects or [">"]
-            subject = subjects[0]
+        subjects = await self._read_stream_info()
+        subject = self.filter_subjects[0] if self.filter_subjects else subjects[0]
         batches = read_in_order(
             self.js, self.stream, subject, after=self.checkpoint, until=sequence, batch=self.batch_size
         )
@@ -251,6 +264,12 @@ class ProjectionConsumer:
                     error=repr(error),
                 )
                 return  # the durable consumer takes over from the stored checkpoint
+
+    async def _read_stream_info(self) -> list[str]:
+        """Read from the stream where seals begin; returns its subjects."""
+        info = await self.js.stream_info(self.stream)
+        self.seals.sealed_from = sealed_from(info)
+        return list(info.config.subjects or [">"])
 
     async def close(self) -> None:
         """Unsubscribe (after the task running :meth:`run` is cancelled), so the connection drains at once.
@@ -277,6 +296,7 @@ class ProjectionConsumer:
                     fresh.append(msg)
             if not fresh and msgs:
                 await msgs[-1].ack()
+            left = position(msgs[-1])[1] if msgs else 0
             attempts = 0
             unavailable_round = 0
             while fresh:
@@ -284,11 +304,22 @@ class ProjectionConsumer:
                 if done:
                     await fresh[done - 1].ack()
                 if error is None:
+                    self.progress.moved(left)
                     return
                 if done:
                     attempts = 0
                 fresh = fresh[done:]
                 failing = fresh[0]
+                if done:
+                    self.progress.moved(left + len(fresh))
+                else:
+                    self.progress.waiting(left + len(fresh))
+                if isinstance(error, RefusedMessageError):
+                    await self._dead_letter(failing, error, failing.metadata.num_delivered, error.refusal)
+                    await failing.term()
+                    fresh = fresh[1:]
+                    attempts = 0
+                    continue
                 if is_unavailable(error):
                     unavailable_round += 1
                     log.warning("consumer.database_unavailable", consumer=self.name, error=str(error))
@@ -338,6 +369,9 @@ class ProjectionConsumer:
                     failed_at = index
                     if wanted is not None and message_type(msg) not in wanted:
                         continue
+                    refused = self.seals.refusal(stream_sequence(msg), msg.subject, msg.headers, msg.data)
+                    if refused is not None:
+                        raise refused
                     envelope = decode_message(msg, self.registry)
                     token = set_correlation(envelope.correlation_id)
                     try:
@@ -365,15 +399,26 @@ class ProjectionConsumer:
         self.applied += len(msgs)
         return len(msgs), None
 
-    async def _dead_letter(self, msg: Msg, error: BaseException, attempts: int) -> None:
+    async def _dead_letter(
+        self, msg: Msg, error: BaseException, attempts: int, refusal: Refusal | None = None
+    ) -> None:
         sequence = stream_sequence(msg)
+        original = msg.headers or {}
         headers = {
-            k: v for k, v in (msg.headers or {}).items() if k not in (h.MSG_ID, h.EXPECTED_LAST_SEQUENCE)
+            k: v
+            for k, v in original.items()
+            if k not in (h.MSG_ID, h.EXPECTED_LAST_SEQUENCE, h.LETTER_SEAL, h.REFUSED)
         }
+        refused = refusal.value if refusal is not None else ""
+        if refused:
+            headers[h.REFUSED] = refused
         headers.update(
             {
                 h.MSG_ID: f"{self.name}:{sequence}",
-                h.ERROR: f"{error.__class__.__name__}: {error}"[:2000],
+                h.ERROR: (str(error) if refused else f"{error.__class__.__name__}: {error}")[:2000],
+                h.LETTER_SEAL: self.seals.letter_seal(
+                    self.name, refused, sequence, msg.subject, original, msg.data
+                ),
                 h.DELIVERIES: str(attempts),
                 h.ORIGINAL_SUBJECT: msg.subject,
                 h.ORIGINAL_STREAM: self.stream,
@@ -399,6 +444,8 @@ class ProjectionConsumer:
                 await asyncio.sleep(self._delay(attempt))
         self.checkpoint = sequence
         self.dead_lettered += 1
+        if refused:
+            self.refused[refused] = self.refused.get(refused, 0) + 1
         log.error("consumer.dead_lettered", consumer=self.name, sequence=sequence, error=headers[h.ERROR])
 
     async def wait_for(self, sequence: int, timeout: float = 10.0) -> None:

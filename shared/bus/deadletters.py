@@ -1,4 +1,8 @@
-"""The dead-letter stream: what a consumer could not process, with its error, and its replay."""
+"""The dead-letter stream: what a consumer could not process or refused, with its error, and its replay.
+
+A replay applies a letter only if the consumer replaying it wrote it (its letter seal, see
+:mod:`shared.bus.consumer`), did not refuse it, and the message's seal holds when checked again.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ class DeadLetter:
     original_stream: str
     original_sequence: int
     failed_at: str
+    refused: str
     data: bytes
     headers: dict[str, str]
 
@@ -41,6 +46,7 @@ class DeadLetter:
             "original_stream": self.original_stream,
             "original_sequence": self.original_sequence,
             "failed_at": self.failed_at,
+            "refused": self.refused or None,
         }
 
 
@@ -68,6 +74,7 @@ async def list_dead_letters(
                 original_stream=headers.get(h.ORIGINAL_STREAM, ""),
                 original_sequence=int(headers.get(h.ORIGINAL_SEQUENCE, "0")),
                 failed_at=headers.get(h.FAILED_AT, ""),
+                refused=headers.get(h.REFUSED, ""),
                 data=raw.data or b"",
                 headers=headers,
             )
@@ -91,6 +98,10 @@ async def replay_dead_letters(
     for letter in await list_dead_letters(js, consumer.name):
         if sequences is not None and letter.sequence not in sequences:
             continue
+        refusal = why_not_replayed(letter, consumer)
+        if refusal is not None:
+            outcomes.append(ReplayOutcome(letter.sequence, False, refusal))
+            continue
         try:
             await consumer.apply_one(letter.envelope(consumer.registry), letter.original_sequence)
         except Exception as exc:
@@ -99,3 +110,22 @@ async def replay_dead_letters(
         await js.delete_msg(DEAD_LETTER_STREAM, letter.sequence)
         outcomes.append(ReplayOutcome(letter.sequence, True))
     return outcomes
+
+
+def why_not_replayed(letter: DeadLetter, consumer: ProjectionConsumer) -> str | None:
+    """Why ``consumer`` must not apply ``letter``, or None."""
+    seals = consumer.seals
+    sequence, subject = letter.original_sequence, letter.original_subject
+    if not seals.letter_is_ours(
+        consumer.name, letter.refused, sequence, subject, letter.headers, letter.data
+    ):
+        return (
+            f"not applied: the letter does not carry {consumer.name}'s letter seal "
+            "(written by someone else, altered, or written before seals)"
+        )
+    if letter.refused:
+        return f"not applied: the message was refused ({letter.refused}); its owner did not publish it"
+    refused = seals.refusal(sequence, subject, letter.headers, letter.data)
+    if refused is not None:
+        return f"not applied: {refused}"
+    return None

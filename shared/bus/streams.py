@@ -1,4 +1,10 @@
-"""Creating and updating the JetStream streams (idempotent, run by every process that starts)."""
+"""Creating and updating the JetStream streams (idempotent, run by every process that starts).
+
+A service's stream records in its metadata from which sequence every message must be sealed
+(:mod:`shared.bus.seals`): 1 for a stream created with seals; for a stream that existed before, the
+sequence after its last message when it is first updated here (the upgrade). The record is written
+once and kept by every later update.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
+from shared.bus.seals import SEALED_FROM
 from shared.bus.subjects import DEAD_LETTER_PREFIX, DEAD_LETTER_STREAM, EVENT_SERVICES, stream_name
 
 
@@ -22,6 +29,7 @@ def stream_configs(*, replicas: int = 1, duplicate_window: float = 7200.0) -> li
             num_replicas=replicas,
             duplicate_window=duplicate_window,
             description=f"the {service} service's events, relayed from its outbox",
+            metadata={SEALED_FROM: "1"},
         )
         for service in EVENT_SERVICES
     ]
@@ -46,8 +54,11 @@ async def ensure_streams(
     for config in stream_configs(replicas=replicas, duplicate_window=duplicate_window):
         assert config.name is not None
         try:
-            await js.stream_info(config.name)
+            info = await js.stream_info(config.name)
         except NotFoundError:
             await js.add_stream(config)
         else:
+            if config.metadata is not None:
+                recorded = (info.config.metadata or {}).get(SEALED_FROM)
+                config.metadata = {SEALED_FROM: recorded or str(info.state.last_seq + 1)}
             await js.update_stream(config)

@@ -18,6 +18,11 @@ def stream_name(service: str) -> str:
     return service.upper()
 
 
+def stream_owner(stream: str) -> str:
+    """The service whose history ``stream`` holds (``MEMBERSHIP`` → ``membership``)."""
+    return stream.lower()
+
+
 def event_subject(service: str, event_type: str, unit_path: str) -> str:
     return f"{service}.{event_type}.{unit_path}"
 

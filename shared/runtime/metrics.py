@@ -11,6 +11,9 @@ Every service exposes the same families, labelled with ``service`` (and
 - ``chudong_projection_checkpoint`` and ``chudong_projection_lag``: the last
   applied stream sequence, and the messages the server still holds for the consumer;
 - ``chudong_dead_letters_total``: per consumer;
+- ``chudong_messages_refused_total``: per consumer and reason (``unsealed``, ``seal does not
+  match``): messages its owner did not publish, dead-lettered unapplied;
+- ``chudong_relay_halted``: 1 while the relay halts on a message it did not publish;
 - ``chudong_<name>_total`` for what a service counts itself through
   :class:`Counters` (notifications: ``alerts_delivered``).
 """
@@ -25,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from shared.bus.seals import Refusal
 from shared.store.schema import events
 
 if TYPE_CHECKING:
@@ -98,6 +102,11 @@ async def render_metrics(runtime: ServiceRuntime, lag_timeout: float = 1.0) -> s
     out.sample(
         "chudong_events_relayed_total", "counter", "Events this process relayed", _labels(base), relayed
     )
+    if runtime.relay is not None:
+        halted = 1 if runtime.relay.active and runtime.relay.halted is not None else 0
+        out.sample(
+            "chudong_relay_halted", "gauge", "1 while the relay halts on its stream", _labels(base), halted
+        )
     lags = await asyncio.gather(*(_lag(runtime, c.stream, c.name, lag_timeout) for c in runtime.consumers))
     for consumer, lag in zip(runtime.consumers, lags, strict=True):
         labels = _labels(base, (("consumer", consumer.name), ("stream", consumer.stream)))
@@ -126,6 +135,16 @@ async def render_metrics(runtime: ServiceRuntime, lag_timeout: float = 1.0) -> s
             labels,
             consumer.dead_lettered,
         )
+        for reason in Refusal:
+            out.sample(
+                "chudong_messages_refused_total",
+                "counter",
+                "Messages refused unapplied: their owner did not seal them",
+                _labels(
+                    base, (("consumer", consumer.name), ("stream", consumer.stream), ("reason", reason.value))
+                ),
+                consumer.refused.get(reason.value, 0),
+            )
     for name, extra, value in runtime.counters.items():
         out.sample(
             f"chudong_{name}_total", "counter", f"{name.replace('_', ' ')}", _labels(base, extra), value

@@ -21,6 +21,7 @@ from sqlalchemy import MetaData
 import shared.contracts  # noqa: F401  (registers every event type)
 from shared.bus.connection import connect
 from shared.bus.consumer import Projection, ProjectionConsumer
+from shared.bus.keys import BusKeys, load_bus_keys
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
 from shared.clock import utcnow
@@ -91,6 +92,7 @@ class ServiceRuntime:
         )
         self.nc: Client | None = None
         self.js: JetStreamContext | None = None
+        self.bus_keys: BusKeys | None = None
         self.relay: Relay | None = None
         self.consumers: list[ProjectionConsumer] = []
         self.projections: dict[str, ProjectionFeed] = {}
@@ -153,6 +155,7 @@ class ServiceRuntime:
         await self.store.initialise()
         for hook in self._on_start:
             await hook()
+        self.bus_keys = load_bus_keys(self.settings, self.common)
         url = self.common.nats_url or "nats://127.0.0.1:4222"
         password = self.settings.nats_password
         self.nc = await connect(
@@ -173,9 +176,11 @@ class ServiceRuntime:
                 self.db,
                 self.js,
                 self.name,
+                keys=self.bus_keys,
                 wake=self.store.appended,
                 batch_size=self.settings.relay_batch_size,
             )
+            self.relay.progress.window = self.common.relay_stall_seconds
             # Replicas share the outbox: one relay at a time, the one holding the service's lock.
             self._spawn(run_as_leader(self.db, f"relay:{self.name}", self.relay.run), "relay")
         for projection, sources, shared_lock in self._pending_projections:
@@ -188,6 +193,7 @@ class ServiceRuntime:
                     projection,
                     source.stream,
                     service=self.name,
+                    keys=self.bus_keys,
                     filter_subjects=source.filter_subjects,
                     partition=source.partition,
                     lock=lock,
@@ -195,6 +201,7 @@ class ServiceRuntime:
                     max_deliver=self.common.max_deliver,
                     ack_wait=self.common.ack_wait_seconds,
                 )
+                consumer.progress.window = self.common.consumer_stall_seconds
                 self.consumers.append(consumer)
                 feed.consumers.append(consumer)
                 self._spawn(consumer.run(), consumer.name)
@@ -267,21 +274,28 @@ class ServiceRuntime:
         log.info("service.stopped", service=self.name)
 
     async def health(self) -> dict[str, Any]:
+        """Up or degraded, and why: kept cheap (one ping, one count; no request to NATS)."""
         database = await self.db.ping()
         nats_ok = self.nc is not None and self.nc.is_connected
         outbox = await self.store.pending_outbox() if database else None
         tasks = {name: self._task_state(f"{self.name}:{name}") for name, _ in self._background}
         tasks_ok = all(state == "running" for state in tasks.values()) or not self.started.is_set()
+        problems = self._problems(outbox)
         return {
             "service": self.name,
-            "status": "ok" if database and nats_ok and tasks_ok else "degraded",
+            "status": "ok" if database and nats_ok and tasks_ok and not problems else "degraded",
+            "problems": problems,
             "partition": self.partition.name if self.partition else None,
             "database": "ok" if database else "unavailable",
             "nats": "ok" if nats_ok else "unavailable",
             "outbox_pending": outbox,
             "relay": None
             if self.relay is None
-            else {"published": self.relay.published, "last_sequence": self.relay.last_sequence},
+            else {
+                "published": self.relay.published,
+                "last_sequence": self.relay.last_sequence,
+                "halted": self.relay.halted,
+            },
             "tasks": tasks,
             "consumers": {
                 c.name: {
@@ -289,10 +303,27 @@ class ServiceRuntime:
                     "applied": c.applied,
                     "skipped": c.skipped,
                     "dead_lettered": c.dead_lettered,
+                    "refused": dict(c.refused),
                 }
                 for c in self.consumers
             },
         }
+
+    def _problems(self, outbox: int | None) -> list[str]:
+        """A relay halted, stuck or falling behind, and consumers stuck or falling behind, each with why."""
+        problems: list[str] = []
+        relay = self.relay  # judged where it runs: among replicas, the one holding the relay's lock
+        if relay is not None and relay.active:
+            trouble = relay.progress.trouble(backlog=outbox)
+            if relay.halted is not None:
+                problems.append(f"relay halted: {relay.halted}")
+            elif trouble is not None:
+                problems.append(f"relay of {relay.stream}: {trouble}")
+        for consumer in self.consumers:
+            trouble = consumer.progress.trouble()
+            if trouble is not None:
+                problems.append(f"consumer {consumer.name} at sequence {consumer.checkpoint}: {trouble}")
+        return problems
 
     def _task_state(self, task_name: str) -> str:
         task = next((t for t in self._tasks if t.get_name() == task_name), None)
@@ -370,13 +401,14 @@ class ServiceRuntime:
         self, db: Database, projection: Projection, live: ProjectionConsumer, lock: asyncio.Lock
     ) -> ProjectionConsumer:
         """A consumer like ``live`` (same stream, filter and partition) feeding a rebuild."""
-        assert self.js is not None
+        assert self.js is not None and self.bus_keys is not None
         return ProjectionConsumer(
             db,
             self.js,
             projection,
             live.stream,
             service=self.name,
+            keys=self.bus_keys,
             filter_subjects=live.filter_subjects,
             partition=live.checkpoint_key[len(live.stream) + 1 :],
             durable="rebuild",

@@ -15,6 +15,7 @@ from pathlib import Path
 from nats.js import JetStreamContext
 
 import shared.store.event_store as store_module
+from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.events import Envelope, NewEvent
 from shared.store import Database, EventStore, StreamAppend
@@ -34,7 +35,7 @@ class Sources:
     async def start(self) -> Sources:
         for name, store in self.stores.items():
             await store.initialise()
-            relay = Relay(store.db, self.js, name, wake=store.appended, idle_wait=0.02)
+            relay = Relay(store.db, self.js, name, keys=fixed_keys(name), wake=store.appended, idle_wait=0.02)
             self._tasks.append(asyncio.create_task(relay.run()))
         return self
 

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from chudong.cli import app
 from shared.bus.connection import connect
+from shared.bus.keys import fixed_keys
 from shared.bus.nats_server import EmbeddedNats
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
@@ -40,7 +41,7 @@ async def _record(data_dir: Path, url: str, relay: bool) -> None:
         js = nc.jetstream()
         await ensure_streams(js, duplicate_window=120)
         for name, store in stores.items():
-            await Relay(store.db, js, name).publish_pending()
+            await Relay(store.db, js, name, keys=fixed_keys(name)).publish_pending()
         await nc.close()
     for store in stores.values():
         await store.db.dispose()

@@ -11,6 +11,7 @@ from nats.js import JetStreamContext
 
 from shared.bus.consumer import ProjectionConsumer, stream_sequence
 from shared.bus.deadletters import list_dead_letters, replay_dead_letters
+from shared.bus.keys import fixed_keys
 from shared.bus.ordered import position
 from shared.bus.relay import Relay
 from shared.bus.subjects import stream_name
@@ -26,7 +27,9 @@ STREAM = stream_name("membership")
 
 @pytest.fixture
 async def relay(store: EventStore, js: JetStreamContext) -> AsyncIterator[Relay]:
-    relay = Relay(store.db, js, "membership", wake=store.appended, idle_wait=0.02)
+    relay = Relay(
+        store.db, js, "membership", keys=fixed_keys("membership"), wake=store.appended, idle_wait=0.02
+    )
     task = asyncio.create_task(relay.run())
     yield relay
     task.cancel()
@@ -54,7 +57,14 @@ async def test_events_arriving_while_the_consumer_runs_are_applied_once_each_in_
     store: EventStore, js: JetStreamContext, relay: Relay
 ) -> None:
     consumer = ProjectionConsumer(
-        store.db, js, RecordingProjection(), STREAM, service="tests", batch_size=10, fetch_timeout=0.2
+        store.db,
+        js,
+        RecordingProjection(),
+        STREAM,
+        service="tests",
+        keys=fixed_keys("evaluation"),
+        batch_size=10,
+        fetch_timeout=0.2,
     )
     task = await run_consumer(consumer)
     try:
@@ -76,7 +86,14 @@ async def test_a_transient_failure_is_redelivered_in_order_and_counted_once(
     flaky = str(events[11].event_id)
     projection = RecordingProjection(fail_times={flaky: 2})
     consumer = ProjectionConsumer(
-        store.db, js, projection, STREAM, service="tests", batch_size=8, retry_delays=(0.01,)
+        store.db,
+        js,
+        projection,
+        STREAM,
+        service="tests",
+        keys=fixed_keys("evaluation"),
+        batch_size=8,
+        retry_delays=(0.01,),
     )
     task = await run_consumer(consumer)
     try:
@@ -96,7 +113,15 @@ async def test_a_poison_message_is_dead_lettered_with_its_error_and_can_be_repla
     poison = str(events[4].event_id)
     projection = RecordingProjection(poison={poison})
     consumer = ProjectionConsumer(
-        store.db, js, projection, STREAM, service="tests", batch_size=4, max_deliver=3, retry_delays=(0.01,)
+        store.db,
+        js,
+        projection,
+        STREAM,
+        service="tests",
+        keys=fixed_keys("evaluation"),
+        batch_size=4,
+        max_deliver=3,
+        retry_delays=(0.01,),
     )
     task = await run_consumer(consumer)
     try:
@@ -124,12 +149,28 @@ async def test_a_restarted_consumer_resumes_after_its_checkpoint(
     store: EventStore, js: JetStreamContext, relay: Relay
 ) -> None:
     await append_members(store, 0, 15)
-    first = ProjectionConsumer(store.db, js, RecordingProjection(), STREAM, service="tests", batch_size=5)
+    first = ProjectionConsumer(
+        store.db,
+        js,
+        RecordingProjection(),
+        STREAM,
+        service="tests",
+        keys=fixed_keys("evaluation"),
+        batch_size=5,
+    )
     task = await run_consumer(first)
     await first.wait_for(15)
     await stop(task)
     await append_members(store, 15, 5)
-    second = ProjectionConsumer(store.db, js, RecordingProjection(), STREAM, service="tests", batch_size=5)
+    second = ProjectionConsumer(
+        store.db,
+        js,
+        RecordingProjection(),
+        STREAM,
+        service="tests",
+        keys=fixed_keys("evaluation"),
+        batch_size=5,
+    )
     task = await run_consumer(second)
     try:
         await second.wait_for(20)
@@ -160,7 +201,9 @@ async def test_a_consumed_event_is_handled_under_the_correlation_id_of_the_reque
     with correlation("http-request-42"):
         await append_members(store, 0, 3)
     capture = CorrelationCapture()
-    consumer = ProjectionConsumer(store.db, js, capture, STREAM, service="tests")
+    consumer = ProjectionConsumer(
+        store.db, js, capture, STREAM, service="tests", keys=fixed_keys("evaluation")
+    )
     task = await run_consumer(consumer)
     try:
         await consumer.wait_for(3)
@@ -181,7 +224,9 @@ async def test_a_projection_is_given_only_the_types_it_declares_and_its_checkpoi
     await store.append(Append("unit-a", [unit_event("a", "vn", "vn.a")], 0), actor="t")
     await append_members(store, 0, 5)
     await store.append(Append("unit-b", [unit_event("b", "vn", "vn.b")], 0), actor="t")
-    consumer = ProjectionConsumer(store.db, js, UnitsOnly(), STREAM, service="tests", batch_size=4)
+    consumer = ProjectionConsumer(
+        store.db, js, UnitsOnly(), STREAM, service="tests", keys=fixed_keys("evaluation"), batch_size=4
+    )
     task = await run_consumer(consumer)
     try:
         await consumer.wait_for(7)

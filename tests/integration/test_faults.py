@@ -12,6 +12,7 @@ from nats.js import JetStreamContext
 from sqlalchemy import func, select
 
 from shared.bus.consumer import ProjectionConsumer
+from shared.bus.keys import fixed_keys
 from shared.bus.nats_server import EmbeddedNats
 from shared.bus.relay import Relay
 from shared.bus.subjects import stream_name
@@ -45,7 +46,9 @@ async def consume_all(
     db: Database, js: JetStreamContext, projection: RecordingProjection, total: int
 ) -> None:
     await db.create_all(metadata)
-    consumer = ProjectionConsumer(db, js, projection, STREAM, service="tests", batch_size=100)
+    consumer = ProjectionConsumer(
+        db, js, projection, STREAM, service="tests", keys=fixed_keys("evaluation"), batch_size=100
+    )
     task = asyncio.create_task(consumer.run())
     try:
         await consumer.wait_for(total, timeout=30)
@@ -65,7 +68,7 @@ async def test_a_relay_killed_between_publishing_and_marking_causes_no_duplicate
         assert (await conn.execute(select(func.count()).select_from(outbox))).scalar_one() == 250
     assert (await js.stream_info(STREAM)).state.messages > 0
 
-    restarted = Relay(store.db, js, "membership")
+    restarted = Relay(store.db, js, "membership", keys=fixed_keys("membership"))
     await restarted.reconcile()
     while await restarted.publish_pending():
         pass
@@ -83,7 +86,7 @@ async def test_a_consumer_killed_mid_batch_resumes_to_a_read_model_equal_to_a_re
     store: EventStore, js: JetStreamContext, nats_server: EmbeddedNats, tmp_path: Path
 ) -> None:
     await fill(store, 400)
-    relay = Relay(store.db, js, "membership")
+    relay = Relay(store.db, js, "membership", keys=fixed_keys("membership"))
     await relay.reconcile()
     while await relay.publish_pending():
         pass

@@ -12,6 +12,7 @@ from nats.js import JetStreamContext
 
 from shared.bus.consumer import ProjectionConsumer, stream_sequence
 from shared.bus.deadletters import list_dead_letters
+from shared.bus.keys import fixed_keys
 from shared.bus.ordered import read_in_order
 from shared.bus.relay import Relay
 from shared.bus.subjects import stream_name
@@ -25,7 +26,9 @@ STREAM = stream_name("membership")
 
 @pytest.fixture
 async def relay(store: EventStore, js: JetStreamContext) -> AsyncIterator[Relay]:
-    relay = Relay(store.db, js, "membership", wake=store.appended, idle_wait=0.02)
+    relay = Relay(
+        store.db, js, "membership", keys=fixed_keys("membership"), wake=store.appended, idle_wait=0.02
+    )
     task = asyncio.create_task(relay.run())
     yield relay
     task.cancel()
@@ -81,7 +84,15 @@ async def test_a_bulk_catch_up_applies_every_event_once_and_leaves_a_poison_one_
     events = await store.read_all()
     projection = RecordingProjection(poison={str(events[16].event_id)})
     consumer = ProjectionConsumer(
-        store.db, js, projection, STREAM, service="tests", batch_size=8, max_deliver=2, retry_delays=(0.01,)
+        store.db,
+        js,
+        projection,
+        STREAM,
+        service="tests",
+        keys=fixed_keys("evaluation"),
+        batch_size=8,
+        max_deliver=2,
+        retry_delays=(0.01,),
     )
     await store.db.create_all(metadata)
     try:
@@ -118,7 +129,8 @@ async def test_a_catch_up_tries_again_while_nats_does_not_answer(
     await published(store, js, 10)
     await store.db.create_all(metadata)
     flaky = _UnansweredOnce(js)
-    consumer = ProjectionConsumer(store.db, flaky, RecordingProjection(), STREAM, service="tests")  # type: ignore[arg-type]
+    keys = fixed_keys("evaluation")
+    consumer = ProjectionConsumer(store.db, flaky, RecordingProjection(), STREAM, service="tests", keys=keys)  # type: ignore[arg-type]
     try:
         await consumer.catch_up(10)
     finally:

@@ -17,6 +17,7 @@ from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, sel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.bus.consumer import ProjectionConsumer
+from shared.bus.keys import fixed_keys
 from shared.bus.nats_server import EmbeddedNats
 from shared.bus.subjects import stream_name
 from shared.contracts.membership import MemberJoined
@@ -28,7 +29,7 @@ from shared.settings import CommonSettings, ServiceSettings
 from shared.store import Database, StreamAppend
 from shared.store.upsert import upsert
 from tests.projections import RecordingProjection
-from tests.support import member_event, wait_until
+from tests.support import fixed_key_settings, member_event, wait_until
 
 metadata = MetaData()
 branches = Table(
@@ -66,7 +67,9 @@ class BranchCounts:
 
 def runtime(server: EmbeddedNats, tmp_path: Path, name: str, database_url: str) -> ServiceRuntime:
     common = CommonSettings(nats_url=server.url, data_dir=tmp_path)
-    settings = ServiceSettings(name=name, database_url=database_url, consumer_batch_size=40)
+    settings = ServiceSettings(
+        name=name, database_url=database_url, consumer_batch_size=40, **fixed_key_settings(name)
+    )
     return ServiceRuntime(common, settings, metadatas=[metadata])
 
 
@@ -89,7 +92,9 @@ async def from_scratch(
 ) -> tuple[dict[str, int], dict[str, str]]:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'scratch.db'}")
     await db.create_all(metadata)
-    consumer = ProjectionConsumer(db, js, BranchCounts(), stream_name("membership"), service="scratch")
+    consumer = ProjectionConsumer(
+        db, js, BranchCounts(), stream_name("membership"), service="scratch", keys=fixed_keys("evaluation")
+    )
     try:
         await consumer.catch_up(last)
         async with db.read() as conn:

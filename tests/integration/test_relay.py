@@ -9,6 +9,7 @@ import json
 from nats.js import JetStreamContext
 
 from shared.bus import headers as h
+from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.bus.subjects import stream_name
 from shared.store import Database, EventStore
@@ -31,7 +32,9 @@ async def test_relay_publishes_every_event_once_in_position_order_with_its_id_an
     appended = await store.append(Append("unit-b", [unit_event("b", "a", "vn.a.b")], 0), actor="t")
     for i in range(20):
         appended += await store.append(Append(f"member-{i}", [member_event(str(i), "vn.a.b")], 0), actor="t")
-    relay = Relay(store.db, js, "membership", wake=store.appended, batch_size=7)
+    relay = Relay(
+        store.db, js, "membership", keys=fixed_keys("membership"), wake=store.appended, batch_size=7
+    )
     while await relay.publish_pending():
         pass
     messages = await stream_messages(js, stream_name("membership"))
@@ -47,7 +50,7 @@ async def test_a_restarted_relay_reconciles_with_the_stream_and_publishes_nothin
 ) -> None:
     for i in range(10):
         await store.append(Append(f"member-{i}", [member_event(str(i), "vn.a")], 0), actor="t")
-    relay = Relay(store.db, js, "membership")
+    relay = Relay(store.db, js, "membership", keys=fixed_keys("membership"))
     await relay.reconcile()
     await relay.publish_pending()
     # Put the outbox back as if the relay had died before clearing it.
@@ -57,7 +60,7 @@ async def test_a_restarted_relay_reconciles_with_the_stream_and_publishes_nothin
         await conn.execute(outbox.insert(), [{"position": p} for p in range(1, 11)])
     for i in range(10, 12):
         await store.append(Append(f"member-{i}", [member_event(str(i), "vn.a")], 0), actor="t")
-    second = Relay(store.db, js, "membership")
+    second = Relay(store.db, js, "membership", keys=fixed_keys("membership"))
     await second.reconcile()
     await second.publish_pending()
     messages = await stream_messages(js, stream_name("membership"))
@@ -73,7 +76,9 @@ async def test_concurrent_writers_on_postgres_are_relayed_without_gap_duplicate_
     first = EventStore(databases[0], "membership")
     await first.initialise()
     relay_store = EventStore(Database(postgres_url), "membership")
-    relay = Relay(relay_store.db, js, "membership", batch_size=16, idle_wait=0.01)
+    relay = Relay(
+        relay_store.db, js, "membership", keys=fixed_keys("membership"), batch_size=16, idle_wait=0.01
+    )
     relay_task = asyncio.create_task(relay.run())
 
     async def writer(index: int) -> None:

@@ -118,3 +118,35 @@ async def test_a_dead_letter_reaches_the_operators_who_subscribed_once(start_not
         assert "Lỗi: ValueError: bad payload" in item["body"] and item["link"].endswith("/admin/dead-letters")
         assert item["critical"] is True
         assert (await service.client.get("/inbox/unread-count", headers=PL)).json() == {"unread": 0}
+
+
+async def test_a_refused_message_reaches_the_operators_of_the_whole_tree_whatever_its_subject(
+    start_notifications: Start,
+) -> None:
+    async with start_notifications() as service:
+        await service.client.put("/officers/me", headers=OPERATOR, json={})
+        answer = await service.client.post(
+            "/subscriptions", headers=OPERATOR, json={"unit_id": "vn", "kinds": ["dead_letter"]}
+        )
+        assert answer.status_code == 201, answer.text
+        consumer = "evaluation_facts_MEMBERSHIP"
+        await service.js.publish(
+            dead_letter_subject(consumer),
+            b"{}",
+            stream=DEAD_LETTER_STREAM,
+            headers={
+                h.CONSUMER: consumer,
+                h.ERROR: "unsealed: membership.MemberJoined.zz.forged at sequence 9 carries no seal",
+                h.REFUSED: "unsealed",
+                h.DELIVERIES: "1",
+                # Whoever forged it chose a subject outside the tree: the alert must not follow it.
+                h.ORIGINAL_SUBJECT: "membership.MemberJoined.zz.forged",
+                h.ORIGINAL_STREAM: "MEMBERSHIP",
+                h.ORIGINAL_SEQUENCE: "9",
+            },
+        )
+        scheduler: Scheduler = service.app.state.scheduler
+        assert await scheduler.watch_dead_letters(service.js) == 1
+        [item] = (await service.client.get("/inbox", headers=OPERATOR)).json()["items"]
+        assert "Lỗi: unsealed: membership.MemberJoined.zz.forged" in item["body"]
+        assert item["critical"] is True

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from nats.js import JetStreamContext
 
+from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.bus.subjects import stream_name
 from shared.contracts.evaluation import ComplianceChanged, IndicatorAtRisk, Missing, Status
@@ -57,7 +58,7 @@ async def owning_service(name: str, js: JetStreamContext, tmp: Path) -> Service:
     db = Database(f"sqlite+aiosqlite:///{tmp / f'{name}-source.db'}")
     store = EventStore(db, name)
     await store.initialise()
-    relay = Relay(db, js, name)
+    relay = Relay(db, js, name, keys=fixed_keys(name))
     await relay.reconcile()
     return Service(store, relay)
 

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from services.planning.main import create_app
 from shared.bus.connection import connect
+from shared.bus.keys import fixed_keys
 from shared.bus.nats_server import EmbeddedNats
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
@@ -191,7 +192,7 @@ async def membership_side(nats: EmbeddedNats, database_url: str) -> AsyncIterato
     nc = await connect(nats.url, name="membership-relay")
     js = nc.jetstream()
     await ensure_streams(js, duplicate_window=120)
-    relay = Relay(db, js, "membership", wake=store.appended, idle_wait=0.05)
+    relay = Relay(db, js, "membership", keys=fixed_keys("membership"), wake=store.appended, idle_wait=0.05)
     task = asyncio.create_task(relay.run())
     try:
         yield Membership(store)

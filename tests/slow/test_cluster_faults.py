@@ -19,6 +19,7 @@ from services.evaluation.adapters.member_counts import metadata as counts_metada
 from shared.bus.cluster import LocalCluster
 from shared.bus.connection import connect
 from shared.bus.consumer import ProjectionConsumer
+from shared.bus.keys import fixed_keys
 from shared.bus.subjects import stream_name
 from shared.store import Database
 from tests.slow.harness import ServiceProcess, SteadyAdmissions, register_tree, running, wait_for_count
@@ -57,7 +58,13 @@ async def rebuild_counts(nc: Client, tmp_path: Path) -> dict[str, int]:
         await db.create_all(counts_metadata)
         last = (await nc.jetstream().stream_info(STREAM)).state.last_seq
         consumer = ProjectionConsumer(
-            db, nc.jetstream(), MemberCountProjection(), STREAM, service="membership", batch_size=500
+            db,
+            nc.jetstream(),
+            MemberCountProjection(),
+            STREAM,
+            service="membership",
+            keys=fixed_keys("evaluation"),
+            batch_size=500,
         )
         await consumer.catch_up(last)
         return await read_counts(db)

@@ -30,6 +30,7 @@ from shared.store.upsert import upsert
 log = structlog.get_logger("notifications.scheduler")
 
 DEAD_LETTER_MARK = "deadletter"
+ROOT_UNIT = "vn"
 
 
 class Scheduler:
@@ -161,8 +162,10 @@ class Scheduler:
             return 0
         async with self.db.transaction() as conn:
             for letter in letters:
+                # A refused message's subject was chosen by whoever published it, not by us: its
+                # alert goes to the operators of the whole tree.
                 tokens = letter.original_subject.split(".")
-                path = ".".join(tokens[2:]) or "vn"
+                path = (".".join(tokens[2:]) if not letter.refused else "") or ROOT_UNIT
                 await self.book.raise_alert(
                     conn,
                     Alert(
@@ -178,6 +181,7 @@ class Scheduler:
                             "original_sequence": letter.original_sequence,
                             "deliveries": letter.deliveries,
                             "error": letter.error,
+                            "refused": letter.refused,
                         },
                     ),
                     self.clock.now().astimezone(UTC),

@@ -1,0 +1,53 @@
+"""Seals on and off: the same relay and consumer with the sealing and the check taken out.
+
+Each benchmark that moves events through a relay or a consumer measures both in the same run, so the
+cost of seals (a BLAKE2b MAC per reader on publish, one check per message on consume; ADR 0016) is
+visible beside the rate with them. Nothing outside bench/ can turn seals off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from shared.bus import headers as h
+from shared.bus.consumer import ProjectionConsumer
+from shared.bus.relay import Relay
+from shared.bus.seals import RefusedMessageError, SealCheck
+
+UNSEALED = "without seals: "
+SEAL_COST = "with seals / without"
+
+
+class UnsealedRelay(Relay):
+    """The relay publishing what it publishes, without making the seal."""
+
+    def _headers(self, expected_last: int, p: Any) -> dict[str, str]:
+        return {
+            h.MSG_ID: p.event_id,
+            h.EXPECTED_LAST_SEQUENCE: str(expected_last),
+            h.HASH: p.hash,
+            h.PREV_HASH: p.prev_hash,
+        }
+
+
+class _NoCheck(SealCheck):
+    def refusal(
+        self, sequence: int, subject: str, headers: Mapping[str, str] | None, body: bytes
+    ) -> RefusedMessageError | None:
+        return None
+
+
+class UnsealedConsumer(ProjectionConsumer):
+    """The consumer applying every message without checking its seal."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.seals = _NoCheck(self.seals.reader, b"\0" * 32)
+
+
+def seal_cost(name: str, sealed: float, unsealed: float) -> str:
+    """A note for the section: the rate with seals as a share of the rate without."""
+    return (
+        f"- {name} with seals / without: {sealed / unsealed:.0%} ({sealed:,.0f} against {unsealed:,.0f} /s)"
+    )

@@ -1,0 +1,195 @@
+"""Seals and bus keys without a server: who can seal for whom, what a seal covers, where keys come from."""
+
+from __future__ import annotations
+
+import hashlib
+import stat
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from shared.bus import headers as h
+from shared.bus.keys import (
+    BusKeyError,
+    deployment_keys,
+    ensure_bus_keys,
+    fixed_keys,
+    fixed_masters,
+    keys_from_masters,
+    load_bus_keys,
+    needed_variables,
+)
+from shared.bus.progress import Progress
+from shared.bus.seals import Refusal, reader_key, readers_of, sealed_content
+from shared.settings import CommonSettings, ServiceSettings
+from shared.store.appending import chain_hash
+
+SUBJECT = "membership.MemberJoined.vn.bg.b1"
+BODY = b'{"position": 7, "type": "MemberJoined"}'
+PREV = "ab" * 32
+HASH = chain_hash(PREV, BODY)
+CHAIN = {h.HASH: HASH, h.PREV_HASH: PREV}
+
+
+def sealed(sequence: int = 7, subject: str = SUBJECT) -> dict[str, str]:
+    return {h.SEAL: fixed_keys("membership").sealer().seal(sequence, subject, HASH), **CHAIN}
+
+
+def test_every_reader_of_the_stream_accepts_what_its_owner_sealed() -> None:
+    headers = sealed()
+    assert set(readers_of("membership")) == {
+        "membership",
+        "planning",
+        "evaluation",
+        "notifications",
+        "dashboard",
+    }
+    for reader in readers_of("membership"):
+        assert fixed_keys(reader).check("membership").refusal(7, SUBJECT, headers, BODY) is None
+
+
+def test_a_readers_key_cannot_seal_for_another_reader() -> None:
+    planning_key = fixed_keys("planning").reader_keys["membership"]  # all planning holds of membership's
+    mac = hashlib.blake2b(sealed_content(7, SUBJECT, HASH), key=planning_key, digest_size=16).hexdigest()
+    chain = CHAIN
+    evaluation = fixed_keys("evaluation").check("membership")
+    refused = evaluation.refusal(7, SUBJECT, {h.SEAL: f"evaluation={mac}", **chain}, BODY)
+    assert refused is not None and refused.refusal is Refusal.MISMATCH
+    # Under planning's own name the MAC is planning's to accept, and nobody else's.
+    assert (
+        fixed_keys("planning")
+        .check("membership")
+        .refusal(7, SUBJECT, {h.SEAL: f"planning={mac}", **chain}, BODY)
+        is None
+    )
+    assert evaluation.refusal(7, SUBJECT, {h.SEAL: f"planning={mac}", **chain}, BODY) is not None
+
+
+def test_the_seal_covers_sequence_subject_chain_and_body() -> None:
+    check = fixed_keys("evaluation").check("membership")
+    headers = sealed()
+    assert check.refusal(7, SUBJECT, headers, BODY) is None
+    for sequence, subject, changed, body in [
+        (8, SUBJECT, {}, BODY),  # the same message published again lands elsewhere
+        (7, "membership.MemberJoined.vn.hn.h1", {}, BODY),
+        (7, SUBJECT, {h.HASH: chain_hash(PREV, b"{}")}, BODY),
+        (7, SUBJECT, {h.PREV_HASH: "cd" * 32}, BODY),
+        (7, SUBJECT, {h.HASH: "é" * 64}, BODY),
+        (7, SUBJECT, {}, BODY.replace(b"7", b"8")),
+    ]:
+        refused = check.refusal(sequence, subject, {**headers, **changed}, body)
+        assert refused is not None and refused.refusal is Refusal.MISMATCH, (sequence, subject, changed)
+
+
+def test_an_unsealed_message_is_refused_unless_the_stream_held_it_before_seals() -> None:
+    check = fixed_keys("evaluation").check("membership", sealed_from=5)
+    assert check.refusal(4, SUBJECT, {h.HASH: "x"}, BODY) is None
+    refused = check.refusal(5, SUBJECT, {h.HASH: "x"}, BODY)
+    assert refused is not None and refused.refusal is Refusal.UNSEALED
+    assert str(refused) == f"unsealed: {SUBJECT} at sequence 5 carries no seal"
+    other_readers_only = {h.SEAL: "planning=" + "0" * 32}
+    refused = check.refusal(9, SUBJECT, other_readers_only, BODY)
+    assert refused is not None and refused.refusal is Refusal.UNSEALED
+
+
+def test_keys_with_another_master_seal_nothing_a_reader_accepts() -> None:
+    stranger = keys_from_masters("membership", {"membership": b"\x01" * 32})
+    headers = {h.SEAL: stranger.sealer().seal(7, SUBJECT, HASH), **CHAIN}
+    refused = fixed_keys("evaluation").check("membership").refusal(7, SUBJECT, headers, BODY)
+    assert refused is not None and refused.refusal is Refusal.MISMATCH
+
+
+def test_a_data_directory_gets_its_keys_once_for_the_owner_only(tmp_path: Path) -> None:
+    directory = ensure_bus_keys(tmp_path)
+    first = {p.name: p.read_text() for p in directory.iterdir()}
+    ensure_bus_keys(tmp_path)
+    assert {p.name: p.read_text() for p in directory.iterdir()} == first
+    assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+    assert stat.S_IMODE(directory.parent.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(p.stat().st_mode) for p in directory.iterdir()} == {0o600}
+    assert "membership.key" in first and "membership.evaluation.key" in first
+
+
+def test_a_service_holds_its_master_and_the_reader_keys_it_needs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for variable in deployment_keys(fixed_masters()):
+        monkeypatch.delenv(variable, raising=False)
+    common = CommonSettings(data_dir=tmp_path)
+    evaluation = load_bus_keys(ServiceSettings(name="evaluation"), common)
+    dashboard = load_bus_keys(ServiceSettings(name="dashboard"), common)
+    membership = load_bus_keys(ServiceSettings(name="membership"), common)
+    assert evaluation.master is not None and set(evaluation.reader_keys) == {"membership", "planning"}
+    assert dashboard.master is None and set(dashboard.reader_keys) == {"membership"}
+    assert membership.master is not None and membership.reader_keys == {}
+    assert membership.master != evaluation.master
+    assert evaluation.reader_keys["membership"] == reader_key(membership.master, "evaluation")
+    assert dashboard.reader_keys["membership"] != evaluation.reader_keys["membership"]
+    # What membership's relay seals, evaluation (a separate process) accepts.
+    headers = {h.SEAL: membership.sealer().seal(3, SUBJECT, HASH), **CHAIN}
+    assert evaluation.check("membership").refusal(3, SUBJECT, headers, BODY) is None
+
+
+def test_keys_set_in_part_name_the_missing_settings() -> None:
+    with pytest.raises(BusKeyError, match="EVALUATION_BUS_KEY_PLANNING"):
+        load_bus_keys(
+            ServiceSettings(
+                name="evaluation", bus_key=SecretStr("ab" * 32), bus_key_membership=SecretStr("cd" * 32)
+            ),
+            CommonSettings(),
+        )
+    with pytest.raises(BusKeyError, match="MEMBERSHIP_BUS_KEY must be 64 hexadecimal digits"):
+        load_bus_keys(ServiceSettings(name="membership", bus_key=SecretStr("short")), CommonSettings())
+
+
+def test_deployment_keys_give_each_service_exactly_the_variables_it_needs() -> None:
+    values = deployment_keys(fixed_masters())
+    assert sorted(values) == sorted(
+        v
+        for s in ("membership", "planning", "evaluation", "notifications", "dashboard")
+        for v in needed_variables(s)
+    )
+    assert "DASHBOARD_BUS_KEY" not in values and "DASHBOARD_BUS_KEY_MEMBERSHIP" in values
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_progress_is_stalled_when_work_waits_and_nothing_moves() -> None:
+    clock = Clock()
+    progress = Progress(window=10, clock=clock)
+    progress.waiting(3)
+    clock.now = 9
+    assert progress.trouble() is None
+    clock.now = 11
+    assert progress.trouble() == "no progress for 11 s, 3 waiting"
+    progress.moved(2)
+    assert progress.trouble() is None
+    progress.caught_up()
+    clock.now = 100
+    assert progress.trouble() is None  # idle is not stuck
+    progress.failed("stream not found")
+    assert progress.trouble() == "no progress for 89 s, failing; last error: stream not found"
+    assert progress.trouble(backlog=4) == "no progress for 89 s, 4 waiting; last error: stream not found"
+
+
+def test_progress_grows_when_a_backlog_never_drains_and_gets_larger() -> None:
+    clock = Clock()
+    progress = Progress(window=10, clock=clock)
+    for second, backlog in [(0, 100), (5, 150), (10, 220)]:
+        clock.now = second
+        progress.moved(backlog)
+    assert progress.trouble() == "backlog grew from 100 to 220 in 10 s without draining"
+    for second, backlog in [(15, 150), (20, 90)]:
+        clock.now = second
+        progress.moved(backlog)
+    assert progress.trouble() is None  # shrinking: catching up
+    clock.now = 21
+    progress.moved(0)
+    assert progress.trouble() is None
