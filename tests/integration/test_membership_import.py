@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 from bench.membership_import import BAD_ROWS, BRANCHES, member_rows, member_sheet
 from services.membership.adapters.spreadsheet import write_rows
 from shared.bus.nats_server import EmbeddedNats
-from tests.membership_api import Membership, membership_service
+from tests.membership_api import Membership, admission, membership_service
 
 XLSX = {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -104,3 +104,15 @@ async def test_a_5000_row_sheet_with_three_bad_rows_names_exactly_those_and_the_
 ) -> None:
     assert member_sheet(10)  # the bench's own sheet builder stays in step with the import
     await import_and_check(svc, 5_000, BAD_ROWS)
+
+
+async def test_the_export_holds_names_a_workbook_cannot_take_as_they_are(svc: Membership) -> None:
+    # A sheet's title refuses []:*?/\ and a cell refuses control characters; names are free text.
+    await svc.accept("/units/pl-x/name", {"name": "Đoàn [Trường] THPT: 1/2\x07"})
+    await svc.accept("/members", {**admission("odd-1", name="Lò Văn\x01 Páo"), "branch_id": BRANCHES[0]})
+    exported = await svc.client.get("/units/pl-x/members/export", headers=svc.token())
+    assert exported.status_code == 200, exported.text
+    book = load_workbook(io.BytesIO(exported.content))
+    assert book.active.title == "Đoàn Trường THPT 12"
+    names = [line[1] for line in book.active.iter_rows(min_row=2, values_only=True)]
+    assert names == ["Lò Văn Páo"]

@@ -9,7 +9,9 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
 # Column key, the header officers write (Vietnamese), and whether a row needs it.
 COLUMNS: tuple[tuple[str, str, bool], ...] = (
@@ -105,10 +107,20 @@ def _clean(value: Any) -> Any:
 def write_rows(rows: Iterable[dict[str, Any]], title: str) -> bytes:
     """A workbook with the header row and one row per member, in the columns the import reads."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31] or "Đoàn viên")
+    sheet = workbook.create_sheet(_sheet_title(title))
     sheet.append([header for _, header, _ in COLUMNS])
     for row in rows:
-        sheet.append([row.get(key) for key, _, _ in COLUMNS])
+        sheet.append([_cell(row.get(key)) for key, _, _ in COLUMNS])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _sheet_title(name: str) -> str:
+    """A unit's name as a sheet's title: at most 31 characters, without those a title cannot hold."""
+    return INVALID_TITLE_REGEX.sub("", _cell(name))[:31].strip() or "Đoàn viên"
+
+
+def _cell(value: Any) -> Any:
+    """Text without the control characters a workbook cannot hold; the rest as it is."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
