@@ -8,7 +8,9 @@ from pathlib import Path
 
 from fpdf import FPDF
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +35,12 @@ def to_xlsx(document: Document) -> bytes:
     book.remove(book.active)
     for index, sheet in enumerate(document.sheets):
         ws = book.create_sheet(_sheet_name(sheet.title, index))
-        ws.append([sheet.title])
+        ws.append([_text(sheet.title)])
         ws["A1"].font = Font(bold=True, size=13)
         for line in sheet.lines:
-            ws.append([line])
+            ws.append([_text(line)])
         ws.append([])
-        ws.append(list(sheet.headers))
+        ws.append([_text(h) for h in sheet.headers])
         header_row = ws.max_row
         for cell in ws[header_row]:
             cell.font = Font(bold=True)
@@ -57,11 +59,17 @@ def to_xlsx(document: Document) -> bytes:
 
 
 def _cell(value: str) -> str | int:
-    return int(value) if value.isdigit() and len(value) < 10 else value
+    # Only ASCII digits: str.isdigit() also holds for "²", which int() refuses.
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else _text(value)
+
+
+def _text(value: str) -> str:
+    """Text without the control characters a workbook cannot hold (names are free text)."""
+    return str(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 def _sheet_name(title: str, index: int) -> str:
-    clean = "".join(c for c in title if c not in "[]:*?/\\")[:28]
+    clean = INVALID_TITLE_REGEX.sub("", _text(title))[:28].strip()
     return clean or f"Sheet {index + 1}"
 
 
