@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -130,6 +131,15 @@ async def test_the_drill_down_names_the_missing_meetings_and_dates_the_events(pa
     assert indicator.status_code == 200, indicator.text
     assert "10/01/2026" in indicator.text and "12/05/2026" in indicator.text  # dd/mm/yyyy
     assert indicator.text.count("<code>") == 15
+
+
+async def test_an_indicator_id_of_any_characters_is_asked_of_evaluation_as_one_path_segment(
+    pages: Pages,
+) -> None:
+    officer = pages.officer()
+    for odd in ("\x17C2", "C2.2?as_of=2020-01-01", "C2.2#x", "a b", "C2.2/../../bg-lg"):
+        answer = await pages.client.get(f"/units/dcs-1/indicators/{quote(odd, safe='')}", headers=officer)
+        assert answer.status_code == 404, (odd, answer.text)
 
 
 async def test_the_as_of_date_replays_the_status_of_that_day(pages: Pages) -> None:

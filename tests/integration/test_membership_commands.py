@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from shared.bus.nats_server import EmbeddedNats
-from tests.membership_api import Membership, admission, membership_service
+from tests.membership_api import Membership, admission, membership_service, profile
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +53,17 @@ async def test_the_personal_record_is_sealed_and_shown_only_to_roles_that_may_re
         await svc.client.get("/units/pl-x/personal-reads?person_id=rec-1", headers=svc.token("auditor", "bg"))
     ).json()
     assert len(reads) == 2 and {r["purpose"] for r in reads} == {"member"}
+
+
+async def test_a_birth_date_outside_the_years_on_record_is_refused_naming_the_field(svc: Membership) -> None:
+    await svc.accept("/members", admission("born-1"))
+    for born in ("1764-11-01", "2101-01-01"):
+        refused = await svc.refuse(
+            "/members/born-1/profile", {"profile": profile(born=born)}, 422, "invalid_request", method="PUT"
+        )
+        detail = refused["detail"][0]
+        assert (detail["field"], detail["value"]) == ("profile.birth_date", born)
+        assert detail["accepted"] == "a date of birth from 1900-01-01 to 2100-12-31"
 
 
 async def test_a_transfer_is_released_before_it_is_accepted_and_closes_once(svc: Membership) -> None:

@@ -6,10 +6,16 @@ The services check the token and its unit scope again: what the dashboard shows 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
 from shared.errors import DomainError, ForbiddenError, NotFoundError
+
+
+def segment(value: str) -> str:
+    """``value`` as one segment of a service's path, whatever it holds ('/', '?', '#', control characters)."""
+    return quote(value, safe="")
 
 
 class UpstreamError(DomainError):

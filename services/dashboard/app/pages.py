@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from services.dashboard.adapters.upstream import segment
 from services.dashboard.app import views
 from services.dashboard.app.render import page
 from services.dashboard.app.session import COOKIE, LANG_COOKIE, AsOfDay, CurrentOfficer, language, read_token
@@ -157,5 +158,5 @@ async def inbox(request: Request, officer: CurrentOfficer, unread_only: bool = F
 
 @router.post("/inbox/{delivery_id}/read", include_in_schema=False)
 async def mark_read(request: Request, delivery_id: str, officer: CurrentOfficer) -> Response:
-    await views.upstream(request).notifications_post(f"/inbox/{delivery_id}/read", officer.token)
+    await views.upstream(request).notifications_post(f"/inbox/{segment(delivery_id)}/read", officer.token)
     return RedirectResponse("/inbox", status_code=303)

@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import Request
 
-from services.dashboard.adapters.upstream import Upstream
+from services.dashboard.adapters.upstream import Upstream, segment
 from services.dashboard.app.session import Officer, today
 from services.dashboard.domain.overview import (
     DistrictCount,
@@ -146,7 +146,7 @@ async def indicator_page(
     request: Request, officer: Officer, unit: OrgUnit, indicator_id: str, as_of: date | None
 ) -> dict[str, Any]:
     answer: dict[str, Any] = await upstream(request).evaluation_get(
-        f"/units/{unit.unit_id}/indicators/{indicator_id}",
+        f"/units/{unit.unit_id}/indicators/{segment(indicator_id)}",
         officer.token,
         as_of=as_of.isoformat() if as_of else None,
     )

@@ -6,10 +6,15 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from shared.contracts.text import Line
 from shared.contracts.values import Day
+
+# The birth years the membership events can carry in clear (``birth_year`` of MemberJoined and
+# MemberProfileUpdated): a date outside them is a typing mistake, refused before anything is sealed.
+BIRTH_YEARS = (1900, 2100)
 
 
 class Gender(StrEnum):
@@ -34,6 +39,18 @@ class Profile(BaseModel):
     phone: Line | None = Field(default=None, max_length=30)
     email: Line | None = Field(default=None, max_length=200)
     address: Line | None = Field(default=None, max_length=500, description="nơi ở hiện nay")
+
+    @field_validator("birth_date")
+    @classmethod
+    def _birth_year_on_record(cls, birth_date: date) -> date:
+        first, last = BIRTH_YEARS
+        if not first <= birth_date.year <= last:
+            raise PydanticCustomError(
+                "birth_date_range",
+                "a date of birth from {first}-01-01 to {last}-12-31",
+                {"first": first, "last": last},
+            )
+        return birth_date
 
     def sealed_fields(self) -> dict[str, Any]:
         """The plaintext that goes under the person's key (absent fields left out)."""
