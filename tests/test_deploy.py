@@ -116,7 +116,7 @@ def test_every_workload_selects_its_pods_and_limits_its_resources() -> None:
             assert container["resources"]["requests"] and container["resources"]["limits"]
 
 
-def test_every_service_runs_replicated_with_probes_on_healthz() -> None:
+def test_every_service_runs_replicated_with_probes_on_healthz_and_liveness_on_livez() -> None:
     deployments = of_kind("Deployment")
     for service in SERVICES:
         mine = [d for d in deployments if d["metadata"]["labels"]["app"] == service]
@@ -128,8 +128,10 @@ def test_every_service_runs_replicated_with_probes_on_healthz() -> None:
             env = {e["name"]: e for e in container["env"]}
             assert env[f"{service.upper()}_PORT"]["value"] == str(ports["http"])
             assert env[f"{service.upper()}_NATS_USER"]["value"] == nats_user(service)
-            for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            for probe in ("startupProbe", "readinessProbe"):
                 assert container[probe]["httpGet"] == {"path": "/healthz", "port": "http"}, probe
+            # A degraded service (a halted relay) is taken out of rotation, never restarted in a loop.
+            assert container["livenessProbe"]["httpGet"] == {"path": "/livez", "port": "http"}
         services = [s for s in of_kind("Service") if s["spec"]["selector"] == {"app": service}]
         assert len(services) == 1, service
 

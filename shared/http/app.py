@@ -46,6 +46,12 @@ def create_service_app(
         report: dict[str, Any] = await runtime.health()
         return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
 
+    @app.get("/livez", tags=["operations"], summary="Whether the process answers at all (a liveness probe)")
+    async def livez() -> dict[str, str]:
+        # Restarting cannot mend what /healthz reports (a halted relay, a database down): a liveness
+        # probe asks only whether the event loop still answers.
+        return {"service": runtime.name, "status": "alive"}
+
     @app.get("/metrics", tags=["operations"], summary="Prometheus metrics of this process")
     async def metrics() -> PlainTextResponse:
         return PlainTextResponse(await render_metrics(runtime), media_type="text/plain; version=0.0.4")

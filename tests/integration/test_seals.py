@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 from nats.js import JetStreamContext
 from sqlalchemy import select
 from typer.testing import CliRunner
@@ -26,6 +27,7 @@ from shared.bus.relay import Relay
 from shared.bus.seals import SEALED_FROM, sealed_content
 from shared.bus.streams import ensure_streams, stream_configs
 from shared.bus.subjects import DEAD_LETTER_STREAM, dead_letter_subject, stream_name
+from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.runtime.metrics import render_metrics
 from shared.runtime.service import Source
@@ -313,6 +315,15 @@ async def test_a_relay_that_cannot_publish_makes_its_service_degraded(
         (problem,) = (await membership.health())["problems"]
         assert problem.startswith("relay of MEMBERSHIP: no progress for")
         assert "1 waiting; last error:" in problem and "stream not found" in problem
+
+        # Taken out of rotation, never restarted for it: /livez (the liveness probe) still answers.
+        app = create_service_app(membership, [], title="membership", description="")
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://membership") as client:
+            health = await client.get("/healthz")
+            assert health.status_code == 503 and health.json()["status"] == "degraded"
+            live = await client.get("/livez")
+            assert live.status_code == 200 and live.json() == {"service": "membership", "status": "alive"}
     finally:
         await membership.stop()
 
