@@ -119,6 +119,9 @@ class Database:
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA foreign_keys=ON")
+            # Deleted rows are overwritten with zeros, in their pages and in freed pages, so what is
+            # erased (a person's key, an officer's contact) is not left in the file's free space.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         @event.listens_for(self.engine.sync_engine, "begin")
