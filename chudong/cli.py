@@ -19,6 +19,7 @@ import chudong.commands
 from chudong.context import RunningInfo, clear_running, write_running
 from chudong.runner import System
 from shared.auth import Role, mint_token
+from shared.runtime.owner_only import keep_private
 from shared.settings import CommonSettings
 
 app = typer.Typer(
@@ -48,6 +49,7 @@ def run(
 ) -> None:
     """Start NATS (embedded unless NATS_URL is set) and the four services; Ctrl-C stops them all."""
     common = CommonSettings() if data_dir is None else CommonSettings(data_dir=data_dir)
+    keep_private(common.data_dir, log_dir)  # before NATS, the services or a secret write anything
     system = System(common, free_ports=free_ports, log_dir=log_dir, cluster=cluster, postgres=postgres)
     stopping = False
 
