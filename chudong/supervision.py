@@ -78,12 +78,13 @@ class Supervisor:
                     f"{self.policy.window_seconds:g} s (last: {describe_exit(code)}): stopping chudong;"
                     f" see {self._log_of(service)}"
                 )
-            delay = self.policy.delay(len(watch.exits))
+            exits = len(watch.exits)
+            delay = self.policy.delay(exits)
             watch.restart_at = now + delay
             self.say(
                 f"{service.name} exited ({describe_exit(code)}); restarting it in {delay:g} s on port "
-                f"{service.port} ({len(watch.exits)} exits within {self.policy.window_seconds:g} s;"
-                f" chudong stops at {self.policy.limit})"
+                f"{service.port} ({exits} exit{'' if exits == 1 else 's'} within "
+                f"{self.policy.window_seconds:g} s; {self.policy.limit} stop chudong)"
             )
 
     def _log_of(self, service: ServiceProcess) -> str:

@@ -51,8 +51,8 @@ def test_a_service_that_exits_is_restarted_after_a_wait_that_doubles_and_keeps_i
     exited(system)
     supervisor.check()
     assert said == [
-        "membership exited (exit code 3); restarting it in 1 s on port 8101 (1 exits within 60 s;"
-        " chudong stops at 4)"
+        "membership exited (exit code 3); restarting it in 1 s on port 8101 (1 exit within 60 s;"
+        " 4 stop chudong)"
     ]
     clock.now = 0.9
     supervisor.check()
