@@ -55,6 +55,39 @@ async def test_erasure_answers_only_once_a_reader_of_an_older_snapshot_has_let_g
         assert files_holding(tmp_path, key) == []
 
 
+async def test_a_reader_that_never_lets_go_gets_503_and_a_retry_removes_the_key_once_it_has(
+    nats_server: EmbeddedNats, tmp_path: Path
+) -> None:
+    async with membership_service(tmp_path, nats_server.url) as svc:
+        await svc.accept("/members", admission("sn-2", name="Đinh Văn Quý", address="Bản Chiềng"))
+        key = await key_of(svc, "sn-2")
+        svc.app.state.handlers.keys.purge_timeout = 0.3
+        reader = sqlite3.connect(tmp_path / "membership.db", isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM person_keys").fetchone()
+        try:
+            for retry in ({"Idempotency-Key": "erase-sn-2"}, {"Idempotency-Key": "erase-sn-2"}, {}):
+                answer = await svc.client.post(
+                    "/people/sn-2/erasure", json={"request_ref": "ĐN 5/2026"}, headers=svc.token() | retry
+                )
+                assert answer.status_code == 503, answer.text
+                assert answer.json()["error"] == "purge_incomplete", answer.text
+                assert "retrying" in answer.json()["message"]
+        finally:
+            reader.close()
+        assert files_holding(tmp_path, key), "the reader kept the old WAL"
+        assert await key_of_or_none(svc, "sn-2") is None, "the key row is deleted all the same"
+        again = await svc.client.post(
+            "/people/sn-2/erasure", json={"request_ref": "ĐN 5/2026"}, headers=svc.token()
+        )
+        assert again.status_code == 409 and again.json()["error"] == "person_erased", again.text
+        assert files_holding(tmp_path, key) == []
+
+
+async def key_of_or_none(svc: Membership, person_id: str) -> bytes | None:
+    return (await KeyRing(svc.app.state.runtime.db).keys([person_id])).get(person_id)
+
+
 async def _key_gone(svc: Membership, person_id: str) -> bool:
     return person_id not in await KeyRing(svc.app.state.runtime.db).keys([person_id])
 
@@ -63,7 +96,8 @@ async def _key_gone(svc: Membership, person_id: str) -> bool:
 async def test_after_the_purge_command_postgresql_holds_no_erased_key_in_the_tables_files(
     nats_server: EmbeddedNats, tmp_path: Path, postgres_url: str
 ) -> None:
-    admin = await asyncpg.connect(make_url(postgres_url).set(drivername="postgresql").render_as_string(False))
+    dsn = make_url(postgres_url).set(drivername="postgresql").render_as_string(False)
+    admin, reader = await asyncpg.connect(dsn), await asyncpg.connect(dsn)
     try:
         server_dir = Path(await admin.fetchval("SHOW data_directory"))
         if not os.access(server_dir / "base", os.R_OK | os.X_OK):
@@ -79,11 +113,23 @@ async def test_after_the_purge_command_postgresql_holds_no_erased_key_in_the_tab
             key, kept = await key_of(svc, "pg-1"), await key_of(svc, "pg-2")
             before = await table_files()
             assert any(key in f.read_bytes() for f in before)
+            # A transaction (a long report, say) whose snapshot is older than the erasure, on another table.
+            snapshot = reader.transaction(isolation="repeatable_read")
+            await snapshot.start()
+            await reader.fetchval("SELECT count(*) FROM events")
             await svc.accept("/people/pg-1/erasure", {"request_ref": "ĐN 4/2026"})
             # Deleted, but still a dead row in the table's file: what docs/operations.md says to purge.
             assert [f for f in await table_files() if key in f.read_bytes()] == before
             env = {"MEMBERSHIP_DATABASE_URL": postgres_url, "CHUDONG_DATA_DIR": str(tmp_path)}
-            result = await asyncio.to_thread(CliRunner().invoke, cli, ["erasure", "purge"], env=env)
+            purge = asyncio.create_task(
+                asyncio.to_thread(CliRunner().invoke, cli, ["erasure", "purge"], env=env)
+            )
+            try:
+                await wait_until(lambda: _purge_waits(admin), what="the purge to wait for the older snapshot")
+                assert not purge.done(), "VACUUM FULL would have copied the row the snapshot still sees"
+            finally:
+                await snapshot.rollback()
+            result = await purge
             assert result.exit_code == 0, result.output
             after = await table_files()
             for path in {*before, *after}:
@@ -91,3 +137,12 @@ async def test_after_the_purge_command_postgresql_holds_no_erased_key_in_the_tab
             assert any(kept in f.read_bytes() for f in after)
     finally:
         await admin.close()
+        await reader.close()
+
+
+async def _purge_waits(admin: asyncpg.Connection) -> bool:
+    waiting = await admin.fetchval(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND query LIKE '%pg_prepared_xacts%' AND pid <> pg_backend_pid()"
+    )
+    return bool(waiting)

@@ -58,8 +58,9 @@ def unseal(sealed: Sealed, key: bytes) -> dict[str, Any]:
 class KeyRing:
     """Gets, creates and destroys per-person keys; seals and opens personal fields."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, purge_timeout: float = 90.0) -> None:
         self.db = db
+        self.purge_timeout = purge_timeout
 
     async def keys(self, person_ids: Iterable[str], conn: AsyncConnection | None = None) -> dict[str, bytes]:
         ids = list(set(person_ids))
@@ -92,7 +93,7 @@ class KeyRing:
 
         An erasure answers only after this: until then, an old page in the log still holds the key.
         """
-        await purge_deleted(self.db)
+        await purge_deleted(self.db, timeout=self.purge_timeout)
 
 
 def open_with(sealed: Sealed | None, key: bytes | None) -> dict[str, Any] | None:
@@ -136,11 +137,11 @@ async def destroy_key(conn: AsyncConnection, person_id: str) -> None:
     await conn.execute(delete(person_keys).where(person_keys.c.person_id == person_id))
 
 
-async def rewrite_keys(db: Database) -> None:
+async def rewrite_keys(db: Database, *, timeout: float = 600.0) -> None:
     """Rewrite the key table's storage, so no dead row or free space holds a destroyed key.
 
     Needed on PostgreSQL, where a deleted row stays in its page until the table is rewritten
     (``VACUUM FULL``); on SQLite it vacuums the whole database, which a file written before
     ``secure_delete`` was on needs once.
     """
-    await rewrite(db, person_keys.name)
+    await rewrite(db, person_keys.name, timeout=timeout)
