@@ -146,3 +146,26 @@ async def _purge_waits(admin: asyncpg.Connection) -> bool:
         " AND query LIKE '%pg_prepared_xacts%' AND pid <> pg_backend_pid()"
     )
     return bool(waiting)
+
+
+def test_the_purge_command_clears_a_sqlite_database_written_before_secure_delete(tmp_path: Path) -> None:
+    database = tmp_path / "membership.db"
+    old = sqlite3.connect(database, isolation_level=None)  # as a release without secure delete wrote it
+    old.execute("PRAGMA journal_mode=WAL")
+    old.execute("PRAGMA secure_delete=OFF")
+    old.execute(
+        "CREATE TABLE person_keys (person_id VARCHAR(100) PRIMARY KEY, key BLOB, created_at DATETIME)"
+    )
+    keys = {f"old-{i}": os.urandom(32) for i in range(50)}
+    old.executemany("INSERT INTO person_keys VALUES (?, ?, '2025-01-01')", keys.items())
+    old.execute("DELETE FROM person_keys WHERE person_id = 'old-7'")
+    old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    old.close()
+    assert files_holding(tmp_path, keys["old-7"]) == [database], "left in the file's free space"
+
+    env = {"MEMBERSHIP_DATABASE_URL": f"sqlite+aiosqlite:///{database}", "CHUDONG_DATA_DIR": str(tmp_path)}
+    result = CliRunner().invoke(cli, ["erasure", "purge"], env=env)
+
+    assert result.exit_code == 0, result.output
+    assert files_holding(tmp_path, keys["old-7"]) == []
+    assert files_holding(tmp_path, keys["old-8"]) == [database]
