@@ -18,7 +18,9 @@ from rich.table import Table
 import chudong.commands
 from chudong.context import RunningInfo, clear_running, write_running
 from chudong.runner import System
+from chudong.supervision import GaveUpError, RestartPolicy, Supervisor
 from shared.auth import Role, mint_token
+from shared.runtime.owner_only import keep_private
 from shared.settings import CommonSettings
 
 app = typer.Typer(
@@ -46,9 +48,15 @@ def run(
         ),
     ] = None,
 ) -> None:
-    """Start NATS (embedded unless NATS_URL is set) and the four services; Ctrl-C stops them all."""
+    """Start NATS (embedded unless NATS_URL is set) and the services, and restart a service that exits.
+
+    Ctrl-C stops them all; so does a service that keeps failing (CHUDONG_RESTART_LIMIT exits within
+    CHUDONG_RESTART_WINDOW_SECONDS), and then chudong exits with code 1.
+    """
     common = CommonSettings() if data_dir is None else CommonSettings(data_dir=data_dir)
+    keep_private(common.data_dir, log_dir)  # before NATS, the services or a secret write anything
     system = System(common, free_ports=free_ports, log_dir=log_dir, cluster=cluster, postgres=postgres)
+    supervisor = Supervisor(system, RestartPolicy(), say=_say)
     stopping = False
 
     def _stop(*_: object) -> None:
@@ -72,13 +80,24 @@ def run(
             console.print(f"schema: {migration.describe()}")
     console.print(f"data: {common.data_dir.resolve()}   token: chudong token --role admin --unit vn")
     print("READY", " ".join(f"{s.name}={s.url}" for s in system.services), flush=True)
+    failure: str | None = None
     try:
-        while not stopping and system.running():
+        while not stopping:
+            supervisor.check()
             time.sleep(0.2)
+    except GaveUpError as exc:
+        failure = str(exc)
     finally:
-        console.print("stopping…")
+        _say(failure or "stopping…")
         system.stop()
         clear_running(common)
+    if failure is not None:
+        raise typer.Exit(1)
+
+
+def _say(line: str) -> None:
+    """One line on the terminal, as written (no wrapping, markup or highlighting): a log line."""
+    console.print(line, soft_wrap=True, markup=False, highlight=False)
 
 
 @app.command()

@@ -74,6 +74,7 @@ class System:
     services: list[ServiceProcess] = field(default_factory=list)
     service_env: dict[str, dict[str, str]] = field(default_factory=dict)
     migrations: list[Migration] = field(default_factory=list)
+    data_dir: Path = field(default=Path(), init=False)
 
     def start(self, timeout: float = 60.0) -> None:
         try:
@@ -105,9 +106,15 @@ class System:
                     f"port {port} for {name} is in use: set {name.upper()}_PORT or run with --free-ports"
                 )
             self.services.append(ServiceProcess(name, port))
+        self.data_dir = data_dir
         for service in self.services:
             service.process = self._spawn(service, data_dir)
         self.wait_healthy(timeout)
+
+    def restart(self, service: ServiceProcess) -> None:
+        """Start ``service`` again, on its port and with its settings, after its process exited."""
+        assert service.process is not None and service.process.poll() is not None, "still running"
+        service.process = self._spawn(service, self.data_dir)
 
     def _start_nats(self, data_dir: Path) -> None:
         """chudong's own NATS (one node, or three with ``cluster``), each service as its own user.
@@ -159,13 +166,17 @@ class System:
         if self.log_dir is not None:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             output = (self.log_dir / f"{service.name}.log").open("ab")
-        return subprocess.Popen(
-            [sys.executable, "-m", f"services.{service.name}.main"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT if output else None,
-            start_new_session=True,
-        )
+        try:
+            return subprocess.Popen(
+                [sys.executable, "-m", f"services.{service.name}.main"],
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT if output else None,
+                start_new_session=True,
+            )
+        finally:
+            if output is not None:
+                output.close()  # the child has its own copy; each restart would leak one here
 
     def wait_healthy(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -186,9 +197,6 @@ class System:
         if pending:
             self.stop()
             raise SystemExit("not healthy in time: " + ", ".join(s.name for s in pending))
-
-    def running(self) -> bool:
-        return all(s.process is not None and s.process.poll() is None for s in self.services)
 
     def stop(self, timeout: float = 15.0) -> None:
         for service in self.services:

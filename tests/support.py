@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import inspect
 import os
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -133,3 +135,28 @@ def token_for(secret: str, role: str, unit: str, subject: str = "tester") -> dic
     from shared.auth import Role, mint_token
 
     return {"Authorization": f"Bearer {mint_token(secret, subject=subject, role=Role(role), unit_id=unit)}"}
+
+
+def encodings(secret: bytes) -> list[bytes]:
+    """``secret`` as it could be written down: raw, hex, and base64 (standard and URL-safe) at each
+    alignment inside a longer value (the middle of the encoding, which its neighbours do not change)."""
+    forms = [secret, secret.hex().encode(), secret.hex().upper().encode()]
+    for offset in range(3):
+        encoded = base64.b64encode(bytes(offset) + secret + bytes(3))
+        middle = encoded[4:-8]
+        forms += [middle, middle.replace(b"+", b"-").replace(b"/", b"_")]
+    return forms
+
+
+def files_holding(root: Path, secret: bytes) -> list[Path]:
+    """Every file under ``root`` that holds ``secret`` in any of its :func:`encodings`."""
+    forms = encodings(secret)
+    found = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
+        try:
+            content = path.read_bytes()
+        except FileNotFoundError:
+            continue  # a running system's temporary file, gone since it was listed
+        if any(form in content for form in forms):
+            found.append(path)
+    return found

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 
 from shared.errors import DomainError
 from shared.store import ConcurrencyError, DatabaseUnavailableError, IdempotencyConflictError
+from shared.store.shredding import PurgeIncompleteError
 
 _DATE = "a date as YYYY-MM-DD, e.g. 2026-10-05"
 _DATETIME = "a date and time in ISO 8601 with a time zone, e.g. 2026-10-05T19:30:00+07:00"
@@ -198,3 +199,7 @@ def install_error_handlers(app: FastAPI) -> None:
             "the service's database is unavailable; nothing was written, retry later",
             headers={"Retry-After": "2"},
         )
+
+    @app.exception_handler(PurgeIncompleteError)
+    async def _purge_incomplete(_: Request, exc: PurgeIncompleteError) -> JSONResponse:
+        return problem(503, "purge_incomplete", str(exc), headers={"Retry-After": "5"})

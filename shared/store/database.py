@@ -18,6 +18,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+# How long a SQLite statement waits for another connection's lock before it fails as busy.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
 
 class DatabaseUnavailableError(Exception):
     """The database cannot be reached now; nothing was written and the request may be retried."""
@@ -68,7 +71,7 @@ class Database:
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"pool_pre_ping": not self.is_sqlite}
         if self.is_sqlite:
-            kwargs["connect_args"] = {"timeout": 30}
+            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         else:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
@@ -117,8 +120,11 @@ class Database:
             cursor.execute("PRAGMA journal_mode=WAL")
             # FULL: a commit that the relay has published must survive a power cut.
             cursor.execute("PRAGMA synchronous=FULL")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys=ON")
+            # Deleted rows are overwritten with zeros, in their pages and in freed pages, so what is
+            # erased (a person's key, an officer's contact) is not left in the file's free space.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         @event.listens_for(self.engine.sync_engine, "begin")

@@ -8,8 +8,9 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -20,8 +21,12 @@ class RunningSystem:
     urls: dict[str, str]
     data_dir: Path
     env: dict[str, str]
+    tokens: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
 
     def token(self, role: str, unit: str) -> dict[str, str]:
+        """A token minted by ``chudong token``, as a user would (once per role and unit)."""
+        if (role, unit) in self.tokens:
+            return self.tokens[role, unit]
         chudong = shutil.which("chudong", path=str(Path(sys.executable).parent)) or "chudong"
         token = subprocess.run(
             [chudong, "token", "--role", role, "--unit", unit],
@@ -30,7 +35,8 @@ class RunningSystem:
             text=True,
             check=True,
         ).stdout.strip()
-        return {"Authorization": f"Bearer {token}"}
+        self.tokens[role, unit] = {"Authorization": f"Bearer {token}"}
+        return self.tokens[role, unit]
 
     def cli(
         self, *args: str, env: dict[str, str] | None = None, timeout: float = 60
@@ -57,18 +63,27 @@ class RunningSystem:
 
 
 def start_system(
-    data_dir: Path, extra_env: dict[str, str] | None = None, timeout: float = 90
+    data_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    timeout: float = 90,
+    stderr: Path | None = None,
 ) -> RunningSystem:
+    """``chudong run`` on ``data_dir``; what it says on its standard error goes to ``stderr`` if given."""
     env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL") and k != "NATS_URL"}
     env.update({"CHUDONG_DATA_DIR": str(data_dir), "CHUDONG_LOG_FORMAT": "json", **(extra_env or {})})
     chudong = Path(sys.executable).parent / "chudong"
-    process = subprocess.Popen(
-        [str(chudong), "run", "--free-ports", "--log-dir", str(data_dir / "logs")],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    errors: IO[str] | int = stderr.open("w") if stderr is not None else subprocess.DEVNULL
+    try:
+        process = subprocess.Popen(
+            [str(chudong), "run", "--free-ports", "--log-dir", str(data_dir / "logs")],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+    finally:
+        if not isinstance(errors, int):
+            errors.close()  # the child has its own copy
     assert process.stdout is not None
     for line in process.stdout:
         if line.startswith("READY"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,7 @@ from shared.store.schema import events
 from tests.notifications.conftest import Start
 from tests.notifications.servers import Mailbox, WebhookReceiver
 from tests.notifications.world import PATHS, compliance_changed, officer
-from tests.support import create_postgres_database
+from tests.support import create_postgres_database, files_holding
 
 PL = officer("district_officer", "bg-pl", "officer-pl")
 VY = officer("district_officer", "bg-vy", "officer-vy")
@@ -159,7 +160,7 @@ async def test_the_webhook_is_retried_until_the_receiver_accepts_it(
 
 
 async def test_a_cancelled_subscription_and_erased_contact_details_stop_the_alerts(
-    start_notifications: Start, mailbox: Mailbox
+    start_notifications: Start, mailbox: Mailbox, tmp_path: Path
 ) -> None:
     mailbox.start()
     async with start_notifications(smtp_port=mailbox.port) as service:
@@ -179,6 +180,7 @@ async def test_a_cancelled_subscription_and_erased_contact_details_stop_the_aler
             "erased": True,
         }
         assert (await client.get("/officers/me", headers=PL)).status_code == 404
+        assert files_holding(tmp_path, b"hang@huyendoan.vn") == [], "a file still holds the erased address"
         await service.evaluation.emit(compliance_changed(), PATHS["pl-x"])
         await service.caught_up()
         await service.dispatcher.run_once()

@@ -22,6 +22,7 @@ from shared.clock import utcnow
 from shared.contracts.personal import Sealed
 from shared.events import Envelope
 from shared.store import Database
+from shared.store.shredding import purge_deleted, rewrite
 
 metadata = MetaData()
 
@@ -57,8 +58,9 @@ def unseal(sealed: Sealed, key: bytes) -> dict[str, Any]:
 class KeyRing:
     """Gets, creates and destroys per-person keys; seals and opens personal fields."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, purge_timeout: float = 90.0) -> None:
         self.db = db
+        self.purge_timeout = purge_timeout
 
     async def keys(self, person_ids: Iterable[str], conn: AsyncConnection | None = None) -> dict[str, bytes]:
         ids = list(set(person_ids))
@@ -85,6 +87,13 @@ class KeyRing:
     async def sealer(self, person_ids: Iterable[str]) -> Sealer:
         """Seal for these people: their keys, and new ones for those who have none yet."""
         return Sealer(await self.keys(person_ids))
+
+    async def purge_destroyed(self) -> None:
+        """Leave no copy of a destroyed key in the database's files (on SQLite: its write-ahead log).
+
+        An erasure answers only after this: until then, an old page in the log still holds the key.
+        """
+        await purge_deleted(self.db, timeout=self.purge_timeout)
 
 
 def open_with(sealed: Sealed | None, key: bytes | None) -> dict[str, Any] | None:
@@ -118,5 +127,19 @@ class Sealer:
 
 
 async def destroy_key(conn: AsyncConnection, person_id: str) -> None:
-    """Crypto-shredding: without the key, every copy of the person's sealed fields is noise."""
+    """Crypto-shredding: without the key, every copy of the person's sealed fields is noise.
+
+    The row's bytes are zeroed in its page (SQLite's ``secure_delete``); :meth:`KeyRing.purge_destroyed`
+    then clears the older versions of the page, and :func:`rewrite_keys` the dead rows PostgreSQL keeps.
+    """
     await conn.execute(delete(person_keys).where(person_keys.c.person_id == person_id))
+
+
+async def rewrite_keys(db: Database, *, timeout: float = 600.0) -> None:
+    """Rewrite the key table's storage, so no dead row or free space holds a destroyed key.
+
+    Needed on PostgreSQL, where a deleted row stays in its page until the table is rewritten
+    (``VACUUM FULL``); on SQLite it vacuums the whole database, which a file written before
+    ``secure_delete`` was on needs once.
+    """
+    await rewrite(db, person_keys.name, timeout=timeout)

@@ -31,6 +31,10 @@ class ErasureRequest(Command):
     "/people/{person_id}/erasure",
     status_code=201,
     summary="Erase a person: destroy their key, so their personal fields are unreadable in every copy",
+    description=(
+        "Answers once no file of the database holds the key any more. 503 `purge_incomplete`: the person is "
+        "erased, but a long read still holds an older copy of the key; retry the request to remove it."
+    ),
 )
 async def erase(
     request: Request,
@@ -44,13 +48,17 @@ async def erase(
     _, path = await handlers.person_stream(person_id)
     unit_id = path.rsplit(".", 1)[-1]
     await authorize(request, principal, Permission.OPERATE, unit_id, unknown=unknown_person(person_id))
-    return await command(
+    answer = await command(
         request,
         body,
         idempotency_key,
         lambda idem: handlers.erase(person_id, body.request_ref, actor=principal.subject, idempotency=idem),
         person_id=person_id,
     )
+    # The erasure answers only once no file holds the key: after this erasure, and after a replayed one
+    # whose first purge did not finish.
+    await handlers.keys.purge_destroyed()
+    return answer
 
 
 @router.get(

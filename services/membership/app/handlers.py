@@ -334,6 +334,8 @@ class MembershipHandlers:
         stream, path = await self.person_stream(person_id)
         history = await self.store.read_stream(stream)
         if any(isinstance(e.payload, ev.PersonErased) for e in history):
+            # A retry after an erasure whose purge did not finish (503) finishes it.
+            await self.keys.purge_destroyed()
             raise ConflictError(
                 f"person {person_id!r} is already erased",
                 rule="person_erased",

@@ -21,6 +21,7 @@ from shared.ids import new_id
 from shared.orgtree import UnitDirectory
 from shared.store import NO_STREAM, EventStore, StreamAppend
 from shared.store.event_store import Idempotency
+from shared.store.shredding import purge_deleted
 from shared.store.upsert import upsert
 
 
@@ -76,6 +77,7 @@ class NotificationHandlers:
     async def erase_contact(self, principal: Principal) -> bool:
         async with self.db.transaction() as conn:
             result = await conn.execute(officers.delete().where(officers.c.officer_id == principal.subject))
+        await purge_deleted(self.db)  # the WAL still holds the address until then
         return bool(result.rowcount)
 
     async def subscribe(
