@@ -27,9 +27,9 @@ from chudong.demo import SCALES, Generator
 from chudong.demo.generator import DemoEvent
 from services.evaluation.adapters.facts_projection import FactsProjection
 from services.evaluation.adapters.tables import dirty_units
-from services.evaluation.adapters.tables import metadata as evaluation_metadata
+from services.evaluation.migrations import SCHEMA
 from shared.events import Envelope
-from shared.orgtree import OrgTreeProjection
+from shared.migrations import migrate
 from shared.store import Database
 
 UNTIL = date(2026, 11, 27)
@@ -56,7 +56,7 @@ def _envelope(e: DemoEvent, position: int) -> Envelope:
 async def fill(url: str, events: Iterable[DemoEvent], batch: int = 5000) -> tuple[int, int]:
     """Apply ``events`` with evaluation's facts projection into the database at ``url``: (units, facts)."""
     db = Database(url)
-    await db.create_all(evaluation_metadata, OrgTreeProjection.metadata)
+    await migrate(db, SCHEMA)  # at the release's schema, as the service expects it
     projection = FactsProjection()
     units = facts = 0
     pending: list[Envelope] = []

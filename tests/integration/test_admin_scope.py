@@ -24,7 +24,7 @@ from shared.settings import CommonSettings, ServiceSettings
 from shared.store import StreamAppend
 from tests.projections import RecordingProjection
 from tests.projections import metadata as recording_metadata
-from tests.support import member_event, token_for, unit_event, wait_until
+from tests.support import fixed_key_settings, member_event, token_for, unit_event, wait_until
 
 SECRET = "s" * 32
 PL, VY = "vn.bg.bg-pl.pl-x.pl-x-1", "vn.bg.bg-vy.vy-y.vy-y-1"
@@ -59,12 +59,18 @@ async def operated(nats_server: EmbeddedNats, tmp_path: Path) -> AsyncIterator[O
     common = CommonSettings(data_dir=tmp_path, nats_url=nats_server.url, jwt_secret=SECRET, max_deliver=1)
 
     def settings(name: str) -> ServiceSettings:
-        return ServiceSettings(name=name, database_url=f"sqlite+aiosqlite:///{tmp_path / name}.db")
+        return ServiceSettings(
+            name=name, database_url=f"sqlite+aiosqlite:///{tmp_path / name}.db", **fixed_key_settings(name)
+        )
 
     membership = ServiceRuntime(common, settings("membership"))
     source = [Source(stream_name("membership"))]
     runtime = ServiceRuntime(
-        common, settings("tests"), metadatas=[recording_metadata], org_tree_sources=source
+        # Named after a reader of membership's stream, so that it holds the key to check its seals.
+        common,
+        settings("evaluation"),
+        metadatas=[recording_metadata],
+        org_tree_sources=source,
     )
     projection = RecordingProjection()
     runtime.add_projection(projection, source)

@@ -128,6 +128,7 @@ REQUESTS: dict[tuple[str, str], tuple[str, Any]] = {
 }
 NOT_ABOUT_A_UNIT = {
     ("get", "/healthz"),
+    ("get", "/livez"),
     ("get", "/metrics"),
     ("get", "/admin/dead-letters"),
     ("post", "/admin/dead-letters/replay"),

@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from shared.contracts.text import Line
-from shared.contracts.values import Day
 
 # The birth years the membership events can carry in clear (``birth_year`` of MemberJoined and
 # MemberProfileUpdated): a date outside them is a typing mistake, refused before anything is sealed.
@@ -32,7 +31,8 @@ class Profile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     full_name: Line = Field(min_length=1, max_length=200, description="họ và tên")
-    birth_date: Day = Field(description="ngày sinh, YYYY-MM-DD")
+    # A plain date: the years on record (checked below) are narrower than ``Day`` and say so in words.
+    birth_date: date = Field(description="ngày sinh, YYYY-MM-DD")
     gender: Gender | None = None
     ethnicity: Line | None = Field(default=None, max_length=100, description="dân tộc")
     religion: Line | None = Field(default=None, max_length=100, description="tôn giáo")
