@@ -201,7 +201,8 @@ def install_error_handlers(app: FastAPI) -> None:
             "value": f"{request.method} {request.url.path}",
             "accepted": "a route and method of this service's OpenAPI (/openapi.json)",
         }
-        return problem(exc.status_code, code, str(exc.detail), [detail], headers=exc.headers)
+        headers = dict(exc.headers) if exc.headers else None
+        return problem(exc.status_code, code, str(exc.detail), [detail], headers=headers)
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
