@@ -84,8 +84,7 @@ class System:
             raise
 
     def _start(self, timeout: float) -> None:
-        data_dir = self.common.data_dir.resolve()
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir = self.common.ensure_data_dir().resolve()
         self.common.resolved_jwt_secret()  # created once, before the services race to it
         ensure_bus_keys(data_dir)  # created once, like the signing key (shared.bus.keys)
         if self.common.nats_url and not self.cluster:

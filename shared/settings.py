@@ -6,6 +6,7 @@ service's own settings use its name as prefix, e.g. ``MEMBERSHIP_DATABASE_URL``.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -76,11 +77,26 @@ class CommonSettings(BaseSettings):
         ),
     )
 
+    def ensure_data_dir(self) -> Path:
+        """The data directory, made the owner's only (0700) whoever made it.
+
+        It holds the SQLite databases (membership's with every person's key), evidence, NATS's store and
+        the secrets; the files in it are created with the process's umask (often 0644), so the directory
+        is what keeps other local users out of them. A directory that let group or others in (made
+        before this rule, or by hand) is closed on the next start; one another user owns (a volume
+        mounted for the service) is left to its owner.
+        """
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = self.data_dir.stat()
+        if status.st_mode & 0o077 and status.st_uid == os.getuid():
+            self.data_dir.chmod(0o700)
+        return self.data_dir
+
     def resolved_jwt_secret(self) -> str:
         """The token signing key: ``CHUDONG_JWT_SECRET``, else one generated once per data directory."""
         if self.jwt_secret is not None:
             return self.jwt_secret.get_secret_value()
-        path = self.data_dir / "secrets" / "jwt.key"
+        path = self.ensure_data_dir() / "secrets" / "jwt.key"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             candidate = path.with_suffix(".tmp")
@@ -134,8 +150,7 @@ class ServiceSettings(BaseSettings):
         """The service's database: its ``<NAME>_DATABASE_URL``, else SQLite in the data directory."""
         if self.database_url:
             return self.database_url
-        common.data_dir.mkdir(parents=True, exist_ok=True)
-        return f"sqlite+aiosqlite:///{(common.data_dir / f'{self.name}.db').resolve()}"
+        return f"sqlite+aiosqlite:///{(common.ensure_data_dir() / f'{self.name}.db').resolve()}"
 
 
 def service_settings(name: str) -> ServiceSettings:

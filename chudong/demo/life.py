@@ -450,7 +450,9 @@ class UnionLife:
             return
         movers = [m for m in self.active(start) if rng.random() < 0.04]
         for k, m in enumerate(movers):
-            asked = start + timedelta(days=rng.randint(30, 240))
+            # After the year's training registration (day 20 to 50), which a member between two branches
+            # cannot make.
+            asked = start + timedelta(days=rng.randint(51, 240))
             if asked > self.until or not m.active_on(asked + timedelta(days=60)):
                 continue
             target = rng.choice([b for b in branches if b != m.branch_id])
@@ -471,10 +473,11 @@ class UnionLife:
             m.away.append((asked, accepted))
             if accepted > self.until:
                 continue
+            # Recorded in the branch that accepts, as membership records it: its members' list has them.
+            m.branch_id, m.in_branch_since = target, accepted
             self.member_event(m, ms.MemberTransferAccepted(
                 member_id=m.member_id, transfer_id=transfer_id, to_branch_id=target, accepted_on=accepted,
             ), accepted)  # fmt: skip
-            m.branch_id, m.in_branch_since = target, accepted
 
     def recruitment(self, year: int, start: date) -> None:
         rng, unit = self.rng, self.u.unit_id

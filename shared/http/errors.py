@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from shared.errors import DomainError
 from shared.store import ConcurrencyError, DatabaseUnavailableError, IdempotencyConflictError
@@ -163,6 +165,22 @@ def problem(
     return JSONResponse(_bounded(body), status_code=status, headers=headers)
 
 
+def unreadable_body(cause: BaseException) -> JSONResponse:
+    """FastAPI's parser gave up on a JSON body (nested deeper than Python recurses, or an integer longer
+    than it converts): FastAPI answers a bare 400 for it, where a malformed body is an invalid request."""
+    if isinstance(cause, RecursionError):
+        reason = "arrays or objects nested too deeply"
+    else:
+        reason = str(cause).split(":", 1)[0] or cause.__class__.__name__
+    detail = {
+        "field": "body",
+        "in": "body",
+        "value": reason,
+        "accepted": "a JSON document nested a few levels deep, its integers of at most 4300 digits",
+    }
+    return problem(422, "invalid_request", f"the request is not valid: body ({reason})", [detail])
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -172,6 +190,20 @@ def install_error_handlers(app: FastAPI) -> None:
         more = f" and {len(errors) - MAX_PROBLEMS} more" if len(errors) > MAX_PROBLEMS else ""
         message = f"the request is not valid: {fields}{more}"
         return problem(422, "invalid_request", message, details, total=len(errors))
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            return unreadable_body(exc.__cause__)
+        code = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_").replace("-", "_")
+        detail = {
+            "field": "path",
+            "in": "path",
+            "value": f"{request.method} {request.url.path}",
+            "accepted": "a route and method of this service's OpenAPI (/openapi.json)",
+        }
+        headers = dict(exc.headers) if exc.headers else None
+        return problem(exc.status_code, code, str(exc.detail), [detail], headers=headers)
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:

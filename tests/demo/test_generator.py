@@ -20,6 +20,8 @@ from services.evaluation.domain.facts import facts_of
 from services.evaluation.domain.results import UnitCompliance
 from services.evaluation.domain.rulebook import RuleBook
 from shared.clock import local_date
+from shared.contracts import membership as ms
+from shared.contracts.member_status import MemberStatus, status_change
 from shared.events import Envelope
 
 UNTIL = date(2026, 11, 27)
@@ -121,6 +123,40 @@ def test_outcomes_follow_the_union_profile_with_their_reasons(profile: str) -> N
                 if i.core and i.status.value == "fail"
             ]
             assert failing, text
+
+
+# Commands membership refuses for a member between two branches (``require_active``).
+NEEDS_A_BRANCH = {
+    "TrainingProgrammeRegistered",
+    "TrainingProgrammeEvaluated",
+    "MemberRated",
+    "MemberInactivityReviewed",
+    "YouthRecruited",
+    "PartyReferral",
+    "MemberTransferRequested",
+}
+
+
+@pytest.mark.parametrize("seed", [1, 7])
+def test_member_histories_are_ones_membership_records_over_http(seed: int) -> None:
+    """No command for a member between two branches (the HTTP load stopped on one with a 409), and a
+    transfer accepted is recorded in the branch that accepts, as membership records it (the members'
+    list of a branch reads the member's path)."""
+    events = list(Generator(SCALES["unit"], 2, seed, date(2026, 12, 7)).events())
+    paths = {e.payload.unit_id: e.unit_path for e in events if isinstance(e.payload, ms.UnitRegistered)}
+    moving: set[str] = set()
+    refused, misplaced = [], []
+    for event in events:
+        member = event.stream_id.removeprefix("member-")
+        name = type(event.payload).__name__
+        if member in moving and name in NEEDS_A_BRANCH:
+            refused.append((member, name, event.occurred_at.date()))
+        payload = event.payload
+        if isinstance(payload, ms.MemberTransferAccepted) and event.unit_path != paths[payload.to_branch_id]:
+            misplaced.append((member, event.unit_path))
+        if (change := status_change(event.payload)) is not None:
+            (moving.add if change.status is MemberStatus.IN_TRANSFER else moving.discard)(member)
+    assert refused == [] and misplaced == []
 
 
 def test_a_rating_command_carries_the_day_in_vietnam_it_was_given() -> None:

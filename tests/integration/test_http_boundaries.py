@@ -251,3 +251,32 @@ async def test_a_422_lists_at_most_twenty_problems_and_says_how_many_more(servic
     )
     detail = problem_of(long_value)
     assert detail["field"] == "profile.full_name" and len(detail["value"]) < 300
+
+
+async def test_a_body_nested_too_deeply_or_with_an_endless_integer_gets_a_422_naming_the_body(
+    services: Services,
+) -> None:
+    """The JSON parser gives up on these before any model sees them; FastAPI's own answer was a bare 400."""
+    nested = '{"name": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    endless = '{"held_on": "2026-10-12", "kind": "periodic", "present_count": 1' + "0" * 5000 + "}"
+    for client, path, body in (
+        (services.membership.client, "/units/pl-x/name", nested),
+        (services.planning, "/branches/pl-x-1/meetings", endless),
+        (services.evaluation, "/units/pl-x/self-assessment", nested),
+        (services.notifications, "/subscriptions", nested),
+    ):
+        refused = await post_raw(client, path, body, services.token())
+        assert refused.status_code == 422, f"{path}: {refused.status_code} {refused.text}"
+        assert refused.json()["error"] == "invalid_request"
+        assert problem_of(refused)["field"] == "body", refused.text
+
+
+async def test_an_unknown_route_or_method_is_answered_in_the_same_shape_as_every_refusal(
+    services: Services,
+) -> None:
+    unknown = await services.evaluation.get("/no-such-route", headers=services.token())
+    assert unknown.status_code == 404 and unknown.json()["error"] == "not_found"
+    assert problem_of(unknown)["value"] == "GET /no-such-route"
+    wrong = await services.planning.delete("/units/pl-x/activities", headers=services.token())
+    assert wrong.status_code == 405 and problem_of(wrong)["field"] == "path"
+    assert wrong.headers["allow"], "the methods the route takes, as before"
