@@ -37,6 +37,11 @@ async def load(
     db: Database, store: EventStore, book: RuleBook, union: OrgUnit, year: int
 ) -> tuple[Recognition, int]:
     """The workflow's state and its stream version."""
+    return await replay(store, union, year, await registration(db, book, union, year))
+
+
+async def registration(db: Database, book: RuleBook, union: OrgUnit, year: int) -> Registration | None:
+    """The union's registration as a model for ``year`` (from planning's facts), or None."""
     query = (
         select(facts.c.occurred_on, facts.c.tag)
         .where(facts.c.kind == "model_registered", facts.c.unit_id == union.unit_id, facts.c.number == year)
@@ -44,7 +49,13 @@ async def load(
     )
     async with db.read() as conn:
         row = (await conn.execute(query)).first()
-    registration = Registration(row[0], recognising_unit(book, union, row[1])) if row is not None else None
+    return Registration(row[0], recognising_unit(book, union, row[1])) if row is not None else None
+
+
+async def replay(
+    store: EventStore, union: OrgUnit, year: int, registration: Registration | None
+) -> tuple[Recognition, int]:
+    """The workflow's state from its stream, and the stream's version."""
     history = await store.read_stream(stream_of(union.unit_id, year))
     return Recognition.from_history(union.unit_id, year, registration, [e.payload for e in history]), len(
         history

@@ -43,10 +43,16 @@ def case_stream(case_id: str) -> str:
 
 
 class MembershipHandlers:
-    def __init__(self, store: EventStore, directory: UnitDirectory, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        store: EventStore,
+        directory: UnitDirectory,
+        clock: Clock | None = None,
+        keys: KeyRing | None = None,
+    ) -> None:
         self.store = store
         self.directory = directory
-        self.keys = KeyRing(store.db)
+        self.keys = keys or KeyRing(store.db)
         self.clock = clock or Clock()
 
     def today(self) -> date:
