@@ -28,7 +28,7 @@ import httpx
 from bench import machine, report
 from bench.infra import postgres_url
 from bench.timing import Figure, percentile
-from shared.bus.nats_server import EmbeddedNats
+from chudong.nats.server import EmbeddedNats
 from tests.slow.harness import ServiceProcess, auth, register_tree, running, wait_for_count
 
 TITLE = "HTTP load: concurrent admissions on two membership replicas (PostgreSQL)"

@@ -13,8 +13,8 @@ import asyncpg
 from nats.js import JetStreamContext
 from sqlalchemy.engine import make_url
 
+from chudong.nats.server import EmbeddedNats
 from shared.bus.connection import connect
-from shared.bus.nats_server import EmbeddedNats
 from shared.bus.streams import ensure_streams
 
 POSTGRES = os.environ.get("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")

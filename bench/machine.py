@@ -7,7 +7,7 @@ import platform
 import subprocess
 from importlib.metadata import PackageNotFoundError, version
 
-from shared.bus.nats_server import nats_server_binary
+from chudong.nats.server import nats_server_binary
 
 PACKAGES = (
     "faststream",

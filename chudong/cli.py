@@ -131,7 +131,7 @@ def catalogue(
     import json
 
     import shared.contracts  # noqa: F401
-    from shared.bus.catalogue import catalogue_document
+    from chudong.nats.catalogue import catalogue_document
 
     text = json.dumps(catalogue_document(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     if out is None:

@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from chudong.nats.credentials import NatsUsers, users_file
+from chudong.nats.server import NatsServerError
 from shared.bus.connection import NatsAuthorizationError
-from shared.bus.credentials import NatsUsers, users_file
-from shared.bus.nats_server import NatsServerError
 from shared.bus.permissions import ADMIN_USER
 from shared.settings import CommonSettings
 

@@ -23,11 +23,11 @@ import httpx
 from sqlalchemy.engine import make_url
 
 from chudong.migrations import migrate_databases
-from shared.bus.cluster import LocalCluster
+from chudong.nats.cluster import LocalCluster
+from chudong.nats.credentials import NatsUsers, secured_node, users_file
+from chudong.nats.server import EmbeddedNats
 from shared.bus.connection import connect
-from shared.bus.credentials import NatsUsers, secured_node, users_file
 from shared.bus.keys import ensure_bus_keys
-from shared.bus.nats_server import EmbeddedNats
 from shared.bus.streams import ensure_streams
 from shared.migrations import Migration
 from shared.settings import SERVICES, CommonSettings, service_settings

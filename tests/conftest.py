@@ -10,9 +10,9 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 import shared.contracts  # noqa: F401  (registers the event types)
+from chudong.nats.server import EmbeddedNats
 from shared.bus.connection import connect
 from shared.bus.keys import deployment_keys, fixed_masters
-from shared.bus.nats_server import EmbeddedNats
 from shared.bus.streams import ensure_streams
 from shared.store import Database, EventStore
 from tests.support import create_postgres_database

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
+from chudong.nats.server import nats_server_binary
 from shared.bus.keys import needed_variables
-from shared.bus.nats_server import nats_server_binary
 from shared.bus.permissions import (
     ADMIN_USER,
     NATS_SERVICES,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from services.planning.adapters.evidence_files import EvidenceFiles
 from services.planning.adapters.read_models import attachments
 from services.planning.domain.evidence import Verification
-from services.planning.main import EvidenceSettings
+from services.planning.settings import PlanningSettings
 from shared.settings import CommonSettings, service_settings
 from shared.store import Database
 
@@ -52,7 +52,7 @@ def verify(
 ) -> None:
     """Recompute each file's SHA-256; exit 1 if any file was changed or is missing."""
     common = CommonSettings() if data_dir is None else CommonSettings(data_dir=data_dir)
-    settings = EvidenceSettings()
+    settings = PlanningSettings()
     files = EvidenceFiles(settings.evidence_dir or common.data_dir / "evidence")
     url = service_settings("planning").resolved_database_url(common)
     results = asyncio.run(_verify(url, files, unit))

@@ -16,9 +16,9 @@ from fastapi.staticfiles import StaticFiles
 
 from services.dashboard.adapters.live import LiveFeed
 from services.dashboard.adapters.upstream import Upstream
-from services.dashboard.app import actions, exports, live, pages
-from services.dashboard.app.render import page
-from services.dashboard.app.session import SignInRequiredError, language
+from services.dashboard.api import routers
+from services.dashboard.api.render import page
+from services.dashboard.api.session import SignInRequiredError, language
 from services.dashboard.migrations import SCHEMA
 from services.dashboard.settings import DashboardSettings
 from shared.bus.subjects import stream_name
@@ -69,7 +69,7 @@ def create_app(
     runtime.add_task("live-feed", follow_evaluation)
     app = create_service_app(
         runtime,
-        [pages.router, actions.router, exports.router, live.router],
+        routers,
         title="chudong dashboard",
         description="The officers' dashboard: compliance of their unions at a glance, down to the evidence.",
     )

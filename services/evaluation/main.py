@@ -9,8 +9,6 @@ from fastapi import FastAPI
 from services.evaluation.adapters.facts_projection import FactsProjection
 from services.evaluation.adapters.member_counts import MemberCountProjection
 from services.evaluation.api import router
-from services.evaluation.api_history import router as history_router
-from services.evaluation.api_recognition import router as recognition_router
 from services.evaluation.app.evaluator import ComplianceEvaluator
 from services.evaluation.domain.rulebook import RuleBook
 from services.evaluation.migrations import SCHEMA
@@ -52,11 +50,10 @@ def create_app(common: CommonSettings | None = None, *, clock: Clock | None = No
     runtime.add_task("compliance-evaluator", evaluator.run, singleton=True)
     app = create_service_app(
         runtime,
-        [router, recognition_router],
+        [router],
         title="chudong evaluation",
         description="Live compliance of each grassroots union with the '3 chủ động' model, with its evidence.",
     )
-    app.include_router(history_router)
     app.state.rule_book = book
     app.state.clock = clock
     app.state.evaluator = evaluator

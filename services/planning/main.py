@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.planning.adapters.evidence_files import EvidenceFiles
 from services.planning.adapters.members import MemberRosterProjection
@@ -14,6 +10,7 @@ from services.planning.adapters.read_models import PlanningReadModels
 from services.planning.api import routers
 from services.planning.app.handlers import PlanningHandlers
 from services.planning.migrations import SCHEMA
+from services.planning.settings import PlanningSettings
 from shared.bus.subjects import stream_name
 from shared.clock import Clock
 from shared.http import create_service_app
@@ -25,18 +22,9 @@ from shared.settings import CommonSettings, service_settings
 NAME = "planning"
 
 
-class EvidenceSettings(BaseSettings):
-    """Where evidence files are kept: ``PLANNING_EVIDENCE_DIR`` (default: ``<data dir>/evidence``)."""
-
-    model_config = SettingsConfigDict(env_prefix="PLANNING_", extra="ignore")
-
-    evidence_dir: Path | None = None
-    evidence_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
-
-
 def create_app(common: CommonSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
     common = common or CommonSettings()
-    evidence = EvidenceSettings()
+    own = PlanningSettings()
     membership = Source(stream_name("membership"))
     runtime = ServiceRuntime(
         common,
@@ -49,9 +37,9 @@ def create_app(common: CommonSettings | None = None, *, clock: Clock | None = No
     handlers = PlanningHandlers(
         runtime.store,
         runtime.directory,
-        EvidenceFiles(evidence.evidence_dir or common.data_dir / "evidence"),
+        EvidenceFiles(own.evidence_dir or common.data_dir / "evidence"),
         clock=clock,
-        max_evidence_bytes=evidence.evidence_max_bytes,
+        max_evidence_bytes=own.evidence_max_bytes,
     )
     app = create_service_app(
         runtime,

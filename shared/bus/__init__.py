@@ -1,1 +1,1 @@
-"""NATS JetStream wiring: the embedded server, streams, the relay and the consumer base."""
+"""NATS JetStream wiring: streams, the relay and the consumer base."""

@@ -7,7 +7,7 @@ The relay's ordering guarantee rests on this: only membership's user may
 publish ``membership.>``, so its relay is the stream's only publisher.
 
 :func:`render_authorization` writes the NATS configuration block, used both by
-``chudong run`` (one node or ``--cluster``, see :mod:`shared.bus.credentials`) and for
+``chudong run`` (one node or ``--cluster``, see :mod:`chudong.nats.credentials`) and for
 ``deploy/nats/accounts.conf``.
 """
 

@@ -1,16 +1,17 @@
 """One service process: its database and event store, its NATS connection, relay and consumers.
 
 The HTTP API (FastAPI) holds a runtime in ``app.state.runtime`` and starts and
-stops it with the application's lifespan.
+stops it with the application's lifespan. Its jobs beside starting and stopping live beside it: the
+projections it feeds (:mod:`shared.runtime.feeds`), their rebuilds (:mod:`shared.runtime.rebuilds`),
+its background tasks (:mod:`shared.runtime.tasks`) and its health report (:mod:`shared.runtime.health`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -24,38 +25,25 @@ from shared.bus.consumer import Projection, ProjectionConsumer
 from shared.bus.keys import BusKeys, load_bus_keys
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
-from shared.clock import utcnow
-from shared.errors import ConflictError, NotFoundError
 from shared.migrations import SchemaHistory, migrate_on_start
 from shared.orgtree import OrgTreeProjection, UnitDirectory
+from shared.runtime.feeds import ProjectionFeed, Source, feed, projections_report, rebuildable
+from shared.runtime.health import health_report
 from shared.runtime.leadership import run_as_leader
 from shared.runtime.metrics import Counters
 from shared.runtime.partitions import Partition, parse_partition
-from shared.runtime.rebuild import RebuildableProjection, RebuildProgress, RebuildReport, ShadowRebuild
+from shared.runtime.rebuild import RebuildProgress, RebuildReport
+from shared.runtime.rebuilds import ProjectionRebuilds
+from shared.runtime.retention import forget_old_idempotency_keys
+from shared.runtime.tasks import BackgroundTasks
 from shared.settings import CommonSettings, ServiceSettings
 from shared.store import Database, EventStore
 from shared.store.schema import consumer_metadata
 from shared.store.schema import metadata as store_metadata
 
+__all__ = ["ProjectionFeed", "ServiceRuntime", "Source"]
+
 log = structlog.get_logger("runtime")
-
-
-@dataclass(slots=True)
-class ProjectionFeed:
-    """A running projection: its consumers (one per source) and the lock they share."""
-
-    projection: Projection
-    lock: asyncio.Lock
-    consumers: list[ProjectionConsumer] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """A stream a projection reads, optionally filtered (``membership.*.vn.bg.>`` for one province)."""
-
-    stream: str
-    filter_subjects: tuple[str, ...] = ()
-    partition: str = ""
 
 
 class ServiceRuntime:
@@ -96,11 +84,11 @@ class ServiceRuntime:
         self.relay: Relay | None = None
         self.consumers: list[ProjectionConsumer] = []
         self.projections: dict[str, ProjectionFeed] = {}
-        self.rebuilds: dict[str, RebuildProgress] = {}
-        self._rebuild_tasks: set[asyncio.Task[RebuildReport]] = set()
+        self._rebuilds = ProjectionRebuilds(self.name, self.db)
+        self.rebuilds: dict[str, RebuildProgress] = self._rebuilds.running
         self._pending_projections: list[tuple[Projection, Sequence[Source], asyncio.Lock | None]] = []
         self._background: list[tuple[str, Callable[[], Awaitable[None]]]] = []
-        self._tasks: list[asyncio.Task[None]] = []
+        self._tasks = BackgroundTasks(self.name)
         self.started = asyncio.Event()
         # Replicas of a service split the streams' work by unit path (see shared.runtime.partitions).
         self.partition: Partition | None = parse_partition(settings.partition, settings.partition_name)
@@ -116,7 +104,12 @@ class ServiceRuntime:
         self._on_start: list[Callable[[], Awaitable[None]]] = []
         if org_tree_sources:
             self.add_projection(OrgTreeProjection(), org_tree_sources)
-        self.add_task("idempotency-retention", self._forget_old_idempotency_keys)
+        self.add_task(
+            "idempotency-retention",
+            functools.partial(
+                forget_old_idempotency_keys, self.store, self.name, common.idempotency_retention_hours
+            ),
+        )
 
     def add_projection(
         self, projection: Projection, sources: Sequence[Source], *, lock: asyncio.Lock | None = None
@@ -182,32 +175,25 @@ class ServiceRuntime:
             )
             self.relay.progress.window = self.common.relay_stall_seconds
             # Replicas share the outbox: one relay at a time, the one holding the service's lock.
-            self._spawn(run_as_leader(self.db, f"relay:{self.name}", self.relay.run), "relay")
+            self._tasks.spawn(run_as_leader(self.db, f"relay:{self.name}", self.relay.run), "relay")
         for projection, sources, shared_lock in self._pending_projections:
-            lock = shared_lock or asyncio.Lock()
-            feed = ProjectionFeed(projection, lock)
-            for source in map(self._partitioned, sources):
-                consumer = ProjectionConsumer(
-                    self.db,
-                    self.js,
-                    projection,
-                    source.stream,
-                    service=self.name,
-                    keys=self.bus_keys,
-                    filter_subjects=source.filter_subjects,
-                    partition=source.partition,
-                    lock=lock,
-                    batch_size=self.settings.consumer_batch_size,
-                    max_deliver=self.common.max_deliver,
-                    ack_wait=self.common.ack_wait_seconds,
-                )
-                consumer.progress.window = self.common.consumer_stall_seconds
+            fed = feed(
+                projection,
+                sources,
+                shared_lock or asyncio.Lock(),
+                db=self.db,
+                js=self.js,
+                keys=self.bus_keys,
+                settings=self.settings,
+                common=self.common,
+                partition=self.partition,
+            )
+            for consumer in fed.consumers:
                 self.consumers.append(consumer)
-                feed.consumers.append(consumer)
-                self._spawn(consumer.run(), consumer.name)
-            self.projections[projection.name] = feed
+                self._tasks.spawn(consumer.run(), consumer.name)
+            self.projections[projection.name] = fed
         for name, task in self._background:
-            self._spawn(task(), name)
+            self._tasks.spawn(task(), name)
         self.started.set()
         log.info(
             "service.started",
@@ -217,53 +203,9 @@ class ServiceRuntime:
             partition=self.partition.name if self.partition else None,
         )
 
-    async def _forget_old_idempotency_keys(self) -> None:
-        """Every so often, forget the answers to idempotent requests older than the retention."""
-        retention = timedelta(hours=self.common.idempotency_retention_hours)
-        every = min(retention.total_seconds() / 4, 3600.0)
-        while True:
-            try:
-                forgotten = await self.store.forget_idempotency_keys(utcnow() - retention)
-                if forgotten:
-                    log.info("idempotency.keys_forgotten", service=self.name, count=forgotten)
-            except Exception as exc:  # the database may be down for a while: try again next round
-                log.warning("idempotency.retention_failed", service=self.name, error=str(exc))
-            await asyncio.sleep(every)
-
-    def _partitioned(self, source: Source) -> Source:
-        """``source`` narrowed to this replica's partition, unless it chose its own filter."""
-        if self.partition is None or source.filter_subjects or source.partition:
-            return source
-        service = source.stream.lower()
-        return Source(source.stream, self.partition.filter_subjects(service), self.partition.name)
-
-    def _spawn(self, coro: Any, name: str) -> None:
-        task = asyncio.create_task(coro, name=f"{self.name}:{name}")
-        task.add_done_callback(self._on_task_done)
-        self._tasks.append(task)
-
-    def _on_task_done(self, task: asyncio.Task[None]) -> None:
-        if not task.cancelled() and task.exception() is not None:
-            log.error("service.task_failed", task=task.get_name(), error=repr(task.exception()))
-
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        # A task can swallow one cancellation (asyncio.wait_for on Python 3.11 does when what it
-        # awaits completes at the same moment, in our code or a library's): cancel again until it ends.
-        pending = set(self._tasks)
-        while pending:
-            _, pending = await asyncio.wait(pending, timeout=1.0)
-            for task in pending:
-                task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        self._tasks.clear()
-        for rebuild in list(self._rebuild_tasks):
-            rebuild.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await rebuild
+        await self._tasks.stop()
+        await self._rebuilds.abandon()
         for consumer in self.consumers:
             await consumer.close()
         self.consumers.clear()
@@ -275,63 +217,11 @@ class ServiceRuntime:
 
     async def health(self) -> dict[str, Any]:
         """Up or degraded, and why: kept cheap (one ping, one count; no request to NATS)."""
-        database = await self.db.ping()
-        nats_ok = self.nc is not None and self.nc.is_connected
-        outbox = await self.store.pending_outbox() if database else None
-        tasks = {name: self._task_state(f"{self.name}:{name}") for name, _ in self._background}
-        tasks_ok = all(state == "running" for state in tasks.values()) or not self.started.is_set()
-        problems = self._problems(outbox)
-        return {
-            "service": self.name,
-            "status": "ok" if database and nats_ok and tasks_ok and not problems else "degraded",
-            "problems": problems,
-            "partition": self.partition.name if self.partition else None,
-            "database": "ok" if database else "unavailable",
-            "nats": "ok" if nats_ok else "unavailable",
-            "outbox_pending": outbox,
-            "relay": None
-            if self.relay is None
-            else {
-                "published": self.relay.published,
-                "last_sequence": self.relay.last_sequence,
-                "halted": self.relay.halted,
-            },
-            "tasks": tasks,
-            "consumers": {
-                c.name: {
-                    "checkpoint": c.checkpoint,
-                    "applied": c.applied,
-                    "skipped": c.skipped,
-                    "dead_lettered": c.dead_lettered,
-                    "refused": dict(c.refused),
-                }
-                for c in self.consumers
-            },
-        }
+        return await health_report(self)
 
-    def _problems(self, outbox: int | None) -> list[str]:
-        """A relay halted, stuck or falling behind, and consumers stuck or falling behind, each with why."""
-        problems: list[str] = []
-        relay = self.relay  # judged where it runs: among replicas, the one holding the relay's lock
-        if relay is not None and relay.active:
-            trouble = relay.progress.trouble(backlog=outbox)
-            if relay.halted is not None:
-                problems.append(f"relay halted: {relay.halted}")
-            elif trouble is not None:
-                problems.append(f"relay of {relay.stream}: {trouble}")
-        for consumer in self.consumers:
-            trouble = consumer.progress.trouble()
-            if trouble is not None:
-                problems.append(f"consumer {consumer.name} at sequence {consumer.checkpoint}: {trouble}")
-        return problems
-
-    def _task_state(self, task_name: str) -> str:
-        task = next((t for t in self._tasks if t.get_name() == task_name), None)
-        if task is None:
-            return "stopped"
-        if not task.done():
-            return "running"
-        return "failed" if not task.cancelled() and task.exception() is not None else "stopped"
+    def task_states(self) -> dict[str, str]:
+        """Each background task by name: ``running``, ``failed`` or ``stopped``."""
+        return {name: self._tasks.state(name) for name, _ in self._background}
 
     def consumer(self, name: str) -> ProjectionConsumer | None:
         return next((c for c in self.consumers if c.name == name), None)
@@ -343,108 +233,11 @@ class ServiceRuntime:
         it does not name its tables or is being rebuilt already. Stopping the service abandons the
         rebuild (its shadow is dropped; the live projection is as it was).
         """
-        feed = self.projections.get(projection_name)
-        if feed is None:
-            raise NotFoundError(
-                f"projection {projection_name!r} does not run in this service",
-                rule="unknown_projection",
-                field="projection",
-                value=projection_name,
-                accepted=", ".join(sorted(self.projections)) or "none here",
-            )
-        projection = feed.projection
-        if not isinstance(projection, RebuildableProjection):
-            raise ConflictError(
-                f"projection {projection_name!r} does not name the tables it writes, so it cannot be rebuilt",
-                rule="not_rebuildable",
-                field="projection",
-                value=projection_name,
-                accepted=", ".join(sorted(self.rebuildable())) or "none here",
-            )
-        if projection_name in self.rebuilds:
-            raise ConflictError(
-                f"projection {projection_name!r} is being rebuilt already",
-                rule="rebuild_in_progress",
-                field="projection",
-                value=projection_name,
-                accepted="one rebuild of a projection at a time",
-            )
-        assert self.js is not None, "the service is not started"
-        progress = RebuildProgress(projection=projection_name, started_at=utcnow().isoformat())
-        self.rebuilds[projection_name] = progress
-        job = ShadowRebuild(
-            self.db, self.js, projection, feed.consumers, feed.lock, self._shadow_consumer, progress
-        )
-        task = asyncio.create_task(job.run(), name=f"{self.name}:rebuild:{projection_name}")
-        self._rebuild_tasks.add(task)
-        log.info("rebuild.started", service=self.name, projection=projection_name)
-        try:
-            # Shielded: a client that goes away does not abandon the rebuild half way.
-            return await asyncio.shield(task)
-        finally:
-            if task.done():
-                self._rebuild_tasks.discard(task)
-                self.rebuilds.pop(projection_name, None)
-            else:
-                task.add_done_callback(lambda t: self._rebuild_done(projection_name, t))
-
-    def _rebuild_done(self, projection_name: str, task: asyncio.Task[RebuildReport]) -> None:
-        self._rebuild_tasks.discard(task)
-        self.rebuilds.pop(projection_name, None)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("rebuild.failed", projection=projection_name, error=repr(task.exception()))
+        return await self._rebuilds.rebuild(self.projections, projection_name, self.js, self.bus_keys)
 
     def rebuildable(self) -> list[str]:
-        return [n for n, f in self.projections.items() if isinstance(f.projection, RebuildableProjection)]
-
-    def _shadow_consumer(
-        self, db: Database, projection: Projection, live: ProjectionConsumer, lock: asyncio.Lock
-    ) -> ProjectionConsumer:
-        """A consumer like ``live`` (same stream, filter and partition) feeding a rebuild."""
-        assert self.js is not None and self.bus_keys is not None
-        return ProjectionConsumer(
-            db,
-            self.js,
-            projection,
-            live.stream,
-            service=self.name,
-            keys=self.bus_keys,
-            filter_subjects=live.filter_subjects,
-            partition=live.checkpoint_key[len(live.stream) + 1 :],
-            durable="rebuild",
-            lock=lock,
-            batch_size=live.batch_size,
-            max_deliver=live.max_deliver,
-            ack_wait=live.ack_wait,
-        )
+        return rebuildable(self.projections)
 
     async def projections_report(self) -> list[dict[str, Any]]:
         """Each projection: per stream its checkpoint and lag (messages not yet applied), and any rebuild."""
-        report: list[dict[str, Any]] = []
-        for name, feed in sorted(self.projections.items()):
-            streams = []
-            for consumer in feed.consumers:
-                lag: int | None = None
-                if self.js is not None:
-                    with contextlib.suppress(Exception):
-                        info = await self.js.consumer_info(consumer.stream, consumer.name)
-                        lag = int(info.num_pending or 0) + int(info.num_ack_pending or 0)
-                streams.append(
-                    {
-                        "consumer": consumer.name,
-                        "stream": consumer.stream,
-                        "checkpoint_key": consumer.checkpoint_key,
-                        "checkpoint": consumer.checkpoint,
-                        "lag": lag,
-                    }
-                )
-            progress = self.rebuilds.get(name)
-            report.append(
-                {
-                    "projection": name,
-                    "rebuildable": isinstance(feed.projection, RebuildableProjection),
-                    "streams": streams,
-                    "rebuild": progress.summary() if progress is not None else None,
-                }
-            )
-        return report
+        return await projections_report(self.js, self.projections, self.rebuilds)

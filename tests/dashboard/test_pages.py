@@ -16,10 +16,10 @@ from nats.js import JetStreamContext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from chudong.nats.server import EmbeddedNats
 from services.dashboard.main import create_app as create_dashboard
 from services.dashboard.settings import DashboardSettings
 from services.evaluation.main import create_app as create_evaluation
-from shared.bus.nats_server import EmbeddedNats
 from shared.clock import FixedClock
 from shared.contracts import membership as ms
 from shared.contracts.org import UnitLevel, UnitType

@@ -12,8 +12,8 @@ import pytest
 from structlog.testing import capture_logs
 
 from chudong.context import read_running
+from chudong.nats.credentials import NatsUsers, users_file
 from shared.bus.connection import NatsAuthorizationError, connect
-from shared.bus.credentials import NatsUsers, users_file
 from shared.bus.permissions import ADMIN_USER
 from shared.bus.subjects import stream_name
 from shared.settings import CommonSettings

@@ -14,9 +14,9 @@ from fastapi import FastAPI
 from nats.js import JetStreamContext
 from sqlalchemy import func, select
 
+from chudong.nats.server import EmbeddedNats
 from services.evaluation.adapters.tables import dirty_units
 from services.evaluation.main import create_app
-from shared.bus.nats_server import EmbeddedNats
 from shared.bus.subjects import stream_name
 from shared.clock import FixedClock
 from shared.events import Envelope

@@ -18,9 +18,9 @@ from fastapi import FastAPI
 from nats.js import JetStreamContext
 from sqlalchemy import delete
 
+from chudong.nats.server import EmbeddedNats
 from services.evaluation.adapters.member_counts import member_places, unit_member_counts
 from shared.bus.consumer import ProjectionConsumer
-from shared.bus.nats_server import EmbeddedNats
 from shared.bus.subjects import stream_name
 from shared.clock import FixedClock
 from tests.evaluation.conftest import evaluation_service

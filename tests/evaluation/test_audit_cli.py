@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from chudong.cli import app
+from chudong.nats.server import EmbeddedNats
 from shared.bus.connection import connect
 from shared.bus.keys import fixed_keys
-from shared.bus.nats_server import EmbeddedNats
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
 from shared.bus.subjects import stream_name

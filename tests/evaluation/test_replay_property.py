@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from chudong.audit.replay import replay
 from chudong.commands.audit import replay_history
+from chudong.nats.server import EmbeddedNats
 from services.evaluation.app.compliance import compliance_of
 from services.evaluation.domain.evaluate import AsOf
 from services.evaluation.domain.results import UnitCompliance
@@ -24,7 +25,6 @@ from services.evaluation.main import create_app
 from shared.bus import headers as h
 from shared.bus.checkpoints import reset_checkpoints
 from shared.bus.connection import connect
-from shared.bus.nats_server import EmbeddedNats
 from shared.bus.streams import ensure_streams
 from shared.bus.subjects import stream_name, subject_for
 from shared.contracts import membership as ms

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shared.bus.nats_server import EmbeddedNats
+from chudong.nats.server import EmbeddedNats
 from shared.bus.subjects import stream_name
 from shared.contracts.org import UnitLevel
 from shared.http import create_service_app

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from chudong.nats.server import EmbeddedNats
 from chudong.runner import free_port
 from shared.bus.connection import connect
-from shared.bus.nats_server import EmbeddedNats
 
 
 async def test_a_first_connection_nobody_answers_gives_up_after_its_timeout_and_names_the_server() -> None:

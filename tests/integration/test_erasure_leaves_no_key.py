@@ -18,8 +18,8 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from chudong.cli import app as cli
+from chudong.nats.server import EmbeddedNats
 from services.membership.adapters.keys import KeyRing
-from shared.bus.nats_server import EmbeddedNats
 from tests.membership_api import Membership, admission, membership_service
 from tests.support import files_holding, wait_until
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from nats.js import JetStreamContext
 from sqlalchemy import func, select
 
+from chudong.nats.server import EmbeddedNats
 from shared.bus.consumer import ProjectionConsumer
 from shared.bus.keys import fixed_keys
-from shared.bus.nats_server import EmbeddedNats
 from shared.bus.relay import Relay
 from shared.bus.subjects import stream_name
 from shared.store import Database, EventStore

@@ -12,11 +12,11 @@ from typing import Any
 import httpx
 import pytest
 
+from chudong.nats.server import EmbeddedNats
 from services.dashboard.main import create_app as create_dashboard
 from services.dashboard.settings import DashboardSettings
 from services.evaluation.main import create_app as create_evaluation
 from services.notifications.main import create_app as create_notifications
-from shared.bus.nats_server import EmbeddedNats
 from shared.clock import FixedClock
 from shared.http.errors import MAX_PROBLEMS
 from shared.settings import CommonSettings

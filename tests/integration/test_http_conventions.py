@@ -10,8 +10,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from chudong.nats.server import EmbeddedNats
 from services.membership.main import create_app
-from shared.bus.nats_server import EmbeddedNats
 from shared.settings import CommonSettings
 from tests.support import token_for
 

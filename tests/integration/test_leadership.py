@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.bus.nats_server import EmbeddedNats
+from chudong.nats.server import EmbeddedNats
 from shared.runtime import ServiceRuntime
 from shared.runtime.leadership import run_as_leader
 from shared.settings import CommonSettings, service_settings

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from shared.bus.nats_server import EmbeddedNats
+from chudong.nats.server import EmbeddedNats
 from tests.membership_api import Membership, admission, membership_service, profile
 
 

@@ -11,11 +11,11 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from chudong.nats.server import EmbeddedNats
 from services.membership.adapters.keys import KeyRing, open_with, person_keys
 from services.membership.adapters.read_models import MembershipReadModels, hardship_cases, members
 from services.membership.adapters.read_models import metadata as read_metadata
 from shared.bus.connection import connect
-from shared.bus.nats_server import EmbeddedNats
 from shared.contracts.membership import HardshipCaseListed, MemberJoined
 from shared.events import REGISTRY
 from shared.orgtree import OrgTreeProjection

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from chudong.nats.server import EmbeddedNats
 from services.membership.adapters.keys import seal
 from services.membership.app.handlers import member_stream, unit_stream
-from shared.bus.nats_server import EmbeddedNats
 from shared.contracts import membership as ms
 from shared.events import NewEvent
 from shared.store import StreamAppend

@@ -18,9 +18,9 @@ from fastapi import FastAPI
 from openpyxl import Workbook, load_workbook
 
 from bench.membership_import import BAD_ROWS, BRANCHES, member_rows, member_sheet
+from chudong.nats.server import EmbeddedNats
 from services.membership.adapters.spreadsheet import COLUMNS, write_rows
 from services.membership.main import create_app
-from shared.bus.nats_server import EmbeddedNats
 from shared.settings import CommonSettings
 from tests.membership_api import SECRET, TREE, Membership, membership_service
 from tests.support import token_for, wait_until

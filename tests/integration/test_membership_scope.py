@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from shared.bus.nats_server import EmbeddedNats
+from chudong.nats.server import EmbeddedNats
 from tests.membership_api import Membership, admission, membership_service
 
 # One request per route, about units, members and cases of pl-x (district bg-pl), with a valid body.

@@ -7,7 +7,7 @@ from pathlib import Path
 from nats.js import JetStreamContext
 
 from chudong.commands.status import collect_status
-from shared.bus.nats_server import EmbeddedNats
+from chudong.nats.server import EmbeddedNats
 from shared.bus.subjects import stream_name
 from shared.runtime import ServiceRuntime
 from shared.runtime.metrics import render_metrics

@@ -10,11 +10,11 @@ import pytest
 from nats.aio.client import Client
 from structlog.testing import capture_logs
 
+from chudong.nats.credentials import NatsUsers, secured_node
+from chudong.nats.server import EmbeddedNats
 from shared.bus.connection import NatsAuthorizationError, connect
 from shared.bus.consumer import stream_sequence
-from shared.bus.credentials import NatsUsers, secured_node
 from shared.bus.deadletters import list_dead_letters, replay_dead_letters
-from shared.bus.nats_server import EmbeddedNats
 from shared.bus.ordered import read_in_order
 from shared.bus.permissions import ADMIN_USER, nats_user
 from shared.bus.streams import ensure_streams

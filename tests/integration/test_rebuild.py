@@ -16,9 +16,9 @@ from nats.js import JetStreamContext
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chudong.nats.server import EmbeddedNats
 from shared.bus.consumer import ProjectionConsumer
 from shared.bus.keys import fixed_keys
-from shared.bus.nats_server import EmbeddedNats
 from shared.bus.subjects import stream_name
 from shared.contracts.membership import MemberJoined
 from shared.errors import ConflictError, NotFoundError

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from chudong.nats.server import EmbeddedNats
 from services.notifications.main import create_app
-from shared.bus.nats_server import EmbeddedNats
 from shared.settings import CommonSettings
 
 

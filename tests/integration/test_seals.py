@@ -18,11 +18,11 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from chudong.cli import app as cli
+from chudong.nats.server import EmbeddedNats
 from shared.bus import headers as h
 from shared.bus.consumer import ProjectionConsumer
 from shared.bus.deadletters import list_dead_letters, replay_dead_letters
 from shared.bus.keys import fixed_keys, keys_from_masters
-from shared.bus.nats_server import EmbeddedNats
 from shared.bus.relay import Relay
 from shared.bus.seals import SEALED_FROM, sealed_content
 from shared.bus.streams import ensure_streams, stream_configs

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from nats.js.api import AckPolicy, ConsumerConfig
 
+from chudong.nats.credentials import NatsUsers, secured_node, users_file
+from chudong.nats.server import EmbeddedNats
 from shared.bus.connection import connect
-from shared.bus.credentials import NatsUsers, secured_node, users_file
-from shared.bus.nats_server import EmbeddedNats
 from shared.bus.streams import ensure_streams
 from shared.bus.subjects import stream_name
 

@@ -14,10 +14,10 @@ import pytest
 from fastapi import FastAPI
 from nats.js import JetStreamContext
 
+from chudong.nats.server import EmbeddedNats
 from services.notifications.app.dispatcher import Dispatcher
 from services.notifications.main import create_app
 from services.notifications.settings import NotificationSettings
-from shared.bus.nats_server import EmbeddedNats
 from shared.clock import Clock
 from shared.settings import CommonSettings
 from tests.notifications.servers import Mailbox, WebhookReceiver

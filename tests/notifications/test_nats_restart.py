@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared.bus.nats_server import EmbeddedNats
+from chudong.nats.server import EmbeddedNats
 from shared.events import NewEvent
 from shared.store import StreamAppend
 from tests.notifications.conftest import Start

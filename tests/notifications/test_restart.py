@@ -14,7 +14,7 @@ import httpx
 import pytest
 from nats.js import JetStreamContext
 
-from shared.bus.nats_server import EmbeddedNats
+from chudong.nats.server import EmbeddedNats
 from shared.contracts.evaluation import Status
 from tests.notifications.servers import Mailbox, free_port
 from tests.notifications.world import PATHS, SECRET, compliance_changed, officer, owning_service, publish_tree

@@ -19,10 +19,10 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from chudong.nats.server import EmbeddedNats
 from services.planning.main import create_app
 from shared.bus.connection import connect
 from shared.bus.keys import fixed_keys
-from shared.bus.nats_server import EmbeddedNats
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
 from shared.clock import FixedClock

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.bus.nats_server import EmbeddedNats
+from chudong.nats.server import EmbeddedNats
 from shared.contracts.membership import UnitRenamed
 from shared.contracts.org import UnitLevel
 from tests.planning.conftest import (

@@ -13,10 +13,10 @@ import pytest
 from nats.aio.client import Client
 from sqlalchemy import select
 
+from chudong.nats.cluster import LocalCluster
 from chudong.runner import create_streams
 from services.evaluation.adapters.member_counts import MemberCountProjection, unit_member_counts
 from services.evaluation.adapters.member_counts import metadata as counts_metadata
-from shared.bus.cluster import LocalCluster
 from shared.bus.connection import connect
 from shared.bus.consumer import ProjectionConsumer
 from shared.bus.keys import fixed_keys

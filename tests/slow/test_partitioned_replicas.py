@@ -10,8 +10,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from chudong.nats.server import EmbeddedNats
 from services.evaluation.adapters.member_counts import member_places, unit_member_counts
-from shared.bus.nats_server import EmbeddedNats
 from shared.orgtree import OrgTreeProjection
 from shared.store import Database
 from tests.slow.harness import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from shared.bus.catalogue import catalogue_document
+from chudong.nats.catalogue import catalogue_document
 from shared.events import REGISTRY
 
 PUBLISHED = Path(__file__).resolve().parents[2] / "docs" / "events" / "asyncapi.json"

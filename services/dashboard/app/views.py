@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import Request
 
 from services.dashboard.adapters.upstream import Upstream, segment
-from services.dashboard.app.session import Officer, today
+from services.dashboard.app.officer import Officer, today
 from services.dashboard.domain.overview import (
     DistrictCount,
     Query,

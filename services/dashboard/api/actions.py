@@ -12,8 +12,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from services.dashboard.api.session import CurrentOfficer, parse_day
 from services.dashboard.app import views
-from services.dashboard.app.session import CurrentOfficer, parse_day, today
+from services.dashboard.app.officer import today
 from shared.contracts.values import Year
 from shared.errors import DomainError
 from shared.http.params import UnitIdPath

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from services.dashboard.adapters.live import LiveFeed
-from services.dashboard.app.session import CurrentOfficer
+from services.dashboard.api.session import CurrentOfficer
 from shared.http.auth import scope_path
 
 router = APIRouter()

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.bus.nats_server import EmbeddedNats, NatsServerError
+from chudong.nats.server import EmbeddedNats, NatsServerError
 from shared.bus.permissions import ACCOUNT, ADMIN_USER, NATS_SERVICES, nats_user, render_authorization
 
 USERS: tuple[str, ...] = (ADMIN_USER, *(nats_user(s) for s in NATS_SERVICES))

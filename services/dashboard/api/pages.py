@@ -9,9 +9,9 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.dashboard.adapters.upstream import segment
+from services.dashboard.api.render import page
+from services.dashboard.api.session import COOKIE, LANG_COOKIE, AsOfDay, CurrentOfficer, language, read_token
 from services.dashboard.app import views
-from services.dashboard.app.render import page
-from services.dashboard.app.session import COOKIE, LANG_COOKIE, AsOfDay, CurrentOfficer, language, read_token
 from services.dashboard.app.trend_chart import trend_svg
 from services.dashboard.domain.overview import Query as RowQuery
 from shared.auth import TokenError

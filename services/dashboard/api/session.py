@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from services.dashboard.domain.text import LANGUAGES, VIETNAM
+from services.dashboard.app.officer import Officer
+from services.dashboard.domain.text import LANGUAGES
 from shared.auth import Principal, TokenError, decode_token
-from shared.clock import utcnow
 from shared.contracts.values import FIRST_EVALUATED, LAST_EVALUATED
 from shared.errors import DomainError
 
@@ -24,17 +23,6 @@ class SignInRequiredError(Exception):
     def __init__(self, reason: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-@dataclass(frozen=True, slots=True)
-class Officer:
-    principal: Principal
-    token: str
-    lang: str
-
-    @property
-    def unit_id(self) -> str:
-        return self.principal.unit_id
 
 
 def language(request: Request) -> str:
@@ -60,10 +48,6 @@ async def current_officer(request: Request) -> Officer:
 
 
 CurrentOfficer = Annotated[Officer, Depends(current_officer)]
-
-
-def today() -> date:
-    return utcnow().astimezone(VIETNAM).date()
 
 
 class BadDateError(DomainError):

@@ -1,4 +1,4 @@
-"""Evaluation's HTTP API: compliance with its evidence, lists and roll-ups, the recognition workflow."""
+"""Evaluation's compliance API: a union's compliance with its evidence, lists and roll-ups, member counts."""
 
 from __future__ import annotations
 

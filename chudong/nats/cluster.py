@@ -14,8 +14,8 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.bus.credentials import NatsUsers, secured_node
-from shared.bus.nats_server import EmbeddedNats
+from chudong.nats.credentials import NatsUsers, secured_node
+from chudong.nats.server import EmbeddedNats
 
 CLUSTER_NAME = "chudong-local"
 

@@ -1,0 +1,25 @@
+"""The officer looking at the dashboard, and the day it is for them (Vietnam time)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from services.dashboard.domain.text import VIETNAM
+from shared.auth import Principal
+from shared.clock import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Officer:
+    principal: Principal
+    token: str
+    lang: str
+
+    @property
+    def unit_id(self) -> str:
+        return self.principal.unit_id
+
+
+def today() -> date:
+    return utcnow().astimezone(VIETNAM).date()
