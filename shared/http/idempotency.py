@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from shared.events import Envelope
-from shared.store import ConcurrencyError, EventStore, IdempotentResult
+from shared.store import ConcurrencyError, EventStore, IdempotencyConflictError, IdempotentResult
 from shared.store.event_store import Idempotency
 
 IdempotencyKey = Annotated[
@@ -26,6 +26,18 @@ IdempotencyKey = Annotated[
 
 Execute = Callable[[Idempotency | None], Awaitable[Sequence[Envelope]]]
 Answer = Callable[[Sequence[Envelope]], Any]
+
+
+def caller_key(request: Request, key: str) -> str:
+    """``key`` as stored: one caller's keys never meet another's.
+
+    Keys are chosen by clients, so two callers may pick the same one: scoped by the caller (the
+    token's subject), a reused key neither answers with another caller's result nor tells one union
+    that another used it.
+    """
+    principal = getattr(request.state, "principal", None)
+    subject = principal.subject if principal is not None else ""
+    return hashlib.sha256(f"{subject}\n{key}".encode()).hexdigest()
 
 
 def request_hash(request: Request, payload: BaseModel | None) -> str:
@@ -48,18 +60,33 @@ async def run_command(
     if key is None:
         envelopes = await execute(None)
         return JSONResponse(_jsonable(answer(envelopes)), status_code=status_code)
-    digest = request_hash(request, payload)
-    stored = await store.find_idempotent(key, digest)
+    try:
+        return await _run_once(request, store, key, payload, execute, answer, status_code)
+    except IdempotencyConflictError as exc:
+        raise IdempotencyConflictError(key) from exc  # the caller's key, not the one stored
+
+
+async def _run_once(
+    request: Request,
+    store: EventStore,
+    key: str,
+    payload: BaseModel | None,
+    execute: Execute,
+    answer: Answer,
+    status_code: int,
+) -> JSONResponse:
+    stored_key, digest = caller_key(request, key), request_hash(request, payload)
+    stored = await store.find_idempotent(stored_key, digest)
     if stored is not None:
         return _replayed(stored)
     idem = Idempotency(
-        key, digest, answer=lambda envs: IdempotentResult(status_code, _jsonable(answer(envs)))
+        stored_key, digest, answer=lambda envs: IdempotentResult(status_code, _jsonable(answer(envs)))
     )
     try:
         envelopes = await execute(idem)
     except ConcurrencyError:
         # A concurrent retry of the same request may have won the race.
-        stored = await store.find_idempotent(key, digest)
+        stored = await store.find_idempotent(stored_key, digest)
         if stored is None:
             raise
         return _replayed(stored)

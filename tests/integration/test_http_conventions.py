@@ -134,6 +134,21 @@ async def test_a_retried_command_with_the_same_idempotency_key_gives_the_same_an
     assert await history_length(app) == before + 1
 
 
+async def test_an_idempotency_key_belongs_to_its_caller(membership: tuple[Client, FastAPI]) -> None:
+    client, app = membership
+    key = {"Idempotency-Key": "admit-1"}
+    mine = {**token_for("s" * 32, "union_secretary", "pl-x", subject="secretary-pl-x"), **key}
+    theirs = {**token_for("s" * 32, "union_secretary", "vy-y", subject="secretary-vy-y"), **key}
+    before = await history_length(app)
+    first = await client.post("/members", json=ADMISSION, headers=mine)
+    other = await client.post("/members", json={**ADMISSION, "branch_id": "vy-y-1"}, headers=theirs)
+    assert first.status_code == other.status_code == 201, other.text
+    assert "Idempotent-Replayed" not in other.headers  # neither refused nor told that the key was used
+    assert first.json()["member_id"] != other.json()["member_id"]
+    assert (await client.post("/members", json=ADMISSION, headers=mine)).json() == first.json()
+    assert await history_length(app) == before + 2
+
+
 async def test_health_and_openapi_are_served(membership: tuple[Client, FastAPI]) -> None:
     client, _ = membership
     health = await client.get("/healthz")
