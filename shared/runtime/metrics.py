@@ -57,8 +57,9 @@ class Counters:
         family = self._values[name]
         family[key] = family.get(key, 0.0) + amount
 
-    def value(self, name: str, **labels: str) -> float:
-        return self._values.get(name, {}).get(tuple(sorted(labels.items())), 0.0)
+    def total(self, name: str) -> float:
+        """``name`` summed over its labels."""
+        return sum(self._values.get(name, {}).values())
 
     def items(self) -> Iterable[tuple[str, Labels, float]]:
         for name, family in sorted(self._values.items()):
