@@ -30,6 +30,7 @@ from shared.bus.connection import connect
 from shared.bus.keys import ensure_bus_keys
 from shared.bus.streams import ensure_streams
 from shared.migrations import Migration
+from shared.retry import Backoff
 from shared.settings import SERVICES, CommonSettings, service_settings
 
 
@@ -228,16 +229,16 @@ async def create_streams(
     """Create or update the streams as the admin user, waiting for the cluster to elect its leaders."""
     nc = await connect(nats_url, name="chudong-streams", user=user, password=password)
     try:
-        deadline = asyncio.get_running_loop().time() + timeout
+        waiting = Backoff(0.5, 0.5, retry_for=timeout)
         while True:
             try:
                 await ensure_streams(nc.jetstream(), replicas=replicas, duplicate_window=duplicate_window)
                 return
             except Exception:
                 # A new cluster answers JetStream requests only once it has a meta leader.
-                if asyncio.get_running_loop().time() > deadline:
+                if waiting.expired():
                     raise
-                await asyncio.sleep(0.5)
+                await waiting.wait()
     finally:
         await nc.close()
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
@@ -94,6 +95,15 @@ async def wait_until(
                 await asyncio.sleep(0.02)
     except TimeoutError:
         raise TimeoutError(f"not so after {timeout} s: {what or condition}") from None
+
+
+def metric(text: str, name: str, **labels: str) -> float | None:
+    """The value of the sample ``name`` with exactly ``labels`` in a ``/metrics`` text, None if absent."""
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == labels:
+                return float(sample.value)
+    return None
 
 
 def fixed_key_settings(service: str) -> dict[str, Any]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import time
 from collections.abc import Callable, Iterable
 
 import httpx
 
 from chudong.demo.commands import Command, command_for
 from chudong.demo.generator import DemoEvent, Generator, UnionPlan
+from shared.retry import Backoff
 
 # Planning and evaluation learn of new units from membership's events: until they have, a
 # command about a unit just registered is answered 404; the service is also briefly 503 when busy.
@@ -57,27 +57,25 @@ class HttpLoader:
 
     async def send(self, command: Command, key: str) -> None:
         client = self.clients[command.service]
-        deadline = time.monotonic() + RETRY_FOR_SECONDS
-        delay = 0.05
+        backoff = Backoff(0.05, 1.0, retry_for=RETRY_FOR_SECONDS)
         while True:
             try:
                 response = await client.request(
                     command.method, command.path, json=command.body, headers={"Idempotency-Key": key}
                 )
             except httpx.TransportError:
-                if time.monotonic() > deadline:
+                if backoff.expired():
                     raise
-                await asyncio.sleep(delay)
+                await backoff.wait(lengthen=False)  # a service starting: ask again soon
                 continue
             if response.status_code < 300 or already_recorded(command, response):
                 self.sent += 1
                 return
-            if response.status_code not in RETRY_STATUSES or time.monotonic() > deadline:
+            if response.status_code not in RETRY_STATUSES or backoff.expired():
                 raise CommandRejectedError(
                     f"{command.method} {command.path} → {response.status_code}: {response.text[:500]}"
                 )
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 1.0)
+            await backoff.wait()
 
     async def send_all(self, events: Iterable[DemoEvent], prefix: str) -> None:
         for i, event in enumerate(events):

@@ -79,6 +79,7 @@ def create_app(
         batch_size=settings.dispatch_batch_size,
         concurrency=settings.dispatch_concurrency,
         interval=settings.dispatch_interval_seconds,
+        counters=runtime.counters,
     )
     scheduler = Scheduler(runtime.db, book, deadlines, clock, interval=settings.schedule_interval_seconds)
 

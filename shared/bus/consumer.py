@@ -51,6 +51,7 @@ from shared.bus.subjects import DEAD_LETTER_STREAM, dead_letter_subject, stream_
 from shared.clock import utcnow
 from shared.events import REGISTRY, Envelope, EventRegistry
 from shared.logging import reset_correlation, set_correlation
+from shared.retry import Backoff, delay_after
 from shared.store.database import Database, is_unavailable
 from shared.store.schema import consumer_metadata, dead_letter_replays
 
@@ -180,7 +181,7 @@ class ProjectionConsumer:
         consumer is recreated from the stored checkpoint, so whatever was
         delivered but not applied comes again, in order, before anything newer.
         """
-        delay = 0.2
+        backoff = Backoff()
         while True:
             try:
                 if self._sub is None:
@@ -192,7 +193,7 @@ class ProjectionConsumer:
                     self.progress.caught_up()
                     continue
                 await self.process(msgs)
-                delay = 0.2
+                backoff.reset()
             except asyncio.CancelledError:
                 # Unsubscribe now: a pull subscription left behind holds the connection's drain
                 # until its timeout (30 s) when the service stops.
@@ -203,8 +204,7 @@ class ProjectionConsumer:
                 log.warning("consumer.restarting", consumer=self.name, error=error)
                 self.progress.failed(error)
                 await self._drop_subscription()
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
+                await backoff.wait()
 
     async def catch_up(self, sequence: int, *, bulk: bool = False, retry_for: float = 120.0) -> None:
         """Consume in the caller's task until the checkpoint reaches ``sequence`` (rebuilds, benchmarks).
@@ -215,19 +215,17 @@ class ProjectionConsumer:
         While NATS does not answer (a cluster electing a leader, a reconnection) it tries again from
         the stored checkpoint, for up to ``retry_for`` seconds.
         """
-        loop = asyncio.get_running_loop()
-        deadline, delay = loop.time() + retry_for, 0.2
+        backoff = Backoff(retry_for=retry_for)
         while True:
             try:
                 await self._catch_up(sequence, bulk)
                 return
             except (NatsError, TimeoutError, OSError) as exc:
-                if loop.time() + delay > deadline:
+                if backoff.expired():
                     raise
                 log.warning("consumer.catch_up_retrying", consumer=self.name, error=repr(exc))
                 await self._drop_subscription()
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
+                await backoff.wait()
 
     async def _catch_up(self, sequence: int, bulk: bool) -> None:
         if bulk and self._sub is None and len(self.filter_subjects) <= 1:
@@ -354,7 +352,7 @@ class ProjectionConsumer:
                 await msg.in_progress()
 
     def _delay(self, attempt: int) -> float:
-        return self.retry_delays[min(attempt, len(self.retry_delays)) - 1] if self.retry_delays else 0.0
+        return delay_after(attempt, self.retry_delays)
 
     async def _apply(self, msgs: Sequence[Msg]) -> tuple[int, BaseException | None]:
         """Apply ``msgs`` in one transaction; on failure commit the prefix before the failing one.
@@ -427,9 +425,8 @@ class ProjectionConsumer:
                 h.FAILED_AT: utcnow().isoformat(),
             }
         )
-        attempt = 0
+        backoff = Backoff(steps=self.retry_delays)
         while True:
-            attempt += 1
             try:
                 await self.js.publish(
                     dead_letter_subject(self.name), msg.data, headers=headers, stream=DEAD_LETTER_STREAM
@@ -441,7 +438,7 @@ class ProjectionConsumer:
                 raise
             except Exception as exc:
                 log.warning("consumer.dead_letter_retrying", consumer=self.name, error=str(exc))
-                await asyncio.sleep(self._delay(attempt))
+                await backoff.wait()
         self.checkpoint = sequence
         self.dead_lettered += 1
         if refused:

@@ -41,6 +41,7 @@ from shared.bus.keys import BusKeys
 from shared.bus.progress import Progress
 from shared.bus.subjects import event_subject, stream_name
 from shared.bus.tail import Foreign, last_message, own_position, seal_check
+from shared.retry import Backoff
 from shared.store.database import Database
 from shared.store.schema import events, outbox
 
@@ -114,7 +115,7 @@ class Relay:
 
     async def run(self) -> None:
         """Relay until cancelled, retrying with back-off while NATS or the database are unavailable."""
-        backoff = 0.2
+        backoff = Backoff()
         self.active = True
         try:
             while True:
@@ -122,7 +123,7 @@ class Relay:
                     if not self._reconciled:
                         await self.reconcile()
                     sent = await self.publish_pending()
-                    backoff = 0.2
+                    backoff.reset()
                     if sent == 0:
                         await self._watch_stream()
                         self.wake.clear()
@@ -139,8 +140,7 @@ class Relay:
                         log.warning("relay.retrying", stream=self.stream, error=error)
                     self.progress.failed(error)
                     self._reconciled = False
-                    await asyncio.sleep(backoff)
-                    backoff = min(backoff * 2, 5.0)
+                    await backoff.wait()
         finally:
             self.active = False
 

@@ -14,7 +14,7 @@ from shared.http.correlation import CorrelationMiddleware
 from shared.http.errors import install_error_handlers
 from shared.http.limits import install_body_limits
 from shared.runtime import ServiceRuntime
-from shared.runtime.metrics import render_metrics
+from shared.runtime.metrics import CONTENT_TYPE, render_metrics
 
 
 def create_service_app(
@@ -54,7 +54,7 @@ def create_service_app(
 
     @app.get("/metrics", tags=["operations"], summary="Prometheus metrics of this process")
     async def metrics() -> PlainTextResponse:
-        return PlainTextResponse(await render_metrics(runtime), media_type="text/plain; version=0.0.4")
+        return PlainTextResponse(await render_metrics(runtime), media_type=CONTENT_TYPE)
 
     for router in routers:
         app.include_router(router)

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 import structlog
 from sqlalchemy import text
 
+from shared.retry import Backoff
 from shared.store.database import Database
 
 log = structlog.get_logger("leadership")
@@ -44,6 +45,7 @@ async def run_as_leader(
         await work()
         return
     key = lock_key(name)
+    waiting = Backoff(retry, retry)  # a fixed wait: the lock or the database is tried again as often
     leading = False
     while True:
         try:
@@ -54,7 +56,7 @@ async def run_as_leader(
                     if leading:
                         log.info("leadership.lost", lock=name)
                     leading = False
-                    await asyncio.sleep(retry)
+                    await waiting.wait()
                     continue
                 leading = True
                 log.info("leadership.acquired", lock=name)
@@ -75,4 +77,4 @@ async def run_as_leader(
         except Exception as exc:
             log.warning("leadership.retrying", lock=name, error=str(exc) or exc.__class__.__name__)
             leading = False
-            await asyncio.sleep(retry)
+            await waiting.wait()

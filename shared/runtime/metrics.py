@@ -1,4 +1,4 @@
-"""Prometheus metrics of a service process, in the text exposition format (served at ``/metrics``).
+"""Prometheus metrics of a service process (served at ``/metrics``), through ``prometheus_client``.
 
 Every service exposes the same families, labelled with ``service`` (and
 ``partition`` for a replica that has one):
@@ -14,8 +14,13 @@ Every service exposes the same families, labelled with ``service`` (and
 - ``chudong_messages_refused_total``: per consumer and reason (``unsealed``, ``seal does not
   match``): messages its owner did not publish, dead-lettered unapplied;
 - ``chudong_relay_halted``: 1 while the relay halts on a message it did not publish;
-- ``chudong_<name>_total`` for what a service counts itself through
-  :class:`Counters` (notifications: ``alerts_delivered``).
+- ``chudong_<name>_total`` for what a service counts itself through :class:`Counters`
+  (notifications: ``alerts_delivered``, ``alerts_undelivered`` and ``alert_attempts_failed``,
+  per ``channel``).
+
+The values live in the runtime (its relay, consumers and counters) and the database; they are
+read at each scrape into metric families, which ``prometheus_client`` writes out (escaping label
+values, grouping samples by family).
 """
 
 from __future__ import annotations
@@ -23,9 +28,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.metrics_core import Metric
 from sqlalchemy import func, select
 
 from shared.bus.seals import Refusal
@@ -35,6 +42,8 @@ if TYPE_CHECKING:
     from shared.runtime.service import ServiceRuntime
 
 Labels = tuple[tuple[str, str], ...]
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 
 class Counters:
@@ -48,38 +57,36 @@ class Counters:
         family = self._values[name]
         family[key] = family.get(key, 0.0) + amount
 
+    def total(self, name: str) -> float:
+        """``name`` summed over its labels."""
+        return sum(self._values.get(name, {}).values())
+
     def items(self) -> Iterable[tuple[str, Labels, float]]:
         for name, family in sorted(self._values.items()):
             for labels, value in sorted(family.items()):
                 yield name, labels, value
 
 
-def _labels(base: Mapping[str, str], extra: Labels = ()) -> str:
-    pairs = [*base.items(), *extra]
-    if not pairs:
-        return ""
-    escaped = (f'{k}="{v}"'.replace("\n", " ") for k, v in pairs)
-    return "{" + ",".join(escaped) + "}"
-
-
-class _Writer:
-    """Samples grouped by family, as the exposition format requires."""
+class _Families:
+    """The families of one scrape, in the order first sampled; a value not readable now is left out."""
 
     def __init__(self) -> None:
-        self._families: dict[str, tuple[str, str, list[str]]] = {}
+        self._families: dict[str, Metric] = {}
 
-    def sample(self, name: str, kind: str, help_text: str, labels: str, value: float | None) -> None:
+    def sample(
+        self, name: str, kind: str, help_text: str, labels: Mapping[str, str], value: float | None
+    ) -> None:
         if value is None:
             return
-        family = self._families.setdefault(name, (kind, help_text, []))
-        number = str(int(value)) if float(value).is_integer() else repr(float(value))
-        family[2].append(f"{name}{labels} {number}")
+        # prometheus_client names a counter's family without ``_total`` and its samples with it.
+        family_name = name.removesuffix("_total") if kind == "counter" else name
+        family = self._families.get(family_name)
+        if family is None:
+            family = self._families[family_name] = Metric(family_name, help_text, kind)
+        family.add_sample(name, dict(labels), float(value))
 
-    def text(self) -> str:
-        lines: list[str] = []
-        for name, (kind, help_text, samples) in self._families.items():
-            lines += [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}", *samples]
-        return "\n".join(lines) + "\n"
+    def collect(self) -> Iterator[Metric]:
+        return iter(self._families.values())
 
 
 async def render_metrics(runtime: ServiceRuntime, lag_timeout: float = 1.0) -> str:
@@ -87,7 +94,7 @@ async def render_metrics(runtime: ServiceRuntime, lag_timeout: float = 1.0) -> s
     base = {"service": runtime.name}
     if runtime.partition is not None:
         base["partition"] = runtime.partition.name
-    out = _Writer()
+    out = _Families()
     stored: int | None = None
     pending: int | None = None
     with contextlib.suppress(Exception):
@@ -96,20 +103,16 @@ async def render_metrics(runtime: ServiceRuntime, lag_timeout: float = 1.0) -> s
                 (await conn.execute(select(func.coalesce(func.max(events.c.position), 0)))).scalar_one()
             )
         pending = await runtime.store.pending_outbox()
-    out.sample("chudong_events_stored", "gauge", "Position of the last event appended", _labels(base), stored)
-    out.sample("chudong_outbox_pending", "gauge", "Events appended, not yet relayed", _labels(base), pending)
+    out.sample("chudong_events_stored", "gauge", "Position of the last event appended", base, stored)
+    out.sample("chudong_outbox_pending", "gauge", "Events appended, not yet relayed", base, pending)
     relayed = runtime.relay.published if runtime.relay is not None else 0
-    out.sample(
-        "chudong_events_relayed_total", "counter", "Events this process relayed", _labels(base), relayed
-    )
+    out.sample("chudong_events_relayed_total", "counter", "Events this process relayed", base, relayed)
     if runtime.relay is not None:
         halted = 1 if runtime.relay.active and runtime.relay.halted is not None else 0
-        out.sample(
-            "chudong_relay_halted", "gauge", "1 while the relay halts on its stream", _labels(base), halted
-        )
+        out.sample("chudong_relay_halted", "gauge", "1 while the relay halts on its stream", base, halted)
     lags = await asyncio.gather(*(_lag(runtime, c.stream, c.name, lag_timeout) for c in runtime.consumers))
     for consumer, lag in zip(runtime.consumers, lags, strict=True):
-        labels = _labels(base, (("consumer", consumer.name), ("stream", consumer.stream)))
+        labels = {**base, "consumer": consumer.name, "stream": consumer.stream}
         out.sample("chudong_events_consumed_total", "counter", "Events applied", labels, consumer.applied)
         out.sample(
             "chudong_events_skipped_total",
@@ -140,16 +143,12 @@ async def render_metrics(runtime: ServiceRuntime, lag_timeout: float = 1.0) -> s
                 "chudong_messages_refused_total",
                 "counter",
                 "Messages refused unapplied: their owner did not seal them",
-                _labels(
-                    base, (("consumer", consumer.name), ("stream", consumer.stream), ("reason", reason.value))
-                ),
+                {**labels, "reason": reason.value},
                 consumer.refused.get(reason.value, 0),
             )
     for name, extra, value in runtime.counters.items():
-        out.sample(
-            f"chudong_{name}_total", "counter", f"{name.replace('_', ' ')}", _labels(base, extra), value
-        )
-    return out.text()
+        out.sample(f"chudong_{name}_total", "counter", name.replace("_", " "), {**base, **dict(extra)}, value)
+    return generate_latest(out).decode()
 
 
 async def _lag(runtime: ServiceRuntime, stream: str, consumer: str, timeout: float) -> int | None:

@@ -16,7 +16,7 @@ from shared.settings import CommonSettings, ServiceSettings
 from shared.store import StreamAppend
 from tests.projections import RecordingProjection
 from tests.projections import metadata as recording_metadata
-from tests.support import member_event, unit_event, wait_until
+from tests.support import member_event, metric, unit_event, wait_until
 
 
 def runtime(server: EmbeddedNats, tmp_path: Path, name: str, partition: str = "") -> ServiceRuntime:
@@ -34,6 +34,8 @@ async def test_status_and_metrics_show_what_was_stored_relayed_and_consumed(
     evaluation = runtime(nats_server, tmp_path, "evaluation", partition="vn.bg")
     evaluation.add_projection(RecordingProjection(), [Source(stream_name("membership"))])
     evaluation.counters.add("alerts_delivered", channel="email")
+    # A label value is whatever a service passes: quotes, backslashes and newlines are escaped.
+    evaluation.counters.add("alerts_delivered", channel='we"b\\hook\nx')
     await membership.start()
     await evaluation.start()
     try:
@@ -65,14 +67,25 @@ async def test_status_and_metrics_show_what_was_stored_relayed_and_consumed(
     assert listed["lag"] == 0
     assert listed["filter"] == ["membership.*.vn.bg", "membership.*.vn.bg.>"]
 
-    labels = f'service="evaluation",partition="vn-bg",consumer="{consumer.name}",stream="MEMBERSHIP"'
-    assert f"chudong_events_consumed_total{{{labels}}} 2" in metrics
-    assert f"chudong_projection_checkpoint{{{labels}}} 3" in metrics
-    assert f"chudong_projection_lag{{{labels}}} 0" in metrics
-    assert f"chudong_dead_letters_total{{{labels}}} 0" in metrics
-    assert (
-        'chudong_alerts_delivered_total{service="evaluation",partition="vn-bg",channel="email"} 1' in metrics
-    )
-    assert 'chudong_events_stored{service="membership"} 3' in stored
-    assert 'chudong_events_relayed_total{service="membership"} 3' in stored
+    labels = {
+        "service": "evaluation",
+        "partition": "vn-bg",
+        "consumer": consumer.name,
+        "stream": "MEMBERSHIP",
+    }
+    assert metric(metrics, "chudong_events_consumed_total", **labels) == 2
+    assert metric(metrics, "chudong_projection_checkpoint", **labels) == 3
+    assert metric(metrics, "chudong_projection_lag", **labels) == 0
+    assert metric(metrics, "chudong_dead_letters_total", **labels) == 0
+    alerts = {"service": "evaluation", "partition": "vn-bg"}
+    assert metric(metrics, "chudong_alerts_delivered_total", channel="email", **alerts) == 1
+    assert metric(stored, "chudong_events_stored", service="membership") == 3
+    assert metric(stored, "chudong_events_relayed_total", service="membership") == 3
     assert metrics.count("# TYPE chudong_events_consumed_total counter") == 1
+    # Quotes, backslashes and newlines in a label value are escaped as the text format requires,
+    # and a Prometheus parser reads the value back as it was given.
+    assert (
+        'chudong_alerts_delivered_total{channel="we\\"b\\\\hook\\nx",partition="vn-bg",service="evaluation"} 1.0'
+        in metrics.splitlines()
+    )
+    assert metric(metrics, "chudong_alerts_delivered_total", channel='we"b\\hook\nx', **alerts) == 1

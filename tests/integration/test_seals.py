@@ -36,7 +36,7 @@ from shared.store import Database, EventStore, StreamAppend
 from shared.store.schema import events
 from tests.projections import RecordingProjection, applied_positions
 from tests.projections import metadata as recording_metadata
-from tests.support import fixed_key_settings, member_event, unit_event, wait_until
+from tests.support import fixed_key_settings, member_event, metric, unit_event, wait_until
 
 STREAM = stream_name("membership")
 
@@ -135,10 +135,16 @@ async def test_messages_their_owner_did_not_seal_are_refused_counted_alerted_and
         assert letters[0].error == "unsealed: membership.MemberJoined.vn.bg at sequence 3 carries no seal"
         assert letters[0].deliveries == 1
         metrics = await render_metrics(evaluation)
-        labels = f'service="evaluation",partition="vn-bg",consumer="{consumer.name}",stream="MEMBERSHIP"'
-        assert f'chudong_messages_refused_total{{{labels},reason="unsealed"}} 1' in metrics
-        assert f'chudong_messages_refused_total{{{labels},reason="seal does not match"}} 3' in metrics
-        assert f"chudong_dead_letters_total{{{labels}}} 4" in metrics
+        labels = {
+            "service": "evaluation",
+            "partition": "vn-bg",
+            "consumer": consumer.name,
+            "stream": "MEMBERSHIP",
+        }
+        refused = "chudong_messages_refused_total"
+        assert metric(metrics, refused, reason="unsealed", **labels) == 1
+        assert metric(metrics, refused, reason="seal does not match", **labels) == 3
+        assert metric(metrics, "chudong_dead_letters_total", **labels) == 4
 
         # Someone with evaluation's NATS credential files a genuine message as a dead letter of its consumer.
         genuine = await js.get_msg(STREAM, seq=2)
@@ -232,7 +238,7 @@ async def test_a_foreign_message_halts_the_relay_loudly_and_a_repair_loses_and_d
         )
         assert "chudong streams repair membership" in problem
         assert report["outbox_pending"] == 1
-        assert 'chudong_relay_halted{service="membership"} 1' in await render_metrics(membership)
+        assert metric(await render_metrics(membership), "chudong_relay_halted", service="membership") == 1
 
         # Restarted, it still halts there, and says so.
         await membership.stop()

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from prometheus_client.parser import text_string_to_metric_families
+
 from tests.notifications.conftest import Notifications, Start
 from tests.notifications.servers import Mailbox
 from tests.notifications.world import PATHS, compliance_changed, officer
 from tests.support import wait_until
 
 PL = officer("district_officer", "bg-pl", "officer-pl")
+
+
+async def _counted(service: Notifications) -> dict[str, float]:
+    """The dispatcher's counters for email as ``/metrics`` serves them, by sample name."""
+    answer = await service.client.get("/metrics")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
+    return {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(answer.text)
+        for sample in family.samples
+        if family.name.startswith("chudong_alert") and sample.labels.get("channel") == "email"
+    }
 
 
 async def _subscribe_by_email(service: Notifications) -> None:
@@ -44,6 +58,10 @@ async def test_an_email_is_delivered_exactly_once_when_the_smtp_server_comes_bac
         await service.dispatcher.run_once()
         assert delivery["status"] == "delivered" and delivery["last_error"] is None
         assert len(mailbox.messages) == 1
+        counted = await _counted(service)
+        assert counted["chudong_alerts_delivered_total"] == 1
+        assert counted["chudong_alert_attempts_failed_total"] == delivery["attempts"] - 1 >= 2
+        assert "chudong_alerts_undelivered_total" not in counted
 
 
 async def test_an_email_the_smtp_server_never_takes_is_undelivered_with_the_last_error(
@@ -60,6 +78,10 @@ async def test_an_email_the_smtp_server_never_takes_is_undelivered_with_the_last
         undelivered = await service.deliveries(officer("admin", "vn", "operator"), status="undelivered")
         assert [d["delivery_id"] for d in undelivered] == [delivery["delivery_id"]]
         assert mailbox.messages == []
+        assert await _counted(service) == {
+            "chudong_alert_attempts_failed_total": 3,
+            "chudong_alerts_undelivered_total": 1,
+        }
 
 
 async def test_a_kept_smtp_connection_the_server_dropped_is_replaced_without_a_failed_try(

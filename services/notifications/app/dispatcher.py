@@ -28,6 +28,7 @@ from services.notifications.domain.timing import RetryPolicy
 from shared.clock import Clock, local_date
 from shared.contracts.notifications import AlertDelivered, AlertKind, AlertUndelivered, Channel
 from shared.events import NewEvent
+from shared.runtime.metrics import Counters
 from shared.store import EventStore, StreamAppend
 
 log = structlog.get_logger("notifications.dispatcher")
@@ -47,6 +48,7 @@ class Dispatcher:
         batch_size: int = 100,
         concurrency: int = 10,
         interval: float = 1.0,
+        counters: Counters | None = None,
     ) -> None:
         self.store = store
         self.db = store.db
@@ -57,8 +59,8 @@ class Dispatcher:
         self.batch_size = batch_size
         self.interval = interval
         self._limit = asyncio.Semaphore(concurrency)
-        self.sent = 0
-        self.failed = 0
+        # Served at /metrics as chudong_<name>_total{channel}: pass the runtime's to have them there.
+        self.counters = counters if counters is not None else Counters()
 
     async def run(self) -> None:
         """Dispatch until cancelled; woken early when an alert is raised."""
@@ -117,8 +119,10 @@ class Dispatcher:
                 arrived.clear()
                 batch, finished[:] = list(finished), []
                 async with self.db.transaction() as conn:
-                    for m, channel, error in batch:
-                        await self._record(conn, m, channel, error)
+                    outcomes = [await self._record(conn, m, channel, error) for m, channel, error in batch]
+                # Counted once committed: a transaction that failed recorded nothing, and is tried again.
+                for (_, channel, _), status in zip(batch, outcomes, strict=True):
+                    self._count(channel, status)
                 remaining -= len(batch)
                 self.store.appended.set()
         finally:
@@ -150,9 +154,18 @@ class Dispatcher:
             error = f"{exc.__class__.__name__}: {exc}"[:2000] or exc.__class__.__name__
         return m, channel, error
 
+    def _count(self, channel: Channel, status: str) -> None:
+        if status == "delivered":
+            self.counters.add("alerts_delivered", channel=channel.value)
+            return
+        self.counters.add("alert_attempts_failed", channel=channel.value)
+        if status == "undelivered":
+            self.counters.add("alerts_undelivered", channel=channel.value)
+
     async def _record(
         self, conn: AsyncConnection, m: Mapping[str, Any], channel: Channel, error: str | None
-    ) -> None:
+    ) -> str:
+        """Record a try's outcome; returns the delivery's status after it."""
         now = self.clock.now().astimezone(UTC)
         attempts = int(m["attempts"]) + 1
         first = m["first_tried_at"] or now
@@ -161,9 +174,7 @@ class Dispatcher:
             first = first.replace(tzinfo=UTC)
         if error is None:
             values: dict[str, object] = {"status": "delivered", "delivered_at": now, "last_error": None}
-            self.sent += 1
         else:
-            self.failed += 1
             retry_at = self.policy.next_attempt(attempts, first, now)
             values = {"status": "retrying" if retry_at else "undelivered", "last_error": error}
             if retry_at:
@@ -192,6 +203,7 @@ class Dispatcher:
                     )
                 )
             await self._append_outcome(conn, m, channel, attempts, error, now)
+        return str(values["status"])
 
     async def _append_outcome(
         self,
