@@ -97,6 +97,9 @@ def demo_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSys
         check=False,
     )
     assert loaded.returncode == 0, loaded.stderr
+    # The ids the README uses are those the demo prints.
+    for line in ("bg  [province]", "  bg-h01  [district]", "    bg-dcs001  [grassroots]", "bg-dcs001-cd01"):
+        assert line in loaded.stdout, f"{line!r} not in what chudong demo printed:\n{loaded.stdout}"
     running = start_system(data)
     try:
         wait_settled(running, timeout=300)
