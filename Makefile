@@ -1,4 +1,5 @@
-# chudong: `make run` starts the whole system; `make test` runs the checks and tests.
+# chudong: `make run` starts the whole system (options: `make run ARGS="--free-ports"`);
+# `make test` runs the checks and tests.
 # Both create .venv and install what they need when it is missing or pyproject.toml changed.
 
 PYTHON ?= python3
@@ -28,8 +29,9 @@ ifeq ($(CHROMIUM),)
 	else echo "chromium not found: install Debian's chromium for the browser tests (make test-slow)"; fi
 endif
 
+# Options for chudong run: make run ARGS="--free-ports" (or "--cluster", "--log-dir logs", …).
 run: install
-	$(BIN)/chudong run
+	$(BIN)/chudong run $(ARGS)
 
 lint: install
 	$(BIN)/ruff check .

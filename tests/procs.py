@@ -28,7 +28,7 @@ class SlowProjection(RecordingProjection):
         self.delay = delay
 
     async def apply(self, conn: AsyncConnection, event: Envelope) -> None:
-        await asyncio.sleep(self.delay)
+        await asyncio.sleep(self.delay)  # the slowness under test: a kill must land mid-batch
         await super().apply(conn, event)
 
 

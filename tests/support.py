@@ -6,6 +6,7 @@ import asyncio
 import base64
 import inspect
 import os
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -104,6 +105,15 @@ def metric(text: str, name: str, **labels: str) -> float | None:
             if sample.name == name and sample.labels == labels:
                 return float(sample.value)
     return None
+
+
+def eventually(check: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+    """``wait_until`` for a test without an event loop (one that drives processes): poll ``check``."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not so after {timeout} s: {what}")
+        time.sleep(0.1)
 
 
 def fixed_key_settings(service: str) -> dict[str, Any]:

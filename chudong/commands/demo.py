@@ -17,6 +17,7 @@ from chudong.context import read_running
 from chudong.demo import SCALES, Generator, digest
 from chudong.demo.direct import SERVICES, DirectLoader
 from chudong.demo.http import HttpLoader
+from chudong.unit_tree import render
 from shared.auth import Role, mint_token
 from shared.settings import CommonSettings, service_settings
 
@@ -111,5 +112,7 @@ def register(app: typer.Typer) -> None:
         console.print(f"demo: {scale}, {years} year(s) to {last}, seed {seed}, via {chosen.value}")
         loaded = asyncio.run(load(generator, chosen, common))
         console.print(f"demo: {loaded:,} events recorded")
+        # The ids a reader needs next (tokens, admissions, explain): the branches too when they are few.
+        print("\n".join(render(generator.outline(branches=scale == "unit"))))
         if chosen is Via.STORE and read_running(common) is None and not os.environ.get("NATS_URL"):
             console.print("the services publish them when they next start (`chudong run`)")

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from chudong.demo import names
 from chudong.demo.scales import Scale
+from chudong.unit_tree import TreeLine
 from shared.clock import start_of_day
 from shared.contracts import membership as ms
 from shared.contracts.org import UnitLevel, UnitType
@@ -77,6 +78,9 @@ class UnionPlan:
     profile: str
     faults: tuple[str, ...]
     branches: tuple[tuple[str, int], ...]  # (branch id, members at the start)
+
+    def branch_name(self, index: int) -> str:
+        return f"Chi đoàn {index + 1} — {self.name.removeprefix('Đoàn cơ sở ')}"
 
 
 @dataclass
@@ -149,16 +153,32 @@ class Generator:
             )
             for d in range(self.scale.districts):
                 district = f"{code}-h{d + 1:02d}"
-                label = names.DISTRICTS[d % len(names.DISTRICTS)]
                 yield _unit(
                     district,
-                    f"Huyện đoàn {label}" + (f" {d + 1}" if d >= len(names.DISTRICTS) else ""),
+                    _district_name(d),
                     UnitLevel.DISTRICT,
                     UnitType.OTHER,
                     code,
                     f"vn.{code}.{district}",
                     on,
                 )
+
+    def outline(self, branches: bool) -> Iterator[TreeLine]:
+        """The tree the history registers, from the provinces down (to the branches if ``branches``)."""
+        for code, title in self.provinces():
+            yield TreeLine(code, UnitLevel.PROVINCE.value, f"Tỉnh đoàn {title}", 0)
+            for d in range(self.scale.districts or 1):
+                if self.scale.districts:
+                    district = f"{code}-h{d + 1:02d}"
+                    yield TreeLine(district, UnitLevel.DISTRICT.value, _district_name(d), 1)
+                for n in range(d, self.scale.unions, self.scale.districts or 1):
+                    union = self._union(code, n)
+                    depth = 2 if self.scale.districts else 1
+                    note = "" if branches else f"{len(union.branches)} branches"
+                    yield TreeLine(union.unit_id, UnitLevel.GRASSROOTS.value, union.name, depth, note)
+                    if branches:
+                        for i, (branch, _) in enumerate(union.branches):
+                            yield TreeLine(branch, UnitLevel.BRANCH.value, union.branch_name(i), depth + 1)
 
     def union_history(self, union: UnionPlan) -> list[DemoEvent]:
         """The union, its branches and everything they record, in the order it happened."""
@@ -191,6 +211,11 @@ def _unit(
         recognising_unit_id=recogniser,
     )
     return DemoEvent("membership", f"unit-{unit_id}", payload, path, on)
+
+
+def _district_name(d: int) -> str:
+    label = names.DISTRICTS[d % len(names.DISTRICTS)]
+    return f"Huyện đoàn {label}" + (f" {d + 1}" if d >= len(names.DISTRICTS) else "")
 
 
 def _choose(rng: random.Random, weighted: Iterable[tuple[T, float]]) -> T:

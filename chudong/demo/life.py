@@ -135,7 +135,7 @@ class UnionLife:
             self.u.recognising_unit_id,
         )))  # fmt: skip
         for i, (branch, _) in enumerate(self.u.branches):
-            name = f"Chi đoàn {i + 1} — {self.u.name.removeprefix('Đoàn cơ sở ')}"
+            name = self.u.branch_name(i)
             self.events.append((self.g.founded, i + 1, _unit(
                 branch, name, UnitLevel.BRANCH, self.u.unit_type, self.u.unit_id, self.branch_paths[branch], on
             )))  # fmt: skip

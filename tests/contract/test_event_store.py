@@ -21,7 +21,7 @@ from shared.store import (
 from shared.store import StreamAppend as Append
 from shared.store.event_store import Idempotency
 from shared.store.schema import events, outbox
-from tests.support import member_event, unit_event
+from tests.support import member_event, unit_event, wait_until
 
 
 async def count(db: Database, table: object) -> int:
@@ -120,7 +120,7 @@ async def test_answers_older_than_the_retention_are_forgotten_and_newer_ones_kep
         Append("member-1", [member_event("1", "a")]), actor="t", idempotency=Idempotency("old", "h", answer)
     )
     cutoff = utcnow()
-    await asyncio.sleep(0.01)
+    await wait_until(lambda: utcnow() > cutoff, what="the clock past the cutoff")
     await store.append(
         Append("member-2", [member_event("2", "a")]), actor="t", idempotency=Idempotency("new", "h", answer)
     )

@@ -14,6 +14,7 @@ import pytest
 from chudong.demo import SCALES, Generator, digest
 from chudong.demo.commands import command_for
 from chudong.demo.generator import DemoEvent, UnionPlan
+from chudong.unit_tree import by_path, render
 from services.evaluation.domain.evaluate import AsOf, BranchView, UnionView, evaluate
 from services.evaluation.domain.explain import explain
 from services.evaluation.domain.facts import facts_of
@@ -179,3 +180,33 @@ def test_late_in_the_current_year_most_pass_slipping_unions_are_at_risk_and_stru
             continue  # its year began in September
         result = _compliance(generator, union, UNTIL.year)
         assert result.status.value == CURRENT_YEAR_OUTCOME[union.profile], (union.profile, explain(result))
+
+
+@pytest.mark.parametrize("scale", ["unit", "province"])
+def test_the_printed_tree_is_the_tree_the_history_registers(scale: str) -> None:
+    generator = Generator(SCALES[scale], 1, 3, UNTIL)
+    branches = scale == "unit"
+    printed = [(line.unit_id, line.level, line.name) for line in generator.outline(branches=branches)]
+    registered = [
+        (e.payload.unit_id, e.payload.level.value, e.payload.name)
+        for e in (generator.events() if branches else generator.tree())
+        if isinstance(e.payload, ms.UnitRegistered)
+    ]
+    if not branches:  # the unions' registrations without generating their histories
+        registered += [(u.unit_id, "grassroots", u.name) for u in generator.unions()]
+    assert sorted(printed) == sorted(registered)
+
+
+def test_a_tree_is_printed_in_tree_order_each_unit_under_its_parent() -> None:
+    rows = [
+        ("bg-x", "province", "Tỉnh đoàn X", "vn.bg-x", ""),
+        ("bg-h01", "district", "Huyện đoàn Yên Dũng", "vn.bg.bg-h01", ""),
+        ("bg", "province", "Tỉnh đoàn Bắc Giang", "vn.bg", ""),
+        ("bg-dcs001", "grassroots", "Đoàn cơ sở 1", "vn.bg.bg-h01.bg-dcs001", "closed"),
+    ]
+    assert list(render(by_path(rows))) == [
+        "bg  [province]  Tỉnh đoàn Bắc Giang",
+        "  bg-h01  [district]  Huyện đoàn Yên Dũng",
+        "    bg-dcs001  [grassroots]  Đoàn cơ sở 1  (closed)",
+        "bg-x  [province]  Tỉnh đoàn X",
+    ]

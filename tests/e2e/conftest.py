@@ -62,6 +62,13 @@ class RunningSystem:
         return self.process.wait()
 
 
+def system_env(data_dir: Path, extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a ``chudong`` command on ``data_dir``: its SQLite databases and embedded NATS."""
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL") and k != "NATS_URL"}
+    env.update({"CHUDONG_DATA_DIR": str(data_dir), "CHUDONG_LOG_FORMAT": "json", **(extra_env or {})})
+    return env
+
+
 def start_system(
     data_dir: Path,
     extra_env: dict[str, str] | None = None,
@@ -69,8 +76,7 @@ def start_system(
     stderr: Path | None = None,
 ) -> RunningSystem:
     """``chudong run`` on ``data_dir``; what it says on its standard error goes to ``stderr`` if given."""
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL") and k != "NATS_URL"}
-    env.update({"CHUDONG_DATA_DIR": str(data_dir), "CHUDONG_LOG_FORMAT": "json", **(extra_env or {})})
+    env = system_env(data_dir, extra_env)
     chudong = Path(sys.executable).parent / "chudong"
     errors: IO[str] | int = stderr.open("w") if stderr is not None else subprocess.DEVNULL
     try:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import sqlite3
 import stat
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from tests.e2e.conftest import RunningSystem, start_system
-from tests.support import files_holding
+from tests.support import eventually, files_holding
 
 TREE = [("bg", "vn", "province"), ("bg-pl", "bg", "district"), ("pl-x", "bg-pl", "grassroots")]
 BRANCH = "pl-x-1"
@@ -87,16 +86,15 @@ def attach_evidence(system: RunningSystem, admin: dict[str, str]) -> None:
     """A file of minutes in planning's evidence, once planning's copy of the tree knows the branch."""
     url = f"{system.urls['planning']}/units/{BRANCH}/evidence"
     headers = admin | {"Content-Type": "application/pdf"}
-    deadline = time.monotonic() + 30
     with httpx.Client(timeout=10) as client:
-        while True:
+
+        def attached() -> bool:
             answer = client.post(
                 url, params={"file_name": "bien-ban.pdf"}, content=b"%PDF-1.7", headers=headers
             )
-            if answer.status_code == 201 or time.monotonic() > deadline:
-                break
-            time.sleep(0.1)
-    assert answer.status_code == 201, answer.text
+            return answer.status_code == 201
+
+        eventually(attached, f"planning takes evidence for {BRANCH}", timeout=30)
 
 
 def test_every_file_under_the_data_directory_is_for_the_owner_only(

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -14,6 +12,7 @@ import pytest
 
 from tests.e2e.conftest import RunningSystem, start_system
 from tests.e2e.test_walking_skeleton import wait_for_count
+from tests.support import eventually
 
 TREE = [("bg", "vn", "province"), ("bg-pl", "bg", "district"), ("pl-x", "bg-pl", "grassroots")]
 
@@ -33,14 +32,6 @@ def service_pids(system: RunningSystem) -> dict[str, int]:
             module = command[command.index(b"-m") + 1].decode()
             pids[module.split(".")[1]] = int(entry.name)
     return pids
-
-
-def eventually(check: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not so after {timeout} s: {what}")
-        time.sleep(0.1)
 
 
 def healthy(url: str) -> bool:

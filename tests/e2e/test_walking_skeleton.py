@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import time
-
 import httpx
 
 from tests.e2e.conftest import RunningSystem
+from tests.support import eventually
 
 
 def wait_for_count(client: httpx.Client, url: str, headers: dict[str, str], expected: int) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
+    def shows() -> bool:
         answer = client.get(url, headers=headers)
-        if answer.status_code == 200 and answer.json()["active_members"] == expected:
-            return
-        time.sleep(0.05)
-    raise AssertionError(
-        f"evaluation never showed {expected} active members: {answer.status_code} {answer.text}"
-    )
+        return answer.status_code == 200 and answer.json()["active_members"] == expected
+
+    eventually(shows, f"evaluation shows {expected} active members", timeout=15)
 
 
 def test_a_member_admitted_over_http_changes_evaluations_count(system: RunningSystem) -> None:

@@ -70,7 +70,7 @@ async def test_events_arriving_while_the_consumer_runs_are_applied_once_each_in_
     try:
         for burst in range(5):
             await append_members(store, burst * 13, 13)
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(0.01)  # bursts apart, as writers make them: the behaviour under test
         await consumer.wait_for(65)
     finally:
         await stop(task)

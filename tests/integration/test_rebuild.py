@@ -139,14 +139,14 @@ async def test_a_rebuild_swaps_in_a_model_equal_to_a_rebuild_from_scratch_and_re
                     assert counts == {b: sum(1 for v in members.values() if v == b) for b in counts}
                     assert set(counts) == set(BRANCHES)
                     seen.append("new")
-                await asyncio.sleep(0.005)
+                await asyncio.sleep(0.005)  # a reader's pace while the rebuild runs, not a wait for it
 
         async def keep_appending() -> None:
             first = 240
             while not done.is_set():
                 await append_members(source, first, 5)
                 first += 5
-                await asyncio.sleep(0.02)
+                await asyncio.sleep(0.02)  # keeps writes coming during the rebuild: the load under test
 
         reader = asyncio.create_task(read())
         writer = asyncio.create_task(keep_appending())

@@ -10,6 +10,7 @@ import pytest
 from chudong.nats.server import EmbeddedNats
 from services.notifications.main import create_app
 from shared.settings import CommonSettings
+from tests.support import wait_until
 
 
 async def test_stopping_a_service_closes_its_connection_without_waiting_for_the_drain_timeout(
@@ -21,8 +22,7 @@ async def test_stopping_a_service_closes_its_connection_without_waiting_for_the_
     await runtime.start()
     consumer = runtime.consumers[0]
     await consumer.wait_for(0)
-    while consumer._sub is None:  # the consumer has subscribed
-        await asyncio.sleep(0.01)
+    await wait_until(lambda: consumer._sub is not None, what="the consumer has subscribed")
     nc = runtime.nc
     # A guard against a hang, far below nats-py's 30 s drain timeout; not a measurement.
     async with asyncio.timeout(10):
