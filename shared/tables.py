@@ -128,7 +128,10 @@ def _single_line(text: str) -> str:
 
 def _title_text(name: str) -> str:
     text = _single_line(sheet_text(unicodedata.normalize("NFC", name)).translate(_TITLE_REPLACEMENTS))
-    return text.strip("'")  # Excel refuses a title that begins or ends with an apostrophe
+    # Excel refuses a title that begins or ends with an apostrophe; spaces there would hide one.
+    while (trimmed := text.strip().strip("'")) != text:
+        text = trimmed
+    return text
 
 
 def _cut(text: str, limit: int) -> str:

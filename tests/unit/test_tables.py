@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
@@ -120,6 +120,7 @@ def test_a_name_that_fits_its_tab_gets_no_printed_header() -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(NASTY_TEXT, min_size=1, max_size=4))
+@example(["\x00 ="])  # a space left at the start once the control character is gone
 def test_any_names_give_valid_distinct_sheets(names: list[str]) -> None:
     book = Workbook(write_only=True)
     for name in names:
