@@ -9,6 +9,8 @@ concurrently; the event store serialises its appends on the chain-head row.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -117,7 +119,7 @@ class Database:
             # Take over BEGIN from the driver, so writes can begin IMMEDIATE.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _set_wal(cursor)
             # FULL: a commit that the relay has published must survive a power cut.
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -180,3 +182,21 @@ class Database:
 
     async def dispose(self) -> None:
         await self._base_engine.dispose()
+
+
+def _set_wal(cursor: Any, attempts: int = 200) -> None:
+    """Put the database in WAL mode, waiting while another connection does the same.
+
+    Switching a new database to WAL takes an exclusive lock, and SQLite answers "database is locked"
+    at once, without its busy handler, to a second connection switching it at the same moment (service
+    replicas, or a migration and a service, opening a new database together). The switch is made once
+    per file: afterwards this is a read of the mode.
+    """
+    for attempt in range(attempts):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)  # in the driver's thread, never the event loop's
