@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install chromium run test test-slow lint typecheck catalogue clean
+.PHONY: install chromium screenshots run test test-slow lint typecheck catalogue clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ test: lint typecheck chromium
 
 test-slow: install chromium
 	$(BIN)/pytest -m slow || [ $$? -eq 5 ]  # 5: no slow test selected
+
+# The dashboard's pages in docs/dashboard/, taken by the browser tests against the demo district.
+screenshots: install chromium
+	CHUDONG_SCREENSHOTS_DIR=$(CURDIR)/docs/dashboard $(BIN)/pytest -m slow tests/dashboard/test_browser.py
 
 catalogue: install
 	$(BIN)/chudong catalogue --out docs/events/asyncapi.json
