@@ -1,7 +1,9 @@
 """Seals: a consumer applies a message only if the stream's owner published it (ADR 0016).
 
 The relay of each service attaches ``Chudong-Seal: <reader>=<mac>;<reader>=<mac>…`` to every message:
-one MAC per service that reads its stream (``READS`` in :mod:`shared.bus.permissions`). A MAC is
+one MAC per service that reads its stream (``READS`` in :mod:`shared.bus.permissions`), each reader named
+by its one-letter code and each MAC in unpadded base64url (every message carries the header, and its
+bytes cost every publish and every parse). A MAC is
 keyed BLAKE2b (16 bytes) under the key the owner derived for that reader, ``blake2b(reader,
 key=owner's master)``, over the message's stream sequence, its subject and its chain hash; the chain
 hash is ``sha256(previous hash || body)`` (:func:`shared.store.appending.chain_hash`), and the reader
@@ -23,6 +25,7 @@ it were published by the relay before seals existed and are accepted without one
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
@@ -35,6 +38,25 @@ from shared.bus.permissions import READS
 
 SEALED_FROM = "chudong.sealed_from"
 MAC_BYTES = 16
+
+# A reader's name in a seal: one letter each, distinct (a test holds them to every service with a user).
+READER_CODES: Mapping[str, str] = {
+    "membership": "m",
+    "planning": "p",
+    "evaluation": "e",
+    "notifications": "n",
+    "dashboard": "d",
+}
+
+
+def mac_text(digest: bytes) -> str:
+    """A MAC as a seal writes it: unpadded base64url (22 characters for 16 bytes)."""
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def seal_entry(reader: str, digest: bytes) -> str:
+    """One reader's part of a seal: ``<code>=<mac>``."""
+    return f"{READER_CODES[reader]}={mac_text(digest)}"
 
 
 class Refusal(StrEnum):
@@ -86,7 +108,8 @@ class Sealer:
             raise ValueError("a stream nobody reads needs no seal")
         self.readers = tuple(readers)
         self._macs = [
-            (f"{r}=", hashlib.blake2b(key=reader_key(master, r), digest_size=MAC_BYTES)) for r in self.readers
+            (f"{READER_CODES[r]}=", hashlib.blake2b(key=reader_key(master, r), digest_size=MAC_BYTES))
+            for r in self.readers
         ]
 
     def seal(self, sequence: int, subject: str, hash: str) -> str:
@@ -96,7 +119,7 @@ class Sealer:
         for prefix, keyed in self._macs:
             mac = keyed.copy()  # a copy of the keyed state costs less than keying anew
             mac.update(content)
-            parts.append(prefix + mac.hexdigest())
+            parts.append(prefix + mac_text(mac.digest()))
         return ";".join(parts)
 
 
@@ -106,13 +129,13 @@ class SealCheck:
     def __init__(self, reader: str, key: bytes, *, sealed_from: int = 1) -> None:
         self.reader = reader
         self.sealed_from = sealed_from
-        self._prefix = f";{reader}="
+        self._prefix = f";{READER_CODES[reader]}="
         self._keyed = hashlib.blake2b(key=key, digest_size=MAC_BYTES)
 
     def _mac(self, content: bytes) -> str:
         mac = self._keyed.copy()
         mac.update(content)
-        return mac.hexdigest()
+        return mac_text(mac.digest())
 
     def refusal(
         self, sequence: int, subject: str, headers: Mapping[str, str] | None, body: bytes
@@ -124,7 +147,7 @@ class SealCheck:
             if sequence < self.sealed_from:
                 return None  # relayed before seals existed (see the module's description)
             return RefusedMessageError(Refusal.UNSEALED, f"{subject} at sequence {sequence} carries no seal")
-        # ``;<reader>=`` in ``;`` + the header: a reader whose name ends another's finds only its own.
+        # ``;<code>=`` in ``;`` + the header: each reader finds only its own part.
         at = (";" + seal).find(self._prefix)
         if at < 0:
             return RefusedMessageError(

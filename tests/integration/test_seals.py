@@ -24,7 +24,7 @@ from shared.bus.consumer import ProjectionConsumer
 from shared.bus.deadletters import list_dead_letters, replay_dead_letters
 from shared.bus.keys import fixed_keys, keys_from_masters
 from shared.bus.relay import Relay
-from shared.bus.seals import SEALED_FROM, sealed_content
+from shared.bus.seals import SEALED_FROM, seal_entry, sealed_content
 from shared.bus.streams import ensure_streams, stream_configs
 from shared.bus.subjects import DEAD_LETTER_STREAM, dead_letter_subject, stream_name
 from shared.http import create_service_app
@@ -93,8 +93,10 @@ async def publish_forgeries(js: JetStreamContext, tmp_path: Path) -> None:
     planning_key = fixed_keys("planning").reader_keys["membership"]
     sequence = await next_sequence(js)
     content = sealed_content(sequence, by_planning.subject, "")
-    forged = hashlib.blake2b(content, key=planning_key, digest_size=16).hexdigest()
-    await js.publish(by_planning.subject, by_planning.body, headers={h.SEAL: f"evaluation={forged}"})
+    forged = hashlib.blake2b(content, key=planning_key, digest_size=16).digest()
+    await js.publish(
+        by_planning.subject, by_planning.body, headers={h.SEAL: seal_entry("evaluation", forged)}
+    )
     genuine = await js.get_msg(STREAM, seq=1)
     copied = {
         k: v for k, v in (genuine.headers or {}).items() if k not in (h.MSG_ID, h.EXPECTED_LAST_SEQUENCE)

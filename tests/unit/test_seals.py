@@ -20,8 +20,9 @@ from shared.bus.keys import (
     load_bus_keys,
     needed_variables,
 )
+from shared.bus.permissions import NATS_SERVICES
 from shared.bus.progress import Progress
-from shared.bus.seals import Refusal, reader_key, readers_of, sealed_content
+from shared.bus.seals import READER_CODES, Refusal, reader_key, readers_of, seal_entry, sealed_content
 from shared.settings import CommonSettings, ServiceSettings
 from shared.store.appending import chain_hash
 
@@ -51,19 +52,19 @@ def test_every_reader_of_the_stream_accepts_what_its_owner_sealed() -> None:
 
 def test_a_readers_key_cannot_seal_for_another_reader() -> None:
     planning_key = fixed_keys("planning").reader_keys["membership"]  # all planning holds of membership's
-    mac = hashlib.blake2b(sealed_content(7, SUBJECT, HASH), key=planning_key, digest_size=16).hexdigest()
+    mac = hashlib.blake2b(sealed_content(7, SUBJECT, HASH), key=planning_key, digest_size=16).digest()
     chain = CHAIN
     evaluation = fixed_keys("evaluation").check("membership")
-    refused = evaluation.refusal(7, SUBJECT, {h.SEAL: f"evaluation={mac}", **chain}, BODY)
+    refused = evaluation.refusal(7, SUBJECT, {h.SEAL: seal_entry("evaluation", mac), **chain}, BODY)
     assert refused is not None and refused.refusal is Refusal.MISMATCH
     # Under planning's own name the MAC is planning's to accept, and nobody else's.
     assert (
         fixed_keys("planning")
         .check("membership")
-        .refusal(7, SUBJECT, {h.SEAL: f"planning={mac}", **chain}, BODY)
+        .refusal(7, SUBJECT, {h.SEAL: seal_entry("planning", mac), **chain}, BODY)
         is None
     )
-    assert evaluation.refusal(7, SUBJECT, {h.SEAL: f"planning={mac}", **chain}, BODY) is not None
+    assert evaluation.refusal(7, SUBJECT, {h.SEAL: seal_entry("planning", mac), **chain}, BODY) is not None
 
 
 def test_the_seal_covers_sequence_subject_chain_and_body() -> None:
@@ -193,3 +194,9 @@ def test_progress_grows_when_a_backlog_never_drains_and_gets_larger() -> None:
     clock.now = 21
     progress.moved(0)
     assert progress.trouble() is None
+
+
+def test_every_service_with_a_nats_user_has_its_own_reader_code() -> None:
+    assert set(READER_CODES) == set(NATS_SERVICES)
+    assert len(set(READER_CODES.values())) == len(READER_CODES)
+    assert all(len(code) == 1 and code.isalpha() for code in READER_CODES.values())
