@@ -2,7 +2,7 @@
 
 The relay of each service attaches ``Chudong-Seal: <reader>=<mac>;<reader>=<mac>…`` to every message:
 one MAC per service that reads its stream (``READS`` in :mod:`shared.bus.permissions`), each reader named
-by its one-letter code and each MAC in unpadded base64url (every message carries the header, and its
+by its one-letter code and each MAC in unpadded base64 (every message carries the header, and its
 bytes cost every publish and every parse). A MAC is
 keyed BLAKE2b (16 bytes) under the key the owner derived for that reader, ``blake2b(reader,
 key=owner's master)``, over the message's stream sequence, its subject and its chain hash; the chain
@@ -25,7 +25,7 @@ it were published by the relay before seals existed and are accepted without one
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
@@ -50,8 +50,8 @@ READER_CODES: Mapping[str, str] = {
 
 
 def mac_text(digest: bytes) -> str:
-    """A MAC as a seal writes it: unpadded base64url (22 characters for 16 bytes)."""
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    """A MAC as a seal writes it: base64 without its padding (22 characters for 16 bytes)."""
+    return binascii.b2a_base64(digest, newline=False).rstrip(b"=").decode()
 
 
 def seal_entry(reader: str, digest: bytes) -> str:
