@@ -23,6 +23,7 @@ from bench import (
     transport,
 )
 from bench.infra import nats, postgres_url
+from bench.seals import SEAL_BOUND
 from bench.timing import Figure
 
 
@@ -62,6 +63,7 @@ async def measure(size: Size) -> tuple[list[Figure], list[str]]:
         figures += await asyncio.to_thread(peer.run, size.singles, size.batched, pg, repeats=size.repeats)
     notes = _ratios(figures, publish, fetch)
     notes += ["", "The cost of seals (same run, target: at most 5% slower):", *relay_cost, projection_cost]
+    notes.append(SEAL_BOUND)
     return figures, notes
 
 
