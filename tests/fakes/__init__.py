@@ -5,8 +5,14 @@ version, a reused Idempotency-Key), without NATS or a database. Anything they do
 for ``db`` and fails at once: a handler that does so is not in the fast tier.
 """
 
+from shared.errors import DomainError
 from tests.fakes.directory import InMemoryUnitDirectory, org_unit
 from tests.fakes.keys import InMemoryKeyRing
 from tests.fakes.store import InMemoryEventStore
 
-__all__ = ["InMemoryEventStore", "InMemoryKeyRing", "InMemoryUnitDirectory", "org_unit"]
+__all__ = ["InMemoryEventStore", "InMemoryKeyRing", "InMemoryUnitDirectory", "org_unit", "refusal"]
+
+
+def refusal(error: DomainError) -> tuple[str, str | None, object]:
+    """What a refusal names, as a test compares it: its rule, the field and the value."""
+    return error.rule, error.field, error.value

@@ -20,7 +20,7 @@ from shared.errors import DomainError
 from shared.events import Envelope, Event
 from shared.store import ConcurrencyError, IdempotencyConflictError, IdempotentResult
 from shared.store.event_store import Idempotency
-from tests.fakes import InMemoryEventStore, InMemoryKeyRing, InMemoryUnitDirectory
+from tests.fakes import InMemoryEventStore, InMemoryKeyRing, InMemoryUnitDirectory, refusal
 
 TODAY = date(2026, 12, 7)
 CLOCK = FixedClock(datetime(2026, 12, 7, 3, tzinfo=UTC))  # 10:00 on TODAY in Vietnam
@@ -65,10 +65,6 @@ async def act(
     return list(
         await handlers.member_event(member, decide(member), actor="secretary", idempotency=None, on=on)
     )
-
-
-def refusal(error: DomainError) -> tuple[str, str | None, object]:
-    return error.rule, error.field, error.value
 
 
 async def test_registered_units_form_the_tree_under_the_central_unit() -> None:

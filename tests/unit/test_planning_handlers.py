@@ -15,7 +15,7 @@ from shared.contracts.org import UnitLevel, UnitStatus
 from shared.contracts.planning import EvidenceRef, MeetingKind, PlanKind, SubmittedTo, Target
 from shared.errors import DomainError
 from shared.store import ConcurrencyError
-from tests.fakes import InMemoryEventStore, InMemoryUnitDirectory, org_unit
+from tests.fakes import InMemoryEventStore, InMemoryUnitDirectory, org_unit, refusal
 from tests.fakes.planning import InMemoryPlanningHandlers
 
 TODAY = date(2026, 12, 7)
@@ -66,10 +66,6 @@ def meeting(meeting_id: str = "mt-1", **change: object) -> RecordMeeting:
         **change,
     }
     return RecordMeeting(**fields)  # type: ignore[arg-type]
-
-
-def refusal(error: DomainError) -> tuple[str, str | None, object]:
-    return error.rule, error.field, error.value
 
 
 async def test_a_meeting_with_attendees_is_recorded_against_the_branchs_active_members() -> None:

@@ -16,7 +16,7 @@ from shared.contracts.org import UnitLevel
 from shared.errors import DomainError
 from shared.events import Envelope, Event
 from shared.store import ConcurrencyError
-from tests.fakes import InMemoryEventStore, org_unit
+from tests.fakes import InMemoryEventStore, org_unit, refusal
 
 YEAR = 2026
 UNION = org_unit("vn.bg.bg-pl.pl-x", UnitLevel.GRASSROOTS, recognising_unit_id="bg-pl")
@@ -49,10 +49,6 @@ async def appraised(store: InMemoryEventStore, failing: int | None = None) -> No
     await step(store, lambda r: r.self_assess(date(2026, 11, 20), {"1": "Đạt"}))
     for criterion in (1, 2, 3):
         await step(store, appraise(criterion, Status.FAIL if criterion == failing else Status.PASS))
-
-
-def refusal(error: DomainError) -> tuple[str, str | None, object]:
-    return error.rule, error.field, error.value
 
 
 async def test_a_union_is_recognised_after_self_assessment_and_three_passing_appraisals() -> None:

@@ -63,7 +63,7 @@ async def test_it_gives_up_when_the_next_wait_would_end_past_the_deadline() -> N
 
 async def test_a_cancelled_wait_ends_at_once() -> None:
     waiting = asyncio.create_task(Backoff(first=3600.0, cap=3600.0).wait())
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # let the task start its wait before it is cancelled
     waiting.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiting
