@@ -6,6 +6,8 @@ from fastapi import FastAPI
 
 from services.membership.adapters.read_models import MembershipReadModels
 from services.membership.api import router
+from services.membership.api.scopes import SCOPES
+from services.membership.app.commands import command_table
 from services.membership.app.handlers import MembershipHandlers
 from services.membership.migrations import SCHEMA
 from services.membership.settings import MembershipSettings
@@ -32,6 +34,8 @@ def create_app(common: CommonSettings | None = None) -> FastAPI:
         ),
     )
     app.state.handlers = handlers
+    app.state.commands = command_table(handlers)
+    app.state.scopes = SCOPES
     app.state.settings = MembershipSettings()
     return app
 

@@ -58,7 +58,7 @@ async def test_a_meeting_of_a_closed_branch_is_refused(planning: Planning) -> No
         meeting(planning, attendees=[]),
         headers=planning.token("union_secretary", "pl-x"),
     )
-    assert answer.status_code == 422
+    assert answer.status_code == 409
     assert errors_of(answer) | {"message": ""} == {
         "error": "unit_closed",
         "rule": "unit_closed",

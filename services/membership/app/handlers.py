@@ -16,6 +16,7 @@ from services.membership.domain import units as unit_rules
 from services.membership.domain.member import Member, MemberStatus, require_member
 from services.membership.domain.profile import Profile
 from shared.clock import Clock, start_of_day, utcnow
+from shared.commands import Context
 from shared.contracts import membership as ev
 from shared.contracts.org import OrgUnit, UnitLevel, UnitType
 from shared.errors import ConflictError, NotFoundError
@@ -248,6 +249,12 @@ class MembershipHandlers:
             missing_fields=profile.missing_fields(),
         )
         return await self.member_event(member, event, actor=actor, idempotency=idempotency, effects=sealer)
+
+    async def record(
+        self, member: Member, event: Event, ctx: Context, *, on: date | None = None
+    ) -> Sequence[Envelope]:
+        """Append a command's event to the member's stream, as ``ctx``'s actor, once per its key."""
+        return await self.member_event(member, event, actor=ctx.actor, idempotency=ctx.idempotency, on=on)
 
     async def member_event(
         self,

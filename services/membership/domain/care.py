@@ -13,6 +13,7 @@ from shared.contracts.org import OrgUnit
 from shared.contracts.personal import Sealed
 from shared.contracts.text import Line, Note
 from shared.errors import ConflictError, DomainError, NotFoundError
+from shared.orgtree.guard import require_active_unit
 
 
 class HardshipDetails(BaseModel):
@@ -37,23 +38,7 @@ class HardshipCase:
 
 
 def active_unit(unit: OrgUnit | None, unit_id: str, field: str = "unit_id") -> OrgUnit:
-    if unit is None:
-        raise NotFoundError(
-            f"unit {unit_id!r} is not registered",
-            rule="unknown_unit",
-            field=field,
-            value=unit_id,
-            accepted="the id of a registered unit",
-        )
-    if not unit.is_active:
-        raise ConflictError(
-            f"unit {unit_id!r} is closed",
-            rule="unit_closed",
-            field=field,
-            value=unit_id,
-            accepted="an active unit",
-        )
-    return unit
+    return require_active_unit(unit, unit_id, field=field)
 
 
 def report_youth_situation(

@@ -14,6 +14,7 @@ from shared.contracts.membership import (
 )
 from shared.contracts.org import ALLOWED_PARENTS, OrgUnit, UnitLevel, UnitType
 from shared.errors import ConflictError, DomainError, NotFoundError
+from shared.orgtree.guard import require_active_unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,29 +98,9 @@ def register_unit(
     )
 
 
-def _require_unit(unit: OrgUnit | None, unit_id: str, field: str = "unit_id") -> OrgUnit:
-    if unit is None:
-        raise NotFoundError(
-            f"unit {unit_id!r} is not registered",
-            rule="unknown_unit",
-            field=field,
-            value=unit_id,
-            accepted="the id of a registered unit",
-        )
-    if not unit.is_active:
-        raise ConflictError(
-            f"unit {unit_id!r} is closed",
-            rule="unit_closed",
-            field=field,
-            value=unit_id,
-            accepted="an active unit",
-        )
-    return unit
-
-
 def rename_unit(unit: OrgUnit | None, unit_id: str, name: str) -> UnitRenamed:
     """A unit takes a new name (đổi tên)."""
-    current = _require_unit(unit, unit_id)
+    current = require_active_unit(unit, unit_id)
     if current.name == name:
         raise ConflictError(
             f"unit {unit_id!r} is already named {name!r}",
@@ -141,8 +122,8 @@ def move_unit(
     recognising_unit_id: str | None,
 ) -> UnitMoved:
     """A unit moves under another parent with everything below it (e.g. after the 2025 reform)."""
-    current = _require_unit(unit, unit_id)
-    parent = _require_unit(new_parent, new_parent_id, "new_parent_id")
+    current = require_active_unit(unit, unit_id)
+    parent = require_active_unit(new_parent, new_parent_id, field="new_parent_id")
     if current.parent_id is None:
         raise DomainError(
             "the central unit cannot move", rule="root_cannot_move", field="unit_id", value=unit_id
@@ -204,7 +185,7 @@ def close_unit(
     members_on_rolls: int,
 ) -> UnitClosed:
     """A unit is dissolved or merged (giải thể, sáp nhập) once nothing active is left in it."""
-    current = _require_unit(unit, unit_id)
+    current = require_active_unit(unit, unit_id)
     if current.parent_id is None:
         raise DomainError(
             "the central unit cannot close", rule="root_cannot_close", field="unit_id", value=unit_id
@@ -218,7 +199,7 @@ def close_unit(
             accepted="a unit whose units are closed or moved and whose members are transferred",
         )
     if merged_into_id is not None:
-        target = _require_unit(merged_into, merged_into_id, "merged_into")
+        target = require_active_unit(merged_into, merged_into_id, field="merged_into")
         if target.level is not current.level or target.unit_id == unit_id:
             raise DomainError(
                 f"unit {merged_into_id!r} is not another {current.level.value} unit",
@@ -234,7 +215,7 @@ def review_roster(
     branch: OrgUnit | None, branch_id: str, *, on: date, today: date, active_members: int
 ) -> BranchRosterReviewed:
     """A branch reviews its member list (rà soát danh sách đoàn viên)."""
-    current = _require_unit(branch, branch_id, "branch_id")
+    current = require_active_unit(branch, branch_id, field="branch_id")
     if current.level is not UnitLevel.BRANCH:
         raise DomainError(
             f"unit {branch_id!r} is a {current.level.value}, not a branch",

@@ -9,6 +9,7 @@ from datetime import date
 from shared.contracts.org import OrgUnit, UnitLevel
 from shared.contracts.planning import EvidenceRef
 from shared.errors import DomainError, NotFoundError
+from shared.orgtree.guard import require_active_unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,31 +29,7 @@ def require_unit(
     levels: Collection[UnitLevel] = (),
 ) -> OrgUnit:
     """The unit, known to planning's copy of the tree, active, and of one of ``levels`` (any if empty)."""
-    if unit is None:
-        raise NotFoundError(
-            f"unit {unit_id!r} is not known to planning (yet: its copy of the org tree follows membership)",
-            rule="unknown_unit",
-            field=field,
-            value=unit_id,
-            accepted="the id of a unit registered in membership",
-        )
-    if not unit.is_active:
-        raise DomainError(
-            f"unit {unit_id!r} is closed: nothing more can be recorded for it",
-            rule="unit_closed",
-            field=field,
-            value=unit_id,
-            accepted="an active unit",
-        )
-    if levels and unit.level not in levels:
-        raise DomainError(
-            f"unit {unit_id!r} is a {unit.level.value} unit",
-            rule="wrong_level",
-            field=field,
-            value=unit_id,
-            accepted=f"a unit of level {' or '.join(sorted(level.value for level in levels))}",
-        )
-    return unit
+    return require_active_unit(unit, unit_id, field=field, levels=levels, known_to="planning")
 
 
 def require_below(unit: OrgUnit, parent: OrgUnit, *, field: str) -> None:
