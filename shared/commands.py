@@ -58,6 +58,9 @@ class Context:
     unit: OrgUnit | None = None
     acting_unit_id: str = ""
     """The unit the caller's token stands for (an appraisal is made by the recognising unit)."""
+    named: dict[str, Any] = field(default_factory=dict)
+    """What the answer names besides the events, chosen by the handler (the id it gave a new record).
+    Ids are chosen in the handler, never in the command, so that a retry is the same command."""
     reply: Reply | None = field(default=None)
     """Set by a handler whose answer is not its events (the recognition answers with its new state)."""
 

@@ -80,7 +80,11 @@ class CommandRunner:
 
         def reply(envelopes: Sequence[Envelope]) -> Any:
             chosen: Reply | None = context.reply
-            return chosen(envelopes) if chosen is not None else event_answer(envelopes, **answer)
+            return (
+                chosen(envelopes)
+                if chosen is not None
+                else event_answer(envelopes, **answer, **context.named)
+            )
 
         store = self.request.app.state.runtime.store
         return await run_command(
