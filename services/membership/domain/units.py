@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
+from services.membership.domain.commands import RegisterUnit
 from shared.contracts.membership import (
     BranchRosterReviewed,
     UnitClosed,
@@ -12,19 +12,9 @@ from shared.contracts.membership import (
     UnitRegistered,
     UnitRenamed,
 )
-from shared.contracts.org import ALLOWED_PARENTS, OrgUnit, UnitLevel, UnitType
+from shared.contracts.org import ALLOWED_PARENTS, OrgUnit, UnitLevel
 from shared.errors import ConflictError, DomainError, NotFoundError
 from shared.orgtree.guard import require_active_unit
-
-
-@dataclass(frozen=True, slots=True)
-class RegisterUnit:
-    unit_id: str
-    name: str
-    level: UnitLevel
-    unit_type: UnitType
-    parent_id: str
-    recognising_unit_id: str | None = None
 
 
 def register_unit(
