@@ -8,33 +8,40 @@ from fastapi import Request
 
 from services.membership.api.common import membership_of
 from services.membership.app.erasure import person_record, unknown_person
-from services.membership.domain.care import HardshipCase
-from services.membership.domain.member import Member
 from shared.auth import Permission, Principal
 from shared.commands import Target
 from shared.contracts.org import OrgUnit
-from shared.errors import ForbiddenError, NotFoundError
+from shared.errors import DomainError, ForbiddenError, NotFoundError
 from shared.http.auth import authorize, named_members, require_permission, unknown_member, visible_unit
 from shared.http.commands import Scope
 
 
+async def held_in_scope(
+    request: Request, principal: Principal, permission: Permission, unit_id: str | None, unknown: DomainError
+) -> OrgUnit:
+    """The unit that holds a record found by its id (``unit_id``; None when there is no such record), if the
+    caller may ``permission`` on it; else ``unknown``, alike whether the record exists elsewhere or not."""
+    if unit_id is None:
+        raise unknown
+    return await authorize(request, principal, permission, unit_id, unknown=unknown)
+
+
 async def member_in_scope(
     request: Request, principal: Principal, permission: Permission, member_id: str
-) -> tuple[Member, OrgUnit]:
-    """The member and their branch, if the caller may ``permission`` on it."""
+) -> OrgUnit:
+    """The member's branch, if the caller may ``permission`` on it."""
     require_permission(principal, permission)
     member = await membership_of(request).find_member(member_id)
-    unknown = unknown_member(principal, member_id)
-    if member is None:
-        raise unknown
-    branch = await authorize(request, principal, permission, member.branch_id, unknown=unknown)
-    return member, branch
+    branch_id = member.branch_id if member is not None else None
+    return await held_in_scope(
+        request, principal, permission, branch_id, unknown_member(principal, member_id)
+    )
 
 
 async def case_in_scope(
     request: Request, principal: Principal, permission: Permission, case_id: str
-) -> tuple[HardshipCase, OrgUnit]:
-    """The hardship case and its unit, if the caller may ``permission`` on it."""
+) -> OrgUnit:
+    """The hardship case's unit, if the caller may ``permission`` on it."""
     require_permission(principal, permission)
     case = await membership_of(request).hardship_case(case_id)
     unknown = NotFoundError(
@@ -44,16 +51,13 @@ async def case_in_scope(
         value=case_id,
         accepted="the id of a listed case",
     )
-    if case is None:
-        raise unknown
-    return case, await authorize(request, principal, permission, case.unit_id, unknown=unknown)
+    return await held_in_scope(request, principal, permission, case.unit_id if case else None, unknown)
 
 
 async def member_branch(
     request: Request, principal: Principal, permission: Permission, target: Target
 ) -> OrgUnit:
-    _, branch = await member_in_scope(request, principal, permission, target.id)
-    return branch
+    return await member_in_scope(request, principal, permission, target.id)
 
 
 async def receiving_branch(
@@ -87,8 +91,7 @@ async def receiving_branch(
 async def case_unit(
     request: Request, principal: Principal, permission: Permission, target: Target
 ) -> OrgUnit:
-    _, unit = await case_in_scope(request, principal, permission, target.id)
-    return unit
+    return await case_in_scope(request, principal, permission, target.id)
 
 
 async def person_unit(
