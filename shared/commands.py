@@ -43,6 +43,9 @@ class Target:
     kind: str
     id: str
     field: str
+    names: tuple[Target, ...] = ()
+    """What else the command names in its body (a new parent, a referrer): each is held to the token's
+    scope through its own kind, after the target itself, so that a body cannot reach past the scope."""
 
 
 def on_unit(unit_id: str, field: str = "unit_id") -> Target:

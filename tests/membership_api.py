@@ -125,7 +125,7 @@ async def membership_service(
             del os.environ["MEMBERSHIP_DATABASE_URL"]
         else:
             os.environ["MEMBERSHIP_DATABASE_URL"] = previous
-    app.state.handlers.clock = FixedClock(TODAY)
+    app.state.membership.clock = FixedClock(TODAY)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://membership") as client,

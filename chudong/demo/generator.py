@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from chudong.demo import names
 from chudong.demo.scales import Scale
 from chudong.unit_tree import TreeLine
+from services.membership.domain.streams import unit_stream
 from shared.clock import start_of_day
 from shared.contracts import membership as ms
 from shared.contracts.org import UnitLevel, UnitType
@@ -210,7 +211,7 @@ def _unit(
         parent_id=parent,
         recognising_unit_id=recogniser,
     )
-    return DemoEvent("membership", f"unit-{unit_id}", payload, path, on)
+    return DemoEvent("membership", unit_stream(unit_id), payload, path, on)
 
 
 def _district_name(d: int) -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from chudong.demo import names
 from services.membership.domain.profile import birthday
+from services.membership.domain.streams import member_stream, unit_stream
 from services.planning.domain.plans import plan_id_of
 from shared.clock import start_of_day
 from shared.contracts import evaluation as ev
@@ -96,7 +97,7 @@ class UnionLife:
         self.events.append((max(day, self.g.founded), self.seq, event))
 
     def member_event(self, m: Member, payload: Event, day: date) -> None:
-        self.emit("membership", f"member-{m.member_id}", payload, day, self.branch_paths[m.branch_id])
+        self.emit("membership", member_stream(m.member_id), payload, day, self.branch_paths[m.branch_id])
 
     def has(self, fault: str) -> bool:
         return fault in self.u.faults
@@ -177,7 +178,7 @@ class UnionLife:
         )
         self.emit(
             "membership",
-            f"member-{m.member_id}",
+            member_stream(m.member_id),
             payload,
             joined,
             self.branch_paths[branch],
@@ -279,7 +280,7 @@ class UnionLife:
         period = f"{y}-Q{qn}"
         after = date(y + (mo + 2) // 12, (mo + 2) % 12 + 1, 1)  # the first day after the quarter
         on = after + timedelta(days=rng.randint(0, 8))
-        self.emit("membership", f"unit-{unit}", ms.YouthSituationReported(
+        self.emit("membership", unit_stream(unit), ms.YouthSituationReported(
             unit_id=unit, quarter=period, submitted_on=on, summary="Tình hình thanh niên ổn định",
         ), on)  # fmt: skip
         on = after + timedelta(days=rng.randint(0, 8))
@@ -384,13 +385,13 @@ class UnionLife:
         for branch, _ in self.u.branches:
             on = start + timedelta(days=rng.randint(30, 75))
             count = len([m for m in self.active(on) if m.branch_id == branch])
-            self.emit("membership", f"unit-{branch}", ms.BranchRosterReviewed(
+            self.emit("membership", unit_stream(branch), ms.BranchRosterReviewed(
                 branch_id=branch, reviewed_on=on, active_members=count,
             ), on, self.branch_paths[branch])  # fmt: skip
         self.ageing(start, end)
         for half in (0, 1):
             on = start + timedelta(days=rng.randint(20, 60) + 182 * half)
-            self.emit("membership", f"unit-{unit}", ms.HardshipListReviewed(
+            self.emit("membership", unit_stream(unit), ms.HardshipListReviewed(
                 unit_id=unit, reviewed_on=on, open_cases=0,
             ), on)  # fmt: skip
         training = not self.has("no_training")
@@ -496,7 +497,7 @@ class UnionLife:
             if rng.random() >= share or not m.active_on(on):
                 continue
             recruit = f"p-{m.member_id}-{year}"
-            self.emit("membership", f"member-{m.member_id}", ms.YouthRecruited(
+            self.emit("membership", member_stream(m.member_id), ms.YouthRecruited(
                 recruit_id=recruit, recruiter_member_id=m.member_id, unit_id=unit, recruited_on=on,
                 into="association",
             ), on, self.branch_paths[m.branch_id])  # fmt: skip

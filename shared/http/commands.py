@@ -64,9 +64,16 @@ class CommandRunner:
         handling = self.table.handling(command)
         require_permission(self.principal, handling.permission)
         target = handling.target(command)
+        unit = await self.scope(target, handling.permission)
+        for named in target.names:
+            await self.scope(named, handling.permission)
+        return unit
+
+    async def scope(self, target: Target, permission: Permission) -> OrgUnit:
+        """The unit ``target`` belongs to, found through its kind's scope (404 outside the token's)."""
         scopes: Mapping[str, Scope] = self.request.app.state.scopes
         scope = unit_scope if target.kind == "unit" else scopes[target.kind]
-        return await scope(self.request, self.principal, handling.permission, target)
+        return await scope(self.request, self.principal, permission, target)
 
     async def __call__(self, command: Command, *, status_code: int = 201, **answer: Any) -> JSONResponse:
         """Authorise, then run ``command`` once per ``Idempotency-Key``; answer with its events and

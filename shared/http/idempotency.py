@@ -49,6 +49,8 @@ def request_hash(request: Request, payload: BaseModel | Command | None) -> str:
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return hashlib.sha256(value).hexdigest()  # a file the command carries, by its digest
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     if is_dataclass(value) and not isinstance(value, type):

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from services.membership.domain import lifecycle, records
+from services.membership.domain.commands import AdmitMember
 from services.membership.domain.member import Member, MemberStatus
-from services.membership.domain.members import AdmitMember, admit_member
+from services.membership.domain.members import admit_member
 from services.membership.domain.profile import Profile, age_on, birthday
 from shared.contracts import membership as ev
 from shared.contracts.org import OrgUnit, UnitLevel, UnitStatus, UnitType
@@ -38,9 +39,16 @@ def admit(
     referred_by: str | None = None,
     referrer_union_id: str | None = None,
 ) -> ev.MemberJoined:
-    cmd = AdmitMember("m1", "b1", joined, "QĐ 1", Profile(full_name="An", birth_date=birth), referred_by)
+    cmd = AdmitMember(
+        branch_id="b1",
+        joined_on=joined,
+        admission_decision_ref="QĐ 1",
+        profile=Profile(full_name="An", birth_date=birth),
+        referred_by=referred_by,
+    )
     return admit_member(
         cmd,
+        member_id="m1",
         branch=BRANCH,
         member_exists=False,
         union_id="g",

@@ -1,12 +1,13 @@
-"""Admitting members (kết nạp đoàn viên)."""
+"""Admitting members (kết nạp đoàn viên), and keeping their personal record."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
+from services.membership.domain.commands import AdmitMember
+from services.membership.domain.member import Member
 from services.membership.domain.profile import Profile, age_on
-from shared.contracts.membership import MemberJoined
+from shared.contracts.membership import MemberJoined, MemberProfileUpdated
 from shared.contracts.org import OrgUnit, UnitLevel
 from shared.contracts.personal import Sealed
 from shared.errors import ConflictError, DomainError, NotFoundError
@@ -15,19 +16,10 @@ ADMISSION_AGES = (16, 30)
 """Đoàn members are admitted from 16 to 30 years of age (Điều lệ Đoàn)."""
 
 
-@dataclass(frozen=True, slots=True)
-class AdmitMember:
-    member_id: str
-    branch_id: str
-    joined_on: date
-    admission_decision_ref: str
-    profile: Profile
-    referred_by: str | None = None
-
-
 def admit_member(
     cmd: AdmitMember,
     *,
+    member_id: str,
     branch: OrgUnit | None,
     member_exists: bool,
     union_id: str | None,
@@ -35,7 +27,8 @@ def admit_member(
     today: date,
     sealed: Sealed,
 ) -> MemberJoined:
-    """Decide an admission into a branch (kết nạp đoàn viên); ``sealed`` is ``cmd.profile`` under the key.
+    """Decide an admission into a branch (kết nạp đoàn viên) as ``member_id`` (the command's, or the one
+    given to it); ``sealed`` is ``cmd.profile`` under the member's key.
 
     ``union_id`` is the grassroots union the branch belongs to; ``referrer_union_id`` the union of the
     member named in ``referred_by`` (None when there is no such member). "1+1" is counted per union
@@ -43,10 +36,10 @@ def admit_member(
     """
     if member_exists:
         raise ConflictError(
-            f"member {cmd.member_id!r} is already admitted",
+            f"member {member_id!r} is already admitted",
             rule="member_exists",
             field="member_id",
-            value=cmd.member_id,
+            value=member_id,
             accepted="a new member id",
         )
     if branch is None:
@@ -108,7 +101,7 @@ def admit_member(
             accepted=f'a member of union {union_id!r} ("1+1" counts within the union), or null',
         )
     return MemberJoined(
-        member_id=cmd.member_id,
+        member_id=member_id,
         branch_id=cmd.branch_id,
         joined_on=cmd.joined_on,
         admission_decision_ref=cmd.admission_decision_ref,
@@ -116,4 +109,26 @@ def admit_member(
         birth_year=cmd.profile.birth_date.year,
         profile=sealed,
         missing_fields=cmd.profile.missing_fields(),
+    )
+
+
+def update_profile(member: Member, profile: Profile, *, sealed: Sealed) -> MemberProfileUpdated:
+    """Correct or complete a member's personal record; ``sealed`` is ``profile`` under their key."""
+    if member.erased:
+        raise ConflictError(
+            f"member {member.member_id!r} was erased at their request",
+            rule="person_erased",
+            field="member_id",
+            value=member.member_id,
+            accepted="a member who has not been erased",
+        )
+    return profile_updated(member.member_id, profile, sealed)
+
+
+def profile_updated(member_id: str, profile: Profile, sealed: Sealed) -> MemberProfileUpdated:
+    return MemberProfileUpdated(
+        member_id=member_id,
+        profile=sealed,
+        birth_year=profile.birth_date.year,
+        missing_fields=profile.missing_fields(),
     )

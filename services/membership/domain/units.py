@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
+from services.membership.domain.commands import RegisterUnit
 from shared.contracts.membership import (
     BranchRosterReviewed,
     UnitClosed,
@@ -12,19 +12,9 @@ from shared.contracts.membership import (
     UnitRegistered,
     UnitRenamed,
 )
-from shared.contracts.org import ALLOWED_PARENTS, OrgUnit, UnitLevel, UnitType
+from shared.contracts.org import ALLOWED_PARENTS, OrgUnit, UnitLevel
 from shared.errors import ConflictError, DomainError, NotFoundError
 from shared.orgtree.guard import require_active_unit
-
-
-@dataclass(frozen=True, slots=True)
-class RegisterUnit:
-    unit_id: str
-    name: str
-    level: UnitLevel
-    unit_type: UnitType
-    parent_id: str
-    recognising_unit_id: str | None = None
 
 
 def register_unit(
@@ -58,28 +48,10 @@ def register_unit(
             value=cmd.parent_id,
             accepted="an active unit",
         )
-    allowed = ALLOWED_PARENTS[cmd.level]
-    if parent.level not in allowed:
-        raise DomainError(
-            f"a {cmd.level.value} unit cannot sit under a {parent.level.value} unit",
-            rule="level_under_parent",
-            field="level",
-            value=cmd.level.value,
-            accepted=f"a parent of level {' or '.join(sorted(level.value for level in allowed))}",
-        )
+    _fits_under(cmd.level, parent, field="level", value=cmd.level.value)
     recognising_id: str | None = None
     if cmd.level is UnitLevel.GRASSROOTS:
-        recognising_id = cmd.recognising_unit_id or parent.unit_id
-        if recognising_id != parent.unit_id and (
-            recognising is None or not parent.path.startswith(recognising.path + ".")
-        ):
-            raise DomainError(
-                f"unit {recognising_id!r} is not above {cmd.unit_id!r} and cannot recognise it",
-                rule="recognising_unit_not_above",
-                field="recognising_unit_id",
-                value=recognising_id,
-                accepted=f"the id of a unit on the path {parent.path}",
-            )
+        recognising_id = _recognised_by(cmd.unit_id, parent, cmd.recognising_unit_id, recognising)
     elif cmd.recognising_unit_id is not None:
         raise DomainError(
             "only a grassroots union has a recognising unit",
@@ -96,6 +68,34 @@ def register_unit(
         parent_id=parent.unit_id,
         recognising_unit_id=recognising_id,
     )
+
+
+def _fits_under(level: UnitLevel, parent: OrgUnit, *, field: str, value: str) -> None:
+    """A unit of ``level`` may sit under ``parent`` (a branch under a union, a union under a district …)."""
+    allowed = ALLOWED_PARENTS[level]
+    if parent.level not in allowed:
+        raise DomainError(
+            f"a {level.value} unit cannot sit under a {parent.level.value} unit",
+            rule="level_under_parent",
+            field=field,
+            value=value,
+            accepted=f"a parent of level {' or '.join(sorted(each.value for each in allowed))}",
+        )
+
+
+def _recognised_by(unit_id: str, parent: OrgUnit, named_id: str | None, named: OrgUnit | None) -> str:
+    """Who recognises a grassroots union under ``parent``: the unit named, which must be above it, else
+    its parent."""
+    recognising_id = named_id or parent.unit_id
+    if recognising_id != parent.unit_id and (named is None or not parent.path.startswith(named.path + ".")):
+        raise DomainError(
+            f"unit {recognising_id!r} is not above {unit_id!r} and cannot recognise it",
+            rule="recognising_unit_not_above",
+            field="recognising_unit_id",
+            value=recognising_id,
+            accepted=f"the id of a unit on the path {parent.path}",
+        )
+    return recognising_id
 
 
 def rename_unit(unit: OrgUnit | None, unit_id: str, name: str) -> UnitRenamed:
@@ -144,28 +144,10 @@ def move_unit(
             value=new_parent_id,
             accepted=f"a unit outside {current.path}",
         )
-    allowed = ALLOWED_PARENTS[current.level]
-    if parent.level not in allowed:
-        raise DomainError(
-            f"a {current.level.value} unit cannot sit under a {parent.level.value} unit",
-            rule="level_under_parent",
-            field="new_parent_id",
-            value=new_parent_id,
-            accepted=f"a parent of level {' or '.join(sorted(level.value for level in allowed))}",
-        )
+    _fits_under(current.level, parent, field="new_parent_id", value=new_parent_id)
     new_recognising: str | None = None
     if current.level is UnitLevel.GRASSROOTS:
-        new_recognising = recognising_unit_id or parent.unit_id
-        if new_recognising != parent.unit_id and (
-            recognising is None or not parent.path.startswith(recognising.path + ".")
-        ):
-            raise DomainError(
-                f"unit {new_recognising!r} is not above {unit_id!r} and cannot recognise it",
-                rule="recognising_unit_not_above",
-                field="recognising_unit_id",
-                value=new_recognising,
-                accepted=f"the id of a unit on the path {parent.path}",
-            )
+        new_recognising = _recognised_by(unit_id, parent, recognising_unit_id, recognising)
     return UnitMoved(
         unit_id=unit_id,
         old_parent_id=current.parent_id,
