@@ -15,7 +15,7 @@ from shared.events import Envelope
 class AdviceHandlers(AreaHandlers):
     async def submit_proposal(self, cmd: cmds.SubmitProposal, ctx: Context) -> Sequence[Envelope]:
         proposal_id = chosen_id(ctx, "proposal_id", cmd.proposal_id, "adv")
-        return await self.planning.record_fact(
+        return await self.planning.record(
             advice.submit_proposal(cmd, proposal_id=proposal_id), cmd.unit_id, ctx
         )
 
@@ -26,13 +26,11 @@ class AdviceHandlers(AreaHandlers):
 
     async def brief_party(self, cmd: cmds.BriefPartyCommittee, ctx: Context) -> Sequence[Envelope]:
         briefing_id = chosen_id(ctx, "briefing_id", None, "pb")
-        return await self.planning.record_fact(
-            advice.brief_party(cmd, briefing_id=briefing_id), cmd.unit_id, ctx
-        )
+        return await self.planning.record(advice.brief_party(cmd, briefing_id=briefing_id), cmd.unit_id, ctx)
 
     async def sign_agreement(self, cmd: cmds.SignAgreement, ctx: Context) -> Sequence[Envelope]:
         agreement_id = chosen_id(ctx, "agreement_id", cmd.agreement_id, "agr")
-        return await self.planning.record_fact(
+        return await self.planning.record(
             advice.sign_agreement(cmd, agreement_id=agreement_id), cmd.unit_id, ctx
         )
 
@@ -53,7 +51,7 @@ class AdviceHandlers(AreaHandlers):
 
     async def hold_dialogue(self, cmd: cmds.HoldDialogue, ctx: Context) -> Sequence[Envelope]:
         dialogue_id = chosen_id(ctx, "dialogue_id", cmd.dialogue_id, "dlg")
-        return await self.planning.record_fact(
+        return await self.planning.record(
             advice.hold_dialogue(cmd, dialogue_id=dialogue_id), cmd.unit_id, ctx
         )
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from services.planning.adapters.evidence_files import ReceivedFile
 from services.planning.adapters.read_models import attachments
-from services.planning.app.handlers import AreaHandlers
+from services.planning.app.handlers import AreaHandlers, unknown_record
 from services.planning.domain import commands as cmds
 from services.planning.domain import evidence as rules
 from services.planning.domain.streams import attachment_stream
@@ -19,14 +19,7 @@ from shared.ids import new_id
 
 
 def unknown_attachment(attachment_id: str) -> NotFoundError:
-    """The answer for a file not attached (over HTTP: or attached for a unit out of the token's scope)."""
-    return NotFoundError(
-        f"attachment {attachment_id!r} is not recorded",
-        rule="unknown_attachment",
-        field="attachment_id",
-        value=attachment_id,
-        accepted="the id returned when the file was attached",
-    )
+    return unknown_record("attachment", attachment_id, "the id returned when the file was attached")
 
 
 class EvidenceHandlers(AreaHandlers):
@@ -37,16 +30,7 @@ class EvidenceHandlers(AreaHandlers):
         planning = self.planning
         unit = await planning.unit(cmd.unit_id)
         attachment_id = new_id("ev")
-        event = rules.attach(
-            attachment_id=attachment_id,
-            unit_id=cmd.unit_id,
-            file_name=cmd.file_name,
-            media_type=cmd.media_type,
-            size_bytes=cmd.size_bytes,
-            sha256=cmd.sha256,
-            max_bytes=planning.max_evidence_bytes,
-            subject_event_id=cmd.subject_event_id,
-        )
+        event = rules.attach(cmd, attachment_id=attachment_id, max_bytes=planning.max_evidence_bytes)
         # The file first: an event must never name bytes that were not kept.
         planning.files.keep(attachment_id, received)
         try:

@@ -141,7 +141,7 @@ class PlanningHandlers:
             StreamAppend(stream_id, new, expected), actor=ctx.actor, idempotency=ctx.idempotency
         )
 
-    async def record_fact(self, fact: Fact, unit_id: str, ctx: Context) -> list[Envelope]:
+    async def record(self, fact: Fact, unit_id: str, ctx: Context) -> list[Envelope]:
         """Record a fact under its new stream: its id or period used only once."""
         await self.ensure_new(fact.stream_id, what=fact.what, field=fact.field, value=fact.value)
         unit = await self.unit(unit_id)
@@ -170,23 +170,17 @@ def chosen_id(ctx: Context, field: str, given: str | None, prefix: str) -> str:
     return record_id
 
 
-def unknown_plan(plan_id: str) -> NotFoundError:
-    """The answer for a plan not drafted (over HTTP: or not in the token's scope)."""
-    return NotFoundError(
-        f"plan {plan_id!r} is not recorded",
-        rule="unknown_plan",
-        field="plan_id",
-        value=plan_id,
-        accepted="the id of a drafted plan, e.g. 'pl-x.2026.annual_plan'",
-    )
-
-
-def unknown_record(kind: str, record_id: str) -> NotFoundError:
-    """The answer for an activity, project, proposal or agreement not recorded (over HTTP: or not in scope)."""
+def unknown_record(kind: str, record_id: str, accepted: str = "") -> NotFoundError:
+    """The answer for a plan, activity, project, proposal, agreement or attachment not recorded (over
+    HTTP: or recorded for a unit outside the token's scope)."""
     return NotFoundError(
         f"{kind} {record_id!r} is not recorded",
         rule=f"unknown_{kind}",
         field=f"{kind}_id",
         value=record_id,
-        accepted=f"the id of a recorded {kind}",
+        accepted=accepted or f"the id of a recorded {kind}",
     )
+
+
+def unknown_plan(plan_id: str) -> NotFoundError:
+    return unknown_record("plan", plan_id, "the id of a drafted plan, e.g. 'pl-x.2026.annual_plan'")

@@ -14,7 +14,7 @@ from shared.events import Envelope
 class WorkHandlers(AreaHandlers):
     async def schedule_activity(self, cmd: cmds.ScheduleActivity, ctx: Context) -> Sequence[Envelope]:
         activity_id = chosen_id(ctx, "activity_id", cmd.activity_id, "act")
-        return await self.planning.record_fact(
+        return await self.planning.record(
             work.schedule_activity(cmd, activity_id=activity_id), cmd.unit_id, ctx
         )
 
@@ -31,9 +31,7 @@ class WorkHandlers(AreaHandlers):
 
     async def register_project(self, cmd: cmds.RegisterProject, ctx: Context) -> Sequence[Envelope]:
         project_id = chosen_id(ctx, "project_id", cmd.project_id, "prj")
-        return await self.planning.record_fact(
-            work.register_project(cmd, project_id=project_id), cmd.unit_id, ctx
-        )
+        return await self.planning.record(work.register_project(cmd, project_id=project_id), cmd.unit_id, ctx)
 
     async def complete_project(self, cmd: cmds.CompleteProject, ctx: Context) -> Sequence[Envelope]:
         project = await self.planning.record_state("project", cmd.project_id)
@@ -42,17 +40,17 @@ class WorkHandlers(AreaHandlers):
         return await self.planning.close(project, event, cmd.completed_on, ctx)
 
     async def submit_report(self, cmd: cmds.SubmitReport, ctx: Context) -> Sequence[Envelope]:
-        return await self.planning.record_fact(work.submit_report(cmd), cmd.unit_id, ctx)
+        return await self.planning.record(work.submit_report(cmd), cmd.unit_id, ctx)
 
     async def hold_review(self, cmd: cmds.HoldReview, ctx: Context) -> Sequence[Envelope]:
-        return await self.planning.record_fact(work.hold_review(cmd), cmd.unit_id, ctx)
+        return await self.planning.record(work.hold_review(cmd), cmd.unit_id, ctx)
 
     async def hold_inspection(self, cmd: cmds.HoldInspection, ctx: Context) -> Sequence[Envelope]:
         inspection_id = chosen_id(ctx, "inspection_id", None, "ins")
-        return await self.planning.record_fact(
+        return await self.planning.record(
             work.hold_inspection(cmd, inspection_id=inspection_id), cmd.unit_id, ctx
         )
 
     async def recognise_model(self, cmd: cmds.RecogniseGoodModel, ctx: Context) -> Sequence[Envelope]:
         model_id = chosen_id(ctx, "model_id", cmd.model_id, "gm")
-        return await self.planning.record_fact(work.recognise_model(cmd, model_id=model_id), cmd.unit_id, ctx)
+        return await self.planning.record(work.recognise_model(cmd, model_id=model_id), cmd.unit_id, ctx)

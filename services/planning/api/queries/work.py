@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from services.planning.adapters.read_models import activities, timeline, under
 from shared.auth import Permission
@@ -17,6 +18,18 @@ from shared.http.params import Limit, Offset, UnitIdPath
 
 router = APIRouter(tags=["queries"])
 
+From = Annotated[Day | None, Query(alias="from")]
+To = Annotated[Day | None, Query(alias="to")]
+
+
+def in_period(query: Select[Any], column: Any, start: date | None, end: date | None) -> Select[Any]:
+    """``query`` kept to the rows whose ``column`` lies from ``start`` to ``end`` (either may stay open)."""
+    if start is not None:
+        query = query.where(column >= start)
+    if end is not None:
+        query = query.where(column <= end)
+    return query
+
 
 @router.get(
     "/units/{unit_id}/activities", summary="Activities and youth projects of the unit and below, in a period"
@@ -25,16 +38,13 @@ async def unit_activities(
     request: Request,
     unit_id: UnitIdPath,
     principal: CurrentPrincipal,
-    start: Annotated[Day | None, Query(alias="from")] = None,
-    end: Annotated[Day | None, Query(alias="to")] = None,
+    start: From = None,
+    end: To = None,
     kind: Annotated[str | None, Query(pattern="^(activity|project)$")] = None,
 ) -> dict[str, Any]:
     unit = await authorize(request, principal, Permission.READ, unit_id)
     query = select(activities).where(under(activities.c.unit_path, unit.path))
-    if start is not None:
-        query = query.where(activities.c.planned_on >= start)
-    if end is not None:
-        query = query.where(activities.c.planned_on <= end)
+    query = in_period(query, activities.c.planned_on, start, end)
     if kind is not None:
         query = query.where(activities.c.record_kind == kind)
     async with request.app.state.runtime.db.read() as conn:
@@ -68,18 +78,15 @@ async def unit_timeline(
     request: Request,
     unit_id: UnitIdPath,
     principal: CurrentPrincipal,
-    start: Annotated[Day | None, Query(alias="from")] = None,
-    end: Annotated[Day | None, Query(alias="to")] = None,
+    start: From = None,
+    end: To = None,
     event_type: Annotated[str | None, Query(alias="type", max_length=100)] = None,
     limit: Limit = 200,
     offset: Offset = 0,
 ) -> dict[str, Any]:
     unit = await authorize(request, principal, Permission.READ, unit_id)
     query = select(timeline).where(under(timeline.c.unit_path, unit.path))
-    if start is not None:
-        query = query.where(timeline.c.on_date >= start)
-    if end is not None:
-        query = query.where(timeline.c.on_date <= end)
+    query = in_period(query, timeline.c.on_date, start, end)
     if event_type is not None:
         query = query.where(timeline.c.type == event_type)
     async with request.app.state.runtime.db.read() as conn:
