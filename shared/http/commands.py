@@ -87,7 +87,8 @@ class CommandRunner:
         ``answer`` (or with what its handler replies).
 
         ``vet``: checks what the command names besides its target (members, other units) within the
-        token's scope, given the target's unit; run with the handler, so a retry is not checked again.
+        token's scope, given the target's unit; run just before the handler, so a retry answered from its
+        ``Idempotency-Key`` is not checked again.
         """
         unit = await self.authorise(command)
         context = Context(actor=self.principal.subject, unit=unit, acting_unit_id=self.principal.unit_id)
