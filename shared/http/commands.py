@@ -30,12 +30,23 @@ from shared.store.event_store import Idempotency
 
 Scope = Callable[[Request, Principal, Permission, Target], Awaitable[OrgUnit]]
 """Finds the unit a target belongs to, within the token's scope, or raises the target's 404."""
+Vet = Callable[[OrgUnit], Awaitable[object]]
+"""Checks, within the token's scope, what a command names besides its target (given the target's unit)."""
 
 
 async def unit_scope(
     request: Request, principal: Principal, permission: Permission, target: Target
 ) -> OrgUnit:
     return await authorize(request, principal, permission, target.id, field=target.field)
+
+
+async def in_scope(request: Request, principal: Principal, permission: Permission, target: Target) -> OrgUnit:
+    """The unit ``target`` belongs to, if the token may ``permission`` on it: 403 for the role (before
+    anything is looked up), 404 outside the scope, alike for a target that does not exist."""
+    require_permission(principal, permission)
+    scopes: Mapping[str, Scope] = request.app.state.scopes
+    scope = unit_scope if target.kind == "unit" else scopes[target.kind]
+    return await scope(request, principal, permission, target)
 
 
 def event_answer(envelopes: Sequence[Envelope], **extra: Any) -> dict[str, Any]:
@@ -62,26 +73,33 @@ class CommandRunner:
     async def authorise(self, command: Command) -> OrgUnit:
         """The unit ``command`` acts on, if the token may: 403 for the role, 404 outside the scope."""
         handling = self.table.handling(command)
-        require_permission(self.principal, handling.permission)
         target = handling.target(command)
-        unit = await self.scope(target, handling.permission)
+        unit = await in_scope(self.request, self.principal, handling.permission, target)
         for named in target.names:
-            await self.scope(named, handling.permission)
+            await in_scope(self.request, self.principal, handling.permission, named)
         return unit
 
-    async def scope(self, target: Target, permission: Permission) -> OrgUnit:
-        """The unit ``target`` belongs to, found through its kind's scope (404 outside the token's)."""
-        scopes: Mapping[str, Scope] = self.request.app.state.scopes
-        scope = unit_scope if target.kind == "unit" else scopes[target.kind]
-        return await scope(self.request, self.principal, permission, target)
-
-    async def __call__(self, command: Command, *, status_code: int = 201, **answer: Any) -> JSONResponse:
+    async def __call__(
+        self,
+        command: Command,
+        *,
+        status_code: int = 201,
+        vet: Vet | None = None,
+        **answer: Any,
+    ) -> JSONResponse:
         """Authorise, then run ``command`` once per ``Idempotency-Key``; answer with its events and
-        ``answer`` (or with what its handler replies)."""
+        ``answer`` (or with what its handler replies).
+
+        ``vet``: checks what the command names besides its target (members, other units) within the
+        token's scope, given the target's unit; run just before the handler, so a retry answered from its
+        ``Idempotency-Key`` is not checked again.
+        """
         unit = await self.authorise(command)
         context = Context(actor=self.principal.subject, unit=unit, acting_unit_id=self.principal.unit_id)
 
         async def execute(idempotency: Idempotency | None) -> Sequence[Envelope]:
+            if vet is not None:
+                await vet(unit)
             context.idempotency = idempotency
             return await self.table.handle(command, context)
 

@@ -1,19 +1,30 @@
-"""Planning's handlers driven with commands over in-memory ports: the events appended, and the refusals."""
+"""Planning's handlers driven through its command table over in-memory ports: the events, the refusals."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 
 import pytest
 
-from services.planning.app.plans import plan_stream
-from services.planning.domain.branch_life import MemberInfo, RecordMeeting
+from services.planning.domain import commands as cmds
+from services.planning.domain.branch_life import MemberInfo
 from services.planning.domain.checks import AttachmentInfo
 from services.planning.domain.plans import PlanStatus
+from services.planning.domain.streams import mobilisation_stream, plan_stream, record_stream
 from shared.clock import FixedClock
+from shared.commands import Context
 from shared.contracts.org import UnitLevel, UnitStatus
-from shared.contracts.planning import EvidenceRef, MeetingKind, PlanKind, SubmittedTo, Target
+from shared.contracts.planning import (
+    ActivityScheduled,
+    EvidenceRef,
+    MeetingKind,
+    PlanKind,
+    SubmittedTo,
+    Target,
+)
 from shared.errors import DomainError
+from shared.events import Envelope
 from shared.store import ConcurrencyError
 from tests.fakes import InMemoryEventStore, InMemoryUnitDirectory, org_unit, refusal
 from tests.fakes.planning import InMemoryPlanningHandlers
@@ -23,7 +34,16 @@ HELD = date(2026, 12, 5)
 MINUTES = EvidenceRef(attachment_id="att-1", sha256="a" * 64)
 
 
-def planning() -> InMemoryPlanningHandlers:
+class YieldingStore(InMemoryEventStore):
+    """A store whose reads give way to other tasks once they have read, as a database's reads do."""
+
+    async def read_stream(self, stream_id: str) -> list[Envelope]:
+        events = await super().read_stream(stream_id)
+        await asyncio.sleep(0)
+        return events
+
+
+def planning(store: InMemoryEventStore | None = None) -> InMemoryPlanningHandlers:
     """Planning's copy of the tree (vn > bg > bg-pl > pl-x > pl-x-1, pl-x-2; pl-y > pl-y-1) and roster."""
     directory = InMemoryUnitDirectory(
         [
@@ -46,7 +66,7 @@ def planning() -> InMemoryPlanningHandlers:
         MemberInfo("m-5", "pl-x-2", True),
     ]
     return InMemoryPlanningHandlers(
-        InMemoryEventStore("planning"),
+        store or InMemoryEventStore("planning"),
         directory,
         clock=FixedClock(datetime(2026, 12, 7, 3, tzinfo=UTC)),
         roster=roster,
@@ -54,7 +74,7 @@ def planning() -> InMemoryPlanningHandlers:
     )
 
 
-def meeting(meeting_id: str = "mt-1", **change: object) -> RecordMeeting:
+def meeting(meeting_id: str = "mt-1", **change: object) -> cmds.HoldMeeting:
     fields: dict[str, object] = {
         "meeting_id": meeting_id,
         "branch_id": "pl-x-1",
@@ -65,12 +85,12 @@ def meeting(meeting_id: str = "mt-1", **change: object) -> RecordMeeting:
         "minutes": MINUTES,
         **change,
     }
-    return RecordMeeting(**fields)  # type: ignore[arg-type]
+    return cmds.HoldMeeting(**fields)  # type: ignore[arg-type]
 
 
 async def test_a_meeting_with_attendees_is_recorded_against_the_branchs_active_members() -> None:
     handlers = planning()
-    [held] = await handlers.hold_meeting(meeting(), actor="secretary")
+    [held] = await handlers.handle(meeting(), "secretary")
     assert (held.type, held.stream_id, held.unit_path) == (
         "BranchMeetingHeld",
         "meeting-mt-1",
@@ -85,9 +105,9 @@ async def test_a_meeting_with_attendees_is_recorded_against_the_branchs_active_m
 
 async def test_a_meeting_id_already_recorded_is_refused() -> None:
     handlers = planning()
-    await handlers.hold_meeting(meeting(), actor="secretary")
+    await handlers.handle(meeting(), "secretary")
     with pytest.raises(DomainError) as refused:
-        await handlers.hold_meeting(meeting(), actor="secretary")
+        await handlers.handle(meeting(), "secretary")
     assert refusal(refused.value) == ("already_recorded", "meeting_id", "mt-1")
     assert refused.value.status_code == 409
 
@@ -95,7 +115,7 @@ async def test_a_meeting_id_already_recorded_is_refused() -> None:
 async def test_an_attendee_of_another_branch_is_refused_by_position() -> None:
     handlers = planning()
     with pytest.raises(DomainError) as refused:
-        await handlers.hold_meeting(meeting(attendees=("m-1", "m-5")), actor="secretary")
+        await handlers.handle(meeting(attendees=("m-1", "m-5")), "secretary")
     assert refusal(refused.value) == ("member_of_another_branch", "attendees[1]", "m-5")
     assert await handlers.store.stream_version("meeting-mt-1") == 0
 
@@ -103,14 +123,14 @@ async def test_an_attendee_of_another_branch_is_refused_by_position() -> None:
 async def test_an_attendee_no_longer_active_is_refused() -> None:
     handlers = planning()
     with pytest.raises(DomainError) as refused:
-        await handlers.hold_meeting(meeting(attendees=("m-4",)), actor="secretary")
+        await handlers.handle(meeting(attendees=("m-4",)), "secretary")
     assert refusal(refused.value) == ("member_not_active", "attendees[0]", "m-4")
 
 
 async def test_an_attendee_unknown_to_planning_is_refused() -> None:
     handlers = planning()
     with pytest.raises(DomainError) as refused:
-        await handlers.hold_meeting(meeting(attendees=("m-9",)), actor="secretary")
+        await handlers.handle(meeting(attendees=("m-9",)), "secretary")
     assert refusal(refused.value) == ("unknown_member", "attendees[0]", "m-9")
     assert refused.value.status_code == 404
 
@@ -118,14 +138,14 @@ async def test_an_attendee_unknown_to_planning_is_refused() -> None:
 async def test_more_present_than_the_branch_has_members_is_refused() -> None:
     handlers = planning()
     with pytest.raises(DomainError) as refused:
-        await handlers.hold_meeting(meeting(present_count=4), actor="secretary")
+        await handlers.handle(meeting(present_count=4), "secretary")
     assert refusal(refused.value) == ("attendance_count", "present_count", 4)
 
 
 async def test_a_meeting_in_the_future_is_refused() -> None:
     handlers = planning()
     with pytest.raises(DomainError) as refused:
-        await handlers.hold_meeting(meeting(held_on=date(2026, 12, 8)), actor="secretary")
+        await handlers.handle(meeting(held_on=date(2026, 12, 8)), "secretary")
     assert refusal(refused.value) == ("date_in_future", "held_on", "2026-12-08")
 
 
@@ -133,21 +153,21 @@ async def test_minutes_whose_hash_is_not_the_uploaded_files_are_refused() -> Non
     handlers = planning()
     forged = EvidenceRef(attachment_id="att-1", sha256="b" * 64)
     with pytest.raises(DomainError) as refused:
-        await handlers.hold_meeting(meeting(minutes=forged), actor="secretary")
+        await handlers.handle(meeting(minutes=forged), "secretary")
     assert refused.value.rule == "evidence_hash_mismatch"
 
 
 async def test_a_meeting_of_a_closed_branch_is_refused() -> None:
     handlers = planning()
     with pytest.raises(DomainError) as refused:
-        await handlers.hold_meeting(meeting(branch_id="pl-x-3", attendees=()), actor="secretary")
+        await handlers.handle(meeting(branch_id="pl-x-3", attendees=()), "secretary")
     assert refusal(refused.value) == ("unit_closed", "branch_id", "pl-x-3")
 
 
 async def test_a_joint_meeting_with_a_branch_of_another_union_is_refused() -> None:
     handlers = planning()
     with pytest.raises(DomainError) as refused:
-        await handlers.hold_meeting(
+        await handlers.handle(
             meeting(kind=MeetingKind.JOINT, joint_branch_ids=("pl-y-1",)), actor="secretary"
         )
     assert refusal(refused.value) == ("joint_branch_not_sibling", "joint_branch_ids[0]", "pl-y-1")
@@ -155,21 +175,42 @@ async def test_a_joint_meeting_with_a_branch_of_another_union_is_refused() -> No
 
 async def draft(handlers: InMemoryPlanningHandlers) -> str:
     target = Target(criterion=1, description="Kết nạp 20 đoàn viên", quantity=20)
-    [drafted] = await handlers.draft_plan(
-        "pl-x", 2026, PlanKind.ANNUAL_PLAN, "Kế hoạch công tác năm 2026", [target], actor="secretary"
+    command = cmds.DraftPlan(
+        unit_id="pl-x",
+        year=2026,
+        kind=PlanKind.ANNUAL_PLAN,
+        title="Kế hoạch công tác năm 2026",
+        targets=(target,),
     )
+    [drafted] = await handlers.handle(command, "secretary")
     return drafted.payload.plan_id  # type: ignore[attr-defined,no-any-return]
+
+
+async def submit(handlers: InMemoryPlanningHandlers, plan_id: str, on: date) -> list[Envelope]:
+    command = cmds.SubmitPlan(plan_id=plan_id, submitted_to=SubmittedTo.UPPER_LEVEL, submitted_on=on)
+    return await handlers.handle(command, "secretary")
+
+
+async def approve(handlers: InMemoryPlanningHandlers, plan_id: str, by: str, on: date) -> list[Envelope]:
+    return await handlers.handle(cmds.ApprovePlan(plan_id=plan_id, approved_on=on), by, acting_unit_id=by)
+
+
+async def give_back(
+    handlers: InMemoryPlanningHandlers, plan_id: str, by: str, on: date, reason: str
+) -> list[Envelope]:
+    command = cmds.ReturnPlan(plan_id=plan_id, returned_on=on, reasons=(reason,))
+    return await handlers.handle(command, by, acting_unit_id=by)
+
+
+def registration(unit_id: str, registered_on: date) -> cmds.RegisterModel:
+    return cmds.RegisterModel(unit_id=unit_id, year=2026, registered_on=registered_on)
 
 
 async def test_a_plan_drafted_submitted_and_approved_by_the_district() -> None:
     handlers = planning()
     plan_id = await draft(handlers)
-    await handlers.submit_plan(
-        await handlers.plan(plan_id), SubmittedTo.UPPER_LEVEL, date(2026, 12, 1), actor="s"
-    )
-    [approved] = await handlers.decide_plan(
-        await handlers.plan(plan_id), "bg-pl", date(2026, 12, 3), None, actor="district"
-    )
+    await submit(handlers, plan_id, date(2026, 12, 1))
+    [approved] = await approve(handlers, plan_id, "bg-pl", date(2026, 12, 3))
     assert approved.type == "PlanApproved" and approved.stream_id == plan_stream(plan_id)
     plan = await handlers.plan(plan_id)
     assert (plan.status, plan.version) == (PlanStatus.APPROVED, 3)
@@ -178,28 +219,20 @@ async def test_a_plan_drafted_submitted_and_approved_by_the_district() -> None:
 async def test_a_plan_returned_with_reasons_can_be_revised_and_submitted_again() -> None:
     handlers = planning()
     plan_id = await draft(handlers)
-    await handlers.submit_plan(
-        await handlers.plan(plan_id), SubmittedTo.UPPER_LEVEL, date(2026, 12, 1), actor="s"
-    )
-    await handlers.decide_plan(
-        await handlers.plan(plan_id), "bg-pl", date(2026, 12, 2), ["Thiếu chỉ tiêu tiêu chí 2"], actor="d"
-    )
+    await submit(handlers, plan_id, date(2026, 12, 1))
+    await give_back(handlers, plan_id, "bg-pl", date(2026, 12, 2), "Thiếu chỉ tiêu tiêu chí 2")
     assert (await handlers.plan(plan_id)).status is PlanStatus.RETURNED
     await draft(handlers)
-    [again] = await handlers.submit_plan(
-        await handlers.plan(plan_id), SubmittedTo.UPPER_LEVEL, date(2026, 12, 4), actor="s"
-    )
+    [again] = await submit(handlers, plan_id, date(2026, 12, 4))
     assert again.type == "PlanSubmitted" and again.stream_version == 5
 
 
 async def test_a_plan_approved_by_its_own_union_is_refused() -> None:
     handlers = planning()
     plan_id = await draft(handlers)
-    await handlers.submit_plan(
-        await handlers.plan(plan_id), SubmittedTo.UPPER_LEVEL, date(2026, 12, 1), actor="s"
-    )
+    await submit(handlers, plan_id, date(2026, 12, 1))
     with pytest.raises(DomainError) as refused:
-        await handlers.decide_plan(await handlers.plan(plan_id), "pl-x", date(2026, 12, 3), None, actor="s")
+        await approve(handlers, plan_id, "pl-x", date(2026, 12, 3))
     assert refusal(refused.value) == ("not_upper_level", "unit", "pl-x")
     assert refused.value.status_code == 403
 
@@ -208,46 +241,94 @@ async def test_a_plan_not_submitted_cannot_be_approved() -> None:
     handlers = planning()
     plan_id = await draft(handlers)
     with pytest.raises(DomainError) as refused:
-        await handlers.decide_plan(await handlers.plan(plan_id), "bg-pl", date(2026, 12, 3), None, actor="d")
+        await approve(handlers, plan_id, "bg-pl", date(2026, 12, 3))
     assert refusal(refused.value) == ("plan_not_submitted", "plan_id", plan_id)
 
 
 async def test_an_approved_plan_can_no_longer_be_redrafted() -> None:
     handlers = planning()
     plan_id = await draft(handlers)
-    await handlers.submit_plan(
-        await handlers.plan(plan_id), SubmittedTo.UPPER_LEVEL, date(2026, 12, 1), actor="s"
-    )
-    await handlers.decide_plan(await handlers.plan(plan_id), "bg-pl", date(2026, 12, 3), None, actor="d")
+    await submit(handlers, plan_id, date(2026, 12, 1))
+    await approve(handlers, plan_id, "bg-pl", date(2026, 12, 3))
     with pytest.raises(DomainError) as refused:
         await draft(handlers)
     assert refusal(refused.value) == ("plan_not_editable", "plan_id", plan_id)
 
 
 async def test_two_decisions_on_the_same_reading_of_a_plan_let_only_the_first_in() -> None:
-    handlers = planning()
+    handlers = planning(YieldingStore("planning"))
     plan_id = await draft(handlers)
-    await handlers.submit_plan(
-        await handlers.plan(plan_id), SubmittedTo.UPPER_LEVEL, date(2026, 12, 1), actor="s"
+    await submit(handlers, plan_id, date(2026, 12, 1))
+    # Both read the submitted plan before either appends.
+    approved, lost = await asyncio.gather(
+        approve(handlers, plan_id, "bg-pl", date(2026, 12, 3)),
+        give_back(handlers, plan_id, "bg", date(2026, 12, 3), "Chưa đạt"),
+        return_exceptions=True,
     )
-    read_once = await handlers.plan(plan_id)
-    await handlers.decide_plan(read_once, "bg-pl", date(2026, 12, 3), None, actor="district")
-    with pytest.raises(ConcurrencyError) as lost:
-        await handlers.decide_plan(read_once, "bg", date(2026, 12, 3), ["Chưa đạt"], actor="province")
-    assert (lost.value.expected, lost.value.actual) == (2, 3)
+    assert isinstance(lost, ConcurrencyError)
+    assert (lost.expected, lost.actual) == (2, 3)
+    assert isinstance(approved, list) and [e.type for e in approved] == ["PlanApproved"]
 
 
 async def test_a_union_registers_the_model_once_a_year_with_its_recognising_unit() -> None:
     handlers = planning()
-    [registered] = await handlers.register_model("pl-x", 2026, date(2026, 2, 1), None, actor="secretary")
+    [registered] = await handlers.handle(registration("pl-x", date(2026, 2, 1)), "secretary")
     assert registered.payload.recognising_unit_id == "bg-pl"  # type: ignore[attr-defined]
     with pytest.raises(DomainError) as refused:
-        await handlers.register_model("pl-x", 2026, date(2026, 2, 2), None, actor="secretary")
+        await handlers.handle(registration("pl-x", date(2026, 2, 2)), "secretary")
     assert refusal(refused.value) == ("model_already_registered", "year", 2026)
 
 
 async def test_a_branch_cannot_register_the_model() -> None:
     handlers = planning()
     with pytest.raises(DomainError) as refused:
-        await handlers.register_model("pl-x-1", 2026, date(2026, 2, 1), None, actor="secretary")
+        await handlers.handle(registration("pl-x-1", date(2026, 2, 1)), "secretary")
     assert refusal(refused.value) == ("wrong_level", "unit_id", "pl-x-1")
+
+
+async def test_an_activity_asked_without_an_id_gets_one_from_its_handler_named_in_the_answer() -> None:
+    handlers = planning()
+    command = cmds.ScheduleActivity(
+        unit_id="pl-x", title="Ngày Chủ nhật xanh", scheduled_on=date(2026, 12, 20)
+    )
+    context = Context(actor="secretary")
+    [scheduled] = await handlers.commands.handle(command, context)
+    assert isinstance(scheduled.payload, ActivityScheduled)
+    assert context.named == {"activity_id": scheduled.payload.activity_id}
+    assert scheduled.stream_id == record_stream("activity", scheduled.payload.activity_id)
+
+
+async def test_an_activity_is_held_once_and_then_cannot_be_cancelled() -> None:
+    handlers = planning()
+    command = cmds.ScheduleActivity(
+        unit_id="pl-x-1", activity_id="act-1", title="Hiến máu", scheduled_on=HELD
+    )
+    await handlers.handle(command, "secretary")
+    held = cmds.HoldActivity(activity_id="act-1", held_on=HELD, participants=12, evidence=MINUTES)
+    [event] = await handlers.handle(held, "secretary")
+    assert (event.type, event.stream_version) == ("ActivityHeld", 2)
+    with pytest.raises(DomainError) as refused:
+        await handlers.handle(cmds.CancelActivity(activity_id="act-1", cancelled_on=HELD, reason="Mưa"), "s")
+    assert refusal(refused.value) == ("activity_already_held", "activity_id", "act-1")
+    assert refused.value.status_code == 409
+
+
+async def test_a_report_is_recorded_once_per_quarter() -> None:
+    handlers = planning()
+    report = cmds.SubmitReport(unit_id="pl-x", period="2026-Q3", submitted_on=date(2026, 10, 5))
+    [submitted] = await handlers.handle(report, "secretary")
+    assert submitted.stream_id == "report-pl-x-2026-Q3"
+    with pytest.raises(DomainError) as refused:
+        await handlers.handle(report, "secretary")
+    assert refusal(refused.value) == ("already_recorded", "period", "2026-Q3")
+
+
+async def test_resources_of_a_closed_branch_are_refused_as_a_conflict() -> None:
+    handlers = planning()
+    money = cmds.MobiliseResources(unit_id="pl-x-3", mobilised_on=HELD, source="Công ty A", amount_vnd=1)
+    context = Context(actor="secretary")
+    with pytest.raises(DomainError) as refused:
+        await handlers.commands.handle(money, context)
+    assert refusal(refused.value) == ("unit_closed", "unit_id", "pl-x-3")
+    assert refused.value.status_code == 409
+    assert await handlers.store.stream_version(mobilisation_stream(context.named["mobilisation_id"])) == 0

@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    ColumnElement,
     Date,
     DateTime,
     Integer,
@@ -27,6 +28,13 @@ from shared.events import Envelope, Event
 from shared.store.upsert import upsert
 
 metadata = MetaData()
+
+
+def under(column: Any, path: str) -> ColumnElement[bool]:
+    """Rows of the unit at ``path`` and of every unit below it."""
+    result: ColumnElement[bool] = (column == path) | column.startswith(path + ".", autoescape=True)
+    return result
+
 
 plans = Table(
     "plans",

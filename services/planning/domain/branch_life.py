@@ -14,10 +14,10 @@ from services.planning.domain.checks import (
     require_below,
     require_unit,
 )
+from services.planning.domain.commands import AssignMonthlyTasks, HoldBriefing, HoldMeeting
 from shared.contracts.org import OrgUnit, UnitLevel
 from shared.contracts.planning import (
     BranchMeetingHeld,
-    EvidenceRef,
     MeetingKind,
     MonthlyTasksAssigned,
     SecretaryBriefingHeld,
@@ -36,20 +36,6 @@ class MemberInfo:
     member_id: str
     branch_id: str
     active: bool
-
-
-@dataclass(frozen=True, slots=True)
-class RecordMeeting:
-    meeting_id: str
-    branch_id: str
-    held_on: date
-    kind: MeetingKind
-    attendees: tuple[str, ...] = ()
-    present_count: int | None = None
-    expected_count: int | None = None
-    agenda: str = ""
-    minutes: EvidenceRef | None = None
-    joint_branch_ids: tuple[str, ...] = ()
 
 
 def members_of(branch_ids: Sequence[str]) -> str:
@@ -101,8 +87,9 @@ def check_attendees(
 
 
 def hold_meeting(
-    cmd: RecordMeeting,
+    cmd: HoldMeeting,
     *,
+    meeting_id: str,
     branch: OrgUnit | None,
     joint: Mapping[str, OrgUnit | None],
     members: Mapping[str, MemberInfo],
@@ -154,7 +141,7 @@ def hold_meeting(
         )
     check_evidence(cmd.minutes, attachments, host.unit_id, field="minutes")
     return BranchMeetingHeld(
-        meeting_id=cmd.meeting_id,
+        meeting_id=meeting_id,
         branch_id=host.unit_id,
         held_on=cmd.held_on,
         kind=cmd.kind,
@@ -168,80 +155,87 @@ def hold_meeting(
 
 
 def hold_briefing(
+    cmd: HoldBriefing,
     *,
     briefing_id: str,
     unit: OrgUnit | None,
-    unit_id: str,
-    held_on: date,
     branches: Mapping[str, OrgUnit | None],
-    attending_branch_ids: Sequence[str],
-    attendee_member_ids: Sequence[str],
     members: Mapping[str, MemberInfo],
     today: date,
 ) -> SecretaryBriefingHeld:
     """The upper level briefs the secretaries of branches below it (giao ban, "2 giao")."""
-    upper = require_unit(unit, unit_id, levels=ABOVE_BRANCH)
-    not_in_future(held_on, today, field="held_on")
-    if not attending_branch_ids:
-        raise DomainError(
-            "a briefing names the branches whose secretaries attended",
-            rule="no_branches",
-            field="attending_branch_ids",
-            value=[],
-            accepted="at least one branch below the unit",
-        )
-    for index, branch_id in enumerate(attending_branch_ids):
-        where = f"attending_branch_ids[{index}]"
-        require_below(
-            require_unit(branches.get(branch_id), branch_id, field=where, levels=BRANCH), upper, field=where
-        )
-    check_attendees(attendee_member_ids, members, attending_branch_ids, field="attendee_member_ids")
+    upper = require_unit(unit, cmd.unit_id, levels=ABOVE_BRANCH)
+    not_in_future(cmd.held_on, today, field="held_on")
+    require_branches(
+        cmd.attending_branch_ids,
+        branches,
+        upper,
+        field="attending_branch_ids",
+        none="a briefing names the branches whose secretaries attended",
+    )
+    check_attendees(cmd.attendee_member_ids, members, cmd.attending_branch_ids, field="attendee_member_ids")
     return SecretaryBriefingHeld(
         briefing_id=briefing_id,
         unit_id=upper.unit_id,
-        held_on=held_on,
-        attending_branch_ids=tuple(attending_branch_ids),
-        attendee_member_ids=tuple(attendee_member_ids),
+        held_on=cmd.held_on,
+        attending_branch_ids=cmd.attending_branch_ids,
+        attendee_member_ids=cmd.attendee_member_ids,
     )
 
 
 def assign_monthly_tasks(
+    cmd: AssignMonthlyTasks,
     *,
     unit: OrgUnit | None,
-    unit_id: str,
-    month: str,
-    assigned_on: date,
     branches: Mapping[str, OrgUnit | None],
-    branch_ids: Sequence[str],
-    tasks: Sequence[str],
     today: date,
 ) -> MonthlyTasksAssigned:
     """The grassroots union gives its branches the month's tasks (giao nhiệm vụ hằng tháng)."""
-    assigner = require_unit(unit, unit_id, levels=ASSIGNING)
-    not_in_future(assigned_on, today, field="assigned_on")
-    if not branch_ids:
-        raise DomainError(
-            "tasks are assigned to branches",
-            rule="no_branches",
-            field="branch_ids",
-            value=[],
-            accepted="at least one branch below the unit",
-        )
-    for index, branch_id in enumerate(branch_ids):
-        where = f"branch_ids[{index}]"
-        branch = require_unit(branches.get(branch_id), branch_id, field=where, levels=BRANCH)
-        require_below(branch, assigner, field=where)
-    cleaned = tuple(t.strip() for t in tasks if t.strip())
+    assigner = require_unit(unit, cmd.unit_id, levels=ASSIGNING)
+    not_in_future(cmd.assigned_on, today, field="assigned_on")
+    require_branches(
+        cmd.branch_ids, branches, assigner, field="branch_ids", none="tasks are assigned to branches"
+    )
+    cleaned = tuple(t.strip() for t in cmd.tasks if t.strip())
     if not cleaned:
         raise DomainError(
-            "no task given", rule="no_tasks", field="tasks", value=list(tasks), accepted="at least one task"
+            "no task given",
+            rule="no_tasks",
+            field="tasks",
+            value=list(cmd.tasks),
+            accepted="at least one task",
         )
     for task in cleaned:
         not_blank(task, field="tasks")
     return MonthlyTasksAssigned(
         unit_id=assigner.unit_id,
-        month=month,
-        assigned_on=assigned_on,
-        branch_ids=tuple(branch_ids),
+        month=cmd.month,
+        assigned_on=cmd.assigned_on,
+        branch_ids=cmd.branch_ids,
         tasks=cleaned,
     )
+
+
+def require_branches(
+    branch_ids: Sequence[str],
+    branches: Mapping[str, OrgUnit | None],
+    upper: OrgUnit,
+    *,
+    field: str,
+    none: str,
+) -> None:
+    """The branches a briefing or an assignment names: at least one (else ``none``), each an active
+    branch below ``upper``."""
+    if not branch_ids:
+        raise DomainError(
+            none,
+            rule="no_branches",
+            field=field,
+            value=[],
+            accepted="at least one branch below the unit",
+        )
+    for index, branch_id in enumerate(branch_ids):
+        where = f"{field}[{index}]"
+        require_below(
+            require_unit(branches.get(branch_id), branch_id, field=where, levels=BRANCH), upper, field=where
+        )
