@@ -23,6 +23,7 @@ from services.evaluation.adapters.unions import load_union, union_of_each
 from services.evaluation.domain.evaluate import AsOf, evaluate
 from services.evaluation.domain.results import UnitCompliance
 from services.evaluation.domain.rulebook import RuleBook
+from services.evaluation.domain.streams import compliance_stream
 from shared.clock import Clock
 from shared.contracts.evaluation import ComplianceChanged, IndicatorAtRisk, Status
 from shared.contracts.org import UnitLevel
@@ -47,7 +48,7 @@ def _events(
     }
     old_indicators: dict[str, str] = json.loads(str(previous["indicators"])) if previous else {}
     out: list[NewEvent] = []
-    stream = f"compliance-{now.unit_id}-{now.year}"
+    stream = compliance_stream(now.unit_id, now.year)
     for criterion in (0, 1, 2, 3):
         new = now.criterion_status(criterion)
         if new is not old_criteria[criterion]:
