@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
+from fastapi.types import DecoratedCallable
 from pydantic import Field, StringConstraints
 
 from services.evaluation.app.recognition import RecognitionHandlers, RecognitionState, state_of
@@ -52,12 +54,12 @@ class Decision(_Step):
     )
 
 
-@router.post(
-    "/units/{unit_id}/self-assessment",
-    status_code=201,
-    response_model=RecognitionState,
-    summary="A union submits its self-assessment",
-)
+def _step(path: str, summary: str) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """A step of the workflow: it answers 201 with the recognition's new state."""
+    return router.post(path, status_code=201, response_model=RecognitionState, summary=summary)
+
+
+@_step("/units/{unit_id}/self-assessment", "A union submits its self-assessment")
 async def submit_self_assessment(unit_id: UnitIdPath, body: SelfAssessment, run: Commands) -> JSONResponse:
     return await run(
         cmds.SubmitSelfAssessment(
@@ -66,12 +68,7 @@ async def submit_self_assessment(unit_id: UnitIdPath, body: SelfAssessment, run:
     )
 
 
-@router.post(
-    "/units/{unit_id}/appraisals",
-    status_code=201,
-    response_model=RecognitionState,
-    summary="The recognising unit appraises one criterion",
-)
+@_step("/units/{unit_id}/appraisals", "The recognising unit appraises one criterion")
 async def appraise_criterion(unit_id: UnitIdPath, body: Appraisal, run: Commands) -> JSONResponse:
     command = cmds.AppraiseCriterion(
         unit_id=unit_id,
@@ -84,12 +81,7 @@ async def appraise_criterion(unit_id: UnitIdPath, body: Appraisal, run: Commands
     return await run(command)
 
 
-@router.post(
-    "/units/{unit_id}/decision",
-    status_code=201,
-    response_model=RecognitionState,
-    summary="The recognising unit recognises or denies",
-)
+@_step("/units/{unit_id}/decision", "The recognising unit recognises or denies")
 async def decide(unit_id: UnitIdPath, body: Decision, run: Commands) -> JSONResponse:
     command = cmds.DecideRecognition(
         unit_id=unit_id,
