@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.adapters.tables import subscriptions
@@ -94,7 +94,7 @@ class SubscriptionHandlers:
             StreamAppend(new.stream_id, [new], 1), actor=ctx.actor, idempotency=ctx.idempotency, effects=keep
         )
 
-    async def active(self, officer_id: str, subscription_id: str) -> Any:
+    async def active(self, officer_id: str, subscription_id: str) -> Row[Any]:
         """The officer's active subscription ``subscription_id`` (its row), or 404 ``unknown_subscription``:
         another officer's subscription answers as one that does not exist."""
         async with self.store.db.read() as conn:
