@@ -61,6 +61,8 @@ class Context:
     unit: OrgUnit | None = None
     acting_unit_id: str = ""
     """The unit the caller's token stands for (an appraisal is made by the recognising unit)."""
+    permissions: frozenset[Permission] = frozenset()
+    """What the caller's role allows, for a rule that depends on it (dead letters are for operators)."""
     named: dict[str, Any] = field(default_factory=dict)
     """What the answer names besides the events, chosen by the handler (the id it gave a new record).
     Ids are chosen in the handler, never in the command, so that a retry is the same command."""

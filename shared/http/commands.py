@@ -20,7 +20,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
-from shared.auth import Permission, Principal
+from shared.auth import Permission, Principal, permissions_of
 from shared.commands import Command, CommandTable, Context, Reply, Target
 from shared.events import Envelope
 from shared.http.auth import CurrentPrincipal, authorize, require_permission
@@ -95,7 +95,12 @@ class CommandRunner:
         ``Idempotency-Key`` is not checked again.
         """
         unit = await self.authorise(command)
-        context = Context(actor=self.principal.subject, unit=unit, acting_unit_id=self.principal.unit_id)
+        context = Context(
+            actor=self.principal.subject,
+            unit=unit,
+            acting_unit_id=self.principal.unit_id,
+            permissions=permissions_of(self.principal.role),
+        )
 
         async def execute(idempotency: Idempotency | None) -> Sequence[Envelope]:
             if vet is not None:

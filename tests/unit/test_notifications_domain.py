@@ -6,7 +6,10 @@ import random
 import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
+
 from services.notifications.domain.alerts import Alert
+from services.notifications.domain.commands import SubscribeOfficer
 from services.notifications.domain.deadlines import (
     DEFAULT_DEADLINES,
     load_deadlines,
@@ -14,9 +17,11 @@ from services.notifications.domain.deadlines import (
     years_in_view,
 )
 from services.notifications.domain.messages import render
-from services.notifications.domain.subscriptions import Officer, Subscription, plan_deliveries
+from services.notifications.domain.subscriptions import Officer, Subscription, plan_deliveries, subscribed
 from services.notifications.domain.timing import RetryPolicy, in_quiet_hours, next_digest_at, quiet_hours_end
 from shared.contracts.notifications import AlertKind, Channel, DeliveryMode, QuietHours
+from shared.errors import DomainError
+from tests.fakes import refusal
 
 T0 = datetime(2026, 10, 20, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam
 
@@ -113,6 +118,40 @@ def test_quiet_hours_and_digests_hold_routine_alerts_but_not_critical_ones() -> 
         for p in plan_deliveries(_alert(critical=True), [quiet, digest], officers, [], late)
     }
     assert urgent == {"o-1": "pending", "o-2": "pending"}
+
+
+def test_a_subscription_names_each_kind_and_channel_once_and_dead_letters_only_for_an_operator() -> None:
+    dead_letters = SubscribeOfficer(
+        unit_id="bg-pl", kinds=(AlertKind.DEAD_LETTER, AlertKind.DEAD_LETTER), channels=(Channel.INBOX,)
+    )
+    with pytest.raises(DomainError) as refused:
+        subscribed(dead_letters, subscription_id="sub-1", officer_id="o-1", officer=None, operator=False)
+    assert refusal(refused.value) == ("forbidden_role", "kinds", ["dead_letter", "dead_letter"])
+    assert refused.value.status_code == 403
+    event = subscribed(dead_letters, subscription_id="sub-1", officer_id="o-1", officer=None, operator=True)
+    assert (event.subscription_id, event.kinds, event.channels) == (
+        "sub-1",
+        (AlertKind.DEAD_LETTER,),
+        (Channel.INBOX,),
+    )
+
+
+def test_a_subscription_names_only_channels_that_reach_the_officer() -> None:
+    by_mail = SubscribeOfficer(
+        unit_id="bg-pl", kinds=(AlertKind.COMPLIANCE_CHANGED,), channels=(Channel.EMAIL, Channel.EMAIL)
+    )
+    with pytest.raises(DomainError) as refused:
+        subscribed(
+            by_mail,
+            subscription_id="sub-1",
+            officer_id="o-1",
+            officer=Officer("o-1", "bg-pl"),
+            operator=False,
+        )
+    assert refusal(refused.value) == ("email_address_missing", "channels", ["email"])
+    reachable = Officer("o-1", "bg-pl", email="o-1@huyendoan.vn")
+    event = subscribed(by_mail, subscription_id="sub-1", officer_id="o-1", officer=reachable, operator=False)
+    assert event.channels == (Channel.EMAIL,) and event.unit_id == "bg-pl"
 
 
 def test_the_text_keeps_its_vietnamese_diacritics_composed() -> None:

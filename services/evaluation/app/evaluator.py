@@ -20,9 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation.adapters.tables import dirty_units, union_status
 from services.evaluation.adapters.unions import load_union, union_of_each
-from services.evaluation.domain.evaluate import AsOf, evaluate
+from services.evaluation.app.compliance import judge
+from services.evaluation.domain.evaluate import AsOf
 from services.evaluation.domain.results import UnitCompliance
 from services.evaluation.domain.rulebook import RuleBook
+from services.evaluation.domain.streams import compliance_stream
 from shared.clock import Clock
 from shared.contracts.evaluation import ComplianceChanged, IndicatorAtRisk, Status
 from shared.contracts.org import UnitLevel
@@ -47,7 +49,7 @@ def _events(
     }
     old_indicators: dict[str, str] = json.loads(str(previous["indicators"])) if previous else {}
     out: list[NewEvent] = []
-    stream = f"compliance-{now.unit_id}-{now.year}"
+    stream = compliance_stream(now.unit_id, now.year)
     for criterion in (0, 1, 2, 3):
         new = now.criterion_status(criterion)
         if new is not old_criteria[criterion]:
@@ -204,10 +206,8 @@ class ComplianceEvaluator:
             loaded = await load_union(conn, union_id)
             if loaded is None:
                 continue
-            rules = self.book.for_path(loaded.unit.path)
-            year = rules.year_of(today, loaded.view.unit_type)
-            now = evaluate(rules, loaded.view, loaded.facts, year, AsOf(today))
-            key = (union_status.c.unit_id == union_id) & (union_status.c.year == year)
+            now = judge(self.book, loaded, AsOf(today))
+            key = (union_status.c.unit_id == union_id) & (union_status.c.year == now.year)
             previous = (await conn.execute(select(union_status).where(key))).first()
             at = self.clock.now()
             new_events = _events(dict(previous._mapping) if previous else None, now, loaded.unit.path, at)
