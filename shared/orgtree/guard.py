@@ -8,6 +8,7 @@ another level 422 ``wrong_level``.
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 
 from shared.contracts.org import OrgUnit, UnitLevel
 from shared.errors import ConflictError, DomainError, NotFoundError
@@ -55,3 +56,22 @@ def require_active_unit(
             accepted=f"a unit of level {' or '.join(sorted(level.value for level in levels))}",
         )
     return unit
+
+
+def unit_life(unit: OrgUnit) -> str:
+    """The days the unit existed, for an answer: "from 2001-03-26" or "from 2001-03-26 to 2024-12-31"."""
+    closed = unit.closed_on
+    return f"from {unit.opened_on.isoformat()}" + (f" to {closed.isoformat()}" if closed else "")
+
+
+def require_open_on(unit: OrgUnit, day: date, *, field: str) -> None:
+    """422 ``outside_unit_dates`` when ``day`` falls before the unit was founded or after it closed: a
+    record there would count nowhere, so it is refused rather than silently ignored."""
+    if not unit.open_on(day):
+        raise DomainError(
+            f"{field} {day.isoformat()} is outside the life of unit {unit.unit_id!r} ({unit_life(unit)})",
+            rule="outside_unit_dates",
+            field=field,
+            value=day.isoformat(),
+            accepted=f"a date {unit_life(unit)}",
+        )

@@ -12,7 +12,14 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, DateTime, MetaData, String, Table, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.contracts.membership import UnitClosed, UnitMoved, UnitRegistered, UnitRenamed
+from shared.clock import start_of_day
+from shared.contracts.membership import (
+    UnitClosed,
+    UnitDatesCorrected,
+    UnitMoved,
+    UnitRegistered,
+    UnitRenamed,
+)
 from shared.contracts.org import OrgUnit, UnitLevel, UnitStatus, UnitType
 from shared.events import Envelope
 from shared.store.database import Database
@@ -36,7 +43,11 @@ org_units = Table(
 
 
 class OrgTreeProjection:
-    """Keeps ``org_units`` from UnitRegistered, UnitRenamed, UnitMoved and UnitClosed."""
+    """Keeps ``org_units`` from UnitRegistered, UnitRenamed, UnitMoved, UnitClosed and UnitDatesCorrected.
+
+    ``registered_at`` is when the unit opened (the registration event occurred on its founding day),
+    ``closed_at`` when it closed.
+    """
 
     name = "org_tree"
     metadata = metadata
@@ -58,6 +69,8 @@ class OrgTreeProjection:
                 .where(org_units.c.unit_id == payload.unit_id)
                 .values(status=UnitStatus.CLOSED.value, closed_at=event.occurred_at)
             )
+        elif isinstance(payload, UnitDatesCorrected):
+            await self._correct_dates(conn, payload)
 
     async def apply_all(self, conn: AsyncConnection, events: list[Envelope]) -> None:
         for event in events:
@@ -83,6 +96,18 @@ class OrgTreeProjection:
                 closed_at=None,
             )
         )
+
+    async def _correct_dates(self, conn: AsyncConnection, payload: UnitDatesCorrected) -> None:
+        """The unit opened (and, if it is closed, closed) on the corrected days."""
+        unit = org_units.c.unit_id == payload.unit_id
+        await conn.execute(
+            update(org_units).where(unit).values(registered_at=start_of_day(payload.established_on))
+        )
+        if payload.closed_on is not None:
+            closed = unit & (org_units.c.status == UnitStatus.CLOSED.value)
+            await conn.execute(
+                update(org_units).where(closed).values(closed_at=start_of_day(payload.closed_on))
+            )
 
     async def _move(self, conn: AsyncConnection, payload: UnitMoved) -> None:
         old_path = (

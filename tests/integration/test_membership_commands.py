@@ -349,3 +349,47 @@ async def test_two_officers_releasing_one_transfer_at_once_get_one_success_and_o
     )
     assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
     assert await svc.head() == before + 1
+
+
+async def test_a_unit_carries_its_founding_and_closing_days_and_they_can_be_corrected(
+    svc: Membership,
+) -> None:
+    union = {"unit_id": "dt-g", "name": "ĐCS Trường Tiểu học", "level": "grassroots"}
+    union |= {"unit_type": "school", "parent_id": "bg-vy"}
+    await svc.refuse("/units", union | {"established_on": "2026-12-01"}, 422, "date_in_future")
+    await svc.accept("/units", union | {"established_on": "1995-03-26"})
+    branch = {"unit_id": "dt-g-1", "name": "Chi đoàn giáo viên", "level": "branch"}
+    await svc.accept(
+        "/units",
+        branch | {"unit_type": "school", "parent_id": "dt-g", "established_on": "2001-09-05"},
+    )
+    shown = (await svc.client.get("/units/dt-g-1", headers=svc.token())).json()
+    assert (shown["established_on"], shown["closed_on"]) == ("2001-09-05", None)
+
+    await svc.refuse(
+        "/units/dt-g-1/closure", {"reason": "giải thể", "closed_on": "2000-01-01"}, 422, "before_unit_founded"
+    )
+    await svc.refuse(
+        "/units/dt-g-1/dates",
+        {"established_on": "2001-09-05", "closed_on": "2024-01-01", "reason": "x"},
+        422,
+        "unit_not_closed",
+    )
+    await svc.accept("/units/dt-g-1/closure", {"reason": "giải thể", "closed_on": "2024-06-30"})
+    closed = (await svc.client.get("/units/dt-g-1", headers=svc.token())).json()
+    assert (closed["status"], closed["closed_on"]) == ("closed", "2024-06-30")
+
+    await svc.refuse(
+        "/units/dt-g-1/dates",
+        {"established_on": "2025-01-01", "reason": "sai ngày"},
+        422,
+        "before_unit_founded",
+    )
+    await svc.accept(
+        "/units/dt-g-1/dates",
+        {"established_on": "2001-09-01", "closed_on": "2024-07-31", "reason": "theo quyết định 12-QĐ/ĐTN"},
+    )
+    corrected = (await svc.client.get("/units/dt-g-1", headers=svc.token())).json()
+    assert (corrected["established_on"], corrected["closed_on"]) == ("2001-09-01", "2024-07-31")
+    undated = (await svc.client.get("/units/pl-x", headers=svc.token())).json()
+    assert undated["established_on"] is not None  # a unit registered without a date opened that day

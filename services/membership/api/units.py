@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -30,6 +32,10 @@ class RegisterUnitRequest(Command):
         default=None,
         description="for a grassroots union: the unit above it that recognises it (default: its parent)",
     )
+    established_on: Day | None = Field(
+        default=None,
+        description="ngày thành lập: the day the unit was founded (default: today); records before it are refused",
+    )
 
 
 class RenameUnitRequest(Command):
@@ -47,6 +53,15 @@ class MoveUnitRequest(Command):
 class CloseUnitRequest(Command):
     reason: Note = Field(min_length=1, max_length=500, description="giải thể, sáp nhập…")
     merged_into: UnitId | None = None
+    closed_on: Day | None = Field(
+        default=None, description="the day it was dissolved or merged (default: today)"
+    )
+
+
+class UnitDatesRequest(Command):
+    established_on: Day = Field(description="ngày thành lập")
+    closed_on: Day | None = Field(default=None, description="for a closed unit: the day it closed")
+    reason: Note = Field(min_length=1, max_length=500, description="why the dates are corrected")
 
 
 class RosterReviewRequest(Command):
@@ -67,6 +82,8 @@ class UnitView(BaseModel):
     path: str
     status: str
     recognising_unit_id: str | None
+    established_on: date
+    closed_on: date | None
 
     @classmethod
     def of(cls, unit: OrgUnit) -> UnitView:
@@ -79,6 +96,8 @@ class UnitView(BaseModel):
             path=unit.path,
             status=unit.status.value,
             recognising_unit_id=unit.recognising_unit_id,
+            established_on=unit.opened_on,
+            closed_on=unit.closed_on,
         )
 
 
@@ -113,6 +132,15 @@ async def move_unit(unit_id: UnitIdPath, body: MoveUnitRequest, run: Commands) -
 @router.post("/units/{unit_id}/closure", status_code=201, summary="Close a unit (giải thể, sáp nhập)")
 async def close_unit(unit_id: UnitIdPath, body: CloseUnitRequest, run: Commands) -> JSONResponse:
     return await run(cmds.CloseUnit(unit_id=unit_id, **body.model_dump()), unit_id=unit_id)
+
+
+@router.post(
+    "/units/{unit_id}/dates",
+    status_code=201,
+    summary="Correct when a unit was founded or closed (đính chính)",
+)
+async def correct_unit_dates(unit_id: UnitIdPath, body: UnitDatesRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.CorrectUnitDates(unit_id=unit_id, **body.model_dump()), unit_id=unit_id)
 
 
 @router.post("/units/{unit_id}/roster-reviews", status_code=201, summary="A branch reviews its member list")

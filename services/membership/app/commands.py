@@ -78,6 +78,7 @@ def command_table(membership: Membership, settings: MembershipSettings | None = 
             cmds.RenameUnit: row(units.rename, UNITS, of_unit),
             cmds.MoveUnit: row(units.move, UNITS, of_move),
             cmds.CloseUnit: row(units.close, UNITS, of_closure),
+            cmds.CorrectUnitDates: row(units.correct_dates, UNITS, of_unit),
             cmds.ReviewRoster: row(units.review_roster, RECORD, of_unit),
             cmds.RemitDues: row(care.remit_dues, RECORD, of_unit),
             # Members

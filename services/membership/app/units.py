@@ -12,7 +12,7 @@ from services.membership.domain import commands as cmds
 from services.membership.domain import units
 from services.membership.domain.member import MemberStatus
 from services.membership.domain.streams import unit_stream
-from shared.clock import utcnow
+from shared.clock import start_of_day, utcnow
 from shared.commands import Context
 from shared.contracts import membership as ev
 from shared.contracts.org import UnitLevel, UnitType
@@ -46,9 +46,13 @@ class UnitHandlers:
         existing = await self.directory.get(cmd.unit_id)
         parent = await self.directory.get(cmd.parent_id)
         recognising = await self.directory.get(cmd.recognising_unit_id) if cmd.recognising_unit_id else None
-        event = units.register_unit(cmd, existing=existing, parent=parent, recognising=recognising)
+        event = units.register_unit(
+            cmd, existing=existing, parent=parent, recognising=recognising, today=self.membership.today()
+        )
         assert parent is not None
-        new = NewEvent(unit_stream(cmd.unit_id), event, f"{parent.path}.{cmd.unit_id}", utcnow())
+        # The registration occurred on the founding day: the unit counts from then, everywhere.
+        occurred = start_of_day(cmd.established_on) if cmd.established_on else utcnow()
+        new = NewEvent(unit_stream(cmd.unit_id), event, f"{parent.path}.{cmd.unit_id}", occurred)
         return await self.membership.append(new, ctx, NO_STREAM)
 
     async def rename(self, cmd: cmds.RenameUnit, ctx: Context) -> Sequence[Envelope]:
@@ -85,7 +89,15 @@ class UnitHandlers:
             merged_into_id=cmd.merged_into,
             active_units_below=len(below),
             members_on_rolls=await self.members_on_rolls(unit.path) if unit else 0,
+            closed_on=cmd.closed_on,
+            today=self.membership.today(),
         )
+        assert unit is not None
+        return await self.membership.unit_event(unit, event, ctx, on=cmd.closed_on)
+
+    async def correct_dates(self, cmd: cmds.CorrectUnitDates, ctx: Context) -> Sequence[Envelope]:
+        unit = await self.directory.get(cmd.unit_id)
+        event = units.correct_unit_dates(unit, cmd, today=self.membership.today())
         assert unit is not None
         return await self.membership.unit_event(unit, event, ctx)
 

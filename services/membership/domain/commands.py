@@ -51,6 +51,8 @@ class RegisterUnit(Command):
     unit_type: UnitType
     parent_id: str
     recognising_unit_id: str | None = None
+    established_on: date | None = None
+    """The founding day (ngày thành lập); None: the day it is registered."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,6 +76,17 @@ class CloseUnit(UnitCommand):
 
     reason: str
     merged_into: str | None = None
+    closed_on: date | None = None
+    """The day it was dissolved or merged; None: the day the closure is recorded."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CorrectUnitDates(UnitCommand):
+    """Correct the days a unit was founded and closed (đính chính ngày thành lập, giải thể)."""
+
+    established_on: date
+    closed_on: date | None = None
+    reason: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.membership.domain.commands import RegisterUnit
+from services.membership.domain.commands import CorrectUnitDates, RegisterUnit
 from shared.contracts.membership import (
     BranchRosterReviewed,
     UnitClosed,
+    UnitDatesCorrected,
     UnitMoved,
     UnitRegistered,
     UnitRenamed,
@@ -18,7 +19,12 @@ from shared.orgtree.guard import require_active_unit
 
 
 def register_unit(
-    cmd: RegisterUnit, *, existing: OrgUnit | None, parent: OrgUnit | None, recognising: OrgUnit | None
+    cmd: RegisterUnit,
+    *,
+    existing: OrgUnit | None,
+    parent: OrgUnit | None,
+    recognising: OrgUnit | None,
+    today: date,
 ) -> UnitRegistered:
     """Decide a unit's registration under its parent.
 
@@ -60,6 +66,8 @@ def register_unit(
             value=cmd.recognising_unit_id,
             accepted="null for this level",
         )
+    if cmd.established_on is not None:
+        _not_in_future(cmd.established_on, today, field="established_on")
     return UnitRegistered(
         unit_id=cmd.unit_id,
         name=cmd.name,
@@ -67,7 +75,19 @@ def register_unit(
         unit_type=cmd.unit_type,
         parent_id=parent.unit_id,
         recognising_unit_id=recognising_id,
+        established_on=cmd.established_on,
     )
+
+
+def _not_in_future(day: date, today: date, *, field: str) -> None:
+    if day > today:
+        raise DomainError(
+            f"{field} {day.isoformat()} is in the future",
+            rule="date_in_future",
+            field=field,
+            value=day.isoformat(),
+            accepted=f"a date on or before {today.isoformat()}",
+        )
 
 
 def _fits_under(level: UnitLevel, parent: OrgUnit, *, field: str, value: str) -> None:
@@ -165,9 +185,15 @@ def close_unit(
     merged_into_id: str | None,
     active_units_below: int,
     members_on_rolls: int,
+    closed_on: date | None,
+    today: date,
 ) -> UnitClosed:
-    """A unit is dissolved or merged (giải thể, sáp nhập) once nothing active is left in it."""
+    """A unit is dissolved or merged (giải thể, sáp nhập) once nothing active is left in it, on
+    ``closed_on`` (today when not given): not before it was founded, not in the future."""
     current = require_active_unit(unit, unit_id)
+    if closed_on is not None:
+        _not_in_future(closed_on, today, field="closed_on")
+        _not_before_founding(current, closed_on, field="closed_on")
     if current.parent_id is None:
         raise DomainError(
             "the central unit cannot close", rule="root_cannot_close", field="unit_id", value=unit_id
@@ -190,7 +216,48 @@ def close_unit(
                 value=merged_into_id,
                 accepted=f"another active {current.level.value} unit",
             )
-    return UnitClosed(unit_id=unit_id, reason=reason, merged_into=merged_into_id)
+    return UnitClosed(unit_id=unit_id, reason=reason, merged_into=merged_into_id, closed_on=closed_on)
+
+
+def _not_before_founding(unit: OrgUnit, day: date, *, field: str, founded: date | None = None) -> None:
+    opened = founded or unit.opened_on
+    if day < opened:
+        raise DomainError(
+            f"{field} {day.isoformat()} is before unit {unit.unit_id!r} was founded ({opened.isoformat()})",
+            rule="before_unit_founded",
+            field=field,
+            value=day.isoformat(),
+            accepted=f"a date on or after {opened.isoformat()}",
+        )
+
+
+def correct_unit_dates(unit: OrgUnit | None, cmd: CorrectUnitDates, *, today: date) -> UnitDatesCorrected:
+    """Correct when a unit was founded and, if it is closed, when it closed (đính chính)."""
+    if unit is None:
+        raise NotFoundError(
+            f"unit {cmd.unit_id!r} is not registered",
+            rule="unknown_unit",
+            field="unit_id",
+            value=cmd.unit_id,
+            accepted="the id of a registered unit",
+        )
+    _not_in_future(cmd.established_on, today, field="established_on")
+    if cmd.closed_on is not None and unit.is_active:
+        raise DomainError(
+            f"unit {cmd.unit_id!r} is not closed: it has no closing day to correct",
+            rule="unit_not_closed",
+            field="closed_on",
+            value=cmd.closed_on.isoformat(),
+            accepted="null for an active unit",
+        )
+    closed = cmd.closed_on or unit.closed_on
+    if cmd.closed_on is not None:
+        _not_in_future(cmd.closed_on, today, field="closed_on")
+    if closed is not None:
+        _not_before_founding(unit, closed, field="closed_on", founded=cmd.established_on)
+    return UnitDatesCorrected(
+        unit_id=cmd.unit_id, established_on=cmd.established_on, closed_on=cmd.closed_on, reason=cmd.reason
+    )
 
 
 def review_roster(
@@ -206,12 +273,5 @@ def review_roster(
             value=branch_id,
             accepted="the id of a branch (chi đoàn)",
         )
-    if on > today:
-        raise DomainError(
-            f"reviewed_on {on.isoformat()} is in the future",
-            rule="date_in_future",
-            field="reviewed_on",
-            value=on.isoformat(),
-            accepted=f"a date on or before {today.isoformat()}",
-        )
+    _not_in_future(on, today, field="reviewed_on")
     return BranchRosterReviewed(branch_id=branch_id, reviewed_on=on, active_members=active_members)
