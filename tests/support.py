@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import inspect
 import os
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,23 @@ async def wait_until(
                 await asyncio.sleep(0.02)
     except TimeoutError:
         raise TimeoutError(f"not so after {timeout} s: {what or condition}") from None
+
+
+async def cancel(task: asyncio.Task[Any]) -> None:
+    """Cancel ``task`` and wait until it has stopped."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+@contextlib.asynccontextmanager
+async def running(work: Coroutine[Any, Any, Any]) -> AsyncIterator[asyncio.Task[Any]]:
+    """``work`` runs as a task while the block runs; it is cancelled when the block ends."""
+    task = asyncio.create_task(work)
+    try:
+        yield task
+    finally:
+        await cancel(task)
 
 
 def metric(text: str, name: str, **labels: str) -> float | None:
