@@ -158,6 +158,17 @@ def unit_event(unit_id: str, parent: str | None, path: str, level: UnitLevel = U
     return NewEvent(f"unit-{unit_id}", payload, path, when())
 
 
+def unit_body(unit_id: str, parent: str | None, level: str) -> dict[str, str | None]:
+    """What ``POST /units`` takes to register the unit :func:`unit_event` records: a commune or ward's."""
+    return {
+        "unit_id": unit_id,
+        "name": f"Đơn vị {unit_id}",
+        "level": level,
+        "unit_type": "commune_ward",
+        "parent_id": parent,
+    }
+
+
 def member_event(member_id: str, branch_path: str) -> NewEvent:
     branch = branch_path.rsplit(".", 1)[-1]
     payload = MemberJoined(
