@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from shared.events import Envelope
 from shared.store import ConcurrencyError, EventStore
 from shared.store import StreamAppend as Append
 from tests.support import member_event, unit_event
 
 
-async def appends_read_back_in_order(store: EventStore) -> list[Envelope]:
-    """Two appends of three events read back in order, with positions and versions; returns the three."""
+async def appends_read_back_in_order(store: EventStore) -> None:
+    """Two appends of three events read back in order, with positions and versions."""
     first = await store.append(Append("unit-a", [unit_event("a", None, "a")], 0), actor="t")
     more = await store.append(
         [Append("member-1", [member_event("1", "a")], 0), Append("member-2", [member_event("2", "a")], 0)],
@@ -24,7 +23,6 @@ async def appends_read_back_in_order(store: EventStore) -> list[Envelope]:
     ]
     assert [e.event_id for e in await store.read_all()] == [e.event_id for e in [*first, *more]]
     assert await store.head() == (3, more[-1].hash)
-    return [*first, *more]
 
 
 async def a_version_mismatch_is_refused(store: EventStore) -> None:
