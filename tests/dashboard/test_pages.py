@@ -67,8 +67,8 @@ async def pages(
     ):
         await sources.record([*tree.registrations(), *other.registrations()[2:]])
         # Both branches meet every month to May; from June branch 2 stops meeting.
-        meetings = [tree.meeting(b1, date(2026, m, 10)) for m in range(1, 11)]
-        meetings += [tree.meeting(b2, date(2026, m, 12)) for m in range(1, 6)]
+        meetings = tree.monthly_meetings(b1, range(1, 11))
+        meetings += tree.monthly_meetings(b2, range(1, 6), day=12)
         await sources.record(meetings)
         state = Evaluation(evaluation, ev, sources, js, clock)
         await state.settled()

@@ -12,8 +12,8 @@ async def test_a_unions_compliance_shows_evidence_and_what_is_missing(evaluation
     tree = Tree()
     b1, b2 = tree.branches
     await evaluation.sources.record(tree.registrations())
-    meetings = [tree.meeting(b1, date(2026, m, 10)) for m in range(1, 11)]
-    meetings += [tree.meeting(b2, date(2026, m, 12)) for m in range(1, 10)]
+    meetings = tree.monthly_meetings(b1, range(1, 11))
+    meetings += tree.monthly_meetings(b2, range(1, 10), day=12)
     recorded = await evaluation.sources.record([*meetings, tree.dialogue(date(2026, 3, 1))])
     await evaluation.settled()
 

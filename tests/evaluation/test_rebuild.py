@@ -17,8 +17,8 @@ async def test_the_facts_projection_rebuilt_through_the_admin_route_gives_the_sa
     tree = Tree()
     b1, b2 = tree.branches
     await evaluation.sources.record(tree.registrations())
-    meetings = [tree.meeting(b1, date(2026, m, 10)) for m in range(1, 11)]
-    meetings += [tree.meeting(b2, date(2026, m, 12)) for m in range(1, 10)]
+    meetings = tree.monthly_meetings(b1, range(1, 11))
+    meetings += tree.monthly_meetings(b2, range(1, 10), day=12)
     await evaluation.sources.record([*meetings, tree.dialogue(date(2026, 3, 1))])
     await evaluation.settled()
     params: dict[str, str | int] = {"as_of": "2026-10-31", "year": 2026}
