@@ -12,12 +12,9 @@ async def test_unions_as_of_a_day_and_the_trend_follow_the_meetings_of_that_time
     evaluation: Evaluation,
 ) -> None:
     tree = Tree()
-    b1, b2 = tree.branches
     await evaluation.sources.record(tree.registrations())
     # Both branches meet every month to May; from June branch 2 stops meeting.
-    meetings = tree.monthly_meetings(b1, range(1, 11))
-    meetings += tree.monthly_meetings(b2, range(1, 6), day=12)
-    await evaluation.sources.record(meetings)
+    await evaluation.sources.record(tree.meetings_until(6))
     await evaluation.settled()
     officer = evaluation.token("district_officer", "bg-pl")
 

@@ -15,11 +15,8 @@ async def test_the_facts_projection_rebuilt_through_the_admin_route_gives_the_sa
     evaluation: Evaluation,
 ) -> None:
     tree = Tree()
-    b1, b2 = tree.branches
     await evaluation.sources.record(tree.registrations())
-    meetings = tree.monthly_meetings(b1, range(1, 11))
-    meetings += tree.monthly_meetings(b2, range(1, 10), day=12)
-    await evaluation.sources.record([*meetings, tree.dialogue(date(2026, 3, 1))])
+    await evaluation.sources.record([*tree.meetings_until(10), tree.dialogue(date(2026, 3, 1))])
     await evaluation.settled()
     params: dict[str, str | int] = {"as_of": "2026-10-31", "year": 2026}
     before = await evaluation.client.get("/units/dcs-1/compliance", params=params, headers=evaluation.token())
