@@ -7,6 +7,8 @@ import base64
 import contextlib
 import inspect
 import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
@@ -26,6 +28,7 @@ from shared.contracts.org import UnitLevel, UnitType
 from shared.events import NewEvent
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 _container_url: str | None = None
@@ -209,3 +212,14 @@ def files_holding(root: Path, secret: bytes) -> list[Path]:
         if any(form in content for form in forms):
             found.append(path)
     return found
+
+
+def run_benchmark(module: str) -> subprocess.CompletedProcess[str]:
+    """The benchmark ``module`` at its tiny size, writing no results: its smoke test."""
+    return subprocess.run(
+        [sys.executable, "-m", module, "--size", "tiny", "--no-write"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
