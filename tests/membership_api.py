@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from services.membership.main import create_app
 from shared.clock import FixedClock
 from shared.settings import CommonSettings
-from tests.support import token_for
+from tests.support import token_for, unit_body
 
 SECRET = "s" * 32
 TODAY = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
@@ -132,16 +132,6 @@ async def membership_service(
     ):
         service = Membership(client, app)
         for unit, parent, level in TREE:
-            answer = await client.post(
-                "/units",
-                headers=service.token(),
-                json={
-                    "unit_id": unit,
-                    "name": f"Đơn vị {unit}",
-                    "level": level,
-                    "unit_type": "commune_ward",
-                    "parent_id": parent,
-                },
-            )
+            answer = await client.post("/units", headers=service.token(), json=unit_body(unit, parent, level))
             assert answer.status_code == 201, answer.text
         yield service

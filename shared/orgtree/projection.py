@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, func, literal, select, update
+from sqlalchemy import Column, MetaData, String, Table, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.clock import start_of_day
@@ -22,6 +22,7 @@ from shared.contracts.membership import (
 )
 from shared.contracts.org import OrgUnit, UnitLevel, UnitStatus, UnitType
 from shared.events import Envelope
+from shared.store.columns import instant, unit_id, unit_path
 from shared.store.database import Database
 
 metadata = MetaData()
@@ -29,16 +30,16 @@ metadata = MetaData()
 org_units = Table(
     "org_units",
     metadata,
-    Column("unit_id", String(63), primary_key=True),
-    Column("parent_id", String(63), nullable=True, index=True),
-    Column("path", String(1000), nullable=False, unique=True),
+    unit_id(primary_key=True),
+    unit_id("parent_id", nullable=True, index=True),
+    unit_path("path", unique=True),
     Column("name", String(300), nullable=False),
     Column("level", String(20), nullable=False),
     Column("unit_type", String(20), nullable=False),
     Column("status", String(10), nullable=False),
-    Column("recognising_unit_id", String(63), nullable=True),
-    Column("registered_at", DateTime(timezone=True), nullable=False),
-    Column("closed_at", DateTime(timezone=True), nullable=True),
+    unit_id("recognising_unit_id", nullable=True),
+    instant("registered_at"),
+    instant("closed_at", nullable=True),
 )
 
 

@@ -58,7 +58,6 @@ async def pages(
     )
     sources = await Sources(tmp_path, js).start()
     tree, other = Tree(), Tree(district="bg-lg", union="dcs-9")
-    b1, b2 = tree.branches
     async with (
         evaluation.router.lifespan_context(evaluation),
         dashboard.router.lifespan_context(dashboard),
@@ -67,9 +66,7 @@ async def pages(
     ):
         await sources.record([*tree.registrations(), *other.registrations()[2:]])
         # Both branches meet every month to May; from June branch 2 stops meeting.
-        meetings = [tree.meeting(b1, date(2026, m, 10)) for m in range(1, 11)]
-        meetings += [tree.meeting(b2, date(2026, m, 12)) for m in range(1, 6)]
-        await sources.record(meetings)
+        await sources.record(tree.meetings_until(6))
         state = Evaluation(evaluation, ev, sources, js, clock)
         await state.settled()
 

@@ -6,7 +6,6 @@ the shared relay: planning learns the tree and the members only from the stream.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from shared.contracts.org import UnitLevel, UnitType
 from shared.events import Event, NewEvent
 from shared.settings import CommonSettings
 from shared.store import Database, EventStore, StreamAppend
-from tests.support import create_postgres_database, token_for, wait_until
+from tests.support import create_postgres_database, running, token_for, wait_until
 
 SECRET = "s" * 32
 TODAY = datetime(2026, 12, 20, 3, 0, tzinfo=UTC)
@@ -193,13 +192,10 @@ async def membership_side(nats: EmbeddedNats, database_url: str) -> AsyncIterato
     js = nc.jetstream()
     await ensure_streams(js, duplicate_window=120)
     relay = Relay(db, js, "membership", keys=fixed_keys("membership"), wake=store.appended, idle_wait=0.05)
-    task = asyncio.create_task(relay.run())
     try:
-        yield Membership(store)
+        async with running(relay.run()):
+            yield Membership(store)
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
         await nc.close()
         await db.dispose()
 

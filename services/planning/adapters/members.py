@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Column, MetaData, String, Table, func, select, update
+from sqlalchemy import MetaData, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.planning.domain.branch_life import MemberInfo
 from shared.contracts.membership import MemberJoined, MemberMatured, MemberStruckOff, MemberTransferAccepted
 from shared.events import Envelope
+from shared.store.columns import member_place_columns
 from shared.store.upsert import upsert
 
 metadata = MetaData()
@@ -21,9 +22,7 @@ metadata = MetaData()
 branch_members = Table(
     "planning_members",
     metadata,
-    Column("member_id", String(64), primary_key=True),
-    Column("branch_id", String(63), nullable=False, index=True),
-    Column("status", String(20), nullable=False),
+    *member_place_columns(index=True),
 )
 
 
