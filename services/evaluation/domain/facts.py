@@ -38,6 +38,20 @@ class Fact:
     def known_at(self, instant: datetime) -> bool:
         return self.recorded_at <= instant
 
+    @property
+    def recorded_on(self) -> date:
+        """The day it was recorded, in Vietnam."""
+        return local_date(self.recorded_at)
+
+    @property
+    def days_late(self) -> int:
+        """How many days after the day it happened it was recorded (0 when recorded by then).
+
+        A fact dated by its period (dues by their month, a training registration by its year) counts
+        from the period's first day.
+        """
+        return max(0, (self.recorded_on - self.on).days)
+
 
 Raw = tuple[str, str, str, date, int, int, str]  # kind, unit_id, subject, on, number, total, tag
 

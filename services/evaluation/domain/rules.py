@@ -18,6 +18,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from shared.contracts.evaluation import LateCounting
 from shared.contracts.org import UnitType
 from shared.errors import DomainError
 
@@ -68,6 +69,9 @@ MEASURE_PARAMS: dict[str, dict[str, float]] = {
     "inactivity": {"months": 3, "review_days": 60, "risk_days": 15},
     "agreement_active": {"min_active": 1},
 }
+
+# Measures that read only the roster: a lateness limit would have nothing to limit.
+ROSTER_ONLY: frozenset[str] = frozenset({"roster_complete"})
 
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
@@ -125,6 +129,21 @@ class Requirement(_Model):
         return self
 
 
+class LateLimit(_Model):
+    """How late evidence may be recorded and still count fully: beyond ``days`` it counts as ``counts_as``."""
+
+    days: int = Field(
+        strict=True, ge=0, description="days from the day it happened to the day it was recorded"
+    )
+    counts_as: Literal["at_risk", "not_counted"] = Field(
+        description="at_risk: lifts the indicator to 'at risk' at most; not_counted: not counted at all"
+    )
+
+    @property
+    def counting(self) -> LateCounting:
+        return LateCounting(self.counts_as)
+
+
 class IndicatorOverride(_Model):
     """What a unit type changes in an indicator (e.g. schools, the armed forces)."""
 
@@ -132,6 +151,7 @@ class IndicatorOverride(_Model):
     enabled: bool | None = None
     params: dict[str, float] | None = None
     requirements: tuple[Requirement, ...] | None = None
+    late_limit: LateLimit | None = None
 
 
 class Indicator(_Model):
@@ -145,6 +165,9 @@ class Indicator(_Model):
     requirements: tuple[Requirement, ...] = ()
     params: dict[str, float] = Field(default_factory=dict)
     at_risk_days: int | None = Field(default=None, ge=0, description="override the file's window")
+    late_limit: LateLimit | None = Field(
+        default=None, description="evidence recorded later than this counts less; default: it counts (marked)"
+    )
     overrides: dict[UnitType, IndicatorOverride] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -159,6 +182,12 @@ class Indicator(_Model):
                 )
         if self.measure == "count" and not self.requirements:
             raise ValueError("a 'count' indicator needs at least one requirement")
+        limited = [self.late_limit, *(o.late_limit for o in self.overrides.values())]
+        if not self.requirements and self.measure in ROSTER_ONLY and any(limited):
+            raise ValueError(
+                f"late_limit: measure {self.measure!r} reads the roster, which counts whenever it was "
+                "recorded; accepted: a late_limit on an indicator that counts evidence"
+            )
         return self
 
     def for_unit_type(self, unit_type: UnitType) -> Indicator:
@@ -196,6 +225,12 @@ class RuleSet(_Model):
     recognising_level: Literal["parent", "province", "district"] = Field(
         default="parent",
         description="who recognises a union when its tree does not name a recognising unit",
+    )
+    late_marked_after_days: int = Field(
+        default=30,
+        strict=True,
+        ge=0,
+        description="evidence recorded more days than this after it happened is marked late",
     )
     criteria: tuple[Criterion, ...] = Field(min_length=3, max_length=3)
 
