@@ -50,7 +50,12 @@ class Fact:
         A fact dated by its period (dues by their month, a training registration by its year) counts
         from the period's first day.
         """
-        return max(0, (self.recorded_on - self.on).days)
+        return days_between(self.on, self.recorded_on)
+
+
+def days_between(happened: date, recorded: date) -> int:
+    """How late something that happened on ``happened`` was when recorded on ``recorded`` (never negative)."""
+    return max(0, (recorded - happened).days)
 
 
 Raw = tuple[str, str, str, date, int, int, str]  # kind, unit_id, subject, on, number, total, tag

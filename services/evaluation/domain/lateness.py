@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
-from services.evaluation.domain.facts import Fact
+from services.evaluation.domain.facts import Fact, days_between
 from services.evaluation.domain.results import MAX_LATE
 from services.evaluation.domain.rules import LateLimit
 from shared.contracts.evaluation import LateCounting, LateEvidence
@@ -23,13 +24,14 @@ class Late:
     """One event recorded late, and whether it is beyond the indicator's limit."""
 
     fact: Fact
+    recorded_on: date
     days: int
     beyond_limit: bool
 
     def sort_key(self) -> tuple[bool, int, int, str]:
         # Those beyond the limit first (they change the verdict), then the latest recorded (a back-fill
         # just entered is what moved a verdict), then the latest.
-        return (not self.beyond_limit, -self.fact.recorded_on.toordinal(), -self.days, self.fact.event_id)
+        return (not self.beyond_limit, -self.recorded_on.toordinal(), -self.days, self.fact.event_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +39,7 @@ class LateIndex:
     """The facts an evaluation admits, by event, to tell how late each event behind a verdict was recorded."""
 
     by_event: dict[str, Fact]
-    _days: dict[str, int] = field(default_factory=dict)
+    _recorded: dict[str, tuple[date, int]] = field(default_factory=dict)  # recorded on, days late
 
     @classmethod
     def of(cls, facts: Iterable[Fact]) -> LateIndex:
@@ -46,21 +48,25 @@ class LateIndex:
             by_event.setdefault(fact.event_id, fact)
         return cls(by_event)
 
-    def days_late(self, event_id: str) -> int:
-        days = self._days.get(event_id)
-        if days is None:
-            fact = self.by_event.get(event_id)
-            days = self._days[event_id] = fact.days_late if fact is not None else 0
-        return days
+    def recorded(self, event_id: str) -> tuple[date, int]:
+        """The day the event was recorded and how many days late that was (each computed once)."""
+        known = self._recorded.get(event_id)
+        if known is None:
+            fact = self.by_event[event_id]
+            recorded_on = fact.recorded_on
+            known = self._recorded[event_id] = (recorded_on, days_between(fact.on, recorded_on))
+        return known
 
     def find(self, event_ids: Iterable[str], marked_after: int, limit: LateLimit | None) -> list[Late]:
         """The events among ``event_ids`` recorded late enough to be marked, the latest recorded first."""
         found = []
         for event_id in set(event_ids):
-            days = self.days_late(event_id)
+            if event_id not in self.by_event:
+                continue
+            recorded_on, days = self.recorded(event_id)
             beyond = limit is not None and days > limit.days
             if days > marked_after or beyond:
-                found.append(Late(self.by_event[event_id], days, beyond))
+                found.append(Late(self.by_event[event_id], recorded_on, days, beyond))
         return sorted(found, key=Late.sort_key)
 
 
@@ -73,7 +79,7 @@ def late_evidence(indicator_id: str, found: list[Late], limit: LateLimit | None)
             kind=late.fact.kind,
             unit_id=late.fact.unit_id,
             occurred_on=late.fact.on,
-            recorded_on=late.fact.recorded_on,
+            recorded_on=late.recorded_on,
             days_late=late.days,
             counts_as=limit.counting if late.beyond_limit and limit is not None else LateCounting.COUNTED,
         )

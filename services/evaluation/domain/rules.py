@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from shared.contracts.evaluation import LateCounting
 from shared.contracts.org import UnitType
@@ -72,6 +80,7 @@ MEASURE_PARAMS: dict[str, dict[str, float]] = {
 
 # Measures that read only the roster: a lateness limit would have nothing to limit.
 ROSTER_ONLY: frozenset[str] = frozenset({"roster_complete"})
+LATE_LIMIT_ACCEPTED = "{days: N (0 or more), counts_as: at_risk or not_counted}"
 
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
@@ -139,6 +148,16 @@ class LateLimit(_Model):
         description="at_risk: lifts the indicator to 'at risk' at most; not_counted: not counted at all"
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _written_as_a_mapping(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError(f"{value!r} is not a limit; accepted: {LATE_LIMIT_ACCEPTED}")
+        missing = [key for key in ("days", "counts_as") if key not in value]
+        if missing:
+            raise ValueError(f"{' and '.join(missing)} missing; accepted: {LATE_LIMIT_ACCEPTED}")
+        return value
+
     @property
     def counting(self) -> LateCounting:
         return LateCounting(self.counts_as)
@@ -182,13 +201,18 @@ class Indicator(_Model):
                 )
         if self.measure == "count" and not self.requirements:
             raise ValueError("a 'count' indicator needs at least one requirement")
-        limited = [self.late_limit, *(o.late_limit for o in self.overrides.values())]
+        limited = [o.late_limit for o in self.overrides.values()]
         if not self.requirements and self.measure in ROSTER_ONLY and any(limited):
-            raise ValueError(
-                f"late_limit: measure {self.measure!r} reads the roster, which counts whenever it was "
-                "recorded; accepted: a late_limit on an indicator that counts evidence"
-            )
+            raise ValueError(_roster_only(self.measure))
         return self
+
+    @field_validator("late_limit")
+    @classmethod
+    def _something_to_limit(cls, limit: LateLimit | None, info: ValidationInfo) -> LateLimit | None:
+        measure = info.data.get("measure")
+        if limit is not None and not info.data.get("requirements") and measure in ROSTER_ONLY:
+            raise ValueError(_roster_only(str(measure)))
+        return limit
 
     def for_unit_type(self, unit_type: UnitType) -> Indicator:
         override = self.overrides.get(unit_type)
@@ -199,10 +223,19 @@ class Indicator(_Model):
             changes["params"] = {**self.params, **changes["params"]}
         if override.requirements is not None:
             changes["requirements"] = override.requirements
+        if override.late_limit is not None:
+            changes["late_limit"] = override.late_limit
         return self.model_copy(update=changes)
 
     def param(self, name: str) -> float:
         return self.params.get(name, MEASURE_PARAMS[self.measure][name])
+
+
+def _roster_only(measure: str) -> str:
+    return (
+        f"measure {measure!r} reads the roster, which counts whenever it was recorded; accepted: "
+        "a late_limit on an indicator that counts evidence (requirements, or any other measure)"
+    )
 
 
 class Criterion(_Model):
