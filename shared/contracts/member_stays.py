@@ -83,6 +83,17 @@ def stay_on(stays: Sequence[Stay], day: date, branch_ids: Collection[str] | None
     return None
 
 
+def time_there(stays: Sequence[Stay], stay: Stay) -> Stays:
+    """``stay`` and the stays in the same branch just before it: a transfer returned (the member went back
+    to the branch they were in) does not end their time there, as membership's six months before a rating
+    and evaluation's roster count it."""
+    end = stays.index(stay)
+    start = end
+    while start > 0 and stays[start - 1].branch_id == stay.branch_id:
+        start -= 1
+    return tuple(stays[start : end + 1])
+
+
 def time_in_branches(stays: Sequence[Stay], branch_ids: Collection[str] | None = None) -> str:
     """The member's time in the branches, for an answer: "'pl-x-1' from 2025-01-15 until 2026-10-03"."""
     shown = [s for s in stays if s.since != s.until and (branch_ids is None or s.branch_id in branch_ids)]

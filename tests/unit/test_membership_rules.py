@@ -12,7 +12,7 @@ from services.membership.domain.member import Member, MemberStatus
 from services.membership.domain.members import admit_member
 from services.membership.domain.profile import Profile, age_on, birthday
 from shared.contracts import membership as ev
-from shared.contracts.member_stays import Stay, stay_on, stays_from, time_in_branches
+from shared.contracts.member_stays import Stay, stay_on, stays_from, time_in_branches, time_there
 from shared.contracts.org import OrgUnit, UnitLevel, UnitStatus, UnitType
 from shared.contracts.personal import Sealed
 from shared.errors import DomainError
@@ -192,3 +192,9 @@ def test_a_members_time_in_each_branch_follows_their_transfers_returns_and_leavi
     assert stay_on(stays, date(2025, 7, 1), ["b1"]) is None
     assert time_in_branches(stays, ["b2"]) == "'b2' from 2025-06-01 until 2026-02-01"
     assert time_in_branches(stays, ["b3"]) == "never in 'b3'"
+    # A transfer returned does not end the time in the branch: six months before a rating count from 2024.
+    assert time_there(stays, stays[1]) == stays[:2] and time_there(stays, stays[2]) == stays[2:]
+    returned = Member.from_history(history[:3])
+    assert returned is not None
+    rated = records.rate(returned, year=2025, rating=ev.Rating.GOOD, on=date(2025, 4, 1), today=TODAY)
+    assert rated.year == 2025

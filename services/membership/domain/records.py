@@ -13,7 +13,7 @@ from services.membership.domain.member import (
     require_in_branch_on,
 )
 from shared.contracts import membership as ev
-from shared.contracts.member_stays import time_in_branches
+from shared.contracts.member_stays import time_in_branches, time_there
 from shared.errors import ConflictError, DomainError, NotFoundError
 
 DUES_AMOUNTS_VND = (2_000, 5_000)
@@ -98,20 +98,23 @@ def rate(member: Member, *, year: int, rating: ev.Rating, on: date, today: date)
             value=year,
             accepted=f"{on.year} or {on.year - 1}",
         )
-    if not stay.meets(date(year, 1, 1), date(year, 12, 31)):
+    there = time_there(member.stays, stay)
+    if not any(s.meets(date(year, 1, 1), date(year, 12, 31)) for s in there):
         raise DomainError(
             f"member {member.member_id!r} was not active in branch {stay.branch_id!r} in {year}: it cannot "
             f"rate them for that year (their time in a branch: {time_in_branches(member.stays)})",
             rule="outside_membership_dates",
             field="year",
             value=year,
-            accepted=f"a year in which the member was active in the branch rating them: {stay}",
+            accepted="a year in which the member was active in the branch rating them: "
+            + time_in_branches(there),
         )
-    eligible = _six_months_after(stay.since)
+    since = there[0].since
+    eligible = _six_months_after(since)
     if on < eligible:
         raise DomainError(
             f"member {member.member_id!r} has been in branch {stay.branch_id!r} since "
-            f"{stay.since.isoformat()}: under {MONTHS_IN_BRANCH_BEFORE_RATING} months on {on.isoformat()}",
+            f"{since.isoformat()}: under {MONTHS_IN_BRANCH_BEFORE_RATING} months on {on.isoformat()}",
             rule="rating_needs_six_months_in_branch",
             field="rated_on",
             value=on.isoformat(),
