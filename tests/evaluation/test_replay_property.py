@@ -35,8 +35,30 @@ from tests.evaluation.conftest import SECRET, Evaluation
 from tests.evaluation.history import Tree, at, uid
 from tests.evaluation.sources import Sources
 
-KINDS = ("meeting", "dialogue", "member", "roster", "briefed", "referral", "tasks", "report")
+KINDS = ("meeting", "dialogue", "member", "roster", "briefed", "referral", "tasks", "report", "transfer")
 Op = tuple[str, int, int, int, int]  # kind, branch, month, day, days recorded late
+
+
+def _events(tree: Tree, op: Op) -> list[NewEvent]:
+    """What the op records: one event, or a member's admission and their transfer to the next branch three
+    weeks later with a referral back-filled in their months in the first (dated before it, recorded after)."""
+    kind, branch_index, month, day, _ = op
+    if kind != "transfer":
+        return [_event(tree, op)]
+    branch = tree.branches[branch_index % len(tree.branches)]
+    to = tree.branches[(branch_index + 1) % len(tree.branches)]
+    member_id, transfer_id, on = uid("m"), uid("t"), date(2026, month, day)
+    released, accepted = on + timedelta(days=20), on + timedelta(days=21)
+    stream = f"member-{member_id}"
+    return [
+        tree.member(branch, member_id, on, born=1990 + day % 15),
+        tree.event(branch, ms.MemberTransferReleased(member_id=member_id, transfer_id=transfer_id,
+                                                     released_on=released), released, stream),
+        tree.event(to, ms.MemberTransferAccepted(member_id=member_id, transfer_id=transfer_id, to_branch_id=to,
+                                                 accepted_on=accepted), accepted, stream),
+        tree.event(branch, ms.PartyReferral(referral_id=uid("r"), member_id=member_id,
+                                            referred_on=on + timedelta(days=10)), on + timedelta(days=10), stream),
+    ]  # fmt: skip
 
 
 def _event(tree: Tree, op: Op) -> NewEvent:
@@ -125,10 +147,9 @@ async def _scenario(
             tree = Tree(branches=3)
             recorded = await sources.record(tree.registrations())
             for op in history:  # recorded in the drawn order, each some days after it happened
-                new = _event(tree, op)
-                recorded += await sources.record(
-                    [new], recorded_at=at(date(2026, op[2], op[3]) + timedelta(op[4]))
-                )
+                news = _events(tree, op)
+                last = max(new.occurred_at.date() for new in news)
+                recorded += await sources.record(news, recorded_at=at(last + timedelta(op[4])))
             app = create_app(common)
             async with app.router.lifespan_context(app):
                 await _settled(app, sources, js)
