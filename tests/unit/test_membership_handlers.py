@@ -222,6 +222,18 @@ async def test_a_transfer_accepted_before_release_is_refused() -> None:
     assert refusal(refused.value) == ("transfer_not_released", "transfer_id", "t-1")
 
 
+async def test_a_member_struck_off_between_two_branches_is_not_taken_in_again() -> None:
+    service = await membership()
+    await service.handle(admission("m-1"))
+    await service.handle(transfer("pl-x-2"))
+    await service.handle(cmds.ReleaseTransfer(member_id="m-1", transfer_id="t-1", released_on=ON))
+    await service.handle(cmds.StrikeOffMember(member_id="m-1", struck_on=ON, reason="bỏ sinh hoạt"))
+    with pytest.raises(DomainError) as refused:
+        await service.handle(cmds.AcceptTransfer(member_id="m-1", transfer_id="t-1", accepted_on=ON))
+    assert refusal(refused.value) == ("member_not_active", "member_id", "m-1")
+    assert (await service.membership.member("m-1")).status.value == "struck_off"
+
+
 async def test_a_transfer_to_a_union_is_refused() -> None:
     service = await membership()
     await service.handle(admission("m-1"))

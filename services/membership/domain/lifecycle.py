@@ -130,7 +130,9 @@ def _released(member: Member, transfer_id: str, action: str) -> date:
 
 
 def accept_transfer(member: Member, *, transfer_id: str, on: date, today: date) -> ev.MemberTransferAccepted:
-    """The destination branch takes the member in (tiếp nhận sinh hoạt đoàn)."""
+    """The destination branch takes the member in (tiếp nhận sinh hoạt đoàn), if they are still on the
+    rolls: one who aged out or was struck off between the two branches is not made active again."""
+    require_on_rolls(member, "be taken in by another branch")
     released_on = _released(member, transfer_id, "accept it")
     not_in_future(on, today, "accepted_on")
     not_before(on, released_on, "accepted_on", "the release")
