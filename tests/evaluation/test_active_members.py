@@ -25,7 +25,7 @@ from shared.bus.subjects import stream_name
 from shared.clock import FixedClock
 from tests.evaluation.conftest import evaluation_service
 from tests.membership_api import TODAY, TREE, Membership, admission, membership_service
-from tests.support import wait_until
+from tests.support import unit_body, wait_until
 
 OTHER_PROVINCE = [("hn", "vn", "province"), ("hn-bd", "hn", "district"), ("bd-z", "hn-bd", "grassroots"),
                   ("bd-z-1", "bd-z", "branch")]  # fmt: skip
@@ -35,14 +35,7 @@ UNIONS = [unit for unit, _, level in TREE + OTHER_PROVINCE if level == "grassroo
 
 async def _register(membership: Membership) -> None:
     for unit, parent, level in OTHER_PROVINCE:
-        body = {
-            "unit_id": unit,
-            "name": unit,
-            "level": level,
-            "unit_type": "commune_ward",
-            "parent_id": parent,
-        }
-        await membership.accept("/units", body)
+        await membership.accept("/units", unit_body(unit, parent, level))
 
 
 async def _transfer(membership: Membership, member: str, to: str, steps: tuple[str, ...]) -> None:
