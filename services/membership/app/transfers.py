@@ -24,7 +24,8 @@ class TransferHandlers:
         ctx.named["transfer_id"] = transfer_id
         member = await self.membership.member_on(cmd.member_id, Dated.on("requested_on", cmd.requested_on))
         # The destination may lie outside the token's scope (a transfer into another district): it is
-        # named, not read, and the answer tells only whether it is an active branch (ADR 0004).
+        # named, not read, and the answer tells only whether it is a branch, and its dates when the request
+        # falls outside them (ADR 0004).
         event = lifecycle.request_transfer(
             member,
             transfer_id=transfer_id,

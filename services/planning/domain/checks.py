@@ -30,7 +30,7 @@ def require_unit(
     levels: Collection[UnitLevel] = (),
 ) -> OrgUnit:
     """The unit, known to planning's copy of the tree, active, and of one of ``levels`` (any if empty):
-    for an undated command (a draft, a file)."""
+    for an undated command (a file attached)."""
     return guard.require_active_unit(unit, unit_id, field=field, levels=levels, known_to="planning")
 
 
