@@ -12,7 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ from shared.contracts.membership import MemberJoined, UnitRegistered
 from shared.contracts.org import UnitLevel, UnitType
 from shared.events import NewEvent
 
+FOUNDED = date(2000, 1, 1)
+"""When the units of the tests' trees were founded: long before anything they record."""
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -162,13 +164,15 @@ def unit_event(unit_id: str, parent: str | None, path: str, level: UnitLevel = U
 
 
 def unit_body(unit_id: str, parent: str | None, level: str) -> dict[str, str | None]:
-    """What ``POST /units`` takes to register the unit :func:`unit_event` records: a commune or ward's."""
+    """What ``POST /units`` takes to register the unit :func:`unit_event` records, a commune or ward's,
+    founded on :data:`FOUNDED` so that the records a test dates in the past fall within its life."""
     return {
         "unit_id": unit_id,
         "name": f"Đơn vị {unit_id}",
         "level": level,
         "unit_type": "commune_ward",
         "parent_id": parent,
+        "established_on": FOUNDED.isoformat(),
     }
 
 

@@ -19,7 +19,7 @@ from chudong.demo import names
 from chudong.demo.scales import Scale
 from chudong.unit_tree import TreeLine
 from services.membership.domain.streams import unit_stream
-from shared.clock import start_of_day
+from shared.clock import local_date, start_of_day
 from shared.contracts import membership as ms
 from shared.contracts.org import UnitLevel, UnitType
 from shared.events import Event
@@ -210,6 +210,7 @@ def _unit(
         unit_type=unit_type,
         parent_id=parent,
         recognising_unit_id=recogniser,
+        established_on=local_date(on),  # founded then, as membership records a dated registration
     )
     return DemoEvent("membership", unit_stream(unit_id), payload, path, on)
 

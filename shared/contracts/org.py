@@ -77,5 +77,9 @@ class OrgUnit:
 
     def open_on(self, day: date) -> bool:
         """Whether the unit existed on ``day``: founded by then and not yet closed."""
+        return self.open_during(day, day)
+
+    def open_during(self, first: date, last: date) -> bool:
+        """Whether the unit existed on some day from ``first`` to ``last``."""
         closed = self.closed_on
-        return self.opened_on <= day and (closed is None or day <= closed)
+        return self.opened_on <= last and (closed is None or first <= closed)

@@ -49,7 +49,12 @@ class Tree:
             NewEvent(
                 f"unit-{unit}",
                 ms.UnitRegistered(
-                    unit_id=unit, name=f"Đơn vị {unit}", level=level, unit_type=unit_type, parent_id=parent
+                    unit_id=unit,
+                    name=f"Đơn vị {unit}",
+                    level=level,
+                    unit_type=unit_type,
+                    parent_id=parent,
+                    established_on=on,
                 ),
                 self.paths[unit],
                 at(on),

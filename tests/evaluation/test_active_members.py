@@ -17,6 +17,7 @@ from sqlalchemy import delete
 from services.evaluation.adapters.member_counts import member_places, unit_member_counts
 from tests.evaluation.from_membership import FromMembership
 from tests.membership_api import TREE, Membership, admission
+from tests.support import unit_body
 
 OTHER_PROVINCE = [("hn", "vn", "province"), ("hn-bd", "hn", "district"), ("bd-z", "hn-bd", "grassroots"),
                   ("bd-z-1", "bd-z", "branch")]  # fmt: skip
@@ -26,14 +27,7 @@ UNIONS = [unit for unit, _, level in TREE + OTHER_PROVINCE if level == "grassroo
 
 async def _register(membership: Membership) -> None:
     for unit, parent, level in OTHER_PROVINCE:
-        body = {
-            "unit_id": unit,
-            "name": unit,
-            "level": level,
-            "unit_type": "commune_ward",
-            "parent_id": parent,
-        }
-        await membership.accept("/units", body)
+        await membership.accept("/units", unit_body(unit, parent, level))
 
 
 async def _transfer(membership: Membership, member: str, to: str, steps: tuple[str, ...]) -> None:

@@ -108,14 +108,17 @@ def _decide(member: Member | None, action: str, member_id: str, branch: str, on:
     if member is None:
         return None
     transfer = member.transfer.transfer_id if member.transfer else "none"
+    destination = _branch(member.transfer.to_branch_id) if member.transfer else None
     decisions: dict[str, Callable[[], Event]] = {
         "transfer": lambda: lifecycle.request_transfer(
             member, transfer_id=f"t-{on}", to_branch=_branch(branch), to_branch_id=branch, on=on, today=TODAY
         ),
         "release": lambda: lifecycle.release_transfer(member, transfer_id=transfer, on=on, today=TODAY),
-        "accept": lambda: lifecycle.accept_transfer(member, transfer_id=transfer, on=on, today=TODAY),
+        "accept": lambda: lifecycle.accept_transfer(
+            member, transfer_id=transfer, to_branch=destination, on=on, today=TODAY
+        ),
         "return": lambda: lifecycle.return_transfer(
-            member, transfer_id=transfer, on=on, reason="x", today=TODAY
+            member, transfer_id=transfer, to_branch=destination, on=on, reason="x", today=TODAY
         ),
         "mature": lambda: lifecycle.mature(member, on=on, birth_date=None, today=TODAY),
         "strike": lambda: lifecycle.strike_off(member, on=on, reason="x", today=TODAY),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -14,6 +15,7 @@ from chudong.nats.server import EmbeddedNats
 from services.membership.domain.streams import unit_stream
 from shared.contracts import membership as ms
 from tests.membership_api import Membership, admission, membership_service, profile
+from tests.support import unit_body
 
 
 @pytest.fixture(scope="module")
@@ -278,6 +280,7 @@ async def test_units_are_renamed_moved_with_their_members_and_closed_only_when_e
             "level": "grassroots",
             "unit_type": "enterprise",
             "parent_id": "bg-pl",
+            "established_on": "2020-01-01",
         },
     )
     await svc.accept(
@@ -288,6 +291,7 @@ async def test_units_are_renamed_moved_with_their_members_and_closed_only_when_e
             "level": "branch",
             "unit_type": "enterprise",
             "parent_id": "mv-g",
+            "established_on": "2020-01-01",
         },
     )
     await svc.accept("/members", admission("mv-m", branch="mv-g-1"))
@@ -311,9 +315,14 @@ async def test_units_are_renamed_moved_with_their_members_and_closed_only_when_e
     await svc.refuse(
         "/units/mv-g-1/closure", {"reason": "sáp nhập", "merged_into": "bg-vy"}, 422, "merge_same_level"
     )
-    await svc.accept("/units/mv-g-1/closure", {"reason": "sáp nhập", "merged_into": "vy-y-1"})
+    await svc.accept(
+        "/units/mv-g-1/closure", {"reason": "sáp nhập", "merged_into": "vy-y-1", "closed_on": "2026-11-10"}
+    )
     await svc.refuse("/units/mv-g-1/name", {"name": "x"}, 409, "unit_closed")
-    await svc.refuse("/members", admission("mv-n", branch="mv-g-1"), 422, "branch_closed")
+    late = await svc.refuse(
+        "/members", admission("mv-n", branch="mv-g-1", joined="2026-11-20"), 422, "outside_unit_dates"
+    )
+    assert late["detail"][0]["accepted"] == "a date from 2020-01-01 to 2026-11-10"
 
 
 async def test_roster_reviews_and_dues_remitted_upward(svc: Membership) -> None:
@@ -444,3 +453,119 @@ async def test_a_unit_carries_its_founding_and_closing_days_and_they_can_be_corr
     assert (corrected["established_on"], corrected["closed_on"]) == ("2001-09-01", "2024-07-31")
     undated = (await svc.client.get("/units/pl-x", headers=svc.token())).json()
     assert undated["established_on"] is not None  # a unit registered without a date opened that day
+
+
+async def refuse_outside(svc: Membership, path: str, body: dict[str, Any], field: str, life: str) -> None:
+    """Refused with 422 ``outside_unit_dates`` naming the field, its value and the unit's dates; nothing written."""
+    answer = await svc.refuse(path, body, 422, "outside_unit_dates")
+    detail = answer["detail"][0]
+    assert (detail["field"], detail["value"]) == (field, body[field]), detail
+    assert detail["accepted"].endswith(life), detail
+
+
+async def test_records_before_a_unit_was_founded_are_refused_naming_the_field_and_its_dates(
+    svc: Membership,
+) -> None:
+    await svc.accept("/units", unit_body("lf-g", "bg-pl", "grassroots") | {"established_on": "2010-01-01"})
+    await svc.accept("/units", unit_body("lf-g-1", "lf-g", "branch") | {"established_on": "2020-03-01"})
+    life = "from 2020-03-01"
+    await refuse_outside(
+        svc, "/members", admission("lf-0", branch="lf-g-1", joined="2020-02-29"), "joined_on", life
+    )
+    refusals: list[tuple[str, dict[str, Any], str]] = [
+        ("/units/lf-g-1/roster-reviews", {"reviewed_on": "2020-02-29"}, "reviewed_on"),
+        ("/units/lf-g-1/dues-remittances", {"month": "2020-02", "amount_vnd": 24000}, "month"),
+        ("/units/lf-g-1/hardship-reviews", {"reviewed_on": "2020-02-29"}, "reviewed_on"),
+        ("/units/lf-g-1/youth-census", {"as_of": "2020-02-29", "counts": {"total": 40}}, "as_of"),
+        (
+            "/units/lf-g-1/youth-situation-reports",
+            {"quarter": "2020-Q1", "submitted_on": "2020-02-29", "summary": ""},
+            "submitted_on",
+        ),
+        (
+            "/units/lf-g-1/hardship-cases",
+            {"listed_on": "2020-02-29", "details": {"full_name": "Lò Văn Cường"}},
+            "listed_on",
+        ),
+    ]
+    for path, body, field in refusals:
+        await refuse_outside(svc, path, body, field, life)
+    # The founding day itself is within the unit's life.
+    await svc.accept("/members", admission("lf-1", branch="lf-g-1", joined="2020-03-01"))
+    await svc.accept("/units/lf-g-1/dues-remittances", {"month": "2020-03", "amount_vnd": 24000})
+    # Corrected later, the founding day moves what is accepted.
+    await svc.accept(
+        "/units/lf-g-1/dates", {"established_on": "2019-09-05", "reason": "theo quyết định 3-QĐ"}
+    )
+    await svc.accept("/units/lf-g-1/roster-reviews", {"reviewed_on": "2020-02-29"})
+    await refuse_outside(
+        svc, "/units/lf-g-1/roster-reviews", {"reviewed_on": "2019-09-04"}, "reviewed_on", "from 2019-09-05"
+    )
+
+
+async def test_a_closed_unit_takes_the_records_of_its_life_and_refuses_those_after_it(
+    svc: Membership,
+) -> None:
+    await svc.accept("/units", unit_body("cl-g", "bg-pl", "grassroots") | {"established_on": "2010-01-01"})
+    await svc.accept("/units", unit_body("cl-g-1", "cl-g", "branch") | {"established_on": "2020-03-01"})
+    await svc.accept("/units/cl-g-1/closure", {"reason": "giải thể", "closed_on": "2026-06-30"})
+    life = "from 2020-03-01 to 2026-06-30"
+    # An undated command stays refused for a closed unit.
+    await svc.refuse("/units/cl-g-1/name", {"name": "x"}, 409, "unit_closed")
+    # Its history, entered after it closed, is accepted up to its closing day; nothing after it.
+    await svc.accept("/units/cl-g-1/roster-reviews", {"reviewed_on": "2026-06-30"})
+    await refuse_outside(
+        svc, "/units/cl-g-1/roster-reviews", {"reviewed_on": "2026-07-01"}, "reviewed_on", life
+    )
+    await svc.accept("/units/cl-g-1/dues-remittances", {"month": "2026-06", "amount_vnd": 24000})
+    await refuse_outside(
+        svc, "/units/cl-g-1/dues-remittances", {"month": "2026-07", "amount_vnd": 24000}, "month", life
+    )
+    await refuse_outside(
+        svc, "/members", admission("cl-0", branch="cl-g-1", joined="2026-07-01"), "joined_on", life
+    )
+    await svc.accept("/members", admission("cl-1", branch="cl-g-1", joined="2025-03-26"))
+    member = "/members/cl-1"
+    await refuse_outside(svc, f"{member}/party-referrals", {"referred_on": "2026-07-15"}, "referred_on", life)
+    await svc.accept(f"{member}/party-referrals", {"referred_on": "2026-05-04", "referral_id": "r-cl"})
+    await refuse_outside(svc, f"{member}/ratings", {"year": 2026, "rating": "good", "rated_on": "2026-09-01"},
+                         "rated_on", life)  # fmt: skip
+    await refuse_outside(svc, f"{member}/dues", {"month": "2026-08", "amount_vnd": 2000}, "month", life)
+    await svc.accept(f"{member}/dues", {"month": "2026-06", "amount_vnd": 2000})
+    transfer = {"to_branch_id": "vy-y-1", "transfer_id": "t-cl"}
+    await refuse_outside(
+        svc, f"{member}/transfers", transfer | {"requested_on": "2026-07-02"}, "requested_on", life
+    )
+    await svc.accept(f"{member}/transfers", transfer | {"requested_on": "2026-06-20"})
+    await refuse_outside(
+        svc, f"{member}/transfers/t-cl/release", {"released_on": "2026-07-02"}, "released_on", life
+    )
+    await svc.accept(f"{member}/transfers/t-cl/release", {"released_on": "2026-06-25"})
+    await svc.accept(f"{member}/transfers/t-cl/accept", {"accepted_on": "2026-07-02"})  # into an open branch
+    # A transfer into the closed branch, dated after it closed, is refused by the receiving branch's dates.
+    await svc.accept("/members", admission("cl-2", branch="vy-y-1", joined="2025-03-26"))
+    await refuse_outside(
+        svc,
+        "/members/cl-2/transfers",
+        {"to_branch_id": "cl-g-1", "requested_on": "2026-07-02"},
+        "requested_on",
+        life,
+    )
+    case = {"case_id": "p-cl", "listed_on": "2026-06-01", "details": {"full_name": "Lò Thị Mai"}}
+    await svc.accept("/units/cl-g-1/hardship-cases", case)
+    await refuse_outside(
+        svc,
+        "/hardship-cases/p-cl/care-actions",
+        {"acted_on": "2026-07-01", "action": "thăm hỏi"},
+        "acted_on",
+        life,
+    )
+    await svc.accept("/hardship-cases/p-cl/care-actions", {"acted_on": "2026-06-15", "action": "thăm hỏi"})
+    await refuse_outside(
+        svc,
+        "/hardship-cases/p-cl/closure",
+        {"closed_on": "2026-07-01", "reason": "ổn định"},
+        "closed_on",
+        life,
+    )
+    await svc.accept("/hardship-cases/p-cl/closure", {"closed_on": "2026-06-30", "reason": "ổn định"})

@@ -24,7 +24,7 @@ from shared.bus.connection import connect
 from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
-from shared.clock import FixedClock
+from shared.clock import FixedClock, start_of_day
 from shared.contracts.membership import (
     MemberJoined,
     MemberMatured,
@@ -38,7 +38,7 @@ from shared.contracts.org import UnitLevel, UnitType
 from shared.events import Event, NewEvent
 from shared.settings import CommonSettings
 from shared.store import Database, EventStore, StreamAppend
-from tests.support import create_postgres_database, running, token_for, wait_until
+from tests.support import FOUNDED, create_postgres_database, running, token_for, wait_until
 
 SECRET = "s" * 32
 TODAY = datetime(2026, 12, 20, 3, 0, tzinfo=UTC)
@@ -76,8 +76,10 @@ class Membership:
         self.store = store
         self.paths: dict[str, str] = {}
 
-    async def emit(self, stream_id: str, event: Event, path: str) -> None:
-        new = NewEvent(stream_id, event, path, datetime(2026, 1, 5, 2, tzinfo=UTC))
+    async def emit(
+        self, stream_id: str, event: Event, path: str, on: datetime = datetime(2026, 1, 5, 2, tzinfo=UTC)
+    ) -> None:
+        new = NewEvent(stream_id, event, path, on)
         await self.store.append(StreamAppend(stream_id, [new]), actor="membership")
 
     async def register(self, unit_id: str, parent: str | None, level: UnitLevel) -> None:
@@ -90,8 +92,10 @@ class Membership:
             unit_type=UnitType.COMMUNE_WARD,
             parent_id=parent,
             recognising_unit_id=parent if level is UnitLevel.GRASSROOTS else None,
+            established_on=FOUNDED,
         )
-        await self.emit(f"unit-{unit_id}", event, path)
+        # Founded long before the records the tests date in the past, as membership records it.
+        await self.emit(f"unit-{unit_id}", event, path, start_of_day(FOUNDED))
 
     async def close(self, unit_id: str) -> None:
         await self.emit(

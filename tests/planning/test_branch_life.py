@@ -51,7 +51,7 @@ async def test_a_meeting_is_recorded_with_its_attendance_and_counted_for_its_mon
     assert counts["pl-x-1"] == 1 and counts["pl-x-2"] == 0
 
 
-async def test_a_meeting_of_a_closed_branch_is_refused(planning: Planning) -> None:
+async def test_a_meeting_of_a_closed_branch_after_it_closed_is_refused(planning: Planning) -> None:
     before = await planning.history_length()
     answer = await hold(
         planning,
@@ -59,15 +59,33 @@ async def test_a_meeting_of_a_closed_branch_is_refused(planning: Planning) -> No
         meeting(planning, attendees=[]),
         headers=planning.token("union_secretary", "pl-x"),
     )
-    assert answer.status_code == 409
+    assert answer.status_code == 422
     assert errors_of(answer) | {"message": ""} == {
-        "error": "unit_closed",
-        "rule": "unit_closed",
+        "error": "outside_unit_dates",
+        "rule": "outside_unit_dates",
         "message": "",
-        "field": "branch_id",
-        "value": CLOSED_BRANCH,
-        "accepted": "an active unit",
+        "field": "held_on",
+        "value": "2026-10-05",
+        "accepted": "a date from 2000-01-01 to 2026-01-05",
     }
+    assert await planning.history_length() == before
+
+
+async def test_a_closed_branch_takes_a_meeting_held_within_its_life(planning: Planning) -> None:
+    headers = planning.token("union_secretary", "pl-x")
+    answer = await hold(
+        planning, CLOSED_BRANCH, meeting(planning, attendees=[], held_on="2025-12-08"), headers=headers
+    )
+    assert answer.status_code == 201, answer.text
+
+
+async def test_a_meeting_before_its_branch_was_founded_is_refused(planning: Planning) -> None:
+    before = await planning.history_length()
+    answer = await hold(planning, "pl-x-1", meeting(planning, held_on="1999-12-31"))
+    assert answer.status_code == 422
+    error = errors_of(answer)
+    assert (error["rule"], error["field"], error["value"]) == ("outside_unit_dates", "held_on", "1999-12-31")
+    assert error["accepted"] == "a date from 2000-01-01"
     assert await planning.history_length() == before
 
 
@@ -253,7 +271,7 @@ async def test_monthly_tasks_go_to_active_branches_below_the_union(planning: Pla
     answer = await planning.post("/units/pl-x/monthly-tasks", body)
     assert answer.status_code == 201, answer.text
     closed = await planning.post("/units/pl-x/monthly-tasks", body | {"branch_ids": [CLOSED_BRANCH]})
-    assert errors_of(closed)["rule"] == "unit_closed" and errors_of(closed)["field"] == "branch_ids[0]"
+    assert errors_of(closed)["rule"] == "outside_unit_dates" and errors_of(closed)["field"] == "assigned_on"
     blank = await planning.post("/units/pl-x/monthly-tasks", body | {"tasks": ["  "]})
     assert blank.status_code == 422 and errors_of(blank)["field"] == "tasks.0", blank.text
     month = await planning.post("/units/pl-x/monthly-tasks", body | {"month": "2026-13"})

@@ -25,6 +25,7 @@ from shared.events import Envelope
 from shared.store import ConcurrencyError, IdempotencyConflictError, IdempotentResult
 from shared.store.event_store import Idempotency
 from tests.fakes import InMemoryEventStore, InMemoryKeyRing, InMemoryUnitDirectory, refusal
+from tests.support import FOUNDED
 
 TODAY = date(2026, 12, 7)
 CLOCK = FixedClock(datetime(2026, 12, 7, 3, tzinfo=UTC))  # 10:00 on TODAY in Vietnam
@@ -55,6 +56,7 @@ def unit(unit_id: str, level: UnitLevel, parent_id: str) -> cmds.RegisterUnit:
         level=level,
         unit_type=UnitType.COMMUNE_WARD,
         parent_id=parent_id,
+        established_on=FOUNDED,
     )
 
 

@@ -28,7 +28,7 @@ BRANCH = OrgUnit(
     UnitType.SCHOOL,
     UnitStatus.ACTIVE,
     None,
-    datetime.now(UTC),
+    datetime(2000, 1, 1, tzinfo=UTC),
     None,
 )
 SEALED = Sealed(key_id="m1", nonce="", ciphertext="", fields=("full_name",))

@@ -11,7 +11,12 @@ from services.planning.domain import commands as cmds
 from services.planning.domain.branch_life import MemberInfo
 from services.planning.domain.checks import AttachmentInfo
 from services.planning.domain.plans import PlanStatus
-from services.planning.domain.streams import mobilisation_stream, plan_stream, record_stream
+from services.planning.domain.streams import (
+    meeting_stream,
+    mobilisation_stream,
+    plan_stream,
+    record_stream,
+)
 from shared.clock import FixedClock
 from shared.commands import Context
 from shared.contracts.member_stays import Stay
@@ -200,11 +205,31 @@ async def test_minutes_whose_hash_is_not_the_uploaded_files_are_refused() -> Non
     assert refused.value.rule == "evidence_hash_mismatch"
 
 
-async def test_a_meeting_of_a_closed_branch_is_refused() -> None:
+async def test_a_meeting_of_a_closed_branch_after_its_closing_day_is_refused_naming_its_dates() -> None:
     handlers = planning()
     with pytest.raises(DomainError) as refused:
         await handlers.handle(meeting(branch_id="pl-x-3", attendees=()), "secretary")
-    assert refusal(refused.value) == ("unit_closed", "branch_id", "pl-x-3")
+    assert refusal(refused.value) == ("outside_unit_dates", "held_on", "2026-12-05")
+    assert refused.value.status_code == 422
+    assert refused.value.accepted == "a date from 2020-01-01 to 2026-06-30"
+    assert await handlers.store.stream_version(meeting_stream("mt-1")) == 0
+
+
+async def test_a_closed_branch_takes_a_meeting_held_within_its_life() -> None:
+    handlers = planning()
+    held = await handlers.handle(
+        meeting(branch_id="pl-x-3", attendees=(), held_on=date(2026, 6, 30), minutes=None), "secretary"
+    )
+    assert [e.type for e in held] == ["BranchMeetingHeld"]
+
+
+async def test_a_meeting_before_its_branch_was_founded_is_refused() -> None:
+    handlers = planning()
+    with pytest.raises(DomainError) as refused:
+        await handlers.handle(meeting(held_on=date(2019, 12, 31)), "secretary")
+    assert refusal(refused.value) == ("outside_unit_dates", "held_on", "2019-12-31")
+    assert refused.value.accepted == "a date from 2020-01-01"
+    assert await handlers.store.stream_version(meeting_stream("mt-1")) == 0
 
 
 async def test_a_joint_meeting_with_a_branch_of_another_union_is_refused() -> None:
@@ -366,12 +391,12 @@ async def test_a_report_is_recorded_once_per_quarter() -> None:
     assert refusal(refused.value) == ("already_recorded", "period", "2026-Q3")
 
 
-async def test_resources_of_a_closed_branch_are_refused_as_a_conflict() -> None:
+async def test_resources_of_a_closed_branch_mobilised_after_it_closed_are_refused() -> None:
     handlers = planning()
     money = cmds.MobiliseResources(unit_id="pl-x-3", mobilised_on=HELD, source="Công ty A", amount_vnd=1)
     context = Context(actor="secretary")
     with pytest.raises(DomainError) as refused:
         await handlers.commands.handle(money, context)
-    assert refusal(refused.value) == ("unit_closed", "unit_id", "pl-x-3")
-    assert refused.value.status_code == 409
+    assert refusal(refused.value) == ("outside_unit_dates", "mobilised_on", "2026-12-05")
+    assert refused.value.status_code == 422
     assert await handlers.store.stream_version(mobilisation_stream(context.named["mobilisation_id"])) == 0

@@ -22,7 +22,7 @@ from services.evaluation.domain.streams import recognition_stream
 from shared.clock import FixedClock
 from shared.commands import CommandTable, Context
 from shared.contracts.evaluation import AppraisalVerdict, Status
-from shared.contracts.org import UnitLevel
+from shared.contracts.org import OrgUnit, UnitLevel, UnitStatus
 from shared.errors import DomainError
 from shared.events import Envelope
 from shared.store import ConcurrencyError
@@ -67,26 +67,27 @@ class Workflow:
     store: InMemoryEventStore
     handlers: InMemoryRecognitionHandlers
     table: CommandTable
+    union: OrgUnit = UNION
 
     async def step(self, command: RecognitionCommand, by: str = "bg-pl") -> Sequence[Envelope]:
         """What a recognition route does: the command, on the union, by the token's unit ``by``."""
-        return await self.table.handle(command, Context(actor="officer", unit=UNION, acting_unit_id=by))
+        return await self.table.handle(command, Context(actor="officer", unit=self.union, acting_unit_id=by))
 
     async def state(self) -> Recognition:
         recognition, _ = await self.handlers.load(UNION, YEAR)
         return recognition
 
-    async def appraised(self, failing: int | None = None) -> None:
-        await self.step(self_assessment(claims={"1": "Đạt"}))
+    async def appraised(self, failing: int | None = None, on: date = date(2026, 11, 20)) -> None:
+        await self.step(self_assessment(on, claims={"1": "Đạt"}))
         for criterion in (1, 2, 3):
             await self.step(appraisal(criterion, Status.FAIL if criterion == failing else Status.PASS))
 
 
-def workflow(registration: Registration | None = REGISTERED) -> Workflow:
+def workflow(registration: Registration | None = REGISTERED, union: OrgUnit = UNION) -> Workflow:
     store = InMemoryEventStore("evaluation")
     registrations = {("pl-x", YEAR): registration} if registration is not None else {}
     handlers = InMemoryRecognitionHandlers(store, clock=CLOCK, registrations=registrations)
-    return Workflow(store, handlers, command_table(handlers))
+    return Workflow(store, handlers, command_table(handlers), union)
 
 
 async def test_a_union_is_recognised_after_self_assessment_and_three_passing_appraisals() -> None:
@@ -214,3 +215,33 @@ async def test_two_appraisals_on_the_same_reading_let_only_the_first_in() -> Non
     with pytest.raises(ConcurrencyError) as lost:
         await recognising.handlers.record(UNION, YEAR, version, second, Context(actor="officer-2"))
     assert (lost.value.expected, lost.value.actual) == (1, 2)
+
+
+async def test_a_self_assessment_dated_before_the_union_was_founded_is_refused() -> None:
+    recognising = workflow()
+    with pytest.raises(DomainError) as refused:
+        await recognising.step(self_assessment(date(2019, 12, 31)))
+    assert refusal(refused.value) == ("outside_unit_dates", "submitted_on", "2019-12-31")
+    assert refused.value.accepted == "a date from 2020-01-01"
+    assert await recognising.store.stream_version(recognition_stream("pl-x", YEAR)) == 0
+
+
+async def test_a_closed_union_is_recognised_for_the_year_it_lived_in_but_not_for_a_year_after() -> None:
+    closed = org_unit(
+        "vn.bg.bg-pl.pl-x", UnitLevel.GRASSROOTS, recognising_unit_id="bg-pl", status=UnitStatus.CLOSED
+    )
+    recognising = workflow(union=closed)  # closed on 2026-06-30
+    with pytest.raises(DomainError) as late:
+        await recognising.step(self_assessment(date(2026, 7, 1)))
+    assert refusal(late.value) == ("outside_unit_dates", "submitted_on", "2026-07-01")
+    await recognising.appraised(on=date(2026, 6, 15))
+    [decided] = await recognising.step(RECOGNISE)
+    assert decided.type == "UnitRecognised"
+    with pytest.raises(DomainError) as after:
+        await recognising.step(AppraiseCriterion(
+            unit_id="pl-x", year=2027, criterion=1, verdict=AppraisalVerdict.CONFIRMED, status=Status.PASS,
+            comment="x",
+        ))  # fmt: skip
+    assert refusal(after.value) == ("outside_unit_dates", "year", 2027)
+    assert after.value.accepted == "a year from 2020-01-01 to 2026-06-30"
+    assert await recognising.store.stream_version(recognition_stream("pl-x", 2027)) == 0

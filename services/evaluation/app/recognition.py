@@ -19,6 +19,7 @@ from shared.commands import Context
 from shared.contracts.evaluation import RecognitionDenied, UnitRecognised
 from shared.contracts.org import OrgUnit
 from shared.events import Envelope, Event, NewEvent
+from shared.orgtree.guard import Dated, require_open
 from shared.store import EventStore, StreamAppend
 
 
@@ -87,12 +88,18 @@ class RecognitionHandlers:
         self.clock = clock
 
     async def self_assess(self, cmd: cmds.SubmitSelfAssessment, ctx: Context) -> Sequence[Envelope]:
-        return await self._step(cmd, ctx, lambda state: state.self_assess(cmd.submitted_on, cmd.claims))
+        return await self._step(
+            cmd,
+            ctx,
+            Dated.on("submitted_on", cmd.submitted_on),
+            lambda state: state.self_assess(cmd.submitted_on, cmd.claims),
+        )
 
     async def appraise(self, cmd: cmds.AppraiseCriterion, ctx: Context) -> Sequence[Envelope]:
         return await self._step(
             cmd,
             ctx,
+            Dated.year("year", cmd.year),
             lambda state: state.appraise(
                 ctx.acting_unit_id, cmd.criterion, cmd.verdict, cmd.status, cmd.comment
             ),
@@ -102,6 +109,7 @@ class RecognitionHandlers:
         return await self._step(
             cmd,
             ctx,
+            Dated.year("year", cmd.year),
             lambda state: state.decide(
                 ctx.acting_unit_id,
                 recognised=cmd.recognised,
@@ -112,9 +120,16 @@ class RecognitionHandlers:
         )
 
     async def _step(
-        self, cmd: cmds.RecognitionCommand, ctx: Context, decide: Callable[[Recognition], Event]
+        self,
+        cmd: cmds.RecognitionCommand,
+        ctx: Context,
+        when: Dated,
+        decide: Callable[[Recognition], Event],
     ) -> Sequence[Envelope]:
+        """A step dated ``when``: the self-assessment on the day it is submitted, an appraisal or a
+        decision in the year it is about; the union existed then (closed since, or not)."""
         union = ctx.the_unit()
+        require_open(union, when)
         state, version = await self.load(union, cmd.year)
         event = decide(state)
         state.apply(event)

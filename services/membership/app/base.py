@@ -11,7 +11,7 @@ from sqlalchemy import select
 from services.membership.adapters.keys import KeyRing
 from services.membership.adapters.read_models import hardship_cases
 from services.membership.domain.care import HardshipCase
-from services.membership.domain.member import Member, require_member
+from services.membership.domain.member import Member, in_branch_life, require_member
 from services.membership.domain.streams import member_stream, unit_stream
 from shared.clock import Clock, start_of_day, utcnow
 from shared.commands import Context
@@ -19,6 +19,7 @@ from shared.contracts import membership as ev
 from shared.contracts.org import OrgUnit
 from shared.events import Envelope, Event, NewEvent
 from shared.orgtree import UnitDirectory
+from shared.orgtree.guard import Dated
 from shared.store import ANY_VERSION, EventStore, StreamAppend
 from shared.store.appending import InlineProjection
 
@@ -43,6 +44,12 @@ class Membership:
 
     async def member(self, member_id: str) -> Member:
         return require_member(await self.find_member(member_id), member_id)
+
+    async def member_on(self, member_id: str, when: Dated) -> Member:
+        """The member, for a record dated ``when`` in their branch: the branch existed then."""
+        member = await self.member(member_id)
+        in_branch_life(member, await self.directory.get(member.branch_id), when)
+        return member
 
     async def find_member(self, member_id: str) -> Member | None:
         history = await self.store.read_stream(member_stream(member_id))

@@ -17,6 +17,7 @@ from shared.commands import Context
 from shared.contracts.org import OrgUnit
 from shared.events import Envelope, Event, NewEvent
 from shared.ids import new_id
+from shared.orgtree.guard import Dated
 from shared.store import NO_STREAM
 
 
@@ -25,7 +26,7 @@ class CareHandlers:
         self.membership = membership
 
     async def report_situation(self, cmd: cmds.ReportYouthSituation, ctx: Context) -> Sequence[Envelope]:
-        unit = await self.active_unit(cmd)
+        unit = await self.unit_on(cmd, Dated.on("submitted_on", cmd.submitted_on))
         event = care.report_youth_situation(
             unit,
             quarter=cmd.quarter,
@@ -37,12 +38,12 @@ class CareHandlers:
         return await self.membership.unit_event(unit, event, ctx, on=cmd.submitted_on)
 
     async def record_census(self, cmd: cmds.RecordYouthCensus, ctx: Context) -> Sequence[Envelope]:
-        unit = await self.active_unit(cmd)
+        unit = await self.unit_on(cmd, Dated.on("as_of", cmd.as_of))
         event = care.record_census(unit, as_of=cmd.as_of, counts=cmd.counts, today=self.membership.today())
         return await self.membership.unit_event(unit, event, ctx, on=cmd.as_of)
 
     async def review_hardship_list(self, cmd: cmds.ReviewHardshipList, ctx: Context) -> Sequence[Envelope]:
-        unit = await self.active_unit(cmd)
+        unit = await self.unit_on(cmd, Dated.on("reviewed_on", cmd.reviewed_on))
         open_cases = await self.open_cases(cmd.unit_id)
         event = care.review_hardship_list(
             unit, on=cmd.reviewed_on, open_cases=open_cases, today=self.membership.today()
@@ -50,7 +51,7 @@ class CareHandlers:
         return await self.membership.unit_event(unit, event, ctx, on=cmd.reviewed_on)
 
     async def remit_dues(self, cmd: cmds.RemitDues, ctx: Context) -> Sequence[Envelope]:
-        unit = await self.active_unit(cmd)
+        unit = await self.unit_on(cmd, Dated.month("month", cmd.month))
         event = care.remit_dues(
             unit,
             month=cmd.month,
@@ -63,7 +64,7 @@ class CareHandlers:
     async def list_case(self, cmd: cmds.ListHardshipCase, ctx: Context) -> Sequence[Envelope]:
         case_id = cmd.case_id or new_id("p")
         ctx.named["case_id"] = case_id
-        unit = await self.active_unit(cmd)
+        unit = await self.unit_on(cmd, Dated.on("listed_on", cmd.listed_on))
         sealer = await self.membership.keys.sealer([case_id])
         event = care.list_hardship_case(
             unit,
@@ -78,18 +79,34 @@ class CareHandlers:
 
     async def close_case(self, cmd: cmds.CloseHardshipCase, ctx: Context) -> Sequence[Envelope]:
         case = await self.membership.hardship_case(cmd.case_id)
-        today = self.membership.today()
-        event = care.close_hardship_case(case, cmd.case_id, on=cmd.closed_on, reason=cmd.reason, today=today)
+        event = care.close_hardship_case(
+            case,
+            cmd.case_id,
+            unit=await self.unit_of(case),
+            on=cmd.closed_on,
+            reason=cmd.reason,
+            today=self.membership.today(),
+        )
         return await self.case_event(case, event, cmd.closed_on, ctx)
 
     async def record_care(self, cmd: cmds.RecordCareAction, ctx: Context) -> Sequence[Envelope]:
         case = await self.membership.hardship_case(cmd.case_id)
-        today = self.membership.today()
-        event = care.record_care_action(case, cmd.case_id, on=cmd.acted_on, action=cmd.action, today=today)
+        event = care.record_care_action(
+            case,
+            cmd.case_id,
+            unit=await self.unit_of(case),
+            on=cmd.acted_on,
+            action=cmd.action,
+            today=self.membership.today(),
+        )
         return await self.case_event(case, event, cmd.acted_on, ctx)
 
-    async def active_unit(self, cmd: cmds.UnitCommand) -> OrgUnit:
-        return care.active_unit(await self.membership.directory.get(cmd.unit_id), cmd.unit_id)
+    async def unit_on(self, cmd: cmds.UnitCommand, when: Dated) -> OrgUnit:
+        """The command's unit, existing on the record's date."""
+        return care.unit_on(await self.membership.directory.get(cmd.unit_id), cmd.unit_id, when)
+
+    async def unit_of(self, case: care.HardshipCase | None) -> OrgUnit | None:
+        return await self.membership.directory.get(case.unit_id) if case is not None else None
 
     async def case_event(
         self, case: care.HardshipCase | None, event: Event, on: date, ctx: Context

@@ -9,6 +9,7 @@ from services.membership.domain import commands as cmds
 from services.membership.domain import lifecycle
 from shared.commands import Context
 from shared.events import Envelope
+from shared.orgtree.guard import Dated
 
 
 class LifecycleHandlers:
@@ -16,7 +17,7 @@ class LifecycleHandlers:
         self.membership = membership
 
     async def mature(self, cmd: cmds.MatureMember, ctx: Context) -> Sequence[Envelope]:
-        member = await self.membership.member(cmd.member_id)
+        member = await self.membership.member_on(cmd.member_id, Dated.on("matured_on", cmd.matured_on))
         birth = await self.membership.birth_date(member)
         event = lifecycle.mature(member, on=cmd.matured_on, birth_date=birth, today=self.membership.today())
         return await self.membership.record(member, event, ctx, on=cmd.matured_on)
@@ -28,7 +29,7 @@ class LifecycleHandlers:
         return await self.membership.record(member, event, ctx)
 
     async def discipline(self, cmd: cmds.DisciplineMember, ctx: Context) -> Sequence[Envelope]:
-        member = await self.membership.member(cmd.member_id)
+        member = await self.membership.member_on(cmd.member_id, Dated.on("decided_on", cmd.decided_on))
         event = lifecycle.discipline(
             member,
             level=cmd.level,
@@ -39,14 +40,14 @@ class LifecycleHandlers:
         return await self.membership.record(member, event, ctx, on=cmd.decided_on)
 
     async def strike_off(self, cmd: cmds.StrikeOffMember, ctx: Context) -> Sequence[Envelope]:
-        member = await self.membership.member(cmd.member_id)
+        member = await self.membership.member_on(cmd.member_id, Dated.on("struck_on", cmd.struck_on))
         event = lifecycle.strike_off(
             member, on=cmd.struck_on, reason=cmd.reason, today=self.membership.today()
         )
         return await self.membership.record(member, event, ctx, on=cmd.struck_on)
 
     async def issue_card(self, cmd: cmds.IssueCard, ctx: Context) -> Sequence[Envelope]:
-        member = await self.membership.member(cmd.member_id)
+        member = await self.membership.member_on(cmd.member_id, Dated.on("issued_on", cmd.issued_on))
         event = lifecycle.issue_card(
             member, card_number=cmd.card_number, on=cmd.issued_on, today=self.membership.today()
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -21,6 +22,8 @@ from shared.store import NO_STREAM, StreamAppend
 
 ROOT_UNIT_ID = "vn"
 ROOT_UNIT_NAME = "Trung ương Đoàn TNCS Hồ Chí Minh"
+ROOT_FOUNDED = date(1931, 3, 26)
+"""The Đoàn's founding day: the central unit counts from then."""
 
 
 class UnitHandlers:
@@ -38,8 +41,9 @@ class UnitHandlers:
             level=UnitLevel.CENTRAL,
             unit_type=UnitType.OTHER,
             parent_id=None,
+            established_on=ROOT_FOUNDED,
         )
-        new = NewEvent(unit_stream(ROOT_UNIT_ID), event, ROOT_UNIT_ID, utcnow())
+        new = NewEvent(unit_stream(ROOT_UNIT_ID), event, ROOT_UNIT_ID, start_of_day(ROOT_FOUNDED))
         await self.membership.store.append(StreamAppend(new.stream_id, [new], NO_STREAM), actor="system")
 
     async def register(self, cmd: cmds.RegisterUnit, ctx: Context) -> Sequence[Envelope]:
@@ -50,8 +54,9 @@ class UnitHandlers:
             cmd, existing=existing, parent=parent, recognising=recognising, today=self.membership.today()
         )
         assert parent is not None
-        # The registration occurred on the founding day: the unit counts from then, everywhere.
-        occurred = start_of_day(cmd.established_on) if cmd.established_on else utcnow()
+        # The registration occurred on the founding day (today when not given, as the service's clock
+        # says): the unit counts from then, everywhere.
+        occurred = start_of_day(cmd.established_on or self.membership.today())
         new = NewEvent(unit_stream(cmd.unit_id), event, f"{parent.path}.{cmd.unit_id}", occurred)
         return await self.membership.append(new, ctx, NO_STREAM)
 
@@ -93,7 +98,8 @@ class UnitHandlers:
             today=self.membership.today(),
         )
         assert unit is not None
-        return await self.membership.unit_event(unit, event, ctx, on=cmd.closed_on)
+        # Closed on the day given, else today as the service's clock says.
+        return await self.membership.unit_event(unit, event, ctx, on=cmd.closed_on or self.membership.today())
 
     async def correct_dates(self, cmd: cmds.CorrectUnitDates, ctx: Context) -> Sequence[Envelope]:
         unit = await self.directory.get(cmd.unit_id)

@@ -10,9 +10,11 @@ from shared.contracts import membership as ev
 from shared.contracts.member_status import MemberStatus as MemberStatus  # re-exported
 from shared.contracts.member_status import status_change
 from shared.contracts.member_stays import Stay, Stays, after, stay_on, time_in_branches
+from shared.contracts.org import OrgUnit
 from shared.contracts.personal import Sealed
 from shared.errors import ConflictError, DomainError, NotFoundError
 from shared.events import Event
+from shared.orgtree.guard import Dated, require_open
 
 
 @dataclass(slots=True)
@@ -150,6 +152,14 @@ def require_member(member: Member | None, member_id: str) -> Member:
             accepted="the id of an admitted member",
         )
     return member
+
+
+def in_branch_life(member: Member, branch: OrgUnit | None, when: Dated) -> None:
+    """A member's record dated in their time in their branch falls within the branch's life (422
+    ``outside_unit_dates``): after it closed it would count nowhere. A record dated before the member
+    came into the branch is of their time elsewhere, and is not the branch's to judge."""
+    if branch is not None and when.last >= member.in_branch_since:
+        require_open(branch, when)
 
 
 def require_on_rolls(member: Member, action: str) -> None:

@@ -11,6 +11,7 @@ from shared.contracts.membership import MemberJoined, MemberProfileUpdated
 from shared.contracts.org import OrgUnit, UnitLevel
 from shared.contracts.personal import Sealed
 from shared.errors import ConflictError, DomainError, NotFoundError
+from shared.orgtree.guard import require_open_on
 
 ADMISSION_AGES = (16, 30)
 """Đoàn members are admitted from 16 to 30 years of age (Điều lệ Đoàn)."""
@@ -60,14 +61,6 @@ def admit_member(
             value=cmd.branch_id,
             accepted="the id of a branch (chi đoàn)",
         )
-    if not branch.is_active:
-        raise DomainError(
-            f"branch {cmd.branch_id!r} is closed",
-            rule="branch_closed",
-            field="branch_id",
-            value=cmd.branch_id,
-            accepted="an active branch",
-        )
     if cmd.joined_on > today:
         raise DomainError(
             f"the admission date {cmd.joined_on.isoformat()} is in the future",
@@ -76,6 +69,8 @@ def admit_member(
             value=cmd.joined_on.isoformat(),
             accepted=f"a date on or before {today.isoformat()}",
         )
+    # Into a branch that existed that day: a closed branch takes an admission of its history.
+    require_open_on(branch, cmd.joined_on, field="joined_on")
     low, high = ADMISSION_AGES
     age = age_on(cmd.profile.birth_date, cmd.joined_on)
     if not low <= age <= high:

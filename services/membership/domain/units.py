@@ -15,7 +15,7 @@ from shared.contracts.membership import (
 )
 from shared.contracts.org import ALLOWED_PARENTS, OrgUnit, UnitLevel
 from shared.errors import ConflictError, DomainError, NotFoundError
-from shared.orgtree.guard import require_active_unit
+from shared.orgtree.guard import Dated, require_active_unit, require_unit_on
 
 
 def register_unit(
@@ -263,8 +263,8 @@ def correct_unit_dates(unit: OrgUnit | None, cmd: CorrectUnitDates, *, today: da
 def review_roster(
     branch: OrgUnit | None, branch_id: str, *, on: date, today: date, active_members: int
 ) -> BranchRosterReviewed:
-    """A branch reviews its member list (rà soát danh sách đoàn viên)."""
-    current = require_active_unit(branch, branch_id, field="branch_id")
+    """A branch reviews its member list (rà soát danh sách đoàn viên), on a day it existed."""
+    current = require_unit_on(branch, branch_id, Dated.on("reviewed_on", on), field="branch_id")
     if current.level is not UnitLevel.BRANCH:
         raise DomainError(
             f"unit {branch_id!r} is a {current.level.value}, not a branch",

@@ -10,6 +10,7 @@ from services.planning.domain import commands as cmds
 from services.planning.domain.streams import joint_activity_stream, mobilisation_stream
 from shared.commands import Context
 from shared.events import Envelope
+from shared.orgtree.guard import Dated
 
 
 class AdviceHandlers(AreaHandlers):
@@ -22,7 +23,7 @@ class AdviceHandlers(AreaHandlers):
     async def record_outcome(self, cmd: cmds.RecordOutcome, ctx: Context) -> Sequence[Envelope]:
         proposal = await self.planning.record_state("proposal", cmd.proposal_id)
         event = advice.record_outcome(proposal, cmd, today=self.planning.today())
-        return await self.planning.close(proposal, event, cmd.recorded_on, ctx)
+        return await self.planning.close(proposal, event, Dated.on("recorded_on", cmd.recorded_on), ctx)
 
     async def brief_party(self, cmd: cmds.BriefPartyCommittee, ctx: Context) -> Sequence[Envelope]:
         briefing_id = chosen_id(ctx, "briefing_id", None, "pb")
@@ -37,7 +38,7 @@ class AdviceHandlers(AreaHandlers):
     async def end_agreement(self, cmd: cmds.EndAgreement, ctx: Context) -> Sequence[Envelope]:
         agreement = await self.planning.record_state("agreement", cmd.agreement_id)
         event = advice.end_agreement(agreement, cmd, today=self.planning.today())
-        return await self.planning.close(agreement, event, cmd.ended_on, ctx)
+        return await self.planning.close(agreement, event, Dated.on("ended_on", cmd.ended_on), ctx)
 
     async def hold_joint_activity(self, cmd: cmds.HoldJointActivity, ctx: Context) -> Sequence[Envelope]:
         planning = self.planning
@@ -45,7 +46,7 @@ class AdviceHandlers(AreaHandlers):
         joint_id, stream = await planning.claim(
             ctx, "joint_activity_id", cmd.joint_activity_id, "ja", joint_activity_stream, "joint activity"
         )
-        unit = await planning.unit(agreement.unit_id)
+        unit = await planning.unit_on(agreement.unit_id, Dated.on("held_on", cmd.held_on))
         event = advice.hold_joint_activity(agreement, cmd, joint_activity_id=joint_id, today=planning.today())
         return await planning.append(stream, [event], unit.path, cmd.held_on, ctx, expected=0)
 
@@ -60,6 +61,6 @@ class AdviceHandlers(AreaHandlers):
         mobilisation_id, stream = await planning.claim(
             ctx, "mobilisation_id", cmd.mobilisation_id, "res", mobilisation_stream, "mobilisation"
         )
-        unit = await planning.unit(cmd.unit_id)
+        unit = await planning.unit_on(cmd.unit_id, Dated.on("mobilised_on", cmd.mobilised_on))
         event = advice.mobilise(cmd, mobilisation_id=mobilisation_id, today=planning.today())
         return await planning.append(stream, [event], unit.path, cmd.mobilised_on, ctx, expected=0)

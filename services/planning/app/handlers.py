@@ -15,7 +15,7 @@ from services.planning.adapters.evidence_files import EvidenceFiles
 from services.planning.adapters.members import members_by_id, members_ever_in
 from services.planning.adapters.read_models import attachments
 from services.planning.domain.branch_life import MemberInfo
-from services.planning.domain.checks import AttachmentInfo, require_unit
+from services.planning.domain.checks import AttachmentInfo, require_unit, require_unit_on
 from services.planning.domain.facts import Fact, check_fact
 from services.planning.domain.plans import Plan
 from services.planning.domain.records import Record
@@ -29,6 +29,7 @@ from shared.errors import ConflictError, NotFoundError
 from shared.events import Envelope, Event, NewEvent
 from shared.ids import new_id
 from shared.orgtree import UnitDirectory
+from shared.orgtree.guard import Dated
 from shared.store import EventStore, StreamAppend
 
 
@@ -54,8 +55,13 @@ class PlanningHandlers:
         return self.clock.today()
 
     async def unit(self, unit_id: str, *, field: str = "unit_id") -> OrgUnit:
-        """The unit, known to planning's copy of the tree and active."""
+        """The unit, known to planning's copy of the tree and active: for an undated command."""
         return require_unit(await self.directory.get(unit_id), unit_id, field=field)
+
+    async def unit_on(self, unit_id: str, when: Dated, *, field: str = "unit_id") -> OrgUnit:
+        """The unit, known to planning's copy of the tree, existing when the record is dated (a closed
+        unit takes the records of its life)."""
+        return require_unit_on(await self.directory.get(unit_id), unit_id, when, field=field)
 
     async def units(self, unit_ids: Iterable[str]) -> dict[str, OrgUnit | None]:
         return {unit_id: await self.directory.get(unit_id) for unit_id in dict.fromkeys(unit_ids)}
@@ -146,18 +152,20 @@ class PlanningHandlers:
         )
 
     async def record(self, fact: Fact, unit_id: str, ctx: Context) -> list[Envelope]:
-        """Record a fact under its new stream: its id or period used only once."""
+        """Record a fact under its new stream: its id or period used only once, its unit existing on its
+        date."""
         await self.ensure_new(fact.stream_id, what=fact.what, field=fact.field, value=fact.value)
-        unit = await self.unit(unit_id)
+        unit = await self.unit_on(unit_id, fact.dated)
         evidence = await self.attachments(fact.evidence)
         check_fact(fact, unit_id=unit_id, attachments=evidence, today=self.today())
         return await self.append(fact.stream_id, [fact.event], unit.path, fact.day, ctx, expected=0)
 
-    async def close(self, record: Record, event: Event, day: date, ctx: Context) -> list[Envelope]:
-        """Append what closed an activity, project, proposal or agreement, to the record as it was read."""
-        unit = await self.unit(record.unit_id)
+    async def close(self, record: Record, event: Event, when: Dated, ctx: Context) -> list[Envelope]:
+        """Append what closed an activity, project, proposal or agreement on the day ``when`` names, to
+        the record as it was read; the record's unit existed that day."""
+        unit = await self.unit_on(record.unit_id, when)
         stream = record_stream(record.kind, record.record_id)
-        return await self.append(stream, [event], unit.path, day, ctx, expected=record.version)
+        return await self.append(stream, [event], unit.path, when.first, ctx, expected=record.version)
 
 
 class AreaHandlers:

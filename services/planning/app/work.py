@@ -9,6 +9,7 @@ from services.planning.domain import commands as cmds
 from services.planning.domain import work
 from shared.commands import Context
 from shared.events import Envelope
+from shared.orgtree.guard import Dated
 
 
 class WorkHandlers(AreaHandlers):
@@ -22,12 +23,12 @@ class WorkHandlers(AreaHandlers):
         activity = await self.planning.record_state("activity", cmd.activity_id)
         attachments = await self.planning.attachments([cmd.evidence])
         event = work.hold_activity(activity, cmd, attachments=attachments, today=self.planning.today())
-        return await self.planning.close(activity, event, cmd.held_on, ctx)
+        return await self.planning.close(activity, event, Dated.on("held_on", cmd.held_on), ctx)
 
     async def cancel_activity(self, cmd: cmds.CancelActivity, ctx: Context) -> Sequence[Envelope]:
         activity = await self.planning.record_state("activity", cmd.activity_id)
         event = work.cancel_activity(activity, cmd, today=self.planning.today())
-        return await self.planning.close(activity, event, cmd.cancelled_on, ctx)
+        return await self.planning.close(activity, event, Dated.on("cancelled_on", cmd.cancelled_on), ctx)
 
     async def register_project(self, cmd: cmds.RegisterProject, ctx: Context) -> Sequence[Envelope]:
         project_id = chosen_id(ctx, "project_id", cmd.project_id, "prj")
@@ -37,7 +38,7 @@ class WorkHandlers(AreaHandlers):
         project = await self.planning.record_state("project", cmd.project_id)
         attachments = await self.planning.attachments([cmd.evidence])
         event = work.complete_project(project, cmd, attachments=attachments, today=self.planning.today())
-        return await self.planning.close(project, event, cmd.completed_on, ctx)
+        return await self.planning.close(project, event, Dated.on("completed_on", cmd.completed_on), ctx)
 
     async def submit_report(self, cmd: cmds.SubmitReport, ctx: Context) -> Sequence[Envelope]:
         return await self.planning.record(work.submit_report(cmd), cmd.unit_id, ctx)

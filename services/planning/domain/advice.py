@@ -20,6 +20,7 @@ from shared.contracts.planning import (
     ResourcesMobilised,
 )
 from shared.errors import DomainError
+from shared.orgtree.guard import Dated
 
 
 def submit_proposal(cmd: cmds.SubmitProposal, *, proposal_id: str) -> Fact:
@@ -31,7 +32,11 @@ def submit_proposal(cmd: cmds.SubmitProposal, *, proposal_id: str) -> Fact:
         submitted_on=cmd.submitted_on,
     )
     return new_record(
-        record_stream("proposal", proposal_id), event, cmd.submitted_on, what="proposal", field="proposal_id"
+        record_stream("proposal", proposal_id),
+        event,
+        Dated.on("submitted_on", cmd.submitted_on),
+        what="proposal",
+        field="proposal_id",
     )
 
 
@@ -51,7 +56,14 @@ def record_outcome(proposal: Record, cmd: cmds.RecordOutcome, *, today: date) ->
 def brief_party(cmd: cmds.BriefPartyCommittee, *, briefing_id: str) -> Fact:
     event = PartyCommitteeBriefed(unit_id=cmd.unit_id, briefed_on=cmd.briefed_on, topic=cmd.topic)
     what = f"briefing {briefing_id!r}"
-    return Fact(party_briefing_stream(briefing_id), event, cmd.briefed_on, what, "briefing_id", briefing_id)
+    return Fact(
+        party_briefing_stream(briefing_id),
+        event,
+        Dated.on("briefed_on", cmd.briefed_on),
+        what,
+        "briefing_id",
+        briefing_id,
+    )
 
 
 def sign_agreement(cmd: cmds.SignAgreement, *, agreement_id: str) -> Fact:
@@ -64,7 +76,9 @@ def sign_agreement(cmd: cmds.SignAgreement, *, agreement_id: str) -> Fact:
         evidence=cmd.evidence,
     )
     stream = record_stream("agreement", agreement_id)
-    return new_record(stream, event, cmd.signed_on, what="agreement", field="agreement_id")
+    return new_record(
+        stream, event, Dated.on("signed_on", cmd.signed_on), what="agreement", field="agreement_id"
+    )
 
 
 def end_agreement(agreement: Record, cmd: cmds.EndAgreement, *, today: date) -> CoordinationAgreementEnded:
@@ -108,7 +122,13 @@ def hold_dialogue(cmd: cmds.HoldDialogue, *, dialogue_id: str) -> Fact:
         leaders=cmd.leaders,
         participants=cmd.participants,
     )
-    return new_record(dialogue_stream(dialogue_id), event, cmd.held_on, what="dialogue", field="dialogue_id")
+    return new_record(
+        dialogue_stream(dialogue_id),
+        event,
+        Dated.on("held_on", cmd.held_on),
+        what="dialogue",
+        field="dialogue_id",
+    )
 
 
 def mobilise(cmd: cmds.MobiliseResources, *, mobilisation_id: str, today: date) -> ResourcesMobilised:

@@ -12,7 +12,7 @@ from services.planning.domain.checks import (
     not_blank,
     not_in_future,
     require_below,
-    require_unit,
+    require_unit_on,
 )
 from services.planning.domain.commands import AssignMonthlyTasks, HoldBriefing, HoldMeeting
 from shared.contracts.member_stays import Stays, stay_on, time_in_branches
@@ -24,6 +24,7 @@ from shared.contracts.planning import (
     SecretaryBriefingHeld,
 )
 from shared.errors import DomainError, NotFoundError
+from shared.orgtree.guard import Dated, require_open
 
 BRANCH = (UnitLevel.BRANCH,)
 ABOVE_BRANCH = (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.GRASSROOTS, UnitLevel.INTER_BRANCH)
@@ -126,8 +127,10 @@ def hold_meeting(
     """Record a branch meeting; a joint one ("1 liên kết") is hosted by ``branch_id`` with the others.
 
     ``active_members`` are the branches' active members on the day they met: what attendance is expected of.
+    Every branch existed on the day it was held.
     """
-    host = require_unit(branch, cmd.branch_id, field="branch_id", levels=BRANCH)
+    held = Dated.on("held_on", cmd.held_on)
+    host = require_unit_on(branch, cmd.branch_id, held, field="branch_id", levels=BRANCH)
     not_in_future(cmd.held_on, today, field="held_on")
     if cmd.kind is MeetingKind.JOINT and not cmd.joint_branch_ids:
         raise DomainError(
@@ -147,7 +150,7 @@ def hold_meeting(
         )
     for index, branch_id in enumerate(cmd.joint_branch_ids):
         where = f"joint_branch_ids[{index}]"
-        other = require_unit(joint.get(branch_id), branch_id, field=where, levels=BRANCH)
+        other = require_unit_on(joint.get(branch_id), branch_id, held, field=where, levels=BRANCH)
         if branch_id == host.unit_id or other.parent_id != host.parent_id:
             raise DomainError(
                 f"branch {branch_id!r} cannot join a meeting hosted by {host.unit_id!r}",
@@ -192,13 +195,16 @@ def hold_briefing(
     members: Mapping[str, MemberInfo],
     today: date,
 ) -> SecretaryBriefingHeld:
-    """The upper level briefs the secretaries of branches below it (giao ban, "2 giao")."""
-    upper = require_unit(unit, cmd.unit_id, levels=ABOVE_BRANCH)
+    """The upper level briefs the secretaries of branches below it (giao ban, "2 giao"), all of them
+    existing on the day."""
+    held = Dated.on("held_on", cmd.held_on)
+    upper = require_unit_on(unit, cmd.unit_id, held, levels=ABOVE_BRANCH)
     not_in_future(cmd.held_on, today, field="held_on")
     require_branches(
         cmd.attending_branch_ids,
         branches,
         upper,
+        held,
         field="attending_branch_ids",
         none="a briefing names the branches whose secretaries attended",
     )
@@ -225,11 +231,19 @@ def assign_monthly_tasks(
     branches: Mapping[str, OrgUnit | None],
     today: date,
 ) -> MonthlyTasksAssigned:
-    """The grassroots union gives its branches the month's tasks (giao nhiệm vụ hằng tháng)."""
-    assigner = require_unit(unit, cmd.unit_id, levels=ASSIGNING)
+    """The grassroots union gives its branches the month's tasks (giao nhiệm vụ hằng tháng): the union
+    and the branches exist on the day they are given, and the union in the month."""
+    assigned = Dated.on("assigned_on", cmd.assigned_on)
+    assigner = require_unit_on(unit, cmd.unit_id, assigned, levels=ASSIGNING)
+    require_open(assigner, Dated.month("month", cmd.month))
     not_in_future(cmd.assigned_on, today, field="assigned_on")
     require_branches(
-        cmd.branch_ids, branches, assigner, field="branch_ids", none="tasks are assigned to branches"
+        cmd.branch_ids,
+        branches,
+        assigner,
+        assigned,
+        field="branch_ids",
+        none="tasks are assigned to branches",
     )
     cleaned = tuple(t.strip() for t in cmd.tasks if t.strip())
     if not cleaned:
@@ -255,12 +269,13 @@ def require_branches(
     branch_ids: Sequence[str],
     branches: Mapping[str, OrgUnit | None],
     upper: OrgUnit,
+    when: Dated,
     *,
     field: str,
     none: str,
 ) -> None:
-    """The branches a briefing or an assignment names: at least one (else ``none``), each an active
-    branch below ``upper``."""
+    """The branches a briefing or an assignment names: at least one (else ``none``), each a branch below
+    ``upper`` that existed ``when`` the record is dated."""
     if not branch_ids:
         raise DomainError(
             none,
@@ -272,5 +287,7 @@ def require_branches(
     for index, branch_id in enumerate(branch_ids):
         where = f"{field}[{index}]"
         require_below(
-            require_unit(branches.get(branch_id), branch_id, field=where, levels=BRANCH), upper, field=where
+            require_unit_on(branches.get(branch_id), branch_id, when, field=where, levels=BRANCH),
+            upper,
+            field=where,
         )

@@ -9,7 +9,8 @@ from datetime import date
 from shared.contracts.org import OrgUnit, UnitLevel
 from shared.contracts.planning import EvidenceRef
 from shared.errors import DomainError, NotFoundError
-from shared.orgtree.guard import require_active_unit
+from shared.orgtree import guard
+from shared.orgtree.guard import Dated
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +29,22 @@ def require_unit(
     field: str = "unit_id",
     levels: Collection[UnitLevel] = (),
 ) -> OrgUnit:
-    """The unit, known to planning's copy of the tree, active, and of one of ``levels`` (any if empty)."""
-    return require_active_unit(unit, unit_id, field=field, levels=levels, known_to="planning")
+    """The unit, known to planning's copy of the tree, active, and of one of ``levels`` (any if empty):
+    for an undated command (a file attached)."""
+    return guard.require_active_unit(unit, unit_id, field=field, levels=levels, known_to="planning")
+
+
+def require_unit_on(
+    unit: OrgUnit | None,
+    unit_id: str,
+    when: Dated,
+    *,
+    field: str = "unit_id",
+    levels: Collection[UnitLevel] = (),
+) -> OrgUnit:
+    """The unit, known to planning's copy of the tree, existing when the record is dated (closed since,
+    or not), and of one of ``levels`` (any if empty)."""
+    return guard.require_unit_on(unit, unit_id, when, field=field, levels=levels, known_to="planning")
 
 
 def require_below(unit: OrgUnit, parent: OrgUnit, *, field: str) -> None:

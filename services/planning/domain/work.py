@@ -33,6 +33,7 @@ from shared.contracts.planning import (
     YouthProjectCompleted,
     YouthProjectRegistered,
 )
+from shared.orgtree.guard import Dated
 
 
 def schedule_activity(cmd: cmds.ScheduleActivity, *, activity_id: str) -> Fact:
@@ -44,7 +45,11 @@ def schedule_activity(cmd: cmds.ScheduleActivity, *, activity_id: str) -> Fact:
         criterion=cmd.criterion,
     )
     return new_record(
-        record_stream("activity", activity_id), event, cmd.scheduled_on, what="activity", field="activity_id"
+        record_stream("activity", activity_id),
+        event,
+        Dated.on("scheduled_on", cmd.scheduled_on),
+        what="activity",
+        field="activity_id",
     )
 
 
@@ -85,7 +90,11 @@ def register_project(cmd: cmds.RegisterProject, *, project_id: str) -> Fact:
         year=cmd.year,
     )
     return new_record(
-        record_stream("project", project_id), event, cmd.registered_on, what="project", field="project_id"
+        record_stream("project", project_id),
+        event,
+        Dated.on("registered_on", cmd.registered_on),
+        what="project",
+        field="project_id",
     )
 
 
@@ -111,7 +120,14 @@ def submit_report(cmd: cmds.SubmitReport) -> Fact:
         unit_id=cmd.unit_id, period=cmd.period, submitted_on=cmd.submitted_on, evidence=cmd.evidence
     )
     what = f"the report of {cmd.unit_id!r} for {cmd.period}"
-    return Fact(report_stream(cmd.unit_id, cmd.period), event, cmd.submitted_on, what, "period", cmd.period)
+    return Fact(
+        report_stream(cmd.unit_id, cmd.period),
+        event,
+        Dated.on("submitted_on", cmd.submitted_on),
+        what,
+        "period",
+        cmd.period,
+    )
 
 
 def hold_review(cmd: cmds.HoldReview) -> Fact:
@@ -121,13 +137,20 @@ def hold_review(cmd: cmds.HoldReview) -> Fact:
     )
     what = f"the {cmd.kind.value} review of {cmd.unit_id!r} for {cmd.year}"
     stream = review_stream(cmd.unit_id, cmd.year, cmd.kind)
-    return Fact(stream, event, cmd.held_on, what, "kind", cmd.kind.value)
+    return Fact(stream, event, Dated.on("held_on", cmd.held_on), what, "kind", cmd.kind.value)
 
 
 def hold_inspection(cmd: cmds.HoldInspection, *, inspection_id: str) -> Fact:
     event = InspectionHeld(unit_id=cmd.unit_id, kind=cmd.kind, held_on=cmd.held_on, findings=cmd.findings)
     what = f"inspection {inspection_id!r}"
-    return Fact(inspection_stream(inspection_id), event, cmd.held_on, what, "inspection_id", inspection_id)
+    return Fact(
+        inspection_stream(inspection_id),
+        event,
+        Dated.on("held_on", cmd.held_on),
+        what,
+        "inspection_id",
+        inspection_id,
+    )
 
 
 def recognise_model(cmd: cmds.RecogniseGoodModel, *, model_id: str) -> Fact:
@@ -135,5 +158,9 @@ def recognise_model(cmd: cmds.RecogniseGoodModel, *, model_id: str) -> Fact:
         model_id=model_id, unit_id=cmd.unit_id, title=cmd.title, recognised_on=cmd.recognised_on
     )
     return new_record(
-        good_model_stream(model_id), event, cmd.recognised_on, what="good model", field="model_id"
+        good_model_stream(model_id),
+        event,
+        Dated.on("recognised_on", cmd.recognised_on),
+        what="good model",
+        field="model_id",
     )
