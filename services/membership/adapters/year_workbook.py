@@ -69,7 +69,9 @@ def write_workbook(rows: Mapping[str, Iterable[Mapping[str, Any]]] | None = None
         written = add_sheet(book, sheet.title)
         append_row(written, [c.header for c in sheet.columns])
         for row in (rows or {}).get(sheet.key, ()):
-            append_row(written, [_cell(sheet, key, row.get(key)) for key in (c.key for c in sheet.columns)])
+            append_row(
+                written, [template_value(sheet, key, row.get(key)) for key in (c.key for c in sheet.columns)]
+            )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -91,7 +93,7 @@ def _instructions() -> Iterable[Sequence[object]]:
             yield ["", column.header, required, column.about, column.kind.accepted]
 
 
-def _cell(sheet: Sheet, key: str, value: Any) -> object:
+def template_value(sheet: Sheet, key: str, value: Any) -> object:
     """A typed value as the template writes it: a choice by its Vietnamese label, a list joined."""
     kind = sheet.column(key).kind
     if value is None:

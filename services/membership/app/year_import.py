@@ -113,7 +113,9 @@ class YearImports:
     async def check(self, unit: OrgUnit, principal: Principal, workbook: bytes, mapping: str | None) -> Plan:
         """The workbook's steps, or :class:`YearImportRejectedError` with every error in it."""
         chosen = _mapping(mapping)
-        rows, errors = await anyio.to_thread.run_sync(self._read, workbook, chosen)
+        rows, errors = await anyio.to_thread.run_sync(
+            read_year, workbook, chosen, self.settings.year_import_max_rows
+        )
         if errors:
             raise YearImportRejectedError(errors)
         known = await self._known(unit, principal, rows)
@@ -121,27 +123,6 @@ class YearImports:
         if plan.errors:
             raise YearImportRejectedError(plan.errors)
         return plan
-
-    def _read(self, content: bytes, mapping: ColumnMapping) -> tuple[dict[str, list[Row]], list[CellError]]:
-        try:
-            cells = read_workbook(content, self.settings.year_import_max_rows)
-        except SheetFormatError as exc:
-            raise DomainError(
-                str(exc), rule="not_a_workbook", field="workbook", value=None,
-                accepted=f"an xlsx workbook ({XLSX}) made from the template (chudong import --template)",
-            ) from exc  # fmt: skip
-        except SheetTooLongError as exc:
-            raise DomainError(
-                str(exc), rule="too_many_rows", field="workbook", value=f"sheet {exc.sheet!r}",
-                accepted=f"at most {exc.max_rows} rows in all (MEMBERSHIP_YEAR_IMPORT_MAX_ROWS): split the year",
-            ) from exc  # fmt: skip
-        found, errors = readings(mapping, list(cells))
-        rows: dict[str, list[Row]] = {}
-        for reading in found:
-            sheet_rows, sheet_errors = read_rows(reading, cells[reading.source])
-            rows[reading.sheet.key] = sheet_rows
-            errors.extend(sheet_errors)
-        return rows, errors
 
     async def _known(self, scope: OrgUnit, principal: Principal, rows: Mapping[str, list[Row]]) -> Known:
         """What the checks need of the system: the tree below the scope, the members the workbook names
@@ -238,6 +219,39 @@ class YearImports:
             for task in list(self._tasks):
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def read_year(
+    content: bytes, mapping: ColumnMapping, max_rows: int
+) -> tuple[dict[str, list[Row]], list[CellError]]:
+    """The workbook's rows by sheet key, read as typed values under ``mapping``; every cell that does not
+    read as an error. Slow on a large workbook: call it off the event loop."""
+    try:
+        cells = read_workbook(content, max_rows)
+    except SheetFormatError as exc:
+        raise DomainError(
+            str(exc), rule="not_a_workbook", field="workbook", value=None,
+            accepted=f"an xlsx workbook ({XLSX}) made from the template (chudong import --template)",
+        ) from exc  # fmt: skip
+    except SheetTooLongError as exc:
+        raise DomainError(
+            str(exc), rule="too_many_rows", field="workbook", value=f"sheet {exc.sheet!r}",
+            accepted=f"at most {exc.max_rows} rows in all (MEMBERSHIP_YEAR_IMPORT_MAX_ROWS): split the year",
+        ) from exc  # fmt: skip
+    return read_sheets(cells, mapping)
+
+
+def read_sheets(
+    cells: Mapping[str, Sequence[Sequence[Any]]], mapping: ColumnMapping
+) -> tuple[dict[str, list[Row]], list[CellError]]:
+    """Each sheet's cells (by title, the header row included) read under ``mapping``."""
+    found, errors = readings(mapping, list(cells))
+    rows: dict[str, list[Row]] = {}
+    for reading in found:
+        sheet_rows, sheet_errors = read_rows(reading, cells[reading.source])
+        rows[reading.sheet.key] = sheet_rows
+        errors.extend(sheet_errors)
+    return rows, errors
 
 
 def _mapping(text: str | None) -> ColumnMapping:

@@ -21,7 +21,7 @@ mapping :data:`OWN` (docs/import/mappings/chudong.yaml spells it out)::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import yaml
@@ -105,13 +105,23 @@ def parse_mapping(text: str) -> ColumnMapping:
                 if sheet.find(column) is None
             ]
         for form in how.date_formats:
-            try:
-                date(2001, 2, 3).strftime(form)
-            except ValueError:
-                problems.append(f"sheets.{name}.date_formats: {form!r} is not a date format")
+            problems += (
+                [f"sheets.{name}.date_formats: {form!r} is not a date format"]
+                if not _date_format(form)
+                else []
+            )
     if problems:
         raise MappingError(problems)
     return mapping
+
+
+def _date_format(form: str) -> bool:
+    """Whether ``form`` writes a whole date, and reads back what it wrote."""
+    day = date(2001, 2, 3)
+    try:
+        return datetime.strptime(day.strftime(form), form).date() == day
+    except ValueError:
+        return False
 
 
 def _titles() -> str:
