@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from chudong.year_example import BRANCHES, DISTRICT, NEW_BRANCH, PROVINCE, UNION, example_rows
 from services.evaluation.app.commands import command_table as evaluation_table
@@ -43,10 +43,10 @@ from shared.errors import DomainError
 from tests.fakes import InMemoryEventStore, InMemoryKeyRing, InMemoryUnitDirectory, org_unit
 from tests.fakes.evaluation import InMemoryRecognitionHandlers
 from tests.fakes.planning import InMemoryPlanningHandlers
+from tests.year_workbooks import YEAR, foreign_member_sheet
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 27)
-YEAR = 2025
 CLOCK = FixedClock(datetime(2026, 11, 27, 3, tzinfo=UTC))
 VN = org_unit("vn", UnitLevel.CENTRAL)
 ROWS_PER_SHEET = {
@@ -291,22 +291,6 @@ def test_an_approval_is_recorded_by_the_upper_level() -> None:
     assert [
         (where(e), e.message.startswith("an approval is recorded by the upper level")) for e in plan.errors
     ] == [(("Kế hoạch", 2, "F", "Ngày phê duyệt"), True)]
-
-
-FOREIGN_HEADERS = ("Số định danh", "Họ tên", "Ngày tháng năm sinh", "Giới tính", "Dân tộc", "Chi đoàn",
-                   "Ngày kết nạp", "Số QĐ kết nạp", "Địa chỉ thường trú")  # fmt: skip
-
-
-def foreign_member_sheet(book: Workbook, members: list[dict[str, Any]]) -> None:
-    """The members as another system exports them: a title row, its own headers and ways of writing."""
-    names = {b: name for b, name, _ in BRANCHES}
-    sheet = book.create_sheet("DanhSachDoanVien")
-    sheet.append(["DANH SÁCH ĐOÀN VIÊN (xuất ngày 05-01-2026)"])
-    sheet.append(list(FOREIGN_HEADERS))
-    for m in members:
-        sheet.append([m["member_id"], m["full_name"], m["birth_date"].strftime("%d-%m-%Y"),
-                      "1" if m["gender"] == "male" else "0", m["ethnicity"], names[m["branch_id"]],
-                      m["joined_on"].strftime("%d-%m-%Y"), m["admission_decision_ref"], m["address"]])  # fmt: skip
 
 
 def test_a_member_sheet_of_another_format_is_read_through_its_mapping_file() -> None:
