@@ -109,7 +109,7 @@ def with_mistakes() -> bytes:
     meetings[opened]["held_on"] = date(YEAR, 3, 20)  # before the branch was founded
     other = next(m["member_id"] for m in rows["members"] if m["branch_id"] == NEW_BRANCH)
     meetings[1]["attendees"] = (*meetings[1]["attendees"], other)  # not in that branch that day
-    rows["members"][4]["member_id"] = rows["members"][1]["member_id"]  # the same id twice
+    rows["members"].append(dict(rows["members"][1]))  # the same member twice
     return write_workbook(rows)
 
 
@@ -119,14 +119,21 @@ async def test_every_mistake_is_named_by_sheet_row_and_column_and_nothing_is_wri
     assert answer.status_code == 422, answer.text
     body = answer.json()
     assert body["error"] == "import_rejected"
-    named = {(d["sheet"], d["row"], d["column"], d["field"]) for d in body["detail"]}
+    named = {(d["sheet"], d["row"], d["column"], d["field"]): d["message"] for d in body["detail"]}
     opened = next(i for i, m in enumerate(example_rows(YEAR)["meetings"]) if m["branch_id"] == NEW_BRANCH) + 2
-    assert named >= {
-        ("Sinh hoạt chi đoàn", 2, "B", "Mã chi đoàn"),
-        ("Sinh hoạt chi đoàn", opened, "C", "Ngày sinh hoạt"),
-        ("Sinh hoạt chi đoàn", 3, "E", "Đoàn viên có mặt"),
-        ("Đoàn viên", 6, "A", "Mã đoàn viên"),
-    }, body["detail"]
+    expected = {
+        ("Đoàn viên", 22, "A", "Mã đoàn viên"): "is already in row 3",
+        (
+            "Sinh hoạt chi đoàn",
+            2,
+            "B",
+            "Mã chi đoàn",
+        ): "is neither registered within 'vn' nor in the sheet Đơn vị",
+        ("Sinh hoạt chi đoàn", 3, "E", "Đoàn viên có mặt"): "was not an active member of",
+        ("Sinh hoạt chi đoàn", opened, "C", "Ngày sinh hoạt"): "is outside the life of unit",
+    }
+    assert set(named) == set(expected), body["detail"]
+    assert all(part in named[where] for where, part in expected.items()), body["detail"]
     assert all({"value", "message", "accepted"} <= set(d) for d in body["detail"])
     assert await svc.head() == before, "a workbook with mistakes writes nothing"
 

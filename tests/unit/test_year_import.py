@@ -344,3 +344,11 @@ def test_the_template_in_docs_is_the_template() -> None:
     book = load_workbook(ROOT / "docs/import/mau-so-nhap-nam.xlsx", read_only=True)
     headers = {s.title: [c.value for c in next(s.iter_rows(max_row=1))] for s in book.worksheets[1:]}
     assert headers == {sheet.title: [c.header for c in sheet.columns] for sheet in SHEETS}
+
+
+def test_the_import_documentation_names_every_sheet_and_column() -> None:
+    text = (ROOT / "docs/import.md").read_text()
+    for sheet in SHEETS:
+        assert f"### {sheet.title}" in text, sheet.title
+        for column in sheet.columns:
+            assert f"| {column.header} | {'yes' if column.required else ''} |" in text, column.header

@@ -248,7 +248,7 @@ class Choice:
         shown: dict[Any, str] = {}
         for text, value in self.labels.items():
             shown.setdefault(value, text)
-        return "one of: " + ", ".join(shown.values())
+        return "one of: " + "; ".join(shown.values())
 
     def read(self, value: Any, date_formats: Sequence[str]) -> Any:
         wanted = label(_text_of(value))

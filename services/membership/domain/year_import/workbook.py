@@ -185,7 +185,8 @@ UNITS = Sheet(
 MEMBERS = Sheet(
     "members",
     "Đoàn viên",
-    "Members admitted (the same columns as the member list's export), with the branch they joined.",
+    "Members admitted, in the member list's columns (Mã đoàn viên … Số quyết định kết nạp), and who "
+    'brought them in ("1+1").',
     (
         _c("member_id", "Mã đoàn viên", MEMBER_ID, "the member's id, by which the other sheets name them", True),
         _c("full_name", "Họ và tên", Text(200), "full name", True),
