@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from chudong.year_example import BRANCHES, DISTRICT, NEW_BRANCH, PROVINCE, UNION, example_rows
@@ -352,3 +354,35 @@ def test_the_import_documentation_names_every_sheet_and_column() -> None:
         assert f"### {sheet.title}" in text, sheet.title
         for column in sheet.columns:
             assert f"| {column.header} | {'yes' if column.required else ''} |" in text, column.header
+
+
+ODD_CELLS = st.one_of(
+    st.none(),
+    st.sampled_from(
+        ["", " ", "x", "=HYPERLINK(1)", "31/02/2025", "2025-Q5", "Quý 2/2025", "13/2025", "ms-001"]
+    ),
+    st.integers(-10, 10**16),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.dates(date(1890, 1, 1), date(2200, 1, 1)),
+    st.datetimes(datetime(1890, 1, 1), datetime(2200, 1, 1)),
+    st.text(max_size=60),
+)
+
+
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 20), ODD_CELLS), min_size=1, max_size=25))
+@settings(max_examples=60, deadline=None)
+def test_no_cell_makes_the_check_fail_otherwise_than_by_naming_it(
+    changes: list[tuple[int, int, Any]],
+) -> None:
+    sheets = cells(example_rows(YEAR))
+    titles = sorted(sheets)
+    for where_to, column, value in changes:
+        rows = sheets[titles[where_to % len(titles)]]
+        index = 1 + where_to % max(1, len(rows) - 1)
+        if index < len(rows) and column < len(rows[index]):
+            rows[index] = (*rows[index][:column], value, *rows[index][column + 1 :])
+    found, errors = read_sheets(sheets, OWN)
+    plan = plan_import(known(), found) if not errors else None
+    for error in [*errors, *(plan.errors if plan else ())]:
+        assert error.sheet in titles and error.message and error.accepted is not None

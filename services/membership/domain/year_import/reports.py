@@ -15,7 +15,7 @@ from services.membership.domain.units import review_roster
 from services.membership.domain.year_import.cells import Text, UnreadableCellError
 from services.membership.domain.year_import.draft import Draft
 from services.membership.domain.year_import.steps import Phase, derived_id
-from services.membership.domain.year_import.workbook import LEADERS, TASKS, ReportKind, Row
+from services.membership.domain.year_import.workbook import LEADERS, REPORT_LABELS, TASKS, ReportKind, Row
 from shared.auth import Permission
 from shared.contracts import membership as ms
 from shared.contracts.org import OrgUnit, UnitLevel
@@ -50,8 +50,9 @@ def plan_reports(draft: Draft, rows: Sequence[Row]) -> None:
         period = row.get("period")
         wanted = _PERIOD_OF.get(kind)
         if wanted is not None and (period is None or period.kind != wanted):
-            draft.fail(row, "period", f"{row.where('kind')[1]} {kind.value} covers {_PERIODS[wanted]}",
-                       _PERIODS[wanted], period.text if period else None)  # fmt: skip
+            named = next(text for text, chosen in REPORT_LABELS.items() if chosen is kind)
+            draft.fail(row, "period", f"{named} covers {_PERIODS[wanted]}", _PERIODS[wanted],
+                       period.text if period else None)  # fmt: skip
             continue
         identity = (
             kind,
