@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from chudong.nats.server import EmbeddedNats
-from chudong.year_example import NEW_BRANCH, UNION, example_rows
+from chudong.year_example import DISTRICT, NEW_BRANCH, UNION, example_rows
 from services.membership.adapters.year_workbook import write_workbook
 from shared.clock import local_date, start_of_day, utcnow
 from tests.membership_api import Membership, membership_service
@@ -173,3 +173,39 @@ async def test_an_import_is_followed_only_within_its_scope(svc: Membership) -> N
     unknown = await svc.client.get("/year-imports/imp-nothing", headers=svc.token())
     assert (elsewhere.status_code, unknown.status_code) == (404, 404)
     assert elsewhere.json()["error"] == unknown.json()["error"] == "unknown_import"
+
+
+async def test_a_union_secretary_imports_into_their_union_only(svc: Membership) -> None:
+    rows = example_rows(YEAR)
+    tree = await post(svc, write_workbook({"units": rows["units"], "members": rows["members"]}))
+    assert (await finished(svc, tree.json()))["status"] == "done"
+    secretary = svc.token("union_secretary", UNION)
+    ratings = write_workbook({"ratings": rows["ratings"]})
+    files = {"workbook": ("xep-loai.xlsx", ratings, XLSX)}
+
+    outside = await svc.client.post(f"/units/{DISTRICT}/year-imports", files=files, headers=secretary)
+    assert (outside.status_code, outside.json()["error"]) == (404, "unknown_unit")
+
+    before = await svc.head()
+    answer = await svc.client.post(f"/units/{UNION}/year-imports", files=files, headers=secretary)
+    assert answer.status_code == 202, answer.text
+    job = answer.json()
+    state: dict[str, Any] = job
+
+    async def ended() -> bool:
+        nonlocal state
+        state = (await svc.client.get(f"/year-imports/{job['job_id']}", headers=secretary)).json()
+        return bool(state["status"] != "sending")
+
+    await wait_until(ended, timeout=60, what="the ratings recorded")
+    assert (state["status"], state["recorded"]) == ("done", 20), state
+    assert await svc.head() == before + 20
+
+    elsewhere = [{**rows["ratings"][0], "member_id": "m-of-another-union"}]
+    refused = await svc.client.post(
+        f"/units/{UNION}/year-imports",
+        files={"workbook": ("x.xlsx", write_workbook({"ratings": elsewhere}), XLSX)},
+        headers=secretary,
+    )
+    assert refused.status_code == 422
+    assert "is neither admitted within" in refused.json()["detail"][0]["message"]
