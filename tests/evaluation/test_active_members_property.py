@@ -254,8 +254,12 @@ def test_evaluation_counts_as_active_the_members_membership_holds_active(
 
 
 def test_a_maturity_recorded_after_a_transfer_but_dated_before_it_still_ends_the_membership() -> None:
-    # m0 moves from u1-b1 to u1-b2 (accepted on day 5), then ages out, dated 40 days earlier.
-    history = _history([0], [("transfer", 0, 1, 5, 0, 2), ("mature", 0, 0, 0, 40, 0)])
+    # m0 moves from u1-b1 to u1-b2 (accepted on day 5), then ages out, dated 40 days earlier: membership
+    # now refuses it (outside_membership_dates), but a history recorded before it did may hold it.
+    history = _history([0], [("transfer", 0, 1, 5, 0, 2)])
+    early = START + timedelta(days=5 - 40)
+    assert _decide(history.members["m0"], "mature", "m0", "u1-b2", early) is None
+    history.record("m0", ms.MemberMatured(member_id="m0", matured_on=early), early)
     assert [e.type for e, _ in history.events][-2:] == ["MemberTransferAccepted", "MemberMatured"]
     assert history.members["m0"].status is MemberStatus.MATURED
     facts = [f for e, _ in history.events for f in facts_of(e)]

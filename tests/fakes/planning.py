@@ -7,6 +7,7 @@ here they are dicts, answered with the same types. Commands go through planning'
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 
 from services.planning.adapters.evidence_files import EvidenceFiles
@@ -16,6 +17,7 @@ from services.planning.domain.branch_life import MemberInfo
 from services.planning.domain.checks import AttachmentInfo
 from shared.clock import Clock
 from shared.commands import Command, Context
+from shared.contracts.member_stays import stay_on
 from shared.contracts.planning import EvidenceRef
 from shared.events import Envelope
 from tests.fakes.directory import InMemoryUnitDirectory
@@ -45,9 +47,8 @@ class InMemoryPlanningHandlers(PlanningHandlers):
     async def members(self, member_ids: Iterable[str]) -> dict[str, MemberInfo]:
         return {m: self.roster[m] for m in dict.fromkeys(member_ids) if m in self.roster}
 
-    async def active_members(self, branch_ids: Iterable[str]) -> int:
-        branches = set(branch_ids)
-        return sum(1 for m in self.roster.values() if m.branch_id in branches and m.active)
+    async def active_members(self, branch_ids: Sequence[str], on: date) -> int:
+        return sum(1 for m in self.roster.values() if stay_on(m.stays, on, branch_ids) is not None)
 
     async def attachments(self, refs: Iterable[EvidenceRef | None]) -> dict[str, AttachmentInfo]:
         ids = [ref.attachment_id for ref in refs if ref is not None]

@@ -4,11 +4,15 @@ with an error that names it, with nothing written."""
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterator
 
 import pytest
+from openpyxl import load_workbook
 
 from chudong.nats.server import EmbeddedNats
+from services.membership.domain.streams import unit_stream
+from shared.contracts import membership as ms
 from tests.membership_api import Membership, admission, membership_service, profile
 
 
@@ -88,6 +92,53 @@ async def test_a_transfer_is_released_before_it_is_accepted_and_closes_once(svc:
     assert moved["branch_id"] == "vy-y-1" and moved["status"] == "active"
     listed = (await svc.client.get("/units/bg-vy/members", headers=svc.token())).json()
     assert "tr-1" in {m["member_id"] for m in listed["items"]}
+
+
+async def listed(svc: Membership, unit: str, **params: str) -> dict[str, str]:
+    """The members ``GET /units/{unit}/members`` lists, with the branch each is listed in."""
+    answer = await svc.client.get(f"/units/{unit}/members", params=params, headers=svc.token())
+    assert answer.status_code == 200, answer.text
+    return {m["member_id"]: m["branch_id"] for m in answer.json()["items"]}
+
+
+async def exported(svc: Membership, unit: str) -> dict[str, str]:
+    """The members of the unit's xlsx export, with the branch each is exported in."""
+    answer = await svc.client.get(f"/units/{unit}/members/export", headers=svc.token())
+    assert answer.status_code == 200, answer.text
+    header, *rows = list(load_workbook(io.BytesIO(answer.content)).active.iter_rows(values_only=True))
+    member, branch = header.index("Mã đoàn viên"), header.index("Mã chi đoàn")
+    return {str(row[member]): str(row[branch]) for row in rows}
+
+
+async def test_after_a_transfer_the_member_is_listed_exported_and_counted_in_the_new_branch_only(
+    svc: Membership,
+) -> None:
+    await svc.accept("/members", admission("ls-1"))
+    await svc.accept("/members", admission("ls-2"))
+    base = "/members/ls-1/transfers"
+    await svc.accept(base, {"to_branch_id": "vy-y-1", "requested_on": "2026-10-01", "transfer_id": "t-ls"})
+    await svc.accept(f"{base}/t-ls/release", {"released_on": "2026-10-03"})
+    # Released and not yet taken in: still on the old branch's rolls, as between two branches.
+    assert (await listed(svc, "pl-x-1", status="in_transfer")).get("ls-1") == "pl-x-1"
+    await svc.accept(f"{base}/t-ls/accept", {"accepted_on": "2026-10-05"})
+    for old in ("pl-x-1", "pl-x", "bg-pl"):
+        members, sheet = await listed(svc, old), await exported(svc, old)
+        assert "ls-1" not in members and "ls-1" not in sheet, old
+        assert members["ls-2"] == sheet["ls-2"] == "pl-x-1"
+    for new in ("vy-y-1", "vy-y", "bg-vy"):
+        assert (await listed(svc, new))["ls-1"] == (await exported(svc, new))["ls-1"] == "vy-y-1", new
+    assert (await listed(svc, "vy-y-1", status="active"))["ls-1"] == "vy-y-1"
+    # A roster review counts the branch's members on the rolls: ls-1 in vy-y-1's, no longer in pl-x-1's.
+    counts = {}
+    for branch in ("pl-x-1", "vy-y-1"):
+        on_rolls = len(await listed(svc, branch, status="active")) + len(
+            await listed(svc, branch, status="in_transfer")
+        )
+        await svc.accept(f"/units/{branch}/roster-reviews", {"reviewed_on": "2026-11-20"})
+        review = (await svc.app.state.runtime.store.read_stream(unit_stream(branch)))[-1].payload
+        assert isinstance(review, ms.BranchRosterReviewed)
+        counts[branch] = (review.active_members, on_rolls)
+    assert all(reviewed == on_rolls for reviewed, on_rolls in counts.values()), counts
 
 
 async def test_a_returned_transfer_leaves_the_member_in_the_source_branch(svc: Membership) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,15 @@ from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
 from shared.clock import FixedClock
-from shared.contracts.membership import MemberJoined, MemberMatured, UnitClosed, UnitRegistered
+from shared.contracts.membership import (
+    MemberJoined,
+    MemberMatured,
+    MemberTransferAccepted,
+    MemberTransferReleased,
+    MemberTransferRequested,
+    UnitClosed,
+    UnitRegistered,
+)
 from shared.contracts.org import UnitLevel, UnitType
 from shared.events import Event, NewEvent
 from shared.settings import CommonSettings
@@ -99,6 +107,22 @@ class Membership:
         )
         await self.emit(f"member-{member_id}", event, self.paths[branch_id])
 
+    async def transfer(self, member_id: str, from_branch: str, to_branch: str, on: date) -> None:
+        """``member_id`` released by ``from_branch`` on ``on`` and taken in by ``to_branch`` the day after."""
+        stream, transfer_id = f"member-{member_id}", f"t-{member_id}"
+        await self.emit(stream, MemberTransferRequested(member_id=member_id, transfer_id=transfer_id,
+                        from_branch_id=from_branch, to_branch_id=to_branch, requested_on=on),
+                        self.paths[from_branch])  # fmt: skip
+        released = MemberTransferReleased(member_id=member_id, transfer_id=transfer_id, released_on=on)
+        await self.emit(stream, released, self.paths[from_branch])
+        accepted = MemberTransferAccepted(
+            member_id=member_id,
+            transfer_id=transfer_id,
+            to_branch_id=to_branch,
+            accepted_on=on + timedelta(days=1),
+        )
+        await self.emit(stream, accepted, self.paths[to_branch])
+
     async def mature(self, member_id: str, branch_id: str) -> None:
         event = MemberMatured(member_id=member_id, matured_on=date(2026, 3, 1))
         await self.emit(f"member-{member_id}", event, self.paths[branch_id])
@@ -146,8 +170,10 @@ async def seed(membership: Membership) -> None:
     await membership.close(CLOSED_BRANCH)
 
 
-async def caught_up(app: FastAPI, unit_id: str, member_id: str | None = None) -> None:
-    """Wait until planning's copies know ``unit_id`` (and ``member_id``)."""
+async def caught_up(
+    app: FastAPI, unit_id: str, member_id: str | None = None, branch_id: str | None = None
+) -> None:
+    """Wait until planning's copies know ``unit_id`` (and ``member_id``, in ``branch_id`` when given)."""
     from services.planning.adapters.members import branch_members
 
     runtime = app.state.runtime
@@ -161,7 +187,7 @@ async def caught_up(app: FastAPI, unit_id: str, member_id: str | None = None) ->
             row = (
                 await conn.execute(select(branch_members).where(branch_members.c.member_id == member_id))
             ).first()
-        return row is not None
+        return row is not None and branch_id in (None, row.branch_id)
 
     await wait_until(known, timeout=20)
 

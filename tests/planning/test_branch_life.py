@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from tests.planning.conftest import CLOSED_BRANCH, MATURED, Planning, errors_of
+from tests.planning.conftest import CLOSED_BRANCH, MATURED, Planning, caught_up, errors_of
 
 
 def meeting(planning: Planning, **changes: Any) -> dict[str, Any]:
@@ -108,6 +109,49 @@ async def test_attendance_naming_an_unknown_or_matured_member_or_one_twice_is_re
         "member_not_active",
         "duplicate_attendee",
     ]
+
+
+async def test_a_meeting_back_filled_after_a_transfer_names_the_members_the_branch_had_that_day(
+    planning: Planning,
+) -> None:
+    membership = planning.membership
+    # pl-x-3's two members move in June: one to pl-x-2 (the same union), one to vy-y-1 (another district).
+    for member_id in ("m-t1", "m-t2"):
+        await membership.admit(member_id, "pl-x-3")
+    await membership.transfer("m-t1", "pl-x-3", "pl-x-2", date(2026, 6, 10))
+    await membership.transfer("m-t2", "pl-x-3", "vy-y-1", date(2026, 6, 10))
+    await caught_up(planning.app, "pl-x-3", "m-t1", "pl-x-2")
+    await caught_up(planning.app, "pl-x-3", "m-t2", "vy-y-1")
+
+    march = meeting(planning, held_on="2026-03-10", attendees=["m-t1", "m-t2"])
+    answer = await hold(planning, "pl-x-3", march)
+    assert answer.status_code == 201, answer.text
+    listed = (await planning.get("/units/pl-x/meetings?month=2026-03")).json()
+    branch = next(b for b in listed["branches"] if b["branch_id"] == "pl-x-3")
+    assert [(m["present_count"], m["expected_count"]) for m in branch["meetings"]] == [(2, 2)]
+
+    before = await planning.history_length()
+    # In October m-t1 belongs to pl-x-2: the union's secretary is told so; m-t2 is now outside the
+    # branch secretary's scope, and answers as unknown (ADR 0004).
+    october = await planning.post("/branches/pl-x-3/meetings", meeting(planning, attendees=["m-t1"]))
+    assert october.status_code == 422
+    error = errors_of(october)
+    assert (error["rule"], error["field"], error["value"]) == (
+        "member_of_another_branch",
+        "attendees[0]",
+        "m-t1",
+    )
+    assert (
+        "on 2026-10-05" in error["message"]
+        and "'pl-x-3' from 2025-03-26 until 2026-06-10" in error["message"]
+    )
+    elsewhere = await hold(planning, "pl-x-3", meeting(planning, attendees=["m-t2"]))
+    assert (elsewhere.status_code, errors_of(elsewhere)["rule"]) == (404, "unknown_member")
+    # Before their admission, they were members of no branch.
+    early = await hold(planning, "pl-x-3", meeting(planning, held_on="2025-03-01", attendees=["m-t1"]))
+    assert early.status_code == 422
+    assert (errors_of(early)["rule"], errors_of(early)["field"]) == ("member_not_active", "attendees[0]")
+    assert await planning.history_length() == before
 
 
 async def test_counts_that_do_not_fit_the_attendees_are_refused(planning: Planning) -> None:

@@ -85,11 +85,12 @@ def admission(
     *,
     born: date = date(2005, 3, 1),
     referred_by: str | None = None,
+    joined_on: date = date(2026, 3, 26),
 ) -> cmds.AdmitMember:
     return cmds.AdmitMember(
         member_id=member_id,
         branch_id=branch_id,
-        joined_on=date(2026, 3, 26),
+        joined_on=joined_on,
         admission_decision_ref=f"QĐ {member_id}",
         profile=Profile(full_name=f"Nguyễn Văn {member_id}", birth_date=born),
         referred_by=referred_by,
@@ -266,3 +267,120 @@ async def test_renaming_and_moving_a_unit_reach_the_tree() -> None:
     branch = await service.membership.directory.get("pl-x-2")
     assert moved.unit_path == "vn.bg.bg-pl.pl-y.pl-x-2"
     assert branch is not None and (branch.name, branch.path) == ("Chi đoàn Thôn 2", "vn.bg.bg-pl.pl-y.pl-x-2")
+
+
+async def moved_out(service: Service, member_id: str = "m-1", **admitted: object) -> None:
+    """``member_id`` admitted into pl-x-1 on 2026-03-26, released on 5 October, taken in by pl-y-1 (another
+    union) on 20 October."""
+    await service.handle(admission(member_id, **admitted))  # type: ignore[arg-type]
+    steps: list[Command] = [
+        cmds.RequestTransfer(
+            member_id=member_id, to_branch_id="pl-y-1", requested_on=date(2026, 10, 1), transfer_id="t-1"
+        ),
+        cmds.ReleaseTransfer(member_id=member_id, transfer_id="t-1", released_on=date(2026, 10, 5)),
+        cmds.AcceptTransfer(member_id=member_id, transfer_id="t-1", accepted_on=date(2026, 10, 20)),
+    ]
+    for step in steps:
+        await service.handle(step)
+
+
+async def test_records_back_filled_after_a_transfer_belong_to_the_branch_the_member_was_in_then() -> None:
+    service = await membership()
+    await moved_out(service)
+    member = await service.membership.member("m-1")
+    assert [(s.branch_id, s.since, s.until) for s in member.stays] == [
+        ("pl-x-1", date(2026, 3, 26), date(2026, 10, 5)),
+        ("pl-y-1", date(2026, 10, 20), None),
+    ]
+    recruit = cmds.RecordRecruit(member_id="m-1", into="association", recruited_on=date(2026, 5, 10))
+    [recruited] = await service.handle(recruit)
+    assert isinstance(recruited.payload, ev.YouthRecruited) and recruited.payload.unit_id == "pl-x-1"
+    assert recruited.unit_path == "vn.bg.bg-pl.pl-x.pl-x-1"
+    [referred] = await service.handle(cmds.ReferToParty(member_id="m-1", referred_on=date(2026, 9, 30)))
+    assert referred.unit_path == "vn.bg.bg-pl.pl-x.pl-x-1"
+    review = cmds.ReviewInactivity(member_id="m-1", reviewed_on=date(2026, 11, 2), outcome="kept")
+    [reviewed] = await service.handle(review)
+    assert reviewed.unit_path == "vn.bg.bg-pl.pl-y.pl-y-1"
+
+
+async def test_a_record_dated_outside_the_members_time_in_a_branch_is_refused_and_nothing_written() -> None:
+    service = await membership()
+    await moved_out(service)
+    version = await service.membership.store.stream_version(member_stream("m-1"))
+    refused_records: list[tuple[Command, str]] = [
+        # Between two branches: released on 5 October, taken in on 20 October.
+        (
+            cmds.RecordRecruit(member_id="m-1", into="association", recruited_on=date(2026, 10, 10)),
+            "recruited_on",
+        ),
+        (cmds.ReferToParty(member_id="m-1", referred_on=date(2026, 10, 19)), "referred_on"),
+        # Before their admission.
+        (
+            cmds.RateMember(member_id="m-1", year=2025, rating=ev.Rating.GOOD, rated_on=date(2026, 1, 5)),
+            "rated_on",
+        ),
+        # By pl-y-1, theirs since 20 October 2026, for 2025: a year they were not there.
+        (
+            cmds.RateMember(member_id="m-1", year=2025, rating=ev.Rating.GOOD, rated_on=date(2026, 11, 25)),
+            "year",
+        ),
+    ]
+    for command, field in refused_records:
+        with pytest.raises(DomainError) as refused:
+            await service.handle(command)
+        assert refused.value.status_code == 422
+        assert (refused.value.rule, refused.value.field) == ("outside_membership_dates", field)
+        assert "'pl-x-1' from 2026-03-26 until 2026-10-05; 'pl-y-1' from 2026-10-20" in str(refused.value)
+    before_admission = cmds.ReferToParty(member_id="m-1", referred_on=date(2026, 3, 1))
+    with pytest.raises(DomainError) as refused:
+        await service.handle(before_admission)
+    assert refusal(refused.value) == ("date_before_admission", "referred_on", "2026-03-01")
+    assert await service.membership.store.stream_version(member_stream("m-1")) == version
+
+
+async def test_a_rating_counts_six_months_in_the_branch_it_is_given_in_and_only_for_a_year_there() -> None:
+    service = await membership()
+    await service.handle(admission("m-1", joined_on=date(2025, 3, 26)))
+    for step in (
+        cmds.RequestTransfer(
+            member_id="m-1", to_branch_id="pl-x-2", requested_on=date(2026, 2, 1), transfer_id="t"
+        ),
+        cmds.ReleaseTransfer(member_id="m-1", transfer_id="t", released_on=date(2026, 2, 2)),
+        cmds.AcceptTransfer(member_id="m-1", transfer_id="t", accepted_on=date(2026, 2, 3)),
+    ):
+        await service.handle(step)
+    # Rated for 2025 in January 2026, back-filled: by pl-x-1, where they had been for nine months.
+    [rated] = await service.handle(
+        cmds.RateMember(member_id="m-1", year=2025, rating=ev.Rating.GOOD, rated_on=date(2026, 1, 10))
+    )
+    assert rated.unit_path == "vn.bg.bg-pl.pl-x.pl-x-1"
+    too_soon = cmds.RateMember(member_id="m-1", year=2026, rating=ev.Rating.GOOD, rated_on=date(2026, 7, 1))
+    with pytest.raises(DomainError) as refused:
+        await service.handle(too_soon)
+    assert refusal(refused.value) == ("rating_needs_six_months_in_branch", "rated_on", "2026-07-01")
+    assert refused.value.accepted == "a date on or after 2026-08-03"
+
+
+async def test_ageing_out_dated_before_the_last_transfer_is_refused() -> None:
+    service = await membership()
+    await moved_out(service, born=date(1996, 4, 1))
+    early = cmds.MatureMember(member_id="m-1", matured_on=date(2026, 6, 1))
+    with pytest.raises(DomainError) as refused:
+        await service.handle(early)
+    assert refusal(refused.value) == ("outside_membership_dates", "matured_on", "2026-06-01")
+    assert refused.value.accepted == "a date on or after 2026-10-20"
+    [matured] = await service.handle(cmds.MatureMember(member_id="m-1", matured_on=date(2026, 11, 1)))
+    assert matured.unit_path == "vn.bg.bg-pl.pl-y.pl-y-1"
+
+
+async def test_a_referrer_is_of_the_union_on_the_admission_day() -> None:
+    service = await membership()
+    await moved_out(service)  # m-1: in pl-x-1 (union pl-x) from 26 March to 5 October, now in pl-y
+    await service.handle(admission("m-2", referred_by="m-1", joined_on=date(2026, 6, 1)))
+    with pytest.raises(DomainError) as now_elsewhere:
+        await service.handle(admission("m-3", referred_by="m-1", joined_on=date(2026, 11, 1)))
+    assert refusal(now_elsewhere.value) == ("referrer_of_another_union", "referred_by", "m-1")
+    with pytest.raises(DomainError) as not_yet:
+        await service.handle(admission("m-4", referred_by="m-1", joined_on=date(2026, 3, 1)))
+    assert refusal(not_yet.value) == ("outside_membership_dates", "referred_by", "m-1")
+    assert "on 2026-03-01" in (not_yet.value.accepted or "")

@@ -175,3 +175,28 @@ def test_the_text_keeps_its_vietnamese_diacritics_composed() -> None:
     assert "Đơn vị: Đoàn cơ sở xã Phước Lộc – Huyện đoàn Phước Long" in message.body
     assert "  • Chưa rà soát" in message.body
     assert unicodedata.is_normalized("NFC", message.subject + message.body)
+
+
+def test_an_alert_cites_the_evidence_recorded_late_and_how_the_rules_count_it() -> None:
+    late = [
+        {"indicator_id": "C2.2", "unit_id": f"dcs-1-b{n}", "occurred_on": f"2026-0{n}-10", "days_late": 300 - n,
+         "counts_as": "at_risk" if n == 1 else "counted"}
+        for n in range(1, 8)
+    ]  # fmt: skip
+    facts = {"year": 2026, "criterion": 2, "old_status": "fail", "new_status": "at_risk", "late": late}
+    body = render(AlertKind.COMPLIANCE_CHANGED, facts, ["Đoàn xã Tân Hoa"], "https://x/").body
+    assert (
+        "Minh chứng ghi nhận muộn:\n"
+        "  • C2.2 – dcs-1-b1, ngày 10/01/2026: ghi nhận muộn 299 ngày, quá thời hạn ghi nhận: chỉ tính là có nguy cơ\n"
+        "  • C2.2 – dcs-1-b2, ngày 10/02/2026: ghi nhận muộn 298 ngày\n"
+    ) in body
+    assert "dcs-1-b5" in body and "dcs-1-b6" not in body  # five listed, then the link
+    assert (
+        "  … và các minh chứng khác (xem đường dẫn bên dưới)\n\nXem giải thích và minh chứng: https://x/"
+        in body
+    )
+    risk = {"year": 2026, "criterion": 2, "indicator_id": "C2.2", "period": "2026", "closes_on": "2026-12-31",
+            "late": late[:1]}  # fmt: skip
+    assert "ghi nhận muộn 299 ngày" in render(AlertKind.INDICATOR_AT_RISK, risk, [], "https://x/").body
+    on_time = render(AlertKind.COMPLIANCE_CHANGED, {**facts, "late": []}, [], "https://x/").body
+    assert "ghi nhận muộn" not in on_time

@@ -14,6 +14,7 @@ from services.planning.domain.plans import PlanStatus
 from services.planning.domain.streams import mobilisation_stream, plan_stream, record_stream
 from shared.clock import FixedClock
 from shared.commands import Context
+from shared.contracts.member_stays import Stay
 from shared.contracts.org import UnitLevel, UnitStatus
 from shared.contracts.planning import (
     ActivityScheduled,
@@ -59,11 +60,15 @@ def planning(store: InMemoryEventStore | None = None) -> InMemoryPlanningHandler
         ]
     )
     roster = [
-        MemberInfo("m-1", "pl-x-1", True),
-        MemberInfo("m-2", "pl-x-1", True),
-        MemberInfo("m-3", "pl-x-1", True),
-        MemberInfo("m-4", "pl-x-1", False),
-        MemberInfo("m-5", "pl-x-2", True),
+        MemberInfo("m-1", (Stay("pl-x-1", date(2025, 3, 26)),)),
+        MemberInfo("m-2", (Stay("pl-x-1", date(2025, 3, 26)),)),
+        MemberInfo("m-3", (Stay("pl-x-1", date(2025, 3, 26)),)),
+        MemberInfo("m-4", (Stay("pl-x-1", date(2025, 3, 26), date(2026, 6, 1)),)),  # aged out in June
+        MemberInfo("m-5", (Stay("pl-x-2", date(2025, 3, 26)),)),
+        # In pl-x-1 until released on 1 September, taken into pl-x-2 on 10 September.
+        MemberInfo(
+            "m-6", (Stay("pl-x-1", date(2025, 3, 26), date(2026, 9, 1)), Stay("pl-x-2", date(2026, 9, 10)))
+        ),
     ]
     return InMemoryPlanningHandlers(
         store or InMemoryEventStore("planning"),
@@ -125,6 +130,44 @@ async def test_an_attendee_no_longer_active_is_refused() -> None:
     with pytest.raises(DomainError) as refused:
         await handlers.handle(meeting(attendees=("m-4",)), "secretary")
     assert refusal(refused.value) == ("member_not_active", "attendees[0]", "m-4")
+
+
+async def test_a_meeting_back_filled_names_the_members_the_branch_had_that_day() -> None:
+    handlers = planning()
+    # On 15 August m-6 was still in pl-x-1 and m-4 had aged out: four members were expected.
+    august = meeting("mt-aug", held_on=date(2026, 8, 15), attendees=("m-1", "m-6"))
+    [held] = await handlers.handle(august, "secretary")
+    assert (held.payload.attendees, held.payload.expected_count) == (("m-1", "m-6"), 4)  # type: ignore[attr-defined]
+    [may] = await handlers.handle(
+        meeting("mt-may", held_on=date(2026, 5, 4), attendees=("m-4",)), "secretary"
+    )
+    assert may.payload.expected_count == 5  # type: ignore[attr-defined]
+    # Now m-6 belongs to pl-x-2: in December's meeting of pl-x-1 they are refused.
+    with pytest.raises(DomainError) as refused:
+        await handlers.handle(meeting(attendees=("m-1", "m-6")), "secretary")
+    assert refusal(refused.value) == ("member_of_another_branch", "attendees[1]", "m-6")
+    assert "on 2026-12-05" in refused.value.message and "on 2026-12-05" in (refused.value.accepted or "")
+
+
+async def test_an_attendee_not_in_the_branch_on_the_meetings_day_is_refused_and_nothing_written() -> None:
+    handlers = planning()
+    cases = [
+        (
+            date(2026, 9, 5),
+            ("m-2", "m-6"),
+        ),  # between two branches: released on 1 September, taken in on the 10th
+        (date(2025, 3, 1), ("m-1",)),  # before anyone was admitted
+        (date(2026, 6, 1), ("m-2", "m-4")),  # aged out that day
+    ]
+    for held_on, attendees in cases:
+        with pytest.raises(DomainError) as refused:
+            await handlers.handle(meeting("mt-x", held_on=held_on, attendees=attendees), "secretary")
+        assert refused.value.status_code == 422
+        position = len(attendees) - 1
+        assert refusal(refused.value) == ("member_not_active", f"attendees[{position}]", attendees[-1])
+        assert f"on {held_on.isoformat()}" in refused.value.message
+        assert "their time in 'pl-x-1': 'pl-x-1' from 2025-03-26" in refused.value.message
+    assert await handlers.store.stream_version("meeting-mt-x") == 0
 
 
 async def test_an_attendee_unknown_to_planning_is_refused() -> None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.evaluation.adapters.unions import load_union
 from services.evaluation.api.common import When, rule_book
 from services.evaluation.app.compliance import judge
+from services.evaluation.domain.facts import Fact
 from services.evaluation.domain.results import IndicatorResult, UnitCompliance
 from shared.auth import Permission
+from shared.contracts.evaluation import LateCounting
 from shared.errors import NotFoundError
 from shared.http.auth import CurrentPrincipal, authorize
 from shared.http.params import UnitIdPath, YearQuery
@@ -29,6 +31,9 @@ class EvidenceEvent(BaseModel):
     unit_id: str
     occurred_on: date
     recorded_at: datetime
+    days_late: int = Field(description="days from the day it happened to the day it was recorded")
+    marked_late: bool = Field(description="recorded late enough to be marked (ghi nhận muộn)")
+    counts_as: LateCounting = Field(description="how the rules count it: counted, at_risk or not_counted")
 
 
 class IndicatorEvidence(BaseModel):
@@ -76,8 +81,12 @@ async def indicator_evidence(
             accepted="the id of a grassroots union (Đoàn cơ sở)",
         )
     indicator = _indicator(judge(rule_book(request), union, when, year), indicator_id)
-    wanted = set(indicator.evidence.event_ids)
-    by_event = {f.event_id: f for f in union.facts if f.event_id in wanted}
+    late = {m.event_id: m for m in indicator.evidence.late}
+    wanted = set(indicator.evidence.event_ids) | set(late)
+    by_event: dict[str, Fact] = {}
+    for fact in union.facts:
+        if fact.event_id in wanted:
+            by_event.setdefault(fact.event_id, fact)
     events = sorted(
         (
             EvidenceEvent(
@@ -86,6 +95,9 @@ async def indicator_evidence(
                 unit_id=f.unit_id,
                 occurred_on=f.on,
                 recorded_at=f.recorded_at,
+                days_late=f.days_late,
+                marked_late=f.event_id in late,
+                counts_as=late[f.event_id].counts_as if f.event_id in late else LateCounting.COUNTED,
             )
             for f in by_event.values()
         ),

@@ -86,8 +86,15 @@ class Membership:
         on: date | None = None,
         effects: InlineProjection | None = None,
     ) -> Sequence[Envelope]:
-        """Append an event to the member's stream, expecting it where ``member`` was read."""
-        branch_id = event.to_branch_id if isinstance(event, ev.MemberTransferAccepted) else member.branch_id
+        """Append an event to the member's stream, expecting it where ``member`` was read.
+
+        It belongs to the branch the member was in on ``on`` (the record's date: a record back-filled after
+        a transfer counts for the branch they were in then), else to their own; a transfer accepted, to
+        the branch that takes them in.
+        """
+        branch_id = (
+            event.to_branch_id if isinstance(event, ev.MemberTransferAccepted) else member.branch_on(on)
+        )
         path = await self.directory.path_of(branch_id)
         assert path is not None
         new = NewEvent(member_stream(member.member_id), event, path, _occurred(on))

@@ -216,6 +216,7 @@ class MemberImport:
                 branch=branches[branch_id],
                 member_exists=False,
                 union_id=None,
+                referrer=None,
                 referrer_union_id=None,
                 today=self.membership.today(),
                 sealed=sealer.seal(member_id, profile.sealed_fields()),

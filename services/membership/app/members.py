@@ -34,7 +34,10 @@ class MemberHandlers:
             branch=branch,
             member_exists=await store.stream_version(member_stream(member_id)) > 0,
             union_id=await self.union_of(cmd.branch_id),
-            referrer_union_id=await self.union_of(referrer.branch_id) if referrer is not None else None,
+            referrer=referrer,
+            referrer_union_id=(
+                await self.union_of(referrer.branch_on(cmd.joined_on)) if referrer is not None else None
+            ),
             today=self.membership.today(),
             sealed=sealer.seal(member_id, cmd.profile.sealed_fields()),
         )

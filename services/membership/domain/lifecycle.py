@@ -8,6 +8,7 @@ from services.membership.domain.member import (
     Member,
     not_before,
     not_in_future,
+    outside_membership,
     require_active,
     require_on_rolls,
 )
@@ -20,6 +21,21 @@ MATURITY_AGE = 30
 """Members age out (trưởng thành đoàn) at 30."""
 EXTENSION_LIMIT_AGE = 35
 """An extension never goes past the 35th birthday."""
+
+
+def not_before_last_step(member: Member, on: date, field_name: str) -> None:
+    """A change that ends the membership (ageing out, striking off, expulsion) is dated on or after the
+    member's last change of status: dated earlier, it would end a time in a branch before the one
+    recorded after it."""
+    last = member.last_step_on
+    if last is not None and on < last:
+        raise outside_membership(
+            member,
+            field_name,
+            on.isoformat(),
+            f"{field_name} {on.isoformat()}, before their last change of status on {last.isoformat()},",
+            f"a date on or after {last.isoformat()}",
+        )
 
 
 def _no_such_transfer(member: Member, transfer_id: str) -> NotFoundError:
@@ -143,6 +159,7 @@ def mature(member: Member, *, on: date, birth_date: date | None, today: date) ->
     """A member ages out (trưởng thành đoàn) from their 30th birthday."""
     require_on_rolls(member, "age out")
     not_in_future(on, today, "matured_on")
+    not_before_last_step(member, on, "matured_on")
     if birth_date is not None and age_on(birth_date, on) < MATURITY_AGE:
         raise DomainError(
             f"member {member.member_id!r} is {age_on(birth_date, on)} on {on.isoformat()}",
@@ -182,6 +199,8 @@ def discipline(
     require_on_rolls(member, "be disciplined")
     not_in_future(on, today, "decided_on")
     not_before(on, member.joined_on, "decided_on", "admission")
+    if level is ev.DisciplineLevel.EXPULSION:
+        not_before_last_step(member, on, "decided_on")
     return ev.MemberDisciplined(
         member_id=member.member_id, level=level, decision_ref=decision_ref, decided_on=on
     )
@@ -192,6 +211,7 @@ def strike_off(member: Member, *, on: date, reason: str, today: date) -> ev.Memb
     require_on_rolls(member, "be struck off")
     not_in_future(on, today, "struck_on")
     not_before(on, member.joined_on, "struck_on", "admission")
+    not_before_last_step(member, on, "struck_on")
     return ev.MemberStruckOff(member_id=member.member_id, struck_on=on, reason=reason)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from services.membership.domain.commands import AdmitMember
-from services.membership.domain.member import Member
+from services.membership.domain.member import Member, outside_membership
 from services.membership.domain.profile import Profile, age_on
 from shared.contracts.membership import MemberJoined, MemberProfileUpdated
 from shared.contracts.org import OrgUnit, UnitLevel
@@ -23,6 +23,7 @@ def admit_member(
     branch: OrgUnit | None,
     member_exists: bool,
     union_id: str | None,
+    referrer: Member | None,
     referrer_union_id: str | None,
     today: date,
     sealed: Sealed,
@@ -30,9 +31,10 @@ def admit_member(
     """Decide an admission into a branch (kết nạp đoàn viên) as ``member_id`` (the command's, or the one
     given to it); ``sealed`` is ``cmd.profile`` under the member's key.
 
-    ``union_id`` is the grassroots union the branch belongs to; ``referrer_union_id`` the union of the
-    member named in ``referred_by`` (None when there is no such member). "1+1" is counted per union
-    (each member of a union brings someone into it), so the referrer is a member of the same union.
+    ``union_id`` is the grassroots union the branch belongs to; ``referrer`` the member named in
+    ``referred_by`` (None when there is no such member) and ``referrer_union_id`` the union of the branch
+    they were in on the admission day. "1+1" is counted per union (each member of a union brings someone
+    into it), so on that day the referrer was an active member of the same union.
     """
     if member_exists:
         raise ConflictError(
@@ -84,7 +86,7 @@ def admit_member(
             value=cmd.profile.birth_date.isoformat(),
             accepted=f"a birth date giving an age of {low} to {high} on the admission date",
         )
-    if cmd.referred_by is not None and referrer_union_id is None:
+    if cmd.referred_by is not None and referrer is None:
         raise NotFoundError(
             f"the referring member {cmd.referred_by!r} is not known",
             rule="unknown_referrer",
@@ -92,9 +94,18 @@ def admit_member(
             value=cmd.referred_by,
             accepted="the id of an admitted member, or null",
         )
+    if referrer is not None and referrer.stay_on(cmd.joined_on) is None:
+        raise outside_membership(
+            referrer,
+            "referred_by",
+            cmd.referred_by,
+            f"the admission on {cmd.joined_on.isoformat()}, which referrer {referrer.member_id!r} is named for,",
+            f"a member active in a branch of union {union_id!r} on {cmd.joined_on.isoformat()}, or null",
+        )
     if cmd.referred_by is not None and referrer_union_id != union_id:
         raise DomainError(
-            f"the referring member {cmd.referred_by!r} belongs to another grassroots union than {union_id!r}",
+            f"the referring member {cmd.referred_by!r} belonged to another grassroots union than {union_id!r} "
+            f"on {cmd.joined_on.isoformat()}",
             rule="referrer_of_another_union",
             field="referred_by",
             value=cmd.referred_by,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
@@ -61,13 +62,16 @@ async def named_attendees(
     field: str,
     member_ids: Sequence[str],
     branch_ids: Sequence[str],
+    on: date,
     *,
     beyond: Sequence[str] = (),
 ) -> None:
-    """The members named as present are in the token's scope or ``beyond`` (else unknown, ADR 0004)."""
+    """The members named as present are in the token's scope or ``beyond`` (else unknown, ADR 0004), in
+    the branch they were in on ``on``, the day they met: a branch back-filling a meeting names the
+    members it had then, though some have moved on since."""
     known = await planning_of(request).members(member_ids)
-    branch_of = {member_id: info.branch_id for member_id, info in known.items()}
-    accepted = members_of(branch_ids)
+    branch_of = {member_id: info.branch_met(on, branch_ids) for member_id, info in known.items()}
+    accepted = members_of(branch_ids, on)
     await named_members(request, principal, field, member_ids, branch_of, beyond=beyond, accepted=accepted)
 
 
@@ -83,13 +87,17 @@ async def named_in_meeting(
     joint = await named_units(request, principal, "joint_branch_ids", cmd.joint_branch_ids, beyond=siblings)
     branch_ids = [host.unit_id, *cmd.joint_branch_ids]
     meeting = [unit.path for unit in joint.values()] + [host.path]
-    await named_attendees(request, principal, "attendees", cmd.attendees, branch_ids, beyond=meeting)
+    await named_attendees(
+        request, principal, "attendees", cmd.attendees, branch_ids, cmd.held_on, beyond=meeting
+    )
 
 
 async def named_in_briefing(request: Request, principal: Principal, cmd: cmds.HoldBriefing) -> None:
     branch_ids = cmd.attending_branch_ids
     await named_units(request, principal, "attending_branch_ids", branch_ids)
-    await named_attendees(request, principal, "attendee_member_ids", cmd.attendee_member_ids, branch_ids)
+    await named_attendees(
+        request, principal, "attendee_member_ids", cmd.attendee_member_ids, branch_ids, cmd.held_on
+    )
 
 
 @router.post(

@@ -25,7 +25,9 @@ class BranchLifeHandlers(AreaHandlers):
             branch=branch,
             joint=await planning.units(cmd.joint_branch_ids),
             members=await planning.members(cmd.attendees),
-            active_members=await planning.active_members((cmd.branch_id, *cmd.joint_branch_ids)),
+            active_members=await planning.active_members(
+                (cmd.branch_id, *cmd.joint_branch_ids), on=cmd.held_on
+            ),
             attachments=await planning.attachments([cmd.minutes]),
             today=planning.today(),
         )

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from services.planning.adapters.evidence_files import EvidenceFiles
-from services.planning.adapters.members import active_count, members_by_id
+from services.planning.adapters.members import members_by_id, members_ever_in
 from services.planning.adapters.read_models import attachments
 from services.planning.domain.branch_life import MemberInfo
 from services.planning.domain.checks import AttachmentInfo, require_unit
@@ -22,6 +22,7 @@ from services.planning.domain.records import Record
 from services.planning.domain.streams import plan_stream, record_stream
 from shared.clock import Clock, start_of_day
 from shared.commands import Context
+from shared.contracts.member_stays import stay_on
 from shared.contracts.org import OrgUnit
 from shared.contracts.planning import EvidenceRef
 from shared.errors import ConflictError, NotFoundError
@@ -60,12 +61,15 @@ class PlanningHandlers:
         return {unit_id: await self.directory.get(unit_id) for unit_id in dict.fromkeys(unit_ids)}
 
     async def members(self, member_ids: Iterable[str]) -> dict[str, MemberInfo]:
+        """The members planning knows among ``member_ids``, with their time in each branch."""
         async with self.store.db.read() as conn:
             return await members_by_id(conn, member_ids)
 
-    async def active_members(self, branch_ids: Iterable[str]) -> int:
+    async def active_members(self, branch_ids: Sequence[str], on: date) -> int:
+        """How many members were active in the branches on ``on``."""
         async with self.store.db.read() as conn:
-            return await active_count(conn, branch_ids)
+            ever = await members_ever_in(conn, branch_ids)
+        return sum(1 for member in ever if stay_on(member.stays, on, branch_ids) is not None)
 
     async def attachments(self, refs: Iterable[EvidenceRef | None]) -> dict[str, AttachmentInfo]:
         ids = [ref.attachment_id for ref in refs if ref is not None]

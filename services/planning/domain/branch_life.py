@@ -15,6 +15,7 @@ from services.planning.domain.checks import (
     require_unit,
 )
 from services.planning.domain.commands import AssignMonthlyTasks, HoldBriefing, HoldMeeting
+from shared.contracts.member_stays import Stays, stay_on, time_in_branches
 from shared.contracts.org import OrgUnit, UnitLevel
 from shared.contracts.planning import (
     BranchMeetingHeld,
@@ -31,26 +32,44 @@ ASSIGNING = (UnitLevel.GRASSROOTS, UnitLevel.INTER_BRANCH)
 
 @dataclass(frozen=True, slots=True)
 class MemberInfo:
-    """What planning knows of a member, from membership's events: where they are, whether active."""
+    """What planning knows of a member, from membership's events: their time in each branch."""
 
     member_id: str
-    branch_id: str
-    active: bool
+    stays: Stays
+
+    @property
+    def branch_id(self) -> str:
+        """The branch they were in last ("" before planning learned of any)."""
+        return self.stays[-1].branch_id if self.stays else ""
+
+    def branch_met(self, day: date, branch_ids: Sequence[str]) -> str:
+        """Where the branches ``branch_ids``, meeting on ``day``, find them: in the branch they were active in
+        that day; else in one of these they were ever in (an answer about their time there concerns these
+        branches alone); else in the one they were in last."""
+        stay = stay_on(self.stays, day) or next((s for s in self.stays if s.branch_id in branch_ids), None)
+        return stay.branch_id if stay is not None else self.branch_id
 
 
-def members_of(branch_ids: Sequence[str]) -> str:
-    """What an attendance list accepts: members of these branches."""
-    return f"an active member of {' or '.join(repr(b) for b in branch_ids)}"
+def members_of(branch_ids: Sequence[str], on: date | None = None) -> str:
+    """What an attendance list accepts: members of these branches (on the day they met)."""
+    branches = " or ".join(repr(b) for b in branch_ids)
+    return f"an active member of {branches}" + (f" on {on.isoformat()}" if on is not None else "")
 
 
 def check_attendees(
-    member_ids: Sequence[str], members: Mapping[str, MemberInfo], branch_ids: Sequence[str], *, field: str
+    member_ids: Sequence[str],
+    members: Mapping[str, MemberInfo],
+    branch_ids: Sequence[str],
+    *,
+    field: str,
+    on: date,
 ) -> None:
-    """Everyone named as present is an active member of one of the branches."""
+    """Everyone named as present was an active member of one of the branches on ``on``, the day they met:
+    a member since moved to another branch attends the meetings of their months in this one."""
+    accepted = members_of(branch_ids, on)
     for index, member_id in enumerate(member_ids):
         member = members.get(member_id)
         where = f"{field}[{index}]"
-        accepted = members_of(branch_ids)
         if member is None:
             raise NotFoundError(
                 f"member {member_id!r} is not known to planning",
@@ -59,22 +78,29 @@ def check_attendees(
                 value=member_id,
                 accepted=accepted,
             )
-        if member.branch_id not in branch_ids:
+        if stay_on(member.stays, on, branch_ids) is not None:
+            continue
+        time_here = f"their time in {' or '.join(repr(b) for b in branch_ids)}: " + time_in_branches(
+            member.stays, branch_ids
+        )
+        elsewhere = stay_on(member.stays, on)
+        if elsewhere is not None:
             raise DomainError(
-                f"member {member_id!r} belongs to branch {member.branch_id!r}",
+                f"member {member_id!r} belonged to branch {elsewhere.branch_id!r} on {on.isoformat()} "
+                f"({time_here})",
                 rule="member_of_another_branch",
                 field=where,
                 value=member_id,
                 accepted=accepted,
             )
-        if not member.active:
-            raise DomainError(
-                f"member {member_id!r} is no longer an active member",
-                rule="member_not_active",
-                field=where,
-                value=member_id,
-                accepted=accepted,
-            )
+        raise DomainError(
+            f"member {member_id!r} was not an active member on {on.isoformat()}: not yet admitted or taken "
+            f"in, between two branches, or no longer a member ({time_here})",
+            rule="member_not_active",
+            field=where,
+            value=member_id,
+            accepted=accepted,
+        )
     if len(set(member_ids)) != len(member_ids):
         duplicate = next(m for m in member_ids if list(member_ids).count(m) > 1)
         raise DomainError(
@@ -97,7 +123,10 @@ def hold_meeting(
     attachments: Mapping[str, AttachmentInfo],
     today: date,
 ) -> BranchMeetingHeld:
-    """Record a branch meeting; a joint one ("1 liên kết") is hosted by ``branch_id`` with the others."""
+    """Record a branch meeting; a joint one ("1 liên kết") is hosted by ``branch_id`` with the others.
+
+    ``active_members`` are the branches' active members on the day they met: what attendance is expected of.
+    """
     host = require_unit(branch, cmd.branch_id, field="branch_id", levels=BRANCH)
     not_in_future(cmd.held_on, today, field="held_on")
     if cmd.kind is MeetingKind.JOINT and not cmd.joint_branch_ids:
@@ -128,7 +157,7 @@ def hold_meeting(
                 accepted=f"another branch under {host.parent_id!r}",
             )
     branch_ids = (host.unit_id, *cmd.joint_branch_ids)
-    check_attendees(cmd.attendees, members, branch_ids, field="attendees")
+    check_attendees(cmd.attendees, members, branch_ids, field="attendees", on=cmd.held_on)
     present = len(cmd.attendees) if cmd.present_count is None else cmd.present_count
     expected = active_members if cmd.expected_count is None else cmd.expected_count
     if present < len(cmd.attendees) or present > expected:
@@ -173,7 +202,13 @@ def hold_briefing(
         field="attending_branch_ids",
         none="a briefing names the branches whose secretaries attended",
     )
-    check_attendees(cmd.attendee_member_ids, members, cmd.attending_branch_ids, field="attendee_member_ids")
+    check_attendees(
+        cmd.attendee_member_ids,
+        members,
+        cmd.attending_branch_ids,
+        field="attendee_member_ids",
+        on=cmd.held_on,
+    )
     return SecretaryBriefingHeld(
         briefing_id=briefing_id,
         unit_id=upper.unit_id,
