@@ -5,7 +5,6 @@ checked whole against the tree, the members and the rules, then recorded through
 - :mod:`.workbook`: the template, sheet by sheet and column by column, and its rows read as typed values;
 - :mod:`.mapping`: mapping files, by which a sheet of another format (the central member system's export)
   is read as a sheet of the template; chudong's own template is one of them;
-- :mod:`.places`: where a member was, and whether active, on a given day;
 - :mod:`.steps`: one request to a service, with the sheet, row and columns it came from;
 - :mod:`.planner`: the whole workbook checked and turned into steps, in the order they are sent.
 """

@@ -15,12 +15,12 @@ from enum import StrEnum
 from typing import Any
 
 from services.membership.domain.year_import.cells import CellError
-from services.membership.domain.year_import.places import place_on
 from services.membership.domain.year_import.steps import Phase, Step
 from services.membership.domain.year_import.workbook import Row
 from shared.auth import Permission, Role
 from shared.clock import start_of_day
-from shared.contracts.member_status import MemberStatus, status_change
+from shared.contracts.member_status import status_change
+from shared.contracts.member_stays import stay_on, stays_from
 from shared.contracts.membership import MemberJoined
 from shared.contracts.org import OrgUnit, UnitLevel, UnitStatus
 from shared.errors import DomainError
@@ -223,10 +223,7 @@ class Draft:
         index = self._by_branch()
         count = 0
         for member_id in set().union(*(index.get(b, set()) for b in branch_ids)):
-            place = place_on(self.histories[member_id], day)
-            count += (
-                place is not None and place.status is MemberStatus.ACTIVE and place.branch_id in branch_ids
-            )
+            count += stay_on(stays_from(self.histories[member_id]), day, branch_ids) is not None
         return count
 
     def _by_branch(self) -> dict[str, set[str]]:

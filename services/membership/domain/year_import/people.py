@@ -100,7 +100,10 @@ def _admit(draft: Draft, row: Row) -> None:
             branch=draft.now[branch.unit_id],
             member_exists=False,
             union_id=draft.union_of(branch.unit_id),
-            referrer_union_id=draft.union_of(referrer.branch_id) if referrer is not None else None,
+            referrer=referrer,
+            referrer_union_id=(
+                draft.union_of(referrer.branch_on(cmd.joined_on)) if referrer is not None else None
+            ),
             today=draft.today,
             sealed=UNSEALED,
         )

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from services.membership.domain.commands import RegisterUnit
+from services.membership.domain.member import Member
 from services.membership.domain.units import close_unit, register_unit
 from services.membership.domain.year_import.draft import Draft
-from services.membership.domain.year_import.places import place_on
 from services.membership.domain.year_import.steps import Phase
 from services.membership.domain.year_import.workbook import Row
 from shared.auth import Permission
@@ -165,11 +165,9 @@ def plan_closures(draft: Draft, rows: Sequence[Row]) -> None:
         ]
         on_rolls = 0
         for history in draft.histories.values():
-            place = place_on(history, draft.today)
-            branch = draft.now.get(place.branch_id) if place is not None else None
-            on_rolls += bool(
-                place and place.status.on_rolls and branch and path_contains(unit.path, branch.path)
-            )
+            member = Member.from_history(history)
+            branch = draft.now.get(member.branch_id) if member is not None else None
+            on_rolls += bool(member and member.is_member and branch and path_contains(unit.path, branch.path))
         reason = row.get("closure_reason")
         if not reason:
             draft.fail(row, "closure_reason", "required with Ngày giải thể", "why the unit closed")

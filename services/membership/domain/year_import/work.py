@@ -15,11 +15,10 @@ from functools import partial
 from typing import Any
 
 from services.membership.domain.year_import.draft import Draft
-from services.membership.domain.year_import.places import place_on
 from services.membership.domain.year_import.steps import Phase, derived_id
 from services.membership.domain.year_import.workbook import Row
 from shared.auth import Permission
-from shared.contracts.member_status import MemberStatus
+from shared.contracts.member_stays import stay_on, stays_from, time_in_branches
 from shared.contracts.org import UnitLevel
 from shared.contracts.planning import MeetingKind, SubmittedTo
 
@@ -84,12 +83,12 @@ def _attendance(draft: Draft, row: Row, meeting_id: str, branches: list[str]) ->
                        f"{draft.known.scope.unit_id!r} nor in the sheet Đoàn viên",
                        "the ids of members of the branch", member_id)  # fmt: skip
             return
-        place = place_on(history, held_on)
-        if place is None or place.status is not MemberStatus.ACTIVE or place.branch_id not in branches:
-            where = place.describe() if place is not None else "not yet admitted"
+        stays = stays_from(history)
+        if stay_on(stays, held_on, branches) is None:
             draft.fail(row, "attendees", f"member {member_id!r} was not an active member of "
-                       f"{' or '.join(branches)} on {held_on.isoformat()} ({where})",
-                       f"members active in {' or '.join(branches)} on {held_on.isoformat()}", member_id)  # fmt: skip
+                       f"{' or '.join(branches)} on {held_on.isoformat()} (their time in a branch: "
+                       f"{time_in_branches(stays)})", f"members active in {' or '.join(branches)} on "
+                       f"{held_on.isoformat()}", member_id)  # fmt: skip
             return
     expected = row.get("expected_count")
     expected = draft.members_active(branches, held_on) if expected is None else expected
