@@ -10,6 +10,7 @@ from services.membership.api.scopes import SCOPES
 from services.membership.app.base import Membership
 from services.membership.app.commands import command_table
 from services.membership.app.units import UnitHandlers
+from services.membership.app.year_import import YearImports
 from services.membership.migrations import SCHEMA
 from services.membership.settings import MembershipSettings
 from shared.http import create_service_app
@@ -39,6 +40,8 @@ def create_app(common: CommonSettings | None = None) -> FastAPI:
     app.state.commands = command_table(membership, settings)
     app.state.scopes = SCOPES
     app.state.settings = settings
+    app.state.year_imports = YearImports(membership, settings)
+    runtime.add_task("year-imports", app.state.year_imports.run)
     return app
 
 

@@ -3,7 +3,7 @@
 The limit is enforced while the body is read, so nothing past it is ever held: the declared Content-Length is
 checked when the route first reads, then the bytes are counted as they arrive (chunked bodies too). Starlette
 reads whole bodies otherwise (see ../shared/STACK.md). A route that takes a file raises its own limit with
-:func:`body_chunks` or :func:`read_body` before it reads.
+:func:`body_chunks` or :func:`read_body` (or :func:`allow_body`, for a form) before it reads.
 """
 
 from __future__ import annotations
@@ -107,11 +107,16 @@ class BodyLimitMiddleware:
             await too_large(exc)(scope, receive, send)
 
 
-async def body_chunks(request: Request, max_bytes: int) -> AsyncIterator[bytes]:
-    """The body as it arrives, for a route that accepts up to ``max_bytes``; 413 as soon as it goes past."""
+def allow_body(request: Request, max_bytes: int) -> None:
+    """Let the route read up to ``max_bytes`` of body (a file, a form with a file) before it reads."""
     budget: _Budget | None = request.scope.get(_SCOPE_KEY)
     if budget is not None:
         budget.limit = max_bytes
+
+
+async def body_chunks(request: Request, max_bytes: int) -> AsyncIterator[bytes]:
+    """The body as it arrives, for a route that accepts up to ``max_bytes``; 413 as soon as it goes past."""
+    allow_body(request, max_bytes)
     received = 0
     async for chunk in request.stream():
         received += len(chunk)

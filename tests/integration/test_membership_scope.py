@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from chudong.nats.server import EmbeddedNats
+from services.membership.app.year_import import ImportJob
 from tests.membership_api import Membership, admission, membership_service
 
 # One request per route, about units, members and cases of pl-x (district bg-pl), with a valid body.
@@ -126,6 +127,8 @@ REQUESTS: dict[tuple[str, str], tuple[str, Any]] = {
         {"acted_on": D, "action": "x"},
     ),
     ("post", "/units/{unit_id}/members/import"): ("/units/pl-x/members/import", None),
+    ("post", "/units/{unit_id}/year-imports"): ("/units/pl-x/year-imports", None),
+    ("get", "/year-imports/{job_id}"): ("/year-imports/imp-sc", None),
     ("get", "/units/{unit_id}/members/export"): ("/units/pl-x/members/export", None),
     ("post", "/people/{person_id}/erasure"): ("/people/sc-1/erasure", {"request_ref": "x"}),
     ("get", "/units/{unit_id}/personal-reads"): ("/units/pl-x/personal-reads", None),
@@ -152,11 +155,13 @@ async def svc(nats_server: EmbeddedNats, tmp_path: Path) -> AsyncIterator[Member
         await service.accept(
             "/units/pl-x-1/hardship-cases", {"listed_on": D, "case_id": "p-sc", "details": {"full_name": "x"}}
         )
+        # A year import of pl-x, as one that ended leaves it to be followed.
+        service.app.state.year_imports.jobs["imp-sc"] = ImportJob("imp-sc", "pl-x", "tester", {}, 0, "done")
         yield service
 
 
 # Ids that exist (outside the outsider's scope) and ids that exist nowhere, put in their place.
-GHOSTS = {"pl-x": "zz-x", "sc-1": "zz-1", "p-sc": "p-zz"}
+GHOSTS = {"pl-x": "zz-x", "sc-1": "zz-1", "p-sc": "p-zz", "imp-sc": "imp-zz"}
 
 
 def ghostly(text: str) -> str:
@@ -176,7 +181,9 @@ async def test_every_route_answers_for_what_is_outside_the_scope_as_for_what_doe
     for (method, _), (path, body) in REQUESTS.items():
         answer = await svc.client.request(method.upper(), path, json=body, headers=outsider)
         assert answer.status_code == 404, f"{method} {path}: {answer.status_code} {answer.text}"
-        assert answer.json()["error"] in ("unknown_unit", "unknown_member", "unknown_case", "unknown_person")
+        assert answer.json()["error"] in (
+            "unknown_unit", "unknown_member", "unknown_case", "unknown_person", "unknown_import",
+        )  # fmt: skip
         ghost = await svc.client.request(
             method.upper(), ghostly(path), json=json.loads(ghostly(json.dumps(body))), headers=outsider
         )

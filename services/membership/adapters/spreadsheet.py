@@ -92,7 +92,7 @@ def read_rows(content: bytes, max_rows: int) -> list[SheetRow]:
     rows in a few bytes), and raises :class:`SheetTooLongError` at the next one. Slow on a large sheet:
     call it off the event loop.
     """
-    _check_unpacked_size(content)
+    check_unpacked_size(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not xlsx
@@ -109,7 +109,8 @@ def read_rows(content: bytes, max_rows: int) -> list[SheetRow]:
         workbook.close()
 
 
-def _check_unpacked_size(content: bytes) -> None:
+def check_unpacked_size(content: bytes) -> None:
+    """A workbook whose parts unpack within :data:`MAX_UNPACKED_BYTES`; else :class:`SheetFormatError`."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(part.file_size for part in archive.infolist())
@@ -117,7 +118,7 @@ def _check_unpacked_size(content: bytes) -> None:
         raise SheetFormatError(f"the file is not an xlsx workbook ({type(exc).__name__})") from exc
     if unpacked > MAX_UNPACKED_BYTES:
         raise SheetFormatError(
-            f"the workbook unpacks to {unpacked} bytes, more than the {MAX_UNPACKED_BYTES} a member list may"
+            f"the workbook unpacks to {unpacked} bytes, more than the {MAX_UNPACKED_BYTES} accepted"
         )
 
 

@@ -2,10 +2,20 @@
 
 from fastapi import APIRouter
 
-from services.membership.api import care, lifecycle, members, people, records, spreadsheets, transfers, units
+from services.membership.api import (
+    care,
+    lifecycle,
+    members,
+    people,
+    records,
+    spreadsheets,
+    transfers,
+    units,
+    year_imports,
+)
 
 router = APIRouter()
-for part in (units, members, transfers, lifecycle, records, care, spreadsheets, people):
+for part in (units, members, transfers, lifecycle, records, care, spreadsheets, year_imports, people):
     router.include_router(part.router)
 
 __all__ = ["router"]
