@@ -92,7 +92,12 @@ def demo_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSys
         loaded = running.cli("demo", "--years", "1", timeout=300)
         assert loaded.returncode == 0, loaded.stderr
         # The ids the README uses are those the demo prints.
-        for line in ("bg  [province]", "  bg-h01  [district]", "    bg-dcs001  [grassroots]", "bg-dcs001-cd01"):
+        for line in (
+            "bg  [province]",
+            "  bg-h01  [district]",
+            "    bg-dcs001  [grassroots]",
+            "bg-dcs001-cd01",
+        ):
             assert line in loaded.stdout, f"{line!r} not in what chudong demo printed:\n{loaded.stdout}"
         assert "via http" in loaded.stderr
         wait_settled(running, timeout=300)
