@@ -10,7 +10,7 @@ until late; a *steady* one skips the optional training programme; an *exemplary*
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -98,6 +98,7 @@ class UnionLife:
         self.rng = generator.rng("life", union.unit_id)
         self.until = generator.until
         self.events: list[tuple[date, int, DemoEvent]] = []
+        self.in_branch: list[tuple[int, Member, date]] = []  # member events, and the day of each
         self.members: list[Member] = []
         self.branch_paths = {b: f"{union.path}.{b}" for b, _ in union.branches}
         self.school = union.unit_type is UnitType.SCHOOL
@@ -128,9 +129,21 @@ class UnionLife:
         self.events.append((max(day, self.g.begins), self.seq, event))
 
     def member_event(self, m: Member, payload: Event, day: date) -> None:
-        """Recorded in the branch whose list has the member that day, as membership records it."""
-        path = self.branch_paths[m.branch_on(day)]
-        self.emit("membership", member_stream(m.member_id), payload, day, path)
+        """Recorded in the branch whose list has the member that day, as membership records it: known
+        once the history is (a move later in the year may be generated after it), so settled then."""
+        recorded = len(self.events)
+        self.emit("membership", member_stream(m.member_id), payload, day, self.branch_paths[m.branch_id])
+        if len(self.events) > recorded:
+            self.in_branch.append((recorded, m, day))
+
+    def settle_branches(self) -> None:
+        for index, m, day in self.in_branch:
+            sort_day, seq, event = self.events[index]
+            self.events[index] = (
+                sort_day,
+                seq,
+                replace(event, unit_path=self.branch_paths[m.branch_on(day)]),
+            )
 
     def has(self, fault: str) -> bool:
         return fault in self.u.faults
@@ -147,6 +160,7 @@ class UnionLife:
                 self.admit(branch, joined, referred_by=None, age=self.rng.randint(16, max(16, oldest)))
         for year in self.cycles():
             self.year(year)
+        self.settle_branches()
         self.events.sort(key=lambda e: (e[0], e[1]))
         return [e for _, _, e in self.events]
 
