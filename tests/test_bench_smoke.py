@@ -35,6 +35,7 @@ FIGURES: dict[str, tuple[str, ...]] = {
         "raw: aiosmtplib",
     ),
     "bench.dashboard": ("province overview page", "weight of that page", "exported to PDF"),
+    "bench.demo": ("commands recorded over HTTP", "events stored by the direct path", "CPU per command"),
 }
 
 

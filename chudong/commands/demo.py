@@ -16,7 +16,6 @@ from rich.console import Console
 from chudong.context import read_running
 from chudong.demo import SCALES, Generator, digest
 from chudong.demo.direct import SERVICES, DirectLoader
-from chudong.demo.http import HttpLoader
 from chudong.options import parsed
 from chudong.unit_tree import render
 from shared.auth import Role, mint_token
@@ -36,12 +35,13 @@ def database_urls(common: CommonSettings) -> dict[str, str]:
     return {name: service_settings(name).resolved_database_url(common) for name in SERVICES}
 
 
-def admin_token(common: CommonSettings) -> str:
+def admin_token(common: CommonSettings, unit_id: str = "vn") -> str:
+    """The demo's officer at ``unit_id`` (the central admin, or the unit that decides a command)."""
     return mint_token(
         common.resolved_jwt_secret(),
         subject="demo-loader",
         role=Role.ADMIN,
-        unit_id="vn",
+        unit_id=unit_id,
         name="chudong demo",
         issuer=common.token_issuer,
         lifetime=timedelta(hours=12),
@@ -63,7 +63,9 @@ async def load(generator: Generator, via: Via, common: CommonSettings) -> int:
         info = read_running(common)
         if info is None:
             raise SystemExit("no running chudong here: start it with `chudong run` (same data directory)")
-        loader = HttpLoader(info.services, admin_token(common))
+        from chudong.demo.http import HttpLoader  # its HTTP client is needed by this path alone
+
+        loader = HttpLoader(info.services, lambda unit: admin_token(common, unit))
         try:
             return await loader.load(generator, progress)
         finally:

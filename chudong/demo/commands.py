@@ -18,6 +18,7 @@ class Command:
     method: str
     path: str
     body: dict[str, Any]
+    as_unit: str = "vn"  # the unit whose officer sends it: the central admin, unless a unit decides
 
 
 def _fields(payload: Any, *names: str) -> dict[str, Any]:
@@ -30,7 +31,7 @@ def command_for(event: DemoEvent) -> Command:
     p = event.payload
     m = "membership"
     if isinstance(p, ms.UnitRegistered):
-        body = _fields(p, "unit_id", "name", "level", "unit_type", "parent_id")
+        body = _fields(p, "unit_id", "name", "level", "unit_type", "parent_id", "established_on")
         if p.recognising_unit_id:
             body["recognising_unit_id"] = p.recognising_unit_id
         if p.established_on:
@@ -97,7 +98,9 @@ def _planning(p: Any) -> Command:
     if isinstance(p, pl.PartyCommitteeOpinionRecorded):
         return Command(n, "POST", f"/plans/{p.plan_id}/party-opinion", _fields(p, "recorded_on", "opinion"))
     if isinstance(p, pl.PlanApproved):
-        return Command(n, "POST", f"/plans/{p.plan_id}/approval", _fields(p, "approved_on"))
+        # Approved by the union's recognising unit: its officer sends it, and planning records it so.
+        body = _fields(p, "approved_on")
+        return Command(n, "POST", f"/plans/{p.plan_id}/approval", body, as_unit=p.approved_by_unit_id)
     if isinstance(p, pl.MonthlyTasksAssigned):
         body = _fields(p, "month", "assigned_on", "branch_ids", "tasks")
         return Command(n, "POST", f"/units/{p.unit_id}/monthly-tasks", body)

@@ -12,19 +12,22 @@ import json
 import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from chudong.demo import names
 from chudong.demo.scales import Scale
 from chudong.unit_tree import TreeLine
 from services.membership.domain.streams import unit_stream
-from shared.clock import local_date, start_of_day
+from shared.clock import start_of_day
 from shared.contracts import membership as ms
 from shared.contracts.org import UnitLevel, UnitType
 from shared.events import Event
 
 T = TypeVar("T")
+
+# The provinces and districts were founded long ago (Bắc Giang's Tỉnh đoàn as the province was re-formed).
+TREE_ESTABLISHED = date(1997, 1, 1)
 
 # Shares of union profiles: most do the work, some slip near a deadline, some fail a criterion.
 PROFILES = (("exemplary", 0.62), ("steady", 0.18), ("slipping", 0.10), ("struggling", 0.10))
@@ -79,6 +82,7 @@ class UnionPlan:
     profile: str
     faults: tuple[str, ...]
     branches: tuple[tuple[str, int], ...]  # (branch id, members at the start)
+    established_on: date  # the union's and its branches' founding day (ngày thành lập)
 
     def branch_name(self, index: int) -> str:
         return f"Chi đoàn {index + 1} — {self.name.removeprefix('Đoàn cơ sở ')}"
@@ -92,13 +96,13 @@ class Generator:
     years: int
     seed: int
     until: date
-    founded: date = field(init=False)
+    begins: date = field(init=False)
 
     def __post_init__(self) -> None:
         if self.years < 1:
             raise ValueError("years must be at least 1")
         # A history starts with the first evaluation year; school years start the September before.
-        self.founded = date(self.until.year - self.years, 8, 1)
+        self.begins = date(self.until.year - self.years, 8, 1)
 
     def rng(self, *key: object) -> random.Random:
         return random.Random(":".join(str(k) for k in (self.seed, *key)))
@@ -141,13 +145,23 @@ class Generator:
             UnitType.ARMED_FORCES: "Đơn vị",
         }.get(unit_type, "")
         name = f"Đoàn cơ sở {kind} {rng.choice(names.GIVEN)} {n + 1}"
-        return UnionPlan(
-            unit_id, f"{parent_path}.{unit_id}", name, unit_type, recogniser, profile, faults, branches
+        path = f"{parent_path}.{unit_id}"
+        established = self._established(unit_id)
+        return UnionPlan(unit_id, path, name, unit_type, recogniser, profile, faults, branches, established)
+
+    def _established(self, unit_id: str) -> date:
+        """A union's founding day: after its province's, and years before any member the history
+        starts with joined (they joined up to five years before it begins). Drawn from a stream of
+        its own, so the rest of the union's history does not depend on it."""
+        latest = self.begins - timedelta(days=6 * 365)
+        earliest = min(TREE_ESTABLISHED, latest)
+        return earliest + timedelta(
+            days=self.rng("established", unit_id).randint(0, (latest - earliest).days)
         )
 
     def tree(self) -> Iterator[DemoEvent]:
         """The registrations of the provinces and districts (the root ``vn`` exists already)."""
-        on = start_of_day(self.founded)
+        on = min(TREE_ESTABLISHED, self.begins)
         for code, title in self.provinces():
             yield _unit(
                 code, f"Tỉnh đoàn {title}", UnitLevel.PROVINCE, UnitType.OTHER, "vn", f"vn.{code}", on
@@ -200,9 +214,10 @@ def _unit(
     unit_type: UnitType,
     parent: str,
     path: str,
-    on: datetime,
+    established: date,
     recogniser: str | None = None,
 ) -> DemoEvent:
+    """A unit registered with its founding day, on which membership dates its registration."""
     payload = ms.UnitRegistered(
         unit_id=unit_id,
         name=name,
@@ -210,9 +225,9 @@ def _unit(
         unit_type=unit_type,
         parent_id=parent,
         recognising_unit_id=recogniser,
-        established_on=local_date(on),  # founded then, as membership records a dated registration
+        established_on=established,
     )
-    return DemoEvent("membership", unit_stream(unit_id), payload, path, on)
+    return DemoEvent("membership", unit_stream(unit_id), payload, path, start_of_day(established))
 
 
 def _district_name(d: int) -> str:

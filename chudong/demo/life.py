@@ -10,11 +10,12 @@ until late; a *steady* one skips the optional training programme; an *exemplary*
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chudong.demo import names
+from services.evaluation.domain.streams import recognition_stream
 from services.membership.domain.profile import birthday
 from services.membership.domain.streams import member_stream, unit_stream
 from services.planning.domain import streams as ps
@@ -40,6 +41,26 @@ class Member:
     in_branch_since: date | None = None
     # Between two branches (chuyển sinh hoạt): from the request until the new branch accepts.
     away: list[tuple[date, date]] = field(default_factory=list)
+    # The branches accepted into, each from the day it accepted them (``branch_id`` is the last).
+    moves: list[tuple[date, str]] = field(default_factory=list)
+    first_branch_id: str = ""
+
+    def __post_init__(self) -> None:
+        self.first_branch_id = self.first_branch_id or self.branch_id
+
+    def branch_on(self, day: date) -> str:
+        """The branch whose list has the member on ``day`` (while moving: the one they are leaving)."""
+        branch = self.first_branch_id
+        for accepted, target in self.moves:
+            if accepted <= day:
+                branch = target
+        return branch
+
+    def on_rolls_in(self, branch: str, day: date) -> bool:
+        """On ``branch``'s list on ``day``: admitted, not yet aged out, between branches or not."""
+        if self.joined > day or (self.left is not None and day >= self.left):
+            return False
+        return self.branch_on(day) == branch
 
     def rateable_on(self, day: date) -> bool:
         """Only members with six months in their branch are rated (xếp loại)."""
@@ -77,6 +98,7 @@ class UnionLife:
         self.rng = generator.rng("life", union.unit_id)
         self.until = generator.until
         self.events: list[tuple[date, int, DemoEvent]] = []
+        self.in_branch: list[tuple[int, Member, date]] = []  # member events, and the day of each
         self.members: list[Member] = []
         self.branch_paths = {b: f"{union.path}.{b}" for b, _ in union.branches}
         self.school = union.unit_type is UnitType.SCHOOL
@@ -85,20 +107,43 @@ class UnionLife:
     # recording
 
     def emit(
-        self, service: str, stream: str, payload: Event, day: date, path: str | None = None, **extra: Any
+        self,
+        service: str,
+        stream: str,
+        payload: Event,
+        day: date,
+        path: str | None = None,
+        *,
+        personal: dict[str, Any] | None = None,
+        occurred: date | None = None,
     ) -> None:
+        """Record ``payload`` on ``day`` (the history's order); it occurred on ``occurred`` if another day,
+        as the service that records it dates it (an activity, say, is dated the day it is scheduled for)."""
         from chudong.demo.generator import DemoEvent
 
         if day > self.until:
             return  # the future has not happened yet
         self.seq += 1
-        event = DemoEvent(
-            service, stream, payload, path or self.u.path, start_of_day(day), extra.get("personal")
-        )
-        self.events.append((max(day, self.g.founded), self.seq, event))
+        at = start_of_day(occurred or day)
+        event = DemoEvent(service, stream, payload, path or self.u.path, at, personal)
+        self.events.append((max(day, self.g.begins), self.seq, event))
 
     def member_event(self, m: Member, payload: Event, day: date) -> None:
+        """Recorded in the branch whose list has the member that day, as membership records it: known
+        once the history is (a move later in the year may be generated after it), so settled then."""
+        recorded = len(self.events)
         self.emit("membership", member_stream(m.member_id), payload, day, self.branch_paths[m.branch_id])
+        if len(self.events) > recorded:
+            self.in_branch.append((recorded, m, day))
+
+    def settle_branches(self) -> None:
+        for index, m, day in self.in_branch:
+            sort_day, seq, event = self.events[index]
+            self.events[index] = (
+                sort_day,
+                seq,
+                replace(event, unit_path=self.branch_paths[m.branch_on(day)]),
+            )
 
     def has(self, fault: str) -> bool:
         return fault in self.u.faults
@@ -111,10 +156,11 @@ class UnionLife:
             for _ in range(count):
                 joined = self._old_join_date()
                 # Everyone is under 30 when the history starts; some reach 30 during it.
-                oldest = 29 - (self.g.founded - joined).days // 365
+                oldest = 29 - (self.g.begins - joined).days // 365
                 self.admit(branch, joined, referred_by=None, age=self.rng.randint(16, max(16, oldest)))
         for year in self.cycles():
             self.year(year)
+        self.settle_branches()
         self.events.sort(key=lambda e: (e[0], e[1]))
         return [e for _, _, e in self.events]
 
@@ -128,23 +174,25 @@ class UnionLife:
         return date(year, 1, 1), date(year, 12, 31)
 
     def register(self) -> None:
+        """The union and its branches, registered with the day they were founded (long before the history)."""
         from chudong.demo.generator import _unit
 
-        on = start_of_day(self.g.founded)
+        established = self.u.established_on
         parent = self.u.path.rsplit(".", 2)[-2]
-        self.events.append((self.g.founded, 0, _unit(
-            self.u.unit_id, self.u.name, UnitLevel.GRASSROOTS, self.u.unit_type, parent, self.u.path, on,
+        self.events.append((self.g.begins, 0, _unit(
+            self.u.unit_id, self.u.name, UnitLevel.GRASSROOTS, self.u.unit_type, parent, self.u.path, established,
             self.u.recognising_unit_id,
         )))  # fmt: skip
         for i, (branch, _) in enumerate(self.u.branches):
             name = self.u.branch_name(i)
-            self.events.append((self.g.founded, i + 1, _unit(
-                branch, name, UnitLevel.BRANCH, self.u.unit_type, self.u.unit_id, self.branch_paths[branch], on
+            self.events.append((self.g.begins, i + 1, _unit(
+                branch, name, UnitLevel.BRANCH, self.u.unit_type, self.u.unit_id, self.branch_paths[branch],
+                established,
             )))  # fmt: skip
         self.seq = len(self.u.branches) + 1
 
     def _old_join_date(self) -> date:
-        return self.g.founded - timedelta(days=self.rng.randint(60, 5 * 365))
+        return self.g.begins - timedelta(days=self.rng.randint(60, 5 * 365))
 
     def admit(self, branch: str, joined: date, referred_by: str | None, age: int | None = None) -> Member:
         rng = self.rng
@@ -256,8 +304,9 @@ class UnionLife:
         miss = 0.22 if self.has("meetings") else 0.03 if self.u.profile == "steady" else 0.01
         this_month = (y, mo) == (self.until.year, self.until.month)
         sizes: dict[str, int] = {}
-        for m in self.active(date(y, mo, 15)):
-            sizes[m.branch_id] = sizes.get(m.branch_id, 0) + 1
+        mid = date(y, mo, 15)
+        for m in self.active(mid):
+            sizes[m.branch_on(mid)] = sizes.get(m.branch_on(mid), 0) + 1
         for i, (branch, _) in enumerate(self.u.branches):
             held = _day(rng, y, mo, 5, 25)
             if rng.random() < miss or (this_month and self.has("meeting_now") and i == 0):
@@ -295,10 +344,11 @@ class UnionLife:
             activity_id = f"hd-{unit}-{year}-{n + 1}"
             on = start + timedelta(days=rng.randint(20, 330))
             stream = ps.record_stream("activity", activity_id)
+            # Scheduled two weeks ahead; planning dates the record the day it is scheduled for.
             self.emit("planning", stream, pl.ActivityScheduled(
                 activity_id=activity_id, unit_id=unit, title=rng.choice(names.ACTIVITIES),
                 scheduled_on=on, criterion=2,
-            ), on - timedelta(days=14))  # fmt: skip
+            ), on - timedelta(days=14), occurred=on)  # fmt: skip
             if rng.random() < 0.92:
                 self.emit("planning", stream, pl.ActivityHeld(
                     activity_id=activity_id, unit_id=unit, held_on=on, participants=rng.randint(15, 120),
@@ -332,7 +382,7 @@ class UnionLife:
             ), closing)  # fmt: skip
         if not (late and self.has("self_assessment")):
             on = closing + timedelta(days=2)
-            self.emit("evaluation", f"self-assessment-{unit}-{year}", ev.SelfAssessmentSubmitted(
+            self.emit("evaluation", recognition_stream(unit, year), ev.SelfAssessmentSubmitted(
                 unit_id=unit, year=year, submitted_on=on, claims={"1": "pass", "2": "pass", "3": "pass"},
             ), on)  # fmt: skip
         dialogue = start + timedelta(days=rng.randint(60, 150))
@@ -383,12 +433,7 @@ class UnionLife:
 
     def membership_year(self, year: int, start: date, end: date, current: bool) -> None:
         rng, unit = self.rng, self.u.unit_id
-        for branch, _ in self.u.branches:
-            on = start + timedelta(days=rng.randint(30, 75))
-            count = len([m for m in self.active(on) if m.branch_id == branch])
-            self.emit("membership", unit_stream(branch), ms.BranchRosterReviewed(
-                branch_id=branch, reviewed_on=on, active_members=count,
-            ), on, self.branch_paths[branch])  # fmt: skip
+        reviews = [(branch, start + timedelta(days=rng.randint(30, 75))) for branch, _ in self.u.branches]
         self.ageing(start, end)
         for half in (0, 1):
             on = start + timedelta(days=rng.randint(20, 60) + 182 * half)
@@ -425,6 +470,17 @@ class UnionLife:
                     member_id=m.member_id, level=ms.DisciplineLevel.REPRIMAND,
                     decision_ref=f"{rng.randint(1, 99)}/QĐKL-ĐTN", decided_on=decided,
                 ), decided)  # fmt: skip
+        self.roster_reviews(reviews)
+
+    def roster_reviews(self, reviews: list[tuple[str, date]]) -> None:
+        """Each branch's roster reviewed: membership counts the members on its list that day (those
+        between two branches included), so the count waits until the year's admissions, moves and
+        ageing out are known."""
+        for branch, on in reviews:
+            count = sum(m.on_rolls_in(branch, on) for m in self.members)
+            self.emit("membership", unit_stream(branch), ms.BranchRosterReviewed(
+                branch_id=branch, reviewed_on=on, active_members=count,
+            ), on, self.branch_paths[branch])  # fmt: skip
 
     def ageing(self, start: date, end: date) -> None:
         rng = self.rng
@@ -477,18 +533,19 @@ class UnionLife:
                 continue
             # Recorded in the branch that accepts, as membership records it: its members' list has them.
             m.branch_id, m.in_branch_since = target, accepted
+            m.moves.append((accepted, target))
             self.member_event(m, ms.MemberTransferAccepted(
                 member_id=m.member_id, transfer_id=transfer_id, to_branch_id=target, accepted_on=accepted,
             ), accepted)  # fmt: skip
 
     def recruitment(self, year: int, start: date) -> None:
-        rng, unit = self.rng, self.u.unit_id
+        rng = self.rng
         # Admissions on the Đoàn's anniversary (26 March) or the new school year: at least one per branch.
         admitted_on = start + timedelta(days=rng.randint(70, 90))
         for branch, _ in self.u.branches:
             if admitted_on > self.until:
                 break
-            sponsors = [m for m in self.active(admitted_on) if m.branch_id == branch]
+            sponsors = [m for m in self.active(admitted_on) if m.branch_on(admitted_on) == branch]
             for _ in range(rng.randint(1, 3)):
                 self.admit(branch, admitted_on, rng.choice(sponsors).member_id if sponsors else None)
         # "1+1": more than half of the members bring a young person into the Association.
@@ -497,11 +554,11 @@ class UnionLife:
             on = start + timedelta(days=rng.randint(90, 300))
             if rng.random() >= share or not m.active_on(on):
                 continue
-            recruit = f"p-{m.member_id}-{year}"
-            self.emit("membership", member_stream(m.member_id), ms.YouthRecruited(
-                recruit_id=recruit, recruiter_member_id=m.member_id, unit_id=unit, recruited_on=on,
-                into="association",
-            ), on, self.branch_paths[m.branch_id])  # fmt: skip
+            # Recorded in the member's branch that day, as membership records a recruit.
+            self.member_event(m, ms.YouthRecruited(
+                recruit_id=f"p-{m.member_id}-{year}", recruiter_member_id=m.member_id,
+                unit_id=m.branch_on(on), recruited_on=on, into="association",
+            ), on)  # fmt: skip
 
     def party(self, start: date) -> None:
         rng = self.rng

@@ -19,9 +19,12 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.util.concurrency import await_
 
 # How long a SQLite statement waits for another connection's lock before it fails as busy.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Connections a SQLite database's pool keeps open (and as many again at the busiest).
+SQLITE_POOL_SIZE = 32
 
 
 class DatabaseUnavailableError(Exception):
@@ -71,11 +74,17 @@ class Database:
         self.url = make_url(url)
         self.shadow = shadow
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
-        kwargs: dict[str, Any] = {"pool_pre_ping": not self.is_sqlite}
+        # A SQLite connection is a thread of this process, not a server's: the pool keeps open as many
+        # as the requests a service serves at once (with the default's five, those opened beyond it were
+        # closed as soon as they were returned, and each new one costs a thread and its pragmas).
+        size = max(pool_size, SQLITE_POOL_SIZE) if self.is_sqlite else pool_size
+        kwargs: dict[str, Any] = {
+            "pool_pre_ping": not self.is_sqlite,
+            "pool_size": size,
+            "max_overflow": size,
+        }
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
-        else:
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         self._base_engine = self.engine
         self._write_lock = asyncio.Lock()
@@ -131,7 +140,10 @@ class Database:
 
         @event.listens_for(self.engine.sync_engine, "begin")
         def _on_begin(conn: Any) -> None:
-            conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get('chudong_begin', 'DEFERRED')}")
+            mode = conn.get_execution_options().get("chudong_begin", "DEFERRED")
+            # Straight to aiosqlite: one trip to its thread, where a statement through SQLAlchemy's
+            # cursor takes four (cursor, execute, fetch, close); every read and write begins so.
+            await_(conn.connection.driver_connection.execute_fetchall(f"BEGIN {mode}"))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:

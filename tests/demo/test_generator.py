@@ -7,7 +7,7 @@ import subprocess
 import sys
 import uuid
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -22,6 +22,7 @@ from services.evaluation.domain.results import UnitCompliance
 from services.evaluation.domain.rulebook import RuleBook
 from shared.clock import local_date
 from shared.contracts import membership as ms
+from shared.contracts import planning as pl
 from shared.contracts.member_status import MemberStatus, status_change
 from shared.events import Envelope
 
@@ -54,7 +55,11 @@ def test_a_union_history_does_not_depend_on_the_unions_before_it() -> None:
 
 
 def test_nothing_happens_after_the_last_day() -> None:
-    assert max(e.occurred_at.date() for e in unit_scale().events()) <= UNTIL
+    events = list(unit_scale().events())
+    assert max(e.occurred_at.date() for e in events if e.payload.event_type != "ActivityScheduled") <= UNTIL
+    # An activity is scheduled two weeks ahead, and dated (as planning dates it) the day it is for.
+    scheduled = [e.payload.scheduled_on for e in events if isinstance(e.payload, pl.ActivityScheduled)]
+    assert max(scheduled) <= UNTIL + timedelta(days=14)
 
 
 def test_scales_have_the_sizes_of_the_domain() -> None:
@@ -82,7 +87,7 @@ def _compliance(generator: Generator, union: UnionPlan, year: int) -> UnitCompli
     for i, e in enumerate(generator.union_history(union)):
         facts += facts_of(_envelope(e, i))
     view = UnionView(
-        union.unit_id, union.unit_type, tuple(BranchView(b, generator.founded) for b, _ in union.branches)
+        union.unit_id, union.unit_type, tuple(BranchView(b, union.established_on) for b, _ in union.branches)
     )
     return evaluate(RuleBook.load().default, view, facts, year, AsOf(generator.until))
 
@@ -221,3 +226,78 @@ def test_units_are_registered_with_the_day_the_history_founds_them() -> None:
         assert isinstance(payload, ms.UnitRegistered) and payload.established_on is not None
         assert payload.established_on == local_date(event.occurred_at)
         assert command_for(event).body["established_on"] == payload.established_on.isoformat()
+
+
+def test_units_are_founded_before_anything_is_recorded_in_them() -> None:
+    """Membership and planning refuse a record dated before its unit was founded: the demo's unions and
+    branches are registered with founding days before any member the history starts with joined."""
+    generator = unit_scale()
+    tree = {
+        e.payload.unit_id: e.payload for e in generator.tree() if isinstance(e.payload, ms.UnitRegistered)
+    }
+    for union in generator.unions():
+        history = generator.union_history(union)
+        registered = {
+            e.payload.unit_id: e.payload for e in history if isinstance(e.payload, ms.UnitRegistered)
+        }
+        assert set(registered) == {union.unit_id, *(b for b, _ in union.branches)}
+        parent = tree[union.path.split(".")[-2]]
+        assert parent.established_on is not None and parent.established_on <= union.established_on
+        for unit in registered.values():
+            assert unit.established_on == union.established_on
+        for event in history:
+            assert local_date(event.occurred_at) >= union.established_on, event
+            if isinstance(event.payload, ms.MemberJoined):
+                assert event.payload.joined_on >= union.established_on
+
+
+def _fold_branches(history: list[DemoEvent]) -> list[tuple[DemoEvent, dict[str, tuple[str, MemberStatus]]]]:
+    """Each event with every member's branch and status as membership holds them when it is recorded."""
+    members: dict[str, tuple[str, MemberStatus]] = {}
+    folded = []
+    for event in history:
+        folded.append((event, dict(members)))
+        p = event.payload
+        if isinstance(p, ms.MemberJoined):
+            members[p.member_id] = (p.branch_id, MemberStatus.ACTIVE)
+        elif isinstance(p, ms.MemberTransferAccepted):
+            members[p.member_id] = (p.to_branch_id, members[p.member_id][1])
+        if (change := status_change(p)) is not None and hasattr(p, "member_id"):
+            members[p.member_id] = (members[p.member_id][0], change.status)
+    return folded
+
+
+@pytest.mark.parametrize("seed", [1, 7])
+def test_a_roster_review_carries_the_count_membership_makes_when_it_is_recorded(seed: int) -> None:
+    """Membership counts the members on the branch's list (those between two branches too), so the
+    count the direct path stores is the one the HTTP command gets."""
+    generator = Generator(SCALES["unit"], 2, seed, UNTIL)
+    reviews = 0
+    for union in generator.unions():
+        for event, members in _fold_branches(generator.union_history(union)):
+            if isinstance(event.payload, ms.BranchRosterReviewed):
+                reviews += 1
+                on_rolls = [
+                    m for m, (branch, status) in members.items()
+                    if branch == event.payload.branch_id and status.on_rolls
+                ]  # fmt: skip
+                assert event.payload.active_members == len(on_rolls), event
+    assert reviews > 0
+
+
+@pytest.mark.parametrize("seed", range(1, 7))
+def test_a_member_s_records_are_made_in_the_branch_they_are_in_that_day(seed: int) -> None:
+    """Including those generated before a move that came earlier in the year (an extension, say)."""
+    generator = Generator(SCALES["unit"], 2, seed, date(2026, 12, 7))
+    for union in generator.unions():
+        history = generator.union_history(union)
+        paths = {e.payload.unit_id: e.unit_path for e in history if isinstance(e.payload, ms.UnitRegistered)}
+        for event, members in _fold_branches(history):
+            p = event.payload
+            member = getattr(p, "member_id", None) or getattr(p, "recruiter_member_id", None)
+            if member is None or member not in members or isinstance(p, ms.MemberTransferAccepted):
+                continue
+            branch = members[member][0]
+            assert event.unit_path == paths[branch], event
+            if isinstance(p, ms.YouthRecruited):
+                assert p.unit_id == branch

@@ -23,7 +23,7 @@ import pytest
 from chudong.commands.status import collect_status
 from chudong.context import nats_credentials, read_running
 from shared.settings import CommonSettings
-from tests.e2e.conftest import RunningSystem, start_system, system_env
+from tests.e2e.conftest import RunningSystem, start_system
 from tests.support import wait_until
 
 README = Path(__file__).parents[2] / "README.md"
@@ -86,22 +86,20 @@ def wait_settled(system: RunningSystem, timeout: float = 120) -> None:
 
 @pytest.fixture(scope="module")
 def demo_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
-    """The unit-scale demo (one year), loaded into the stores, then ``chudong run`` publishing it."""
-    data = tmp_path_factory.mktemp("readme") / "data"
-    loaded = subprocess.run(
-        [str(CHUDONG), "demo", "--years", "1", "--via", "store"],
-        env=system_env(data),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert loaded.returncode == 0, loaded.stderr
-    # The ids the README uses are those the demo prints.
-    for line in ("bg  [province]", "  bg-h01  [district]", "    bg-dcs001  [grassroots]", "bg-dcs001-cd01"):
-        assert line in loaded.stdout, f"{line!r} not in what chudong demo printed:\n{loaded.stdout}"
-    running = start_system(data)
+    """``chudong run``, then the README's ``chudong demo`` (over HTTP; one year to keep it short)."""
+    running = start_system(tmp_path_factory.mktemp("readme") / "data")
     try:
+        loaded = running.cli("demo", "--years", "1", timeout=300)
+        assert loaded.returncode == 0, loaded.stderr
+        # The ids the README uses are those the demo prints.
+        for line in (
+            "bg  [province]",
+            "  bg-h01  [district]",
+            "    bg-dcs001  [grassroots]",
+            "bg-dcs001-cd01",
+        ):
+            assert line in loaded.stdout, f"{line!r} not in what chudong demo printed:\n{loaded.stdout}"
+        assert "via http" in loaded.stderr
         wait_settled(running, timeout=300)
         yield running
     finally:
