@@ -96,6 +96,7 @@ async def membership(nats_url: str, database_url: str) -> AsyncIterator[httpx.As
                     "level": level,
                     "unit_type": "enterprise",
                     "parent_id": parent,
+                    "established_on": "2000-01-01",  # before the members' admissions
                 }
                 answer = await client.post("/units", json=body, headers=headers())
                 assert answer.status_code == 201, answer.text

@@ -23,19 +23,23 @@ from bench.timing import Figure
 from services.notifications.adapters.alert_book import AlertBook
 from services.notifications.adapters.channels import EmailSender, Outgoing
 from services.notifications.adapters.tables import metadata as notification_metadata
+from services.notifications.app.commands import command_table
 from services.notifications.app.dispatcher import Dispatcher
-from services.notifications.app.handlers import NotificationHandlers, new_subscription_id
+from services.notifications.app.officers import OfficerContacts
 from services.notifications.app.projection import AlertProjection
+from services.notifications.app.subscriptions import SubscriptionHandlers
+from services.notifications.domain.commands import SubscribeOfficer
 from services.notifications.settings import NotificationSettings
-from shared.auth import Principal, Role
+from shared.auth import Principal, Role, permissions_of
 from shared.bus.consumer import ProjectionConsumer
 from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.bus.subjects import stream_name
 from shared.clock import Clock
+from shared.commands import Context
 from shared.contracts.evaluation import ComplianceChanged, Missing, Status
 from shared.contracts.membership import UnitRegistered
-from shared.contracts.notifications import AlertKind, Channel, OfficerSubscribed
+from shared.contracts.notifications import AlertKind, Channel
 from shared.contracts.org import UnitLevel, UnitType
 from shared.events import NewEvent
 from shared.orgtree import OrgTreeProjection, UnitDirectory
@@ -140,19 +144,21 @@ async def measure(count: int) -> list[Figure]:
             )
             await tree.catch_up((await js.stream_info(stream_name("membership"))).state.last_seq)
             clock = Clock()
-            handlers = NotificationHandlers(store, UnitDirectory(db), clock)
+            contacts = OfficerContacts(db, clock)
             officer = Principal("officer", Role.DISTRICT_OFFICER, "bg-pl")
-            await handlers.set_contact(
+            await contacts.set_contact(
                 officer, name="Cán bộ", email="officer@bench.vn", webhook_url=None, rotate_secret=False
             )
-            await handlers.subscribe(
-                officer,
-                OfficerSubscribed(
-                    subscription_id=new_subscription_id(),
-                    officer_id="officer",
+            await command_table(SubscriptionHandlers(store, contacts, clock)).handle(
+                SubscribeOfficer(
                     unit_id="bg-pl",
-                    kinds=tuple(AlertKind),
+                    kinds=tuple(k for k in AlertKind if k is not AlertKind.DEAD_LETTER),
                     channels=(Channel.EMAIL, Channel.INBOX),
+                ),
+                Context(
+                    actor=officer.subject,
+                    unit=await UnitDirectory(db).get("bg-pl"),
+                    permissions=permissions_of(officer.role),
                 ),
             )
             book = AlertBook(lambda alert: f"http://127.0.0.1:8103/units/{alert.unit_id}")

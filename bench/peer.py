@@ -144,44 +144,37 @@ def projection_rate(env: dict[str, str]) -> tuple[float, int]:
     return last / (time.perf_counter() - start), last
 
 
+def append_figures(
+    env: dict[str, str], database: str, singles: int, batched: int, batch: int, repeats: int
+) -> list[Figure]:
+    """eventsourcing's append rates to ``database``: one aggregate per save, and ``batch`` per save."""
+    single, batched_runs = append_rates(env, singles, batched, batch, repeats)
+    return [
+        Figure(
+            f"eventsourcing: append to {database}, one aggregate per save",
+            statistics.median(single),
+            "events/s",
+            single,
+        ),
+        Figure(
+            f"eventsourcing: append to {database}, {batch} aggregates per save",
+            statistics.median(batched_runs),
+            "events/s",
+            batched_runs,
+        ),
+    ]
+
+
 def run(
     singles: int, batched: int, postgres_url: str | None, batch: int = 500, repeats: int = 3
 ) -> list[Figure]:
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="chudong-bench-peer-") as data:
         env = _sqlite_env(Path(data) / "peer.db")
-        single, batched_runs = append_rates(env, singles, batched, batch, repeats)
-        figures += [
-            Figure(
-                "eventsourcing: append to SQLite, one aggregate per save",
-                statistics.median(single),
-                "events/s",
-                single,
-            ),
-            Figure(
-                f"eventsourcing: append to SQLite, {batch} aggregates per save",
-                statistics.median(batched_runs),
-                "events/s",
-                batched_runs,
-            ),
-        ]
+        figures += append_figures(env, "SQLite", singles, batched, batch, repeats)
     if postgres_url is not None:
         env = _postgres_env(postgres_url)
-        single, batched_runs = append_rates(env, singles, batched, batch, repeats)
-        figures += [
-            Figure(
-                "eventsourcing: append to PostgreSQL, one aggregate per save",
-                statistics.median(single),
-                "events/s",
-                single,
-            ),
-            Figure(
-                f"eventsourcing: append to PostgreSQL, {batch} aggregates per save",
-                statistics.median(batched_runs),
-                "events/s",
-                batched_runs,
-            ),
-        ]
+        figures += append_figures(env, "PostgreSQL", singles, batched, batch, repeats)
         projected, events = projection_rate(env)
         figures.append(
             Figure(

@@ -33,7 +33,7 @@ from services.planning.main import create_app
 from shared.auth import Role, mint_token
 from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
-from shared.clock import FixedClock
+from shared.clock import FixedClock, start_of_day
 from shared.contracts.membership import MemberJoined, UnitRegistered
 from shared.contracts.org import UnitLevel, UnitType
 from shared.contracts.planning import InspectionHeld, InspectionKind
@@ -63,6 +63,7 @@ SIZES = {
 async def seed_membership(store: EventStore, branches: int) -> int:
     """The tree down to ``branches`` branches of 20 members; returns the number of members."""
     at = datetime(2026, 1, 5, tzinfo=UTC)
+    founded = date(2025, 1, 1)  # before every meeting the bench records, as membership dates a registration
     tree = [("vn", None, "vn", UnitLevel.CENTRAL), ("bg", "vn", "vn.bg", UnitLevel.PROVINCE)]
     tree += [
         ("bg-pl", "bg", "vn.bg.bg-pl", UnitLevel.DISTRICT),
@@ -81,9 +82,10 @@ async def seed_membership(store: EventStore, branches: int) -> int:
                         level=level,
                         unit_type=UnitType.COMMUNE_WARD,
                         parent_id=parent,
+                        established_on=founded,
                     ),
                     path,
-                    at,
+                    start_of_day(founded),
                 )
             ],
         )

@@ -116,6 +116,11 @@ class System:
         assert service.process is not None and service.process.poll() is not None, "still running"
         service.process = self._spawn(service, self.data_dir)
 
+    def restart_nats(self) -> None:
+        """Start the embedded nats-server again, on its port and with its data, after it exited."""
+        assert self.nats is not None
+        self.nats.restart()
+
     def _start_nats(self, data_dir: Path) -> None:
         """chudong's own NATS (one node, or three with ``cluster``), each service as its own user.
 

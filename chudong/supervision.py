@@ -1,4 +1,5 @@
-"""``chudong run`` keeps the services up: a service process that exits is restarted, with back-off.
+"""``chudong run`` keeps the system up: a service process that exits is restarted, with back-off, and so
+is the embedded nats-server (on its port, with its data: the services reconnect by themselves).
 
 A crash of one service must not stop the others (every admission would be refused until a person
 restarted the system). The system stops only on Ctrl-C (SIGINT, SIGTERM) or when a service keeps
@@ -9,9 +10,12 @@ database, a bad setting), so chudong stops and says which service and why.
 from __future__ import annotations
 
 import signal
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -44,6 +48,17 @@ class _Watch:
     restart_at: float | None = None
 
 
+@dataclass(frozen=True)
+class _Watched:
+    """A process ``chudong run`` keeps up: a service, or the embedded nats-server."""
+
+    name: str
+    process: subprocess.Popen[Any] | None
+    restart: Callable[[], None]
+    port: int
+    log: str
+
+
 class GaveUpError(Exception):
     """A service kept failing: chudong stops."""
 
@@ -59,33 +74,55 @@ class Supervisor:
     _watches: dict[str, _Watch] = field(default_factory=dict, init=False)
 
     def check(self) -> None:
-        """Restart what is due; raise :class:`GaveUpError` when a service exited too often."""
+        """Restart what is due; raise :class:`GaveUpError` when a process exited too often."""
         now = self.clock()
-        for service in self.system.services:
-            watch = self._watches.setdefault(service.name, _Watch())
+        for watched in self._watched():
+            watch = self._watches.setdefault(watched.name, _Watch())
             if watch.restart_at is not None:
                 if now >= watch.restart_at:
                     watch.restart_at = None
-                    self.system.restart(service)
+                    watched.restart()
                 continue
-            code = service.process.poll() if service.process is not None else None
+            code = watched.process.poll() if watched.process is not None else None
             if code is None:
                 continue
             watch.exits = [t for t in watch.exits if now - t < self.policy.window_seconds] + [now]
             if len(watch.exits) >= self.policy.limit:
                 raise GaveUpError(
-                    f"{service.name} exited {len(watch.exits)} times within "
+                    f"{watched.name} exited {len(watch.exits)} times within "
                     f"{self.policy.window_seconds:g} s (last: {describe_exit(code)}): stopping chudong;"
-                    f" see {self._log_of(service)}"
+                    f" see {watched.log}"
                 )
             exits = len(watch.exits)
             delay = self.policy.delay(exits)
             watch.restart_at = now + delay
             self.say(
-                f"{service.name} exited ({describe_exit(code)}); restarting it in {delay:g} s on port "
-                f"{service.port} ({exits} exit{'' if exits == 1 else 's'} within "
+                f"{watched.name} exited ({describe_exit(code)}); restarting it in {delay:g} s on port "
+                f"{watched.port} ({exits} exit{'' if exits == 1 else 's'} within "
                 f"{self.policy.window_seconds:g} s; {self.policy.limit} stop chudong)"
             )
+
+    def _watched(self) -> list[_Watched]:
+        """The processes to keep up: the embedded nats-server first (the services need it), then each
+        service."""
+        watched: list[_Watched] = []
+        nats = self.system.nats
+        if nats is not None and nats.client_port is not None:
+            log = str(nats.data_dir / "nats-server.log")
+            watched.append(
+                _Watched("nats-server", nats.process, self.system.restart_nats, nats.client_port, log)
+            )
+        for service in self.system.services:
+            watched.append(
+                _Watched(
+                    service.name,
+                    service.process,
+                    partial(self.system.restart, service),
+                    service.port,
+                    self._log_of(service),
+                )
+            )
+        return watched
 
     def _log_of(self, service: ServiceProcess) -> str:
         if self.system.log_dir is None:

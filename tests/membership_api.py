@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from services.membership.main import create_app
 from shared.clock import FixedClock
 from shared.settings import CommonSettings
-from tests.support import token_for
+from tests.support import token_for, unit_body
 
 SECRET = "s" * 32
 TODAY = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
@@ -125,23 +125,13 @@ async def membership_service(
             del os.environ["MEMBERSHIP_DATABASE_URL"]
         else:
             os.environ["MEMBERSHIP_DATABASE_URL"] = previous
-    app.state.handlers.clock = FixedClock(TODAY)
+    app.state.membership.clock = FixedClock(TODAY)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://membership") as client,
     ):
         service = Membership(client, app)
         for unit, parent, level in TREE:
-            answer = await client.post(
-                "/units",
-                headers=service.token(),
-                json={
-                    "unit_id": unit,
-                    "name": f"Đơn vị {unit}",
-                    "level": level,
-                    "unit_type": "commune_ward",
-                    "parent_id": parent,
-                },
-            )
+            answer = await client.post("/units", headers=service.token(), json=unit_body(unit, parent, level))
             assert answer.status_code == 201, answer.text
         yield service

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from nats.js import JetStreamContext
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shared.bus.consumer import Projection, ProjectionConsumer
+from shared.bus.keys import fixed_keys
+from shared.bus.subjects import stream_name
 from shared.events import Envelope
+from shared.store import Database, EventStore, StreamAppend
+from tests.support import member_event
+
+STREAM = stream_name("membership")
 
 metadata = MetaData()
 
@@ -47,3 +57,18 @@ class RecordingProjection:
 
 async def applied_positions(conn: AsyncConnection) -> list[int]:
     return [int(r[0]) for r in await conn.execute(select(applied.c.position).order_by(applied.c.row))]
+
+
+def recording_consumer(
+    db: Database, js: JetStreamContext, projection: Projection, **options: Any
+) -> ProjectionConsumer:
+    """A consumer of membership's stream for the tests' own service, checking seals as evaluation does."""
+    return ProjectionConsumer(
+        db, js, projection, STREAM, service="tests", keys=fixed_keys("evaluation"), **options
+    )
+
+
+async def append_members(store: EventStore, start: int, count: int, path: str = "vn.a") -> None:
+    """Members ``start`` to ``start + count - 1`` join the branch at ``path``, one append each."""
+    for i in range(start, start + count):
+        await store.append(StreamAppend(f"member-{i}", [member_event(str(i), path)], 0), actor="t")

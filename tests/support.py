@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import inspect
 import os
+import subprocess
+import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,10 @@ from shared.contracts.membership import MemberJoined, UnitRegistered
 from shared.contracts.org import UnitLevel, UnitType
 from shared.events import NewEvent
 
+FOUNDED = date(2000, 1, 1)
+"""When the units of the tests' trees were founded: long before anything they record."""
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 _container_url: str | None = None
@@ -98,6 +104,23 @@ async def wait_until(
         raise TimeoutError(f"not so after {timeout} s: {what or condition}") from None
 
 
+async def cancel(task: asyncio.Task[Any]) -> None:
+    """Cancel ``task`` and wait until it has stopped."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+@contextlib.asynccontextmanager
+async def running(work: Coroutine[Any, Any, Any]) -> AsyncIterator[asyncio.Task[Any]]:
+    """``work`` runs as a task while the block runs; it is cancelled when the block ends."""
+    task = asyncio.create_task(work)
+    try:
+        yield task
+    finally:
+        await cancel(task)
+
+
 def metric(text: str, name: str, **labels: str) -> float | None:
     """The value of the sample ``name`` with exactly ``labels`` in a ``/metrics`` text, None if absent."""
     for family in text_string_to_metric_families(text):
@@ -140,6 +163,19 @@ def unit_event(unit_id: str, parent: str | None, path: str, level: UnitLevel = U
     return NewEvent(f"unit-{unit_id}", payload, path, when())
 
 
+def unit_body(unit_id: str, parent: str | None, level: str) -> dict[str, str | None]:
+    """What ``POST /units`` takes to register the unit :func:`unit_event` records, a commune or ward's,
+    founded on :data:`FOUNDED` so that the records a test dates in the past fall within its life."""
+    return {
+        "unit_id": unit_id,
+        "name": f"Đơn vị {unit_id}",
+        "level": level,
+        "unit_type": "commune_ward",
+        "parent_id": parent,
+        "established_on": FOUNDED.isoformat(),
+    }
+
+
 def member_event(member_id: str, branch_path: str) -> NewEvent:
     branch = branch_path.rsplit(".", 1)[-1]
     payload = MemberJoined(
@@ -180,3 +216,14 @@ def files_holding(root: Path, secret: bytes) -> list[Path]:
         if any(form in content for form in forms):
             found.append(path)
     return found
+
+
+def run_benchmark(module: str) -> subprocess.CompletedProcess[str]:
+    """The benchmark ``module`` at its tiny size, writing no results: its smoke test."""
+    return subprocess.run(
+        [sys.executable, "-m", module, "--size", "tiny", "--no-write"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import run_benchmark
 
 
 def test_the_member_import_benchmark_runs_on_a_tiny_size() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.membership_import", "--size", "tiny", "--no-write"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = run_benchmark("bench.membership_import")
     assert result.returncode == 0, result.stderr[-3000:]
     for figure in (
         "import a clean sheet (50 rows, SQLite)",

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import run_benchmark
 
 # Each benchmark module, and figures its output must name.
 FIGURES: dict[str, tuple[str, ...]] = {
@@ -44,13 +40,7 @@ FIGURES: dict[str, tuple[str, ...]] = {
 
 @pytest.mark.parametrize("module", FIGURES)
 def test_a_benchmark_runs_on_a_tiny_size(module: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", module, "--size", "tiny", "--no-write"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = run_benchmark(module)
     assert result.returncode == 0, result.stderr[-3000:]
     for figure in FIGURES[module]:
         assert figure in result.stdout, figure

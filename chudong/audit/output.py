@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from services.evaluation.domain.results import UnitCompliance
+from shared.contracts.evaluation import LateCounting, LateEvidence
 from shared.tables import add_sheet, append_row
 
 STATUSES = ("pass", "at_risk", "fail", "not_assessed")
@@ -39,6 +40,11 @@ def as_table(results: list[UnitCompliance], console: Console) -> None:
     console.print("  ".join(f"{s}: {n}" for s, n in counts.items()))
 
 
+def _late(late: LateEvidence) -> str:
+    counts = "" if late.counts_as is LateCounting.COUNTED else f" ({late.counts_as.value})"
+    return f"{late.event_id}: ghi nhận muộn {late.days_late} ngày{counts}"
+
+
 def as_xlsx(results: list[UnitCompliance], path: Path) -> None:
     from openpyxl import Workbook
 
@@ -48,7 +54,19 @@ def as_xlsx(results: list[UnitCompliance], path: Path) -> None:
     indicators = add_sheet(book, "indicators")
     append_row(
         indicators,
-        ["unit", "indicator", "criterion", "core", "status", "closes on", "explanation", "missing", "events"],
+        [
+            "unit",
+            "indicator",
+            "criterion",
+            "core",
+            "status",
+            "closes on",
+            "explanation",
+            "missing",
+            "events",
+            "recorded late",
+            "late (ghi nhận muộn)",
+        ],
     )
     for r in results:
         append_row(
@@ -69,5 +87,6 @@ def as_xlsx(results: list[UnitCompliance], path: Path) -> None:
                 append_row(indicators, [
                     r.unit_id, i.indicator_id, c.criterion, i.core, i.status.value, i.closes_on, i.explanation,
                     "; ".join(m.description for m in i.missing), " ".join(i.evidence.event_ids),
+                    i.evidence.late_count, "; ".join(_late(m) for m in i.evidence.late),
                 ])  # fmt: skip
     book.save(path)

@@ -16,8 +16,8 @@ from services.evaluation.domain.facts import Fact, facts_of
 from services.evaluation.domain.results import UnitCompliance
 from services.evaluation.domain.rulebook import RuleBook
 from services.evaluation.domain.units import BranchView, UnionView
-from shared.clock import local_date
-from shared.contracts.membership import UnitClosed, UnitMoved, UnitRegistered
+from shared.clock import local_date, start_of_day
+from shared.contracts.membership import UnitClosed, UnitDatesCorrected, UnitMoved, UnitRegistered
 from shared.contracts.org import UnitLevel, UnitType
 from shared.events import Envelope
 
@@ -54,6 +54,14 @@ class Rebuild:
         if isinstance(p, UnitClosed):
             if p.unit_id in self.units:
                 self.units[p.unit_id] = replace(self.units[p.unit_id], closed_at=event.occurred_at)
+            return
+        if isinstance(p, UnitDatesCorrected):
+            if p.unit_id in self.units:
+                unit = self.units[p.unit_id]
+                closed = start_of_day(p.closed_on) if p.closed_on and unit.closed_at else unit.closed_at
+                self.units[p.unit_id] = replace(
+                    unit, registered_at=start_of_day(p.established_on), closed_at=closed
+                )
             return
         if isinstance(p, UnitMoved):
             self._move(p)

@@ -21,6 +21,7 @@ from chudong.audit.replay import Rebuild, evaluate_all
 from chudong.audit.streams import read_stream, stream_length
 from chudong.audit.verify import Finding, verify_copy, verify_database
 from chudong.context import nats_credentials, nats_failures_reported, nats_url
+from chudong.options import parsed
 from services.evaluation.domain.evaluate import AsOf
 from services.evaluation.domain.explain import explain as explain_text
 from services.evaluation.domain.results import UnitCompliance
@@ -48,21 +49,13 @@ RulesOption = Annotated[
 
 
 def _as_of(as_of: str | None, known_at: str | None) -> AsOf:
-    day: date | None = None
-    if as_of is not None:
-        try:
-            day = date.fromisoformat(as_of)
-        except ValueError as exc:
-            raise typer.BadParameter(
-                f"{as_of!r} is not a date written YYYY-MM-DD", param_hint="--as-of"
-            ) from exc
+    day = (
+        parsed(as_of, date.fromisoformat, "a date written YYYY-MM-DD", "--as-of")
+        if as_of is not None
+        else None
+    )
     if known_at is not None:
-        try:
-            instant = datetime.fromisoformat(known_at)
-        except ValueError as exc:
-            raise typer.BadParameter(
-                f"{known_at!r} is not an ISO 8601 instant", param_hint="--known-at"
-            ) from exc
+        instant = parsed(known_at, datetime.fromisoformat, "an ISO 8601 instant", "--known-at")
         if instant.tzinfo is None:
             raise typer.BadParameter(
                 "give the instant with its zone, e.g. 2026-11-01T00:00:00+07:00", param_hint="--known-at"

@@ -17,6 +17,7 @@ from chudong.context import read_running
 from chudong.demo import SCALES, Generator, digest
 from chudong.demo.direct import SERVICES, DirectLoader
 from chudong.demo.http import HttpLoader
+from chudong.options import parsed
 from chudong.unit_tree import render
 from shared.auth import Role, mint_token
 from shared.settings import CommonSettings, service_settings
@@ -96,12 +97,9 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(
                 f"{scale!r} is not a scale; use one of {', '.join(SCALES)}", param_hint="--scale"
             )
-        try:
-            last = date.fromisoformat(until) if until else date.today()
-        except ValueError as exc:
-            raise typer.BadParameter(
-                f"{until!r} is not a date; use YYYY-MM-DD", param_hint="--until"
-            ) from exc
+        last = (
+            parsed(until, date.fromisoformat, "a date; use YYYY-MM-DD", "--until") if until else date.today()
+        )
         generator = Generator(SCALES[scale], years, seed, last)
         if digest_only:
             events = list(generator.events())

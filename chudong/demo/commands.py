@@ -33,6 +33,8 @@ def command_for(event: DemoEvent) -> Command:
         body = _fields(p, "unit_id", "name", "level", "unit_type", "parent_id")
         if p.recognising_unit_id:
             body["recognising_unit_id"] = p.recognising_unit_id
+        if p.established_on:
+            body["established_on"] = p.established_on.isoformat()
         return Command(m, "POST", "/units", body)
     if isinstance(p, ms.MemberJoined):
         body = _fields(p, "member_id", "branch_id", "joined_on", "admission_decision_ref", "referred_by")

@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 from chudong.demo import names
 from chudong.demo.scales import Scale
 from chudong.unit_tree import TreeLine
-from shared.clock import start_of_day
+from services.membership.domain.streams import unit_stream
+from shared.clock import local_date, start_of_day
 from shared.contracts import membership as ms
 from shared.contracts.org import UnitLevel, UnitType
 from shared.events import Event
@@ -209,8 +210,9 @@ def _unit(
         unit_type=unit_type,
         parent_id=parent,
         recognising_unit_id=recogniser,
+        established_on=local_date(on),  # founded then, as membership records a dated registration
     )
-    return DemoEvent("membership", f"unit-{unit_id}", payload, path, on)
+    return DemoEvent("membership", unit_stream(unit_id), payload, path, on)
 
 
 def _district_name(d: int) -> str:

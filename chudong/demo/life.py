@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from chudong.demo import names
 from services.membership.domain.profile import birthday
+from services.membership.domain.streams import member_stream, unit_stream
+from services.planning.domain import streams as ps
 from services.planning.domain.plans import plan_id_of
 from shared.clock import start_of_day
 from shared.contracts import evaluation as ev
@@ -96,7 +98,7 @@ class UnionLife:
         self.events.append((max(day, self.g.founded), self.seq, event))
 
     def member_event(self, m: Member, payload: Event, day: date) -> None:
-        self.emit("membership", f"member-{m.member_id}", payload, day, self.branch_paths[m.branch_id])
+        self.emit("membership", member_stream(m.member_id), payload, day, self.branch_paths[m.branch_id])
 
     def has(self, fault: str) -> bool:
         return fault in self.u.faults
@@ -177,7 +179,7 @@ class UnionLife:
         )
         self.emit(
             "membership",
-            f"member-{m.member_id}",
+            member_stream(m.member_id),
             payload,
             joined,
             self.branch_paths[branch],
@@ -210,11 +212,11 @@ class UnionLife:
         rng, unit = self.rng, self.u.unit_id
         # By 10 November of the year before the evaluation year begins (the rules' deadline).
         registered = _day(rng, start.year - 1, 10, 5, 28)
-        self.emit("planning", f"model-{unit}-{year}", pl.ModelRegistered(
+        self.emit("planning", ps.model_stream(unit, year), pl.ModelRegistered(
             unit_id=unit, year=year, registered_on=registered, recognising_unit_id=self.u.recognising_unit_id,
         ), registered)  # fmt: skip
         plan_id = plan_id_of(unit, year, pl.PlanKind.ANNUAL_PLAN)
-        stream = f"plan-{plan_id}"
+        stream = ps.plan_stream(plan_id)
         drafted = start + timedelta(days=rng.randint(2, 8))
         self.emit("planning", stream, pl.PlanDrafted(
             plan_id=plan_id, unit_id=unit, year=year, kind=pl.PlanKind.ANNUAL_PLAN,
@@ -247,7 +249,7 @@ class UnionLife:
         month = f"{y}-{mo:02d}"
         assigned = _day(rng, y, mo, 1, 6)
         branches = tuple(b for b, _ in self.u.branches)
-        self.emit("planning", f"tasks-{unit}-{month}", pl.MonthlyTasksAssigned(
+        self.emit("planning", ps.tasks_stream(unit, month), pl.MonthlyTasksAssigned(
             unit_id=unit, month=month, assigned_on=assigned, branch_ids=branches,
             tasks=("Sinh hoạt chi đoàn định kỳ", rng.choice(names.ACTIVITIES)),
         ), assigned)  # fmt: skip
@@ -266,7 +268,7 @@ class UnionLife:
             low, high = (0.55, 0.8) if self.has("meetings") else (0.7, 0.98)
             present = max(1, min(expected, round(expected * rng.uniform(low, high))))
             meeting_id = f"sh-{branch}-{month}"
-            self.emit("planning", f"meeting-{meeting_id}", pl.BranchMeetingHeld(
+            self.emit("planning", ps.meeting_stream(meeting_id), pl.BranchMeetingHeld(
                 meeting_id=meeting_id, branch_id=branch, held_on=held, kind=pl.MeetingKind.PERIODIC,
                 present_count=present, expected_count=expected, agenda="Sinh hoạt chi đoàn định kỳ",
             ), held, self.branch_paths[branch])  # fmt: skip
@@ -279,11 +281,11 @@ class UnionLife:
         period = f"{y}-Q{qn}"
         after = date(y + (mo + 2) // 12, (mo + 2) % 12 + 1, 1)  # the first day after the quarter
         on = after + timedelta(days=rng.randint(0, 8))
-        self.emit("membership", f"unit-{unit}", ms.YouthSituationReported(
+        self.emit("membership", unit_stream(unit), ms.YouthSituationReported(
             unit_id=unit, quarter=period, submitted_on=on, summary="Tình hình thanh niên ổn định",
         ), on)  # fmt: skip
         on = after + timedelta(days=rng.randint(0, 8))
-        self.emit("planning", f"report-{unit}-{period}", pl.PeriodicReportSubmitted(
+        self.emit("planning", ps.report_stream(unit, period), pl.PeriodicReportSubmitted(
             unit_id=unit, period=period, submitted_on=on,
         ), on)  # fmt: skip
 
@@ -292,7 +294,7 @@ class UnionLife:
         for n in range(rng.randint(4, 8)):
             activity_id = f"hd-{unit}-{year}-{n + 1}"
             on = start + timedelta(days=rng.randint(20, 330))
-            stream = f"activity-{activity_id}"
+            stream = ps.record_stream("activity", activity_id)
             self.emit("planning", stream, pl.ActivityScheduled(
                 activity_id=activity_id, unit_id=unit, title=rng.choice(names.ACTIVITIES),
                 scheduled_on=on, criterion=2,
@@ -308,24 +310,24 @@ class UnionLife:
                 ), on - timedelta(days=2))  # fmt: skip
         project_id = f"ct-{unit}-{year}"
         registered = start + timedelta(days=rng.randint(30, 80))
-        self.emit("planning", f"project-{project_id}", pl.YouthProjectRegistered(
+        self.emit("planning", ps.record_stream("project", project_id), pl.YouthProjectRegistered(
             project_id=project_id, unit_id=unit, title=rng.choice(names.PROJECTS), kind=pl.ProjectKind.PROJECT,
             registered_on=registered, year=year,
         ), registered)  # fmt: skip
         if rng.random() < 0.9:
             done = registered + timedelta(days=rng.randint(90, 200))
-            self.emit("planning", f"project-{project_id}", pl.YouthProjectCompleted(
+            self.emit("planning", ps.record_stream("project", project_id), pl.YouthProjectCompleted(
                 project_id=project_id, unit_id=unit, completed_on=done, value_vnd=rng.randint(5, 200) * 1_000_000,
             ), done)  # fmt: skip
         mid = start + timedelta(days=rng.randint(185, 200))
-        self.emit("planning", f"review-{unit}-{year}-mid_year", pl.ReviewHeld(
+        self.emit("planning", ps.review_stream(unit, year, pl.ReviewKind.MID_YEAR), pl.ReviewHeld(
             unit_id=unit, year=year, kind=pl.ReviewKind.MID_YEAR, held_on=mid,
         ), mid)  # fmt: skip
         # The year-end review, the ratings and the self-assessment come in the last weeks.
         closing = end - timedelta(days=rng.randint(36, 50))
         late = current and self.u.profile == "slipping"
         if not (late and self.has("review")):
-            self.emit("planning", f"review-{unit}-{year}-year_end", pl.ReviewHeld(
+            self.emit("planning", ps.review_stream(unit, year, pl.ReviewKind.YEAR_END), pl.ReviewHeld(
                 unit_id=unit, year=year, kind=pl.ReviewKind.YEAR_END, held_on=closing,
             ), closing)  # fmt: skip
         if not (late and self.has("self_assessment")):
@@ -334,7 +336,7 @@ class UnionLife:
                 unit_id=unit, year=year, submitted_on=on, claims={"1": "pass", "2": "pass", "3": "pass"},
             ), on)  # fmt: skip
         dialogue = start + timedelta(days=rng.randint(60, 150))
-        self.emit("planning", f"dialogue-dl-{unit}-{year}", pl.DialogueHeld(
+        self.emit("planning", ps.dialogue_stream(f"dl-{unit}-{year}"), pl.DialogueHeld(
             dialogue_id=f"dl-{unit}-{year}", unit_id=unit, held_on=dialogue, leaders=("Bí thư Đảng ủy", "Chủ tịch UBND"),
             participants=rng.randint(30, 150),
         ), dialogue)  # fmt: skip
@@ -347,18 +349,18 @@ class UnionLife:
         for n in range(proposals):
             proposal_id = f"tm-{unit}-{year}-{n + 1}"
             on = start + timedelta(days=rng.randint(60, 250))
-            self.emit("planning", f"proposal-{proposal_id}", pl.AdvisoryProposalSubmitted(
+            self.emit("planning", ps.record_stream("proposal", proposal_id), pl.AdvisoryProposalSubmitted(
                 proposal_id=proposal_id, unit_id=unit, submitted_to=rng.choice(list(pl.AdvisoryTarget)),
                 subject="Cơ chế hỗ trợ thanh niên khởi nghiệp", submitted_on=on,
             ), on)  # fmt: skip
             if not self.has("advice") and (n == 0 or rng.random() < 0.5):
                 outcome = on + timedelta(days=rng.randint(15, 45))
-                self.emit("planning", f"proposal-{proposal_id}", pl.AdvisoryOutcomeRecorded(
+                self.emit("planning", ps.record_stream("proposal", proposal_id), pl.AdvisoryOutcomeRecorded(
                     proposal_id=proposal_id, unit_id=unit, outcome=pl.AdvisoryOutcome.ADOPTED, recorded_on=outcome,
                 ), outcome)  # fmt: skip
         for half in (0, 1):
             on = start + timedelta(days=rng.randint(40, 150) + 182 * half)
-            self.emit("planning", f"party-briefing-{unit}-{year}-{half + 1}", pl.PartyCommitteeBriefed(
+            self.emit("planning", ps.party_briefing_stream(f"{unit}-{year}-{half + 1}"), pl.PartyCommitteeBriefed(
                 unit_id=unit, briefed_on=on, topic="Tình hình công tác Đoàn",
             ), on)  # fmt: skip
         if self.has("agreement"):
@@ -366,13 +368,13 @@ class UnionLife:
         agreement_id = f"pk-{unit}"
         if year == self.cycles()[0]:
             signed = start + timedelta(days=rng.randint(5, 30))
-            self.emit("planning", f"agreement-{agreement_id}", pl.CoordinationAgreementSigned(
+            self.emit("planning", ps.record_stream("agreement", agreement_id), pl.CoordinationAgreementSigned(
                 agreement_id=agreement_id, unit_id=unit, partner=rng.choice(names.PARTNERS), signed_on=signed,
             ), signed)  # fmt: skip
         for half in (0, 1):
             on = start + timedelta(days=rng.randint(40, 160) + 182 * half)
             joint_id = f"ph-{unit}-{year}-{half + 1}"
-            self.emit("planning", f"joint-activity-{joint_id}", pl.JointActivityHeld(
+            self.emit("planning", ps.joint_activity_stream(joint_id), pl.JointActivityHeld(
                 joint_activity_id=joint_id, agreement_id=agreement_id, unit_id=unit, held_on=on,
                 title=rng.choice(names.ACTIVITIES),
             ), on)  # fmt: skip
@@ -384,13 +386,13 @@ class UnionLife:
         for branch, _ in self.u.branches:
             on = start + timedelta(days=rng.randint(30, 75))
             count = len([m for m in self.active(on) if m.branch_id == branch])
-            self.emit("membership", f"unit-{branch}", ms.BranchRosterReviewed(
+            self.emit("membership", unit_stream(branch), ms.BranchRosterReviewed(
                 branch_id=branch, reviewed_on=on, active_members=count,
             ), on, self.branch_paths[branch])  # fmt: skip
         self.ageing(start, end)
         for half in (0, 1):
             on = start + timedelta(days=rng.randint(20, 60) + 182 * half)
-            self.emit("membership", f"unit-{unit}", ms.HardshipListReviewed(
+            self.emit("membership", unit_stream(unit), ms.HardshipListReviewed(
                 unit_id=unit, reviewed_on=on, open_cases=0,
             ), on)  # fmt: skip
         training = not self.has("no_training")
@@ -496,7 +498,7 @@ class UnionLife:
             if rng.random() >= share or not m.active_on(on):
                 continue
             recruit = f"p-{m.member_id}-{year}"
-            self.emit("membership", f"member-{m.member_id}", ms.YouthRecruited(
+            self.emit("membership", member_stream(m.member_id), ms.YouthRecruited(
                 recruit_id=recruit, recruiter_member_id=m.member_id, unit_id=unit, recruited_on=on,
                 into="association",
             ), on, self.branch_paths[m.branch_id])  # fmt: skip

@@ -93,6 +93,14 @@ class EmbeddedNats:
         self.stop()
         raise NatsServerError("nats-server did not start:\n" + "".join(log_lines[-20:]))
 
+    def restart(self, timeout: float = 15.0) -> EmbeddedNats:
+        """Start again after the process exited: on the same port, so that clients reconnect."""
+        if self.process is not None and self.process.poll() is None:
+            raise NatsServerError("the server is still running")
+        if self.client_port is not None:
+            self.port = self.client_port
+        return self.start(timeout)
+
     def _drain_to_log(self, stream: IO[str]) -> None:
         # The pipe must keep being read, or the server blocks once it fills.
         with (self.data_dir / "nats-server.log").open("a") as log:

@@ -9,7 +9,9 @@ from fastapi import FastAPI
 from services.evaluation.adapters.facts_projection import FactsProjection
 from services.evaluation.adapters.member_counts import MemberCountProjection
 from services.evaluation.api import router
+from services.evaluation.app.commands import command_table
 from services.evaluation.app.evaluator import ComplianceEvaluator
+from services.evaluation.app.recognition import RecognitionHandlers
 from services.evaluation.domain.rulebook import RuleBook
 from services.evaluation.migrations import SCHEMA
 from services.evaluation.settings import EvaluationSettings
@@ -58,6 +60,9 @@ def create_app(common: CommonSettings | None = None, *, clock: Clock | None = No
     app.state.clock = clock
     app.state.evaluator = evaluator
     app.state.facts_projection = facts
+    app.state.recognition = recognition = RecognitionHandlers(runtime.store, book, clock)
+    app.state.commands = command_table(recognition)
+    app.state.scopes = {}  # every command acts on a union: the unit scope finds it
     return app
 
 

@@ -6,7 +6,10 @@ from fastapi import FastAPI
 
 from services.membership.adapters.read_models import MembershipReadModels
 from services.membership.api import router
-from services.membership.app.handlers import MembershipHandlers
+from services.membership.api.scopes import SCOPES
+from services.membership.app.base import Membership
+from services.membership.app.commands import command_table
+from services.membership.app.units import UnitHandlers
 from services.membership.migrations import SCHEMA
 from services.membership.settings import MembershipSettings
 from shared.http import create_service_app
@@ -21,8 +24,8 @@ def create_app(common: CommonSettings | None = None) -> FastAPI:
     common = common or CommonSettings()
     runtime = ServiceRuntime(common, service_settings(NAME), schema=SCHEMA)
     runtime.store.add_inline_projection(MembershipReadModels())
-    handlers = MembershipHandlers(runtime.store, runtime.directory)
-    runtime.on_start(handlers.ensure_root)
+    membership = Membership(runtime.store, runtime.directory)
+    runtime.on_start(UnitHandlers(membership).ensure_root)
     app = create_service_app(
         runtime,
         [router],
@@ -31,8 +34,11 @@ def create_app(common: CommonSettings | None = None) -> FastAPI:
             "The org tree, members' lifecycle (quản lý đoàn viên), youth care and Party referrals of the Youth Union."
         ),
     )
-    app.state.handlers = handlers
-    app.state.settings = MembershipSettings()
+    settings = MembershipSettings()
+    app.state.membership = membership
+    app.state.commands = command_table(membership, settings)
+    app.state.scopes = SCOPES
+    app.state.settings = settings
     return app
 
 

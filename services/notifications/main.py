@@ -10,10 +10,13 @@ from fastapi import FastAPI
 from services.notifications.adapters.alert_book import AlertBook
 from services.notifications.adapters.channels import EmailSender, Sender, WebhookSender
 from services.notifications.api import router
+from services.notifications.api.scopes import SCOPES
+from services.notifications.app.commands import command_table
 from services.notifications.app.dispatcher import Dispatcher
-from services.notifications.app.handlers import NotificationHandlers
+from services.notifications.app.officers import OfficerContacts
 from services.notifications.app.projection import AlertProjection
 from services.notifications.app.scheduler import Scheduler
+from services.notifications.app.subscriptions import SubscriptionHandlers
 from services.notifications.domain.alerts import Alert
 from services.notifications.migrations import SCHEMA
 from services.notifications.settings import NotificationSettings
@@ -95,7 +98,10 @@ def create_app(
         title="chudong notifications",
         description="Alerts to officers about their units: compliance, risks, deadlines and decisions.",
     )
-    app.state.handlers = NotificationHandlers(runtime.store, runtime.directory, clock)
+    app.state.contacts = contacts = OfficerContacts(runtime.db, clock)
+    app.state.subscriptions = subscriptions = SubscriptionHandlers(runtime.store, contacts, clock)
+    app.state.commands = command_table(subscriptions)
+    app.state.scopes = SCOPES
     app.state.clock = clock
     app.state.dispatcher = dispatcher
     app.state.scheduler = scheduler

@@ -8,6 +8,8 @@ from services.planning.adapters.evidence_files import EvidenceFiles
 from services.planning.adapters.members import MemberRosterProjection
 from services.planning.adapters.read_models import PlanningReadModels
 from services.planning.api import routers
+from services.planning.api.scopes import SCOPES
+from services.planning.app.commands import command_table
 from services.planning.app.handlers import PlanningHandlers
 from services.planning.migrations import SCHEMA
 from services.planning.settings import PlanningSettings
@@ -48,6 +50,8 @@ def create_app(common: CommonSettings | None = None, *, clock: Clock | None = No
         description="Work plans, branch meetings, activities, advice to the Party committee and coordination.",
     )
     app.state.handlers = handlers
+    app.state.commands = command_table(handlers)
+    app.state.scopes = SCOPES
     return app
 
 

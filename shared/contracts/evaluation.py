@@ -34,6 +34,29 @@ class Missing(BaseModel):
     description: str
 
 
+class LateCounting(StrEnum):
+    """How evidence recorded late counts, as the rules say (a limit per indicator; default: counted)."""
+
+    COUNTED = "counted"  # counted fully, marked late
+    AT_RISK = "at_risk"  # beyond the limit: lifts the indicator to "at risk" at most
+    NOT_COUNTED = "not_counted"  # beyond the limit: not counted at all
+
+
+class LateEvidence(BaseModel):
+    """Evidence recorded long after it happened (ghi nhận muộn): which event, how late, how it counts."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    indicator_id: str
+    event_id: str
+    kind: str = Field(description="the fact it gave: meeting, member_joined, activity_held …")
+    unit_id: UnitId = Field(description="the branch or union it happened in")
+    occurred_on: date = Field(description="the day it happened, as the user said")
+    recorded_on: date = Field(description="the day the system learned it (Vietnam date)")
+    days_late: int = Field(ge=0, description="days from occurred_on to recorded_on")
+    counts_as: LateCounting = LateCounting.COUNTED
+
+
 @evaluation_event("ComplianceChanged")
 class ComplianceChanged(Event):
     """A grassroots union's status for a criterion (1, 2, 3) or overall (criterion 0) changed."""
@@ -45,6 +68,9 @@ class ComplianceChanged(Event):
     new_status: Status
     missing: tuple[Missing, ...] = ()
     cause_event_ids: tuple[str, ...] = ()
+    late: tuple[LateEvidence, ...] = Field(
+        default=(), description="evidence behind the new status that was recorded late, the latest first"
+    )
 
 
 @evaluation_event("IndicatorAtRisk")
@@ -58,6 +84,9 @@ class IndicatorAtRisk(Event):
     period: str
     closes_on: date
     missing: tuple[Missing, ...] = ()
+    late: tuple[LateEvidence, ...] = Field(
+        default=(), description="its evidence that was recorded late, the latest first"
+    )
 
 
 @evaluation_event("SelfAssessmentSubmitted")

@@ -38,6 +38,9 @@ class UnitRegistered(Event):
     unit_type: UnitType
     parent_id: UnitId | None
     recognising_unit_id: UnitId | None = None
+    established_on: date | None = None
+    """The day the unit was founded (ngày thành lập); the event occurred then. None in events recorded
+    before units carried their dates: the unit opened the day it was registered."""
 
 
 @membership_event("UnitRenamed")
@@ -65,6 +68,23 @@ class UnitClosed(Event):
     unit_id: UnitId
     reason: str
     merged_into: UnitId | None = None
+    closed_on: date | None = None
+    """The day the unit was dissolved or merged; the event occurred then. None in events recorded before
+    units carried their dates: the unit closed the day the closure was recorded."""
+
+
+@membership_event("UnitDatesCorrected")
+class UnitDatesCorrected(Event):
+    """A unit's founding or closing day is corrected (đính chính ngày thành lập, giải thể), with why.
+
+    From this event on, the unit counts as opened on ``established_on`` and, if it is closed, as closed
+    on ``closed_on``; who corrected it and when is in the event's metadata.
+    """
+
+    unit_id: UnitId
+    established_on: date
+    closed_on: date | None = None
+    reason: str
 
 
 @membership_event("BranchRosterReviewed")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
+
+from shared.clock import local_date
 
 
 class UnitLevel(StrEnum):
@@ -62,3 +64,22 @@ class OrgUnit:
     @property
     def is_active(self) -> bool:
         return self.status is UnitStatus.ACTIVE
+
+    @property
+    def opened_on(self) -> date:
+        """The day the unit was founded (its registration event occurred then), in Vietnam."""
+        return local_date(self.registered_at)
+
+    @property
+    def closed_on(self) -> date | None:
+        """The day the unit was dissolved or merged, in Vietnam; None while it is active."""
+        return local_date(self.closed_at) if self.closed_at is not None else None
+
+    def open_on(self, day: date) -> bool:
+        """Whether the unit existed on ``day``: founded by then and not yet closed."""
+        return self.open_during(day, day)
+
+    def open_during(self, first: date, last: date) -> bool:
+        """Whether the unit existed on some day from ``first`` to ``last``."""
+        closed = self.closed_on
+        return self.opened_on <= last and (closed is None or first <= closed)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import fields, is_dataclass
 from typing import Annotated, Any
 
 from fastapi import Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from shared.commands import Command
 from shared.events import Envelope
 from shared.store import ConcurrencyError, EventStore, IdempotencyConflictError, IdempotentResult
 from shared.store.event_store import Idempotency
@@ -40,17 +42,31 @@ def caller_key(request: Request, key: str) -> str:
     return hashlib.sha256(f"{subject}\n{key}".encode()).hexdigest()
 
 
-def request_hash(request: Request, payload: BaseModel | None) -> str:
-    body = payload.model_dump(mode="json") if payload is not None else None
-    canonical = json.dumps([request.method, request.url.path, body], sort_keys=True, default=str)
+def request_hash(request: Request, payload: BaseModel | Command | None) -> str:
+    """What a retry must repeat to be the same request: method, path and the body or command."""
+    canonical = json.dumps([request.method, request.url.path, _plain(payload)], sort_keys=True, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return hashlib.sha256(value).hexdigest()  # a file the command carries, by its digest
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
 
 
 async def run_command(
     request: Request,
     store: EventStore,
     key: str | None,
-    payload: BaseModel | None,
+    payload: BaseModel | Command | None,
     execute: Execute,
     answer: Answer,
     *,
@@ -70,7 +86,7 @@ async def _run_once(
     request: Request,
     store: EventStore,
     key: str,
-    payload: BaseModel | None,
+    payload: BaseModel | Command | None,
     execute: Execute,
     answer: Answer,
     status_code: int,

@@ -9,12 +9,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, func, literal, select, update
+from sqlalchemy import Column, MetaData, String, Table, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.contracts.membership import UnitClosed, UnitMoved, UnitRegistered, UnitRenamed
+from shared.clock import start_of_day
+from shared.contracts.membership import (
+    UnitClosed,
+    UnitDatesCorrected,
+    UnitMoved,
+    UnitRegistered,
+    UnitRenamed,
+)
 from shared.contracts.org import OrgUnit, UnitLevel, UnitStatus, UnitType
 from shared.events import Envelope
+from shared.store.columns import instant, unit_id, unit_path
 from shared.store.database import Database
 
 metadata = MetaData()
@@ -22,21 +30,25 @@ metadata = MetaData()
 org_units = Table(
     "org_units",
     metadata,
-    Column("unit_id", String(63), primary_key=True),
-    Column("parent_id", String(63), nullable=True, index=True),
-    Column("path", String(1000), nullable=False, unique=True),
+    unit_id(primary_key=True),
+    unit_id("parent_id", nullable=True, index=True),
+    unit_path("path", unique=True),
     Column("name", String(300), nullable=False),
     Column("level", String(20), nullable=False),
     Column("unit_type", String(20), nullable=False),
     Column("status", String(10), nullable=False),
-    Column("recognising_unit_id", String(63), nullable=True),
-    Column("registered_at", DateTime(timezone=True), nullable=False),
-    Column("closed_at", DateTime(timezone=True), nullable=True),
+    unit_id("recognising_unit_id", nullable=True),
+    instant("registered_at"),
+    instant("closed_at", nullable=True),
 )
 
 
 class OrgTreeProjection:
-    """Keeps ``org_units`` from UnitRegistered, UnitRenamed, UnitMoved and UnitClosed."""
+    """Keeps ``org_units`` from UnitRegistered, UnitRenamed, UnitMoved, UnitClosed and UnitDatesCorrected.
+
+    ``registered_at`` is when the unit opened (the registration event occurred on its founding day),
+    ``closed_at`` when it closed.
+    """
 
     name = "org_tree"
     metadata = metadata
@@ -58,6 +70,8 @@ class OrgTreeProjection:
                 .where(org_units.c.unit_id == payload.unit_id)
                 .values(status=UnitStatus.CLOSED.value, closed_at=event.occurred_at)
             )
+        elif isinstance(payload, UnitDatesCorrected):
+            await self._correct_dates(conn, payload)
 
     async def apply_all(self, conn: AsyncConnection, events: list[Envelope]) -> None:
         for event in events:
@@ -83,6 +97,18 @@ class OrgTreeProjection:
                 closed_at=None,
             )
         )
+
+    async def _correct_dates(self, conn: AsyncConnection, payload: UnitDatesCorrected) -> None:
+        """The unit opened (and, if it is closed, closed) on the corrected days."""
+        unit = org_units.c.unit_id == payload.unit_id
+        await conn.execute(
+            update(org_units).where(unit).values(registered_at=start_of_day(payload.established_on))
+        )
+        if payload.closed_on is not None:
+            closed = unit & (org_units.c.status == UnitStatus.CLOSED.value)
+            await conn.execute(
+                update(org_units).where(closed).values(closed_at=start_of_day(payload.closed_on))
+            )
 
     async def _move(self, conn: AsyncConnection, payload: UnitMoved) -> None:
         old_path = (

@@ -25,6 +25,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.events import Envelope, NewEvent
+from shared.logging import current_correlation_id
 from shared.store.errors import ConcurrencyError, IdempotencyConflictError
 from shared.store.schema import events, idempotency, outbox
 
@@ -81,6 +82,26 @@ class AppendRequest:
     effects: InlineProjection | None = None
     envelopes: list[Envelope] = field(default_factory=list)
     error: Exception | None = None
+
+    @classmethod
+    def of(
+        cls,
+        appends: StreamAppend | Sequence[StreamAppend],
+        actor: str,
+        correlation_id: str | None,
+        idempotency: Idempotency | None,
+        effects: InlineProjection | None,
+    ) -> AppendRequest:
+        """An append of one stream's events or several streams', under the current correlation id
+        unless it is given one; its answer is awaited on :attr:`done`."""
+        return cls(
+            [appends] if isinstance(appends, StreamAppend) else list(appends),
+            actor,
+            correlation_id or current_correlation_id(),
+            idempotency,
+            asyncio.get_running_loop().create_future(),
+            effects,
+        )
 
 
 Head = tuple[int, str]

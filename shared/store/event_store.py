@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.clock import utcnow
 from shared.events import REGISTRY, Envelope, EventRegistry, NewEvent
-from shared.logging import current_correlation_id
 from shared.store.appending import (
     ANY_VERSION,
     NO_STREAM,
@@ -105,14 +104,7 @@ class EventStore(HistoryReader):
         Appends that arrive while a transaction is in progress are committed
         together in the next one (group commit); each is decided on its own.
         """
-        request = AppendRequest(
-            [appends] if isinstance(appends, StreamAppend) else list(appends),
-            actor,
-            correlation_id or current_correlation_id(),
-            idempotency,
-            asyncio.get_running_loop().create_future(),
-            effects,
-        )
+        request = AppendRequest.of(appends, actor, correlation_id, idempotency, effects)
         self._queue.append(request)
         async with self._group_lock:
             if not request.done.done():
@@ -135,14 +127,7 @@ class EventStore(HistoryReader):
 
         The caller sets :attr:`appended` after committing, to wake the relay at once.
         """
-        request = AppendRequest(
-            [appends] if isinstance(appends, StreamAppend) else list(appends),
-            actor,
-            correlation_id or current_correlation_id(),
-            idempotency,
-            asyncio.get_running_loop().create_future(),
-            effects,
-        )
+        request = AppendRequest.of(appends, actor, correlation_id, idempotency, effects)
         head = await self._write_group(conn, [request], await self._lock_head(conn))
         await conn.execute(
             update(chain_head).where(chain_head.c.id == 1).values(position=head[0], hash=head[1])

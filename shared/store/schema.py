@@ -10,7 +10,6 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Column,
-    DateTime,
     Integer,
     LargeBinary,
     MetaData,
@@ -21,6 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import sqlite
 
+from shared.store.columns import event_id, instant, unit_path
+
 # SQLite only makes INTEGER PRIMARY KEY an alias of the rowid; BIGINT elsewhere.
 Position = BigInteger().with_variant(sqlite.INTEGER(), "sqlite")
 
@@ -30,13 +31,13 @@ events = Table(
     "events",
     metadata,
     Column("position", Position, primary_key=True, autoincrement=False),
-    Column("event_id", String(36), nullable=False, unique=True),
+    event_id(unique=True),
     Column("stream_id", String(200), nullable=False),
     Column("stream_version", Integer, nullable=False),
     Column("type", String(100), nullable=False, index=True),
-    Column("unit_path", String(1000), nullable=False),
-    Column("occurred_at", DateTime(timezone=True), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    unit_path(),
+    instant("occurred_at"),
+    instant("recorded_at"),
     Column("body", LargeBinary, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
@@ -64,7 +65,7 @@ idempotency = Table(
     Column("request_hash", String(64), nullable=False),
     Column("status_code", Integer, nullable=False),
     Column("response", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    instant("created_at"),
 )
 
 GENESIS_HASH = "0" * 64
@@ -78,7 +79,7 @@ projection_checkpoints = Table(
     Column("projection", String(100), primary_key=True),
     Column("stream", String(100), primary_key=True),
     Column("sequence", BigInteger, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    instant("updated_at"),
 )
 
 dead_letter_replays = Table(
@@ -86,5 +87,5 @@ dead_letter_replays = Table(
     consumer_metadata,
     Column("consumer", String(200), primary_key=True),
     Column("original_sequence", BigInteger, primary_key=True),
-    Column("replayed_at", DateTime(timezone=True), nullable=False),
+    instant("replayed_at"),
 )

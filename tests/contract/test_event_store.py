@@ -21,7 +21,8 @@ from shared.store import (
 from shared.store import StreamAppend as Append
 from shared.store.event_store import Idempotency
 from shared.store.schema import events, outbox
-from tests.support import member_event, unit_event, wait_until
+from tests.contract.promises import a_version_mismatch_is_refused, appends_read_back_in_order
+from tests.support import member_event, wait_until
 
 
 async def count(db: Database, table: object) -> int:
@@ -30,34 +31,13 @@ async def count(db: Database, table: object) -> int:
 
 
 async def test_appended_events_read_back_in_order_with_positions_and_versions(store: EventStore) -> None:
-    first = await store.append(Append("unit-a", [unit_event("a", None, "a")], 0), actor="t")
-    more = await store.append(
-        [Append("member-1", [member_event("1", "a")], 0), Append("member-2", [member_event("2", "a")], 0)],
-        actor="t",
-    )
-    assert [e.position for e in [*first, *more]] == [1, 2, 3]
-    stream = await store.read_stream("member-2")
-    assert [(e.stream_version, e.type, e.payload) for e in stream] == [
-        (1, "MemberJoined", member_event("2", "a").payload)
-    ]
-    assert [e.event_id for e in await store.read_all()] == [e.event_id for e in [*first, *more]]
-    assert await store.head() == (3, more[-1].hash)
+    await appends_read_back_in_order(store)
 
 
 async def test_expected_version_mismatch_is_refused_and_stores_nothing(store: EventStore) -> None:
-    await store.append(Append("member-1", [member_event("1", "a")], 0), actor="t")
-    with pytest.raises(ConcurrencyError) as refused:
-        await store.append(
-            [
-                Append("member-2", [member_event("2", "a")], 0),
-                Append("member-1", [member_event("1", "a")], 0),
-            ],
-            actor="t",
-        )
-    assert refused.value.stream_id == "member-1" and refused.value.actual == 1
+    await a_version_mismatch_is_refused(store)
     assert await count(store.db, events) == 1
     assert await count(store.db, outbox) == 1
-    assert await store.stream_version("member-2") == 0
 
 
 async def test_two_writers_race_on_one_stream_and_exactly_one_wins(database_url: str) -> None:

@@ -42,7 +42,9 @@ def _find_chromium() -> str | None:
 def chromium_path() -> str:
     """Debian's chromium, which `make install` (run by `make test`) installs when it is missing."""
     found = _find_chromium()
-    assert found is not None, "chromium is not installed: run `make install` (it installs Debian's chromium)"
+    assert found is not None, (
+        "chromium is not installed: run `make chromium` (it installs Debian's chromium; `make test` does it first)"
+    )
     return found
 
 

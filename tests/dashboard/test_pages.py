@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,7 +20,7 @@ from chudong.nats.server import EmbeddedNats
 from services.dashboard.main import create_app as create_dashboard
 from services.dashboard.settings import DashboardSettings
 from services.evaluation.main import create_app as create_evaluation
-from shared.clock import FixedClock
+from shared.clock import VIETNAM, FixedClock
 from shared.contracts import membership as ms
 from shared.contracts.org import UnitLevel, UnitType
 from shared.events import NewEvent
@@ -58,7 +58,6 @@ async def pages(
     )
     sources = await Sources(tmp_path, js).start()
     tree, other = Tree(), Tree(district="bg-lg", union="dcs-9")
-    b1, b2 = tree.branches
     async with (
         evaluation.router.lifespan_context(evaluation),
         dashboard.router.lifespan_context(dashboard),
@@ -67,9 +66,7 @@ async def pages(
     ):
         await sources.record([*tree.registrations(), *other.registrations()[2:]])
         # Both branches meet every month to May; from June branch 2 stops meeting.
-        meetings = [tree.meeting(b1, date(2026, m, 10)) for m in range(1, 11)]
-        meetings += [tree.meeting(b2, date(2026, m, 12)) for m in range(1, 6)]
-        await sources.record(meetings)
+        await sources.record(tree.meetings_until(6))
         state = Evaluation(evaluation, ev, sources, js, clock)
         await state.settled()
 
@@ -252,3 +249,71 @@ async def test_exports_write_names_that_look_like_formulas_as_text_and_survive_o
         assert "a:b?c*d/e[f]" in text
     for name in FORMULAS:
         assert name in text, name
+
+
+async def register_unions(pages: Pages, trees: list[Tree]) -> None:
+    await pages.evaluation.sources.record([e for tree in trees for e in tree.registrations()[3:]])
+    directory = pages.dashboard.state.runtime.directory
+
+    async def dashboard_knows_them() -> bool:
+        return all([await directory.get(tree.union) is not None for tree in trees])
+
+    await wait_until(dashboard_knows_them, what="the dashboard's copy of the new unions")
+
+
+def indicator_statuses(html: str) -> dict[str, str]:
+    rows = html.split('data-indicator="')[1:]
+    return {row.split('"', 1)[0]: row.split('data-status="', 1)[1].split('"', 1)[0] for row in rows}
+
+
+async def test_meetings_entered_months_late_are_marked_on_the_union_page_the_drill_down_and_the_export(
+    pages: Pages,
+) -> None:
+    on_time, back_filled = (Tree(union=u, branches=1) for u in ("dcs-t", "dcs-l"))
+    await register_unions(pages, [on_time, back_filled])
+    for tree in (on_time, back_filled):
+        for month in range(1, 11):  # a meeting on the 10th of every month to October
+            held = date(2026, month, 10)
+            entered = datetime.combine(held + timedelta(days=1), time(8), VIETNAM)
+            if tree is back_filled and 3 <= month <= 9:
+                entered = datetime(2026, 10, 30, 9, tzinfo=VIETNAM)  # March to September: 30 October
+            await pages.evaluation.sources.record([tree.meeting(tree.branches[0], held)], recorded_at=entered)
+    await pages.evaluation.settled()
+    officer = pages.officer()
+
+    timely = (await pages.client.get("/units/dcs-t", headers=officer)).text
+    late = (await pages.client.get("/units/dcs-l", headers=officer)).text
+    assert (
+        indicator_statuses(late) == indicator_statuses(timely) and indicator_statuses(late)["C2.2"] == "pass"
+    )
+    assert "ghi nhận muộn" not in timely
+    c22 = late.split('data-indicator="C2.2"', 1)[1].split("</tr>", 1)[0]
+    assert '<span class="late" data-late="7">⚠ 7 minh chứng ghi nhận muộn, lâu nhất 234 ngày</span>' in c22
+
+    drill = (await pages.client.get("/units/dcs-l/indicators/C2.2", headers=officer)).text
+    assert drill.count('class="is-late"') == 7 and drill.count("<code>") == 10
+    assert '<tr class="is-late" data-late="234"><td>10/03/2026</td>' in drill
+    assert "ghi nhận muộn 234 ngày" in drill and "ghi nhận muộn 1 ngày" not in drill
+    assert (
+        "ghi nhận muộn" not in (await pages.client.get("/units/dcs-t/indicators/C2.2", headers=officer)).text
+    )
+
+    def c22_row(content: bytes) -> dict[str, object]:
+        rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+        header = next(r for r in rows if r[0] == "Chỉ tiêu")
+        return dict(zip(header, next(r for r in rows if r[0] == "C2.2 (cốt lõi)"), strict=True))
+
+    exported = await pages.client.get("/units/dcs-l/export.xlsx", headers=officer)
+    cell = str(c22_row(exported.content)["Ghi nhận muộn"]).splitlines()
+    assert cell[0] == "7 minh chứng ghi nhận muộn, lâu nhất 234 ngày"
+    assert "10/03/2026 · Sinh hoạt chi đoàn · dcs-l-b1: ghi nhận muộn 234 ngày" in cell
+    assert len(cell) == 8
+    exported_timely = await pages.client.get("/units/dcs-t/export.xlsx", headers=officer)
+    assert c22_row(exported_timely.content)["Ghi nhận muộn"] is None
+
+    await pages.client.get("/lang/en", params={"next": "/units/dcs-l"})
+    english = (await pages.client.get("/units/dcs-l/indicators/C2.2", headers=officer)).text
+    assert (
+        "7 pieces of evidence recorded late, up to 234 days" in english
+        and "recorded 234 days late" in english
+    )

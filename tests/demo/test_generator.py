@@ -210,3 +210,14 @@ def test_a_tree_is_printed_in_tree_order_each_unit_under_its_parent() -> None:
         "    bg-dcs001  [grassroots]  Đoàn cơ sở 1  (closed)",
         "bg-x  [province]  Tỉnh đoàn X",
     ]
+
+
+def test_units_are_registered_with_the_day_the_history_founds_them() -> None:
+    """Over the store or over HTTP, a unit counts from its founding day, not from the day it is loaded."""
+    registrations = [e for e in unit_scale().events() if isinstance(e.payload, ms.UnitRegistered)]
+    assert registrations
+    for event in registrations:
+        payload = event.payload
+        assert isinstance(payload, ms.UnitRegistered) and payload.established_on is not None
+        assert payload.established_on == local_date(event.occurred_at)
+        assert command_for(event).body["established_on"] == payload.established_on.isoformat()

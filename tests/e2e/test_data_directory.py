@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import RunningSystem, start_system
-from tests.support import eventually, files_holding
+from tests.support import eventually, files_holding, unit_body
 
 TREE = [("bg", "vn", "province"), ("bg-pl", "bg", "district"), ("pl-x", "bg-pl", "grassroots")]
 BRANCH = "pl-x-1"
@@ -31,10 +31,8 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
     headers = running.token("admin", "vn")
     with httpx.Client(timeout=10) as client:
         for unit, parent, level in [*TREE, (BRANCH, "pl-x", "branch")]:
-            body = {"unit_id": unit, "name": unit, "level": level, "unit_type": "commune_ward"}
-            created = client.post(
-                f"{running.urls['membership']}/units", headers=headers, json=body | {"parent_id": parent}
-            )
+            body = unit_body(unit, parent, level)
+            created = client.post(f"{running.urls['membership']}/units", headers=headers, json=body)
             assert created.status_code == 201, created.text
     yield running
     running.stop()

@@ -12,7 +12,7 @@ import pytest
 
 from tests.e2e.conftest import RunningSystem, start_system
 from tests.e2e.test_walking_skeleton import wait_for_count
-from tests.support import eventually
+from tests.support import eventually, unit_body
 
 TREE = [("bg", "vn", "province"), ("bg-pl", "bg", "district"), ("pl-x", "bg-pl", "grassroots")]
 
@@ -63,8 +63,9 @@ def test_a_killed_service_is_restarted_on_its_port_and_the_others_never_stop(tmp
         admin, officer = system.token("admin", "vn"), system.token("district_officer", "bg-pl")
         with httpx.Client(timeout=10) as client:
             for unit, parent, level in [*TREE, ("pl-x-1", "pl-x", "branch")]:
-                body = {"unit_id": unit, "name": unit, "level": level, "unit_type": "commune_ward"}
-                answer = client.post(f"{membership}/units", headers=admin, json=body | {"parent_id": parent})
+                answer = client.post(
+                    f"{membership}/units", headers=admin, json=unit_body(unit, parent, level)
+                )
                 assert answer.status_code == 201, answer.text
             assert admit(client, system, "sv-1").status_code == 201
             before = service_pids(system)

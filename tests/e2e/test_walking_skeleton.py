@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from tests.e2e.conftest import RunningSystem
-from tests.support import eventually
+from tests.support import eventually, unit_body
 
 
 def wait_for_count(client: httpx.Client, url: str, headers: dict[str, str], expected: int) -> None:
@@ -30,17 +30,7 @@ def test_a_member_admitted_over_http_changes_evaluations_count(system: RunningSy
             ("pl-x", "bg-pl", "grassroots"),
             ("pl-x-1", "pl-x", "branch"),
         ]:
-            created = client.post(
-                f"{membership}/units",
-                headers=admin,
-                json={
-                    "unit_id": unit,
-                    "name": f"Đơn vị {unit}",
-                    "level": level,
-                    "unit_type": "commune_ward",
-                    "parent_id": parent,
-                },
-            )
+            created = client.post(f"{membership}/units", headers=admin, json=unit_body(unit, parent, level))
             assert created.status_code == 201, created.text
         officer = system.token("district_officer", "bg-pl")
         wait_for_count(client, f"{evaluation}/units/bg-pl/member-count", officer, 0)

@@ -21,7 +21,9 @@ from shared.bus.subjects import stream_name
 from shared.clock import FixedClock
 from shared.events import Envelope
 from shared.settings import CommonSettings
+from tests.evaluation.from_membership import FromMembership
 from tests.evaluation.sources import Sources
+from tests.membership_api import TODAY, membership_service
 from tests.support import token_for, wait_until
 
 SECRET = "s" * 32
@@ -84,6 +86,26 @@ async def evaluation(
     async with evaluation_service(monkeypatch, tmp_path, nats_server.url, database_url, clock) as (app, c):
         yield Evaluation(app, c, sources, js, clock)
     await sources.stop()
+
+
+@pytest.fixture
+async def from_membership(
+    nats_server: EmbeddedNats,
+    js: JetStreamContext,
+    tmp_path: Path,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[FromMembership]:
+    """A membership service (its clock on ``tests.membership_api.TODAY``) and the evaluation service
+    following its stream, on SQLite and on PostgreSQL."""
+    async with (
+        membership_service(tmp_path, nats_server.url) as membership,
+        evaluation_service(monkeypatch, tmp_path, nats_server.url, database_url, FixedClock(TODAY)) as (
+            app,
+            client,
+        ),
+    ):
+        yield FromMembership(membership, app, client, js)
 
 
 @asynccontextmanager

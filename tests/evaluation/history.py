@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 
 from shared.contracts import membership as ms
@@ -48,7 +49,12 @@ class Tree:
             NewEvent(
                 f"unit-{unit}",
                 ms.UnitRegistered(
-                    unit_id=unit, name=f"Đơn vị {unit}", level=level, unit_type=unit_type, parent_id=parent
+                    unit_id=unit,
+                    name=f"Đơn vị {unit}",
+                    level=level,
+                    unit_type=unit_type,
+                    parent_id=parent,
+                    established_on=on,
                 ),
                 self.paths[unit],
                 at(on),
@@ -99,6 +105,19 @@ class Tree:
             expected_count=expected,
         )
         return self.event(branch, payload, on)
+
+    def monthly_meetings(self, branch: str, months: Iterable[int], day: int = 10) -> list[NewEvent]:
+        """A meeting of ``branch`` on ``day`` of each of ``months`` of 2026."""
+        return [self.meeting(branch, date(2026, month, day)) for month in months]
+
+    def meetings_until(self, second_stops: int) -> list[NewEvent]:
+        """The first branch meets on the 10th of every month from January to October 2026; the second
+        on the 12th from January, until it stops in month ``second_stops``."""
+        first, second = self.branches[:2]
+        return [
+            *self.monthly_meetings(first, range(1, 11)),
+            *self.monthly_meetings(second, range(1, second_stops), day=12),
+        ]
 
     def dialogue(self, on: date) -> NewEvent:
         payload = pl.DialogueHeld(

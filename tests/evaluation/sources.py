@@ -7,7 +7,6 @@ relayed as that service would; the test never imports those services.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.events import Envelope, NewEvent
 from shared.store import Database, EventStore, StreamAppend
+from tests.support import cancel
 
 
 class Sources:
@@ -41,9 +41,7 @@ class Sources:
 
     async def stop(self) -> None:
         for task in self._tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await cancel(task)
         for store in self.stores.values():
             await store.db.dispose()
 

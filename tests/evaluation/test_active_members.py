@@ -10,22 +10,14 @@ are what membership lists as active there.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
-from fastapi import FastAPI
-from nats.js import JetStreamContext
 from sqlalchemy import delete
 
-from chudong.nats.server import EmbeddedNats
 from services.evaluation.adapters.member_counts import member_places, unit_member_counts
-from shared.bus.consumer import ProjectionConsumer
-from shared.bus.subjects import stream_name
-from shared.clock import FixedClock
-from tests.evaluation.conftest import evaluation_service
-from tests.membership_api import TODAY, TREE, Membership, admission, membership_service
-from tests.support import wait_until
+from tests.evaluation.from_membership import FromMembership
+from tests.membership_api import TREE, Membership, admission
+from tests.support import unit_body
 
 OTHER_PROVINCE = [("hn", "vn", "province"), ("hn-bd", "hn", "district"), ("bd-z", "hn-bd", "grassroots"),
                   ("bd-z-1", "bd-z", "branch")]  # fmt: skip
@@ -35,14 +27,7 @@ UNIONS = [unit for unit, _, level in TREE + OTHER_PROVINCE if level == "grassroo
 
 async def _register(membership: Membership) -> None:
     for unit, parent, level in OTHER_PROVINCE:
-        body = {
-            "unit_id": unit,
-            "name": unit,
-            "level": level,
-            "unit_type": "commune_ward",
-            "parent_id": parent,
-        }
-        await membership.accept("/units", body)
+        await membership.accept("/units", unit_body(unit, parent, level))
 
 
 async def _transfer(membership: Membership, member: str, to: str, steps: tuple[str, ...]) -> None:
@@ -75,23 +60,6 @@ async def _history(membership: Membership) -> None:
     await membership.accept("/units/vy-y/move", {"new_parent_id": "hn-bd"})  # a union to another province
 
 
-async def _caught_up(app: FastAPI, js: JetStreamContext, membership: Membership) -> None:
-    """Every event membership recorded is relayed and applied by both of evaluation's projections."""
-    head, stream = await membership.head(), stream_name("membership")
-
-    async def relayed() -> bool:
-        return int((await js.stream_info(stream)).state.last_seq) >= head
-
-    await wait_until(relayed, what="membership relayed")
-    for projection in ("member_counts", "evaluation_facts"):
-        consumer: ProjectionConsumer = app.state.runtime.consumer(f"evaluation_{projection}_{stream}")
-
-        def applied(consumer: ProjectionConsumer = consumer) -> bool:
-            return consumer.checkpoint >= head
-
-        await wait_until(applied, what=f"{projection} caught up")
-
-
 async def _membership_active(membership: Membership, unit: str) -> int:
     answer = await membership.client.get(
         f"/units/{unit}/members", params={"status": "active", "limit": 1}, headers=membership.token()
@@ -109,48 +77,30 @@ async def _counts(evaluation: Any, membership: Membership) -> tuple[dict[str, in
     return ours, {unit: await _membership_active(membership, unit) for unit in UNITS}
 
 
-async def _roster_count(evaluation: Any, membership: Membership, union: str) -> int:
-    """The active members evaluation's indicators count in a union (C1.1, roster complete)."""
-    # A day on which every unit is registered (the tree is registered today, the history dated before).
-    as_of = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
-    answer = await evaluation.get(
-        f"/units/{union}/compliance", params={"as_of": as_of}, headers=membership.token()
-    )
-    assert answer.status_code == 200, answer.text
-    indicators = [i for c in answer.json()["criteria"] for i in c["indicators"]]
-    numbers = next(i for i in indicators if i["indicator_id"] == "C1.1")["evidence"]["numbers"]
-    return int(numbers.get("active members", 0))
+def _registered_by_now() -> str:
+    """A day on which every unit is registered (the tree is registered today, the history dated before)."""
+    return (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
 
 
 async def test_evaluation_counts_the_active_members_membership_lists_on_every_unit(
-    nats_server: EmbeddedNats,
-    js: JetStreamContext,
-    tmp_path: Path,
-    database_url: str,
-    monkeypatch: pytest.MonkeyPatch,
+    from_membership: FromMembership,
 ) -> None:
-    async with (
-        membership_service(tmp_path, nats_server.url) as membership,
-        evaluation_service(monkeypatch, tmp_path, nats_server.url, database_url, FixedClock(TODAY)) as (
-            app,
-            ev,
-        ),
-    ):
-        await _history(membership)
-        await _caught_up(app, js, membership)
+    membership, app, ev = from_membership.membership, from_membership.app, from_membership.evaluation
+    await _history(membership)
+    await from_membership.applied()
 
-        ours, theirs = await _counts(ev, membership)
-        assert ours == theirs
-        # a1, a2 (moved in), a3 and d1 (in vy-y, now under hn), z1 and b1: ten admitted, six active.
-        assert theirs["vn"] == 6 and theirs["hn"] == 4 and theirs["pl-x-lc"] == 0
-        for union in UNIONS:
-            assert await _roster_count(ev, membership, union) == theirs[union], union
+    ours, theirs = await _counts(ev, membership)
+    assert ours == theirs
+    # a1, a2 (moved in), a3 and d1 (in vy-y, now under hn), z1 and b1: ten admitted, six active.
+    assert theirs["vn"] == 6 and theirs["hn"] == 4 and theirs["pl-x-lc"] == 0
+    for union in UNIONS:
+        assert await from_membership.roster_count(union, _registered_by_now()) == theirs[union], union
 
-        # A database whose counts are wrong (as kept before) gets them right by a rebuild.
-        runtime = app.state.runtime
-        async with runtime.db.transaction() as conn:
-            await conn.execute(delete(member_places))
-            await conn.execute(delete(unit_member_counts))
-        answer = await ev.post("/admin/projections/member_counts/rebuild", headers=membership.token())
-        assert answer.status_code == 200, answer.text
-        assert (await _counts(ev, membership))[0] == theirs
+    # A database whose counts are wrong (as kept before) gets them right by a rebuild.
+    runtime = app.state.runtime
+    async with runtime.db.transaction() as conn:
+        await conn.execute(delete(member_places))
+        await conn.execute(delete(unit_member_counts))
+    answer = await ev.post("/admin/projections/member_counts/rebuild", headers=membership.token())
+    assert answer.status_code == 200, answer.text
+    assert (await _counts(ev, membership))[0] == theirs

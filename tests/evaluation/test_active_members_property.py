@@ -108,14 +108,17 @@ def _decide(member: Member | None, action: str, member_id: str, branch: str, on:
     if member is None:
         return None
     transfer = member.transfer.transfer_id if member.transfer else "none"
+    destination = _branch(member.transfer.to_branch_id) if member.transfer else None
     decisions: dict[str, Callable[[], Event]] = {
         "transfer": lambda: lifecycle.request_transfer(
             member, transfer_id=f"t-{on}", to_branch=_branch(branch), to_branch_id=branch, on=on, today=TODAY
         ),
         "release": lambda: lifecycle.release_transfer(member, transfer_id=transfer, on=on, today=TODAY),
-        "accept": lambda: lifecycle.accept_transfer(member, transfer_id=transfer, on=on, today=TODAY),
+        "accept": lambda: lifecycle.accept_transfer(
+            member, transfer_id=transfer, to_branch=destination, on=on, today=TODAY
+        ),
         "return": lambda: lifecycle.return_transfer(
-            member, transfer_id=transfer, on=on, reason="x", today=TODAY
+            member, transfer_id=transfer, to_branch=destination, on=on, reason="x", today=TODAY
         ),
         "mature": lambda: lifecycle.mature(member, on=on, birth_date=None, today=TODAY),
         "strike": lambda: lifecycle.strike_off(member, on=on, reason="x", today=TODAY),
@@ -254,8 +257,12 @@ def test_evaluation_counts_as_active_the_members_membership_holds_active(
 
 
 def test_a_maturity_recorded_after_a_transfer_but_dated_before_it_still_ends_the_membership() -> None:
-    # m0 moves from u1-b1 to u1-b2 (accepted on day 5), then ages out, dated 40 days earlier.
-    history = _history([0], [("transfer", 0, 1, 5, 0, 2), ("mature", 0, 0, 0, 40, 0)])
+    # m0 moves from u1-b1 to u1-b2 (accepted on day 5), then ages out, dated 40 days earlier: membership
+    # now refuses it (outside_membership_dates), but a history recorded before it did may hold it.
+    history = _history([0], [("transfer", 0, 1, 5, 0, 2)])
+    early = START + timedelta(days=5 - 40)
+    assert _decide(history.members["m0"], "mature", "m0", "u1-b2", early) is None
+    history.record("m0", ms.MemberMatured(member_id="m0", matured_on=early), early)
     assert [e.type for e, _ in history.events][-2:] == ["MemberTransferAccepted", "MemberMatured"]
     assert history.members["m0"].status is MemberStatus.MATURED
     facts = [f for e, _ in history.events for f in facts_of(e)]

@@ -10,11 +10,8 @@ from tests.evaluation.history import Tree
 
 async def test_a_unions_compliance_shows_evidence_and_what_is_missing(evaluation: Evaluation) -> None:
     tree = Tree()
-    b1, b2 = tree.branches
     await evaluation.sources.record(tree.registrations())
-    meetings = [tree.meeting(b1, date(2026, m, 10)) for m in range(1, 11)]
-    meetings += [tree.meeting(b2, date(2026, m, 12)) for m in range(1, 10)]
-    recorded = await evaluation.sources.record([*meetings, tree.dialogue(date(2026, 3, 1))])
+    recorded = await evaluation.sources.record([*tree.meetings_until(10), tree.dialogue(date(2026, 3, 1))])
     await evaluation.settled()
 
     answer = await evaluation.client.get(

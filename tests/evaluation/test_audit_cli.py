@@ -26,7 +26,7 @@ runner = CliRunner()
 
 async def _record(data_dir: Path, url: str, relay: bool) -> None:
     tree = Tree()
-    meetings = [tree.meeting(tree.branches[0], date(2026, m, 10)) for m in range(1, 4)]
+    meetings = tree.monthly_meetings(tree.branches[0], range(1, 4))
     stores = {
         s: EventStore(Database(f"sqlite+aiosqlite:///{data_dir / f'{s}.db'}"), s)
         for s in ("membership", "planning")

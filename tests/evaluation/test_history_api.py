@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from tests.evaluation.conftest import Evaluation
@@ -13,12 +12,9 @@ async def test_unions_as_of_a_day_and_the_trend_follow_the_meetings_of_that_time
     evaluation: Evaluation,
 ) -> None:
     tree = Tree()
-    b1, b2 = tree.branches
     await evaluation.sources.record(tree.registrations())
     # Both branches meet every month to May; from June branch 2 stops meeting.
-    meetings = [tree.meeting(b1, date(2026, m, 10)) for m in range(1, 11)]
-    meetings += [tree.meeting(b2, date(2026, m, 12)) for m in range(1, 6)]
-    await evaluation.sources.record(meetings)
+    await evaluation.sources.record(tree.meetings_until(6))
     await evaluation.settled()
     officer = evaluation.token("district_officer", "bg-pl")
 
@@ -61,7 +57,7 @@ async def test_an_indicators_evidence_lists_its_events_with_their_dates(evaluati
     tree = Tree()
     b1, _ = tree.branches
     await evaluation.sources.record(tree.registrations())
-    recorded = await evaluation.sources.record([tree.meeting(b1, date(2026, m, 10)) for m in (1, 2, 3)])
+    recorded = await evaluation.sources.record(tree.monthly_meetings(b1, (1, 2, 3)))
     await evaluation.settled()
     officer = evaluation.token("district_officer", "bg-pl")
     answer = await evaluation.client.get(

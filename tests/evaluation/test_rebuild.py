@@ -15,11 +15,8 @@ async def test_the_facts_projection_rebuilt_through_the_admin_route_gives_the_sa
     evaluation: Evaluation,
 ) -> None:
     tree = Tree()
-    b1, b2 = tree.branches
     await evaluation.sources.record(tree.registrations())
-    meetings = [tree.meeting(b1, date(2026, m, 10)) for m in range(1, 11)]
-    meetings += [tree.meeting(b2, date(2026, m, 12)) for m in range(1, 10)]
-    await evaluation.sources.record([*meetings, tree.dialogue(date(2026, 3, 1))])
+    await evaluation.sources.record([*tree.meetings_until(10), tree.dialogue(date(2026, 3, 1))])
     await evaluation.settled()
     params: dict[str, str | int] = {"as_of": "2026-10-31", "year": 2026}
     before = await evaluation.client.get("/units/dcs-1/compliance", params=params, headers=evaluation.token())

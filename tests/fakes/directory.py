@@ -8,12 +8,21 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.contracts.membership import UnitClosed, UnitMoved, UnitRegistered, UnitRenamed
+from shared.clock import start_of_day
+from shared.contracts.membership import (
+    UnitClosed,
+    UnitDatesCorrected,
+    UnitMoved,
+    UnitRegistered,
+    UnitRenamed,
+)
 from shared.contracts.org import OrgUnit, UnitLevel, UnitStatus, UnitType
 from shared.events import Envelope
 from shared.orgtree import UnitDirectory
 
 REGISTERED_AT = datetime(2020, 1, 1, tzinfo=UTC)
+CLOSED_AT = datetime(2026, 6, 30, tzinfo=UTC)
+"""When a unit seeded closed closed: 30 June 2026 (in Vietnam too)."""
 
 
 def org_unit(
@@ -23,7 +32,8 @@ def org_unit(
     recognising_unit_id: str | None = None,
     status: UnitStatus = UnitStatus.ACTIVE,
 ) -> OrgUnit:
-    """A unit at ``path`` (its id is the path's last part), as a service's copy of the tree holds it."""
+    """A unit at ``path`` (its id is the path's last part), as a service's copy of the tree holds it:
+    founded at :data:`REGISTERED_AT`, and if closed, closed at :data:`CLOSED_AT`."""
     ids = path.split(".")
     return OrgUnit(
         unit_id=ids[-1],
@@ -35,7 +45,7 @@ def org_unit(
         status=status,
         recognising_unit_id=recognising_unit_id,
         registered_at=REGISTERED_AT,
-        closed_at=None,
+        closed_at=CLOSED_AT if status is UnitStatus.CLOSED else None,
     )
 
 
@@ -78,6 +88,16 @@ class InMemoryUnitDirectory(UnitDirectory):
                     self.units[payload.unit_id], status=UnitStatus.CLOSED, closed_at=event.occurred_at
                 )
                 self.add(closed)
+            elif isinstance(payload, UnitDatesCorrected):
+                unit = self.units[payload.unit_id]
+                closed_at = start_of_day(payload.closed_on) if payload.closed_on and unit.closed_at else None
+                self.add(
+                    replace(
+                        unit,
+                        registered_at=start_of_day(payload.established_on),
+                        closed_at=closed_at or unit.closed_at,
+                    )
+                )
 
     def _move(self, payload: UnitMoved) -> None:
         old_path = self.units[payload.unit_id].path

@@ -6,74 +6,44 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-import pytest
 from nats.js import JetStreamContext
 
 from shared.bus.consumer import ProjectionConsumer, stream_sequence
 from shared.bus.deadletters import list_dead_letters, replay_dead_letters
-from shared.bus.keys import fixed_keys
 from shared.bus.ordered import position
 from shared.bus.relay import Relay
-from shared.bus.subjects import stream_name
 from shared.events import Envelope
 from shared.logging import correlation, current_correlation_id
 from shared.store import EventStore
 from shared.store import StreamAppend as Append
-from tests.projections import RecordingProjection, applied_positions, metadata
-from tests.support import member_event, unit_event, wait_until
-
-STREAM = stream_name("membership")
-
-
-@pytest.fixture
-async def relay(store: EventStore, js: JetStreamContext) -> AsyncIterator[Relay]:
-    relay = Relay(
-        store.db, js, "membership", keys=fixed_keys("membership"), wake=store.appended, idle_wait=0.02
-    )
-    task = asyncio.create_task(relay.run())
-    yield relay
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+from tests.projections import (
+    STREAM,
+    RecordingProjection,
+    append_members,
+    applied_positions,
+    metadata,
+    recording_consumer,
+)
+from tests.support import running, unit_event, wait_until
 
 
-async def run_consumer(consumer: ProjectionConsumer) -> asyncio.Task[None]:
+@contextlib.asynccontextmanager
+async def consuming(consumer: ProjectionConsumer) -> AsyncIterator[None]:
+    """``consumer`` runs, its projection's table made, while the block runs."""
     await consumer.db.create_all(metadata)
-    return asyncio.create_task(consumer.run())
-
-
-async def stop(task: asyncio.Task[None]) -> None:
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-
-
-async def append_members(store: EventStore, start: int, count: int, path: str = "vn.a") -> None:
-    for i in range(start, start + count):
-        await store.append(Append(f"member-{i}", [member_event(str(i), path)], 0), actor="t")
+    async with running(consumer.run()):
+        yield
 
 
 async def test_events_arriving_while_the_consumer_runs_are_applied_once_each_in_order(
     store: EventStore, js: JetStreamContext, relay: Relay
 ) -> None:
-    consumer = ProjectionConsumer(
-        store.db,
-        js,
-        RecordingProjection(),
-        STREAM,
-        service="tests",
-        keys=fixed_keys("evaluation"),
-        batch_size=10,
-        fetch_timeout=0.2,
-    )
-    task = await run_consumer(consumer)
-    try:
+    consumer = recording_consumer(store.db, js, RecordingProjection(), batch_size=10, fetch_timeout=0.2)
+    async with consuming(consumer):
         for burst in range(5):
             await append_members(store, burst * 13, 13)
             await asyncio.sleep(0.01)  # bursts apart, as writers make them: the behaviour under test
         await consumer.wait_for(65)
-    finally:
-        await stop(task)
     async with store.db.read() as conn:
         assert await applied_positions(conn) == list(range(1, 66))
 
@@ -85,21 +55,9 @@ async def test_a_transient_failure_is_redelivered_in_order_and_counted_once(
     events = await store.read_all()
     flaky = str(events[11].event_id)
     projection = RecordingProjection(fail_times={flaky: 2})
-    consumer = ProjectionConsumer(
-        store.db,
-        js,
-        projection,
-        STREAM,
-        service="tests",
-        keys=fixed_keys("evaluation"),
-        batch_size=8,
-        retry_delays=(0.01,),
-    )
-    task = await run_consumer(consumer)
-    try:
+    consumer = recording_consumer(store.db, js, projection, batch_size=8, retry_delays=(0.01,))
+    async with consuming(consumer):
         await consumer.wait_for(30)
-    finally:
-        await stop(task)
     async with store.db.read() as conn:
         assert await applied_positions(conn) == list(range(1, 31))
     assert consumer.dead_lettered == 0
@@ -112,19 +70,8 @@ async def test_a_poison_message_is_dead_lettered_with_its_error_and_can_be_repla
     events = await store.read_all()
     poison = str(events[4].event_id)
     projection = RecordingProjection(poison={poison})
-    consumer = ProjectionConsumer(
-        store.db,
-        js,
-        projection,
-        STREAM,
-        service="tests",
-        keys=fixed_keys("evaluation"),
-        batch_size=4,
-        max_deliver=3,
-        retry_delays=(0.01,),
-    )
-    task = await run_consumer(consumer)
-    try:
+    consumer = recording_consumer(store.db, js, projection, batch_size=4, max_deliver=3, retry_delays=(0.01,))
+    async with consuming(consumer):
         await consumer.wait_for(10)
         async with store.db.read() as conn:
             assert await applied_positions(conn) == [1, 2, 3, 4, 6, 7, 8, 9, 10]
@@ -141,41 +88,19 @@ async def test_a_poison_message_is_dead_lettered_with_its_error_and_can_be_repla
         assert await list_dead_letters(js) == []
         async with store.db.read() as conn:
             assert sorted(await applied_positions(conn)) == list(range(1, 11))
-    finally:
-        await stop(task)
 
 
 async def test_a_restarted_consumer_resumes_after_its_checkpoint(
     store: EventStore, js: JetStreamContext, relay: Relay
 ) -> None:
     await append_members(store, 0, 15)
-    first = ProjectionConsumer(
-        store.db,
-        js,
-        RecordingProjection(),
-        STREAM,
-        service="tests",
-        keys=fixed_keys("evaluation"),
-        batch_size=5,
-    )
-    task = await run_consumer(first)
-    await first.wait_for(15)
-    await stop(task)
+    first = recording_consumer(store.db, js, RecordingProjection(), batch_size=5)
+    async with consuming(first):
+        await first.wait_for(15)
     await append_members(store, 15, 5)
-    second = ProjectionConsumer(
-        store.db,
-        js,
-        RecordingProjection(),
-        STREAM,
-        service="tests",
-        keys=fixed_keys("evaluation"),
-        batch_size=5,
-    )
-    task = await run_consumer(second)
-    try:
+    second = recording_consumer(store.db, js, RecordingProjection(), batch_size=5)
+    async with consuming(second):
         await second.wait_for(20)
-    finally:
-        await stop(task)
     async with store.db.read() as conn:
         assert await applied_positions(conn) == list(range(1, 21))
     await wait_until(lambda: _true(), timeout=1)
@@ -201,14 +126,9 @@ async def test_a_consumed_event_is_handled_under_the_correlation_id_of_the_reque
     with correlation("http-request-42"):
         await append_members(store, 0, 3)
     capture = CorrelationCapture()
-    consumer = ProjectionConsumer(
-        store.db, js, capture, STREAM, service="tests", keys=fixed_keys("evaluation")
-    )
-    task = await run_consumer(consumer)
-    try:
+    consumer = recording_consumer(store.db, js, capture)
+    async with consuming(consumer):
         await consumer.wait_for(3)
-    finally:
-        await stop(task)
     assert capture.seen == [("http-request-42", "http-request-42")] * 3
 
 
@@ -224,14 +144,9 @@ async def test_a_projection_is_given_only_the_types_it_declares_and_its_checkpoi
     await store.append(Append("unit-a", [unit_event("a", "vn", "vn.a")], 0), actor="t")
     await append_members(store, 0, 5)
     await store.append(Append("unit-b", [unit_event("b", "vn", "vn.b")], 0), actor="t")
-    consumer = ProjectionConsumer(
-        store.db, js, UnitsOnly(), STREAM, service="tests", keys=fixed_keys("evaluation"), batch_size=4
-    )
-    task = await run_consumer(consumer)
-    try:
+    consumer = recording_consumer(store.db, js, UnitsOnly(), batch_size=4)
+    async with consuming(consumer):
         await consumer.wait_for(7)
-    finally:
-        await stop(task)
     async with store.db.read() as conn:
         assert await applied_positions(conn) == [1, 7]
 

@@ -61,7 +61,7 @@ async def test_a_reader_that_never_lets_go_gets_503_and_a_retry_removes_the_key_
     async with membership_service(tmp_path, nats_server.url) as svc:
         await svc.accept("/members", admission("sn-2", name="Đinh Văn Quý", address="Bản Chiềng"))
         key = await key_of(svc, "sn-2")
-        svc.app.state.handlers.keys.purge_timeout = 0.3
+        svc.app.state.membership.keys.purge_timeout = 0.3
         reader = sqlite3.connect(tmp_path / "membership.db", isolation_level=None)
         reader.execute("BEGIN")
         reader.execute("SELECT count(*) FROM person_keys").fetchone()

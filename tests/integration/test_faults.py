@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import subprocess
 import sys
 from pathlib import Path
@@ -12,17 +10,21 @@ from nats.js import JetStreamContext
 from sqlalchemy import func, select
 
 from chudong.nats.server import EmbeddedNats
-from shared.bus.consumer import ProjectionConsumer
 from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
-from shared.bus.subjects import stream_name
 from shared.store import Database, EventStore
 from shared.store import StreamAppend as Append
 from shared.store.schema import outbox
-from tests.projections import RecordingProjection, applied, applied_positions, metadata
-from tests.support import member_event, wait_until
+from tests.projections import (
+    STREAM,
+    RecordingProjection,
+    applied,
+    applied_positions,
+    metadata,
+    recording_consumer,
+)
+from tests.support import member_event, running, wait_until
 
-STREAM = stream_name("membership")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -46,16 +48,9 @@ async def consume_all(
     db: Database, js: JetStreamContext, projection: RecordingProjection, total: int
 ) -> None:
     await db.create_all(metadata)
-    consumer = ProjectionConsumer(
-        db, js, projection, STREAM, service="tests", keys=fixed_keys("evaluation"), batch_size=100
-    )
-    task = asyncio.create_task(consumer.run())
-    try:
+    consumer = recording_consumer(db, js, projection, batch_size=100)
+    async with running(consumer.run()):
         await consumer.wait_for(total, timeout=30)
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 async def test_a_relay_killed_between_publishing_and_marking_causes_no_duplicate_effect(

@@ -11,46 +11,16 @@ import pytest
 from fastapi import FastAPI
 
 from chudong.nats.server import EmbeddedNats
-from services.membership.main import create_app
-from shared.settings import CommonSettings
+from tests.membership_api import membership_service
 from tests.support import token_for
 
 Client = httpx.AsyncClient
 
 
 @pytest.fixture
-async def membership(
-    nats_server: EmbeddedNats, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[tuple[Client, FastAPI]]:
-    monkeypatch.setenv("MEMBERSHIP_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'membership.db'}")
-    app = create_app(CommonSettings(data_dir=tmp_path, nats_url=nats_server.url, jwt_secret="s" * 32))
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://membership") as client,
-    ):
-        admin = token_for("s" * 32, "admin", "vn")
-        for unit, parent, level in [
-            ("bg", "vn", "province"),
-            ("bg-pl", "bg", "district"),
-            ("bg-vy", "bg", "district"),
-            ("pl-x", "bg-pl", "grassroots"),
-            ("pl-x-1", "pl-x", "branch"),
-            ("vy-y", "bg-vy", "grassroots"),
-            ("vy-y-1", "vy-y", "branch"),
-        ]:
-            answer = await client.post(
-                "/units",
-                headers=admin,
-                json={
-                    "unit_id": unit,
-                    "name": f"Đơn vị {unit}",
-                    "level": level,
-                    "unit_type": "commune_ward",
-                    "parent_id": parent,
-                },
-            )
-            assert answer.status_code == 201, answer.text
-        yield client, app
+async def membership(nats_server: EmbeddedNats, tmp_path: Path) -> AsyncIterator[tuple[Client, FastAPI]]:
+    async with membership_service(tmp_path, nats_server.url) as service:
+        yield service.client, service.app
 
 
 async def history_length(app: FastAPI) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from shared.runtime import ServiceRuntime
 from shared.runtime.leadership import run_as_leader
 from shared.settings import CommonSettings, service_settings
 from shared.store import Database
-from tests.support import wait_until
+from tests.support import cancel, wait_until
 
 
 def lock_attempts(db: Database) -> Callable[[], int]:
@@ -56,14 +55,10 @@ async def test_only_one_replica_leads_and_another_takes_over_when_it_stops(postg
     second = asyncio.create_task(run_as_leader(second_db, "relay:membership", worker("second"), retry=0.05))
     await wait_until(lambda: tries() >= 3, what="second asked for the lock three times")
     assert running == ["first"]
-    first.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await first
+    await cancel(first)
     await first_db.dispose()  # the session ends, the lock is free
     await wait_until(lambda: running == ["second"], what="second leads")
-    second.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await second
+    await cancel(second)
     await second_db.dispose()
 
 

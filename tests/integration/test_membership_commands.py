@@ -4,12 +4,18 @@ with an error that names it, with nothing written."""
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from chudong.nats.server import EmbeddedNats
+from services.membership.domain.streams import unit_stream
+from shared.contracts import membership as ms
 from tests.membership_api import Membership, admission, membership_service, profile
+from tests.support import unit_body
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +94,53 @@ async def test_a_transfer_is_released_before_it_is_accepted_and_closes_once(svc:
     assert moved["branch_id"] == "vy-y-1" and moved["status"] == "active"
     listed = (await svc.client.get("/units/bg-vy/members", headers=svc.token())).json()
     assert "tr-1" in {m["member_id"] for m in listed["items"]}
+
+
+async def listed(svc: Membership, unit: str, **params: str) -> dict[str, str]:
+    """The members ``GET /units/{unit}/members`` lists, with the branch each is listed in."""
+    answer = await svc.client.get(f"/units/{unit}/members", params=params, headers=svc.token())
+    assert answer.status_code == 200, answer.text
+    return {m["member_id"]: m["branch_id"] for m in answer.json()["items"]}
+
+
+async def exported(svc: Membership, unit: str) -> dict[str, str]:
+    """The members of the unit's xlsx export, with the branch each is exported in."""
+    answer = await svc.client.get(f"/units/{unit}/members/export", headers=svc.token())
+    assert answer.status_code == 200, answer.text
+    header, *rows = list(load_workbook(io.BytesIO(answer.content)).active.iter_rows(values_only=True))
+    member, branch = header.index("Mã đoàn viên"), header.index("Mã chi đoàn")
+    return {str(row[member]): str(row[branch]) for row in rows}
+
+
+async def test_after_a_transfer_the_member_is_listed_exported_and_counted_in_the_new_branch_only(
+    svc: Membership,
+) -> None:
+    await svc.accept("/members", admission("ls-1"))
+    await svc.accept("/members", admission("ls-2"))
+    base = "/members/ls-1/transfers"
+    await svc.accept(base, {"to_branch_id": "vy-y-1", "requested_on": "2026-10-01", "transfer_id": "t-ls"})
+    await svc.accept(f"{base}/t-ls/release", {"released_on": "2026-10-03"})
+    # Released and not yet taken in: still on the old branch's rolls, as between two branches.
+    assert (await listed(svc, "pl-x-1", status="in_transfer")).get("ls-1") == "pl-x-1"
+    await svc.accept(f"{base}/t-ls/accept", {"accepted_on": "2026-10-05"})
+    for old in ("pl-x-1", "pl-x", "bg-pl"):
+        members, sheet = await listed(svc, old), await exported(svc, old)
+        assert "ls-1" not in members and "ls-1" not in sheet, old
+        assert members["ls-2"] == sheet["ls-2"] == "pl-x-1"
+    for new in ("vy-y-1", "vy-y", "bg-vy"):
+        assert (await listed(svc, new))["ls-1"] == (await exported(svc, new))["ls-1"] == "vy-y-1", new
+    assert (await listed(svc, "vy-y-1", status="active"))["ls-1"] == "vy-y-1"
+    # A roster review counts the branch's members on the rolls: ls-1 in vy-y-1's, no longer in pl-x-1's.
+    counts = {}
+    for branch in ("pl-x-1", "vy-y-1"):
+        on_rolls = len(await listed(svc, branch, status="active")) + len(
+            await listed(svc, branch, status="in_transfer")
+        )
+        await svc.accept(f"/units/{branch}/roster-reviews", {"reviewed_on": "2026-11-20"})
+        review = (await svc.app.state.runtime.store.read_stream(unit_stream(branch)))[-1].payload
+        assert isinstance(review, ms.BranchRosterReviewed)
+        counts[branch] = (review.active_members, on_rolls)
+    assert all(reviewed == on_rolls for reviewed, on_rolls in counts.values()), counts
 
 
 async def test_a_returned_transfer_leaves_the_member_in_the_source_branch(svc: Membership) -> None:
@@ -227,6 +280,7 @@ async def test_units_are_renamed_moved_with_their_members_and_closed_only_when_e
             "level": "grassroots",
             "unit_type": "enterprise",
             "parent_id": "bg-pl",
+            "established_on": "2020-01-01",
         },
     )
     await svc.accept(
@@ -237,6 +291,7 @@ async def test_units_are_renamed_moved_with_their_members_and_closed_only_when_e
             "level": "branch",
             "unit_type": "enterprise",
             "parent_id": "mv-g",
+            "established_on": "2020-01-01",
         },
     )
     await svc.accept("/members", admission("mv-m", branch="mv-g-1"))
@@ -260,9 +315,14 @@ async def test_units_are_renamed_moved_with_their_members_and_closed_only_when_e
     await svc.refuse(
         "/units/mv-g-1/closure", {"reason": "sáp nhập", "merged_into": "bg-vy"}, 422, "merge_same_level"
     )
-    await svc.accept("/units/mv-g-1/closure", {"reason": "sáp nhập", "merged_into": "vy-y-1"})
+    await svc.accept(
+        "/units/mv-g-1/closure", {"reason": "sáp nhập", "merged_into": "vy-y-1", "closed_on": "2026-11-10"}
+    )
     await svc.refuse("/units/mv-g-1/name", {"name": "x"}, 409, "unit_closed")
-    await svc.refuse("/members", admission("mv-n", branch="mv-g-1"), 422, "branch_closed")
+    late = await svc.refuse(
+        "/members", admission("mv-n", branch="mv-g-1", joined="2026-11-20"), 422, "outside_unit_dates"
+    )
+    assert late["detail"][0]["accepted"] == "a date from 2020-01-01 to 2026-11-10"
 
 
 async def test_roster_reviews_and_dues_remitted_upward(svc: Membership) -> None:
@@ -349,3 +409,163 @@ async def test_two_officers_releasing_one_transfer_at_once_get_one_success_and_o
     )
     assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
     assert await svc.head() == before + 1
+
+
+async def test_a_unit_carries_its_founding_and_closing_days_and_they_can_be_corrected(
+    svc: Membership,
+) -> None:
+    union = {"unit_id": "dt-g", "name": "ĐCS Trường Tiểu học", "level": "grassroots"}
+    union |= {"unit_type": "school", "parent_id": "bg-vy"}
+    await svc.refuse("/units", union | {"established_on": "2026-12-01"}, 422, "date_in_future")
+    await svc.accept("/units", union | {"established_on": "1995-03-26"})
+    branch = {"unit_id": "dt-g-1", "name": "Chi đoàn giáo viên", "level": "branch"}
+    await svc.accept(
+        "/units",
+        branch | {"unit_type": "school", "parent_id": "dt-g", "established_on": "2001-09-05"},
+    )
+    shown = (await svc.client.get("/units/dt-g-1", headers=svc.token())).json()
+    assert (shown["established_on"], shown["closed_on"]) == ("2001-09-05", None)
+
+    await svc.refuse(
+        "/units/dt-g-1/closure", {"reason": "giải thể", "closed_on": "2000-01-01"}, 422, "before_unit_founded"
+    )
+    await svc.refuse(
+        "/units/dt-g-1/dates",
+        {"established_on": "2001-09-05", "closed_on": "2024-01-01", "reason": "x"},
+        422,
+        "unit_not_closed",
+    )
+    await svc.accept("/units/dt-g-1/closure", {"reason": "giải thể", "closed_on": "2024-06-30"})
+    closed = (await svc.client.get("/units/dt-g-1", headers=svc.token())).json()
+    assert (closed["status"], closed["closed_on"]) == ("closed", "2024-06-30")
+
+    await svc.refuse(
+        "/units/dt-g-1/dates",
+        {"established_on": "2025-01-01", "reason": "sai ngày"},
+        422,
+        "before_unit_founded",
+    )
+    await svc.accept(
+        "/units/dt-g-1/dates",
+        {"established_on": "2001-09-01", "closed_on": "2024-07-31", "reason": "theo quyết định 12-QĐ/ĐTN"},
+    )
+    corrected = (await svc.client.get("/units/dt-g-1", headers=svc.token())).json()
+    assert (corrected["established_on"], corrected["closed_on"]) == ("2001-09-01", "2024-07-31")
+    undated = (await svc.client.get("/units/pl-x", headers=svc.token())).json()
+    assert undated["established_on"] is not None  # a unit registered without a date opened that day
+
+
+async def refuse_outside(svc: Membership, path: str, body: dict[str, Any], field: str, life: str) -> None:
+    """Refused with 422 ``outside_unit_dates`` naming the field, its value and the unit's dates; nothing written."""
+    answer = await svc.refuse(path, body, 422, "outside_unit_dates")
+    detail = answer["detail"][0]
+    assert (detail["field"], detail["value"]) == (field, body[field]), detail
+    assert detail["accepted"].endswith(life), detail
+
+
+async def test_records_before_a_unit_was_founded_are_refused_naming_the_field_and_its_dates(
+    svc: Membership,
+) -> None:
+    await svc.accept("/units", unit_body("lf-g", "bg-pl", "grassroots") | {"established_on": "2010-01-01"})
+    await svc.accept("/units", unit_body("lf-g-1", "lf-g", "branch") | {"established_on": "2020-03-01"})
+    life = "from 2020-03-01"
+    await refuse_outside(
+        svc, "/members", admission("lf-0", branch="lf-g-1", joined="2020-02-29"), "joined_on", life
+    )
+    refusals: list[tuple[str, dict[str, Any], str]] = [
+        ("/units/lf-g-1/roster-reviews", {"reviewed_on": "2020-02-29"}, "reviewed_on"),
+        ("/units/lf-g-1/dues-remittances", {"month": "2020-02", "amount_vnd": 24000}, "month"),
+        ("/units/lf-g-1/hardship-reviews", {"reviewed_on": "2020-02-29"}, "reviewed_on"),
+        ("/units/lf-g-1/youth-census", {"as_of": "2020-02-29", "counts": {"total": 40}}, "as_of"),
+        (
+            "/units/lf-g-1/youth-situation-reports",
+            {"quarter": "2020-Q1", "submitted_on": "2020-02-29", "summary": ""},
+            "submitted_on",
+        ),
+        (
+            "/units/lf-g-1/hardship-cases",
+            {"listed_on": "2020-02-29", "details": {"full_name": "Lò Văn Cường"}},
+            "listed_on",
+        ),
+    ]
+    for path, body, field in refusals:
+        await refuse_outside(svc, path, body, field, life)
+    # The founding day itself is within the unit's life.
+    await svc.accept("/members", admission("lf-1", branch="lf-g-1", joined="2020-03-01"))
+    await svc.accept("/units/lf-g-1/dues-remittances", {"month": "2020-03", "amount_vnd": 24000})
+    # Corrected later, the founding day moves what is accepted.
+    await svc.accept(
+        "/units/lf-g-1/dates", {"established_on": "2019-09-05", "reason": "theo quyết định 3-QĐ"}
+    )
+    await svc.accept("/units/lf-g-1/roster-reviews", {"reviewed_on": "2020-02-29"})
+    await refuse_outside(
+        svc, "/units/lf-g-1/roster-reviews", {"reviewed_on": "2019-09-04"}, "reviewed_on", "from 2019-09-05"
+    )
+
+
+async def test_a_closed_unit_takes_the_records_of_its_life_and_refuses_those_after_it(
+    svc: Membership,
+) -> None:
+    await svc.accept("/units", unit_body("cl-g", "bg-pl", "grassroots") | {"established_on": "2010-01-01"})
+    await svc.accept("/units", unit_body("cl-g-1", "cl-g", "branch") | {"established_on": "2020-03-01"})
+    await svc.accept("/units/cl-g-1/closure", {"reason": "giải thể", "closed_on": "2026-06-30"})
+    life = "from 2020-03-01 to 2026-06-30"
+    # An undated command stays refused for a closed unit.
+    await svc.refuse("/units/cl-g-1/name", {"name": "x"}, 409, "unit_closed")
+    # Its history, entered after it closed, is accepted up to its closing day; nothing after it.
+    await svc.accept("/units/cl-g-1/roster-reviews", {"reviewed_on": "2026-06-30"})
+    await refuse_outside(
+        svc, "/units/cl-g-1/roster-reviews", {"reviewed_on": "2026-07-01"}, "reviewed_on", life
+    )
+    await svc.accept("/units/cl-g-1/dues-remittances", {"month": "2026-06", "amount_vnd": 24000})
+    await refuse_outside(
+        svc, "/units/cl-g-1/dues-remittances", {"month": "2026-07", "amount_vnd": 24000}, "month", life
+    )
+    await refuse_outside(
+        svc, "/members", admission("cl-0", branch="cl-g-1", joined="2026-07-01"), "joined_on", life
+    )
+    await svc.accept("/members", admission("cl-1", branch="cl-g-1", joined="2025-03-26"))
+    member = "/members/cl-1"
+    await refuse_outside(svc, f"{member}/party-referrals", {"referred_on": "2026-07-15"}, "referred_on", life)
+    await svc.accept(f"{member}/party-referrals", {"referred_on": "2026-05-04", "referral_id": "r-cl"})
+    await refuse_outside(svc, f"{member}/ratings", {"year": 2026, "rating": "good", "rated_on": "2026-09-01"},
+                         "rated_on", life)  # fmt: skip
+    await refuse_outside(svc, f"{member}/dues", {"month": "2026-08", "amount_vnd": 2000}, "month", life)
+    await svc.accept(f"{member}/dues", {"month": "2026-06", "amount_vnd": 2000})
+    transfer = {"to_branch_id": "vy-y-1", "transfer_id": "t-cl"}
+    await refuse_outside(
+        svc, f"{member}/transfers", transfer | {"requested_on": "2026-07-02"}, "requested_on", life
+    )
+    await svc.accept(f"{member}/transfers", transfer | {"requested_on": "2026-06-20"})
+    await refuse_outside(
+        svc, f"{member}/transfers/t-cl/release", {"released_on": "2026-07-02"}, "released_on", life
+    )
+    await svc.accept(f"{member}/transfers/t-cl/release", {"released_on": "2026-06-25"})
+    await svc.accept(f"{member}/transfers/t-cl/accept", {"accepted_on": "2026-07-02"})  # into an open branch
+    # A transfer into the closed branch, dated after it closed, is refused by the receiving branch's dates.
+    await svc.accept("/members", admission("cl-2", branch="vy-y-1", joined="2025-03-26"))
+    await refuse_outside(
+        svc,
+        "/members/cl-2/transfers",
+        {"to_branch_id": "cl-g-1", "requested_on": "2026-07-02"},
+        "requested_on",
+        life,
+    )
+    case = {"case_id": "p-cl", "listed_on": "2026-06-01", "details": {"full_name": "Lò Thị Mai"}}
+    await svc.accept("/units/cl-g-1/hardship-cases", case)
+    await refuse_outside(
+        svc,
+        "/hardship-cases/p-cl/care-actions",
+        {"acted_on": "2026-07-01", "action": "thăm hỏi"},
+        "acted_on",
+        life,
+    )
+    await svc.accept("/hardship-cases/p-cl/care-actions", {"acted_on": "2026-06-15", "action": "thăm hỏi"})
+    await refuse_outside(
+        svc,
+        "/hardship-cases/p-cl/closure",
+        {"closed_on": "2026-07-01", "reason": "ổn định"},
+        "closed_on",
+        life,
+    )
+    await svc.accept("/hardship-cases/p-cl/closure", {"closed_on": "2026-06-30", "reason": "ổn định"})

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from chudong.nats.server import EmbeddedNats
 from services.membership.adapters.keys import seal
-from services.membership.app.handlers import member_stream, unit_stream
+from services.membership.domain.streams import member_stream, unit_stream
 from shared.contracts import membership as ms
 from shared.events import NewEvent
 from shared.store import StreamAppend
@@ -31,8 +31,8 @@ async def svc(nats_server: EmbeddedNats, tmp_path: Path) -> AsyncIterator[Member
 
 async def record_as_older_data(svc: Membership, names: dict[str, str], unit_name: str) -> None:
     """Names the API refuses today but older events may hold, appended to the store as they were."""
-    runtime, handlers = svc.app.state.runtime, svc.app.state.handlers
-    keys = await handlers.keys.keys(names)
+    runtime, membership = svc.app.state.runtime, svc.app.state.membership
+    keys = await membership.keys.keys(names)
     branch = await runtime.directory.path_of("pl-x-1")
     for member_id, name in names.items():
         fields = {"full_name": name, "birth_date": "2000-05-10", "address": name}

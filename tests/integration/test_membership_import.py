@@ -23,7 +23,7 @@ from services.membership.adapters.spreadsheet import COLUMNS, write_rows
 from services.membership.main import create_app
 from shared.settings import CommonSettings
 from tests.membership_api import SECRET, TREE, Membership, membership_service
-from tests.support import token_for, wait_until
+from tests.support import FOUNDED, token_for, unit_body, wait_until
 
 XLSX = {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -35,6 +35,7 @@ def branch(unit_id: str) -> dict[str, str]:
         "level": "branch",
         "unit_type": "school",
         "parent_id": "pl-x",
+        "established_on": FOUNDED.isoformat(),
     }
 
 
@@ -172,10 +173,7 @@ async def test_healthz_keeps_answering_all_through_a_large_import(
         # the probe's bound leaves room for a loaded test machine while still catching that.
         httpx.AsyncClient(base_url=url, timeout=5.0) as probe,
     ):
-        tree = [
-            {"unit_id": u, "name": u, "level": lv, "unit_type": "commune_ward", "parent_id": p}
-            for u, p, lv in TREE
-        ]
+        tree = [unit_body(u, p, lv) for u, p, lv in TREE]
         for unit in [*tree[:4], *map(branch, BRANCHES[:3])]:
             assert (await client.post("/units", json=unit)).status_code == 201
         importing = asyncio.create_task(

@@ -28,6 +28,10 @@ REQUESTS: dict[tuple[str, str], tuple[str, Any]] = {
     ("post", "/units/{unit_id}/name"): ("/units/pl-x/name", {"name": "x"}),
     ("post", "/units/{unit_id}/move"): ("/units/pl-x-lc-1/move", {"new_parent_id": "vy-y"}),
     ("post", "/units/{unit_id}/closure"): ("/units/pl-x-2/closure", {"reason": "x"}),
+    ("post", "/units/{unit_id}/dates"): (
+        "/units/pl-x/dates",
+        {"established_on": "2001-03-26", "reason": "x"},
+    ),
     ("post", "/units/{unit_id}/roster-reviews"): ("/units/pl-x-1/roster-reviews", {"reviewed_on": D}),
     ("post", "/units/{unit_id}/dues-remittances"): (
         "/units/pl-x-1/dues-remittances",

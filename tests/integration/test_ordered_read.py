@@ -3,42 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 
-import pytest
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 
-from shared.bus.consumer import ProjectionConsumer, stream_sequence
+from shared.bus.consumer import stream_sequence
 from shared.bus.deadletters import list_dead_letters
-from shared.bus.keys import fixed_keys
 from shared.bus.ordered import read_in_order
 from shared.bus.relay import Relay
-from shared.bus.subjects import stream_name
 from shared.store import EventStore
-from shared.store import StreamAppend as Append
-from tests.projections import RecordingProjection, applied_positions, metadata
-from tests.support import member_event, wait_until
-
-STREAM = stream_name("membership")
-
-
-@pytest.fixture
-async def relay(store: EventStore, js: JetStreamContext) -> AsyncIterator[Relay]:
-    relay = Relay(
-        store.db, js, "membership", keys=fixed_keys("membership"), wake=store.appended, idle_wait=0.02
-    )
-    task = asyncio.create_task(relay.run())
-    yield relay
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+from tests.projections import (
+    STREAM,
+    RecordingProjection,
+    append_members,
+    applied_positions,
+    metadata,
+    recording_consumer,
+)
+from tests.support import wait_until
 
 
 async def published(store: EventStore, js: JetStreamContext, count: int, path: str = "vn.a") -> None:
-    for i in range(count):
-        await store.append(Append(f"member-{i}", [member_event(str(i), path)], 0), actor="t")
+    await append_members(store, 0, count, path)
 
     async def relayed() -> bool:
         return int((await js.stream_info(STREAM)).state.last_seq) >= count
@@ -83,17 +69,7 @@ async def test_a_bulk_catch_up_applies_every_event_once_and_leaves_a_poison_one_
     await published(store, js, 30)
     events = await store.read_all()
     projection = RecordingProjection(poison={str(events[16].event_id)})
-    consumer = ProjectionConsumer(
-        store.db,
-        js,
-        projection,
-        STREAM,
-        service="tests",
-        keys=fixed_keys("evaluation"),
-        batch_size=8,
-        max_deliver=2,
-        retry_delays=(0.01,),
-    )
+    consumer = recording_consumer(store.db, js, projection, batch_size=8, max_deliver=2, retry_delays=(0.01,))
     await store.db.create_all(metadata)
     try:
         await consumer.catch_up(30, bulk=True)
@@ -129,8 +105,7 @@ async def test_a_catch_up_tries_again_while_nats_does_not_answer(
     await published(store, js, 10)
     await store.db.create_all(metadata)
     flaky = _UnansweredOnce(js)
-    keys = fixed_keys("evaluation")
-    consumer = ProjectionConsumer(store.db, flaky, RecordingProjection(), STREAM, service="tests", keys=keys)  # type: ignore[arg-type]
+    consumer = recording_consumer(store.db, flaky, RecordingProjection())  # type: ignore[arg-type]
     try:
         await consumer.catch_up(10)
     finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 
 from nats.js import JetStreamContext
@@ -14,7 +13,7 @@ from shared.bus.relay import Relay
 from shared.bus.subjects import stream_name
 from shared.store import Database, EventStore
 from shared.store import StreamAppend as Append
-from tests.support import member_event, unit_event, wait_until
+from tests.support import cancel, member_event, unit_event, wait_until
 
 
 async def stream_messages(js: JetStreamContext, stream: str) -> list[tuple[int, str, dict[str, str], bytes]]:
@@ -101,9 +100,7 @@ async def test_concurrent_writers_on_postgres_are_relayed_without_gap_duplicate_
         assert all(v == list(range(1, per_writer + 1)) for v in versions.values())
         assert await relay_store.pending_outbox() == 0
     finally:
-        relay_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await relay_task
+        await cancel(relay_task)
         for db in [*databases, relay_store.db]:
             await db.dispose()
 

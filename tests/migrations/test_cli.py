@@ -40,12 +40,12 @@ def test_migrate_upgrades_every_database_and_says_from_which_revision_to_which(d
     assert first.exit_code == 0, first.output
     assert first.output.splitlines() == [
         "membership: empty → 0001",
-        "planning: previous release (0001) → 0002",
+        "planning: previous release (0001) → 0003",
         "evaluation: empty → 0002",
         "notifications: empty → 0001",
         "dashboard: empty → 0001",
     ]
-    assert again.exit_code == 0 and again.output.splitlines() == ["planning: at 0002, up to date"]
+    assert again.exit_code == 0 and again.output.splitlines() == ["planning: at 0003, up to date"]
 
 
 def test_migrate_names_the_services_it_knows(data_dir: Path) -> None:
@@ -78,4 +78,4 @@ def test_migrate_stops_at_a_database_it_cannot_upgrade_with_the_reason(data_dir:
         "evaluation's database" in result.output
         and "at revision 0042, which this release does not have" in (result.output)
     )
-    assert result.output.splitlines()[:2] == ["membership: empty → 0001", "planning: empty → 0002"]
+    assert result.output.splitlines()[:2] == ["membership: empty → 0001", "planning: empty → 0003"]

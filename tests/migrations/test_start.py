@@ -61,7 +61,7 @@ async def test_a_service_refuses_a_database_behind_its_schema_and_names_the_comm
     try:
         with pytest.raises(
             SchemaBehindError,
-            match=r"at revision 0001, behind this release's 0002: run `chudong migrate planning`",
+            match=r"at revision 0001, behind this release's 0003: run `chudong migrate planning`",
         ):
             await runtime.start()
     finally:
@@ -96,11 +96,11 @@ async def test_with_migrate_on_start_a_service_upgrades_its_database_and_starts(
         assert (await runtime.health())["status"] == "ok"
     finally:
         await runtime.stop()
-    assert await migrate(db, PLANNING, upgrade=False) == Migration("planning", "0002", "0002")
+    assert await migrate(db, PLANNING, upgrade=False) == Migration("planning", "0003", "0003")
 
 
 async def test_a_new_database_is_built_at_the_head_without_being_told(db: Database) -> None:
-    assert await migrate(db, PLANNING, upgrade=False) == Migration("planning", None, "0002")
+    assert await migrate(db, PLANNING, upgrade=False) == Migration("planning", None, "0003")
     assert PLANNING.merged().tables.keys() <= await tables(db)
 
 
@@ -130,9 +130,9 @@ async def test_replicas_starting_together_build_a_new_database_once(database_url
         for replica in replicas:
             await replica.dispose()
     assert sorted(done, key=lambda m: m.before or "") == [
-        Migration("planning", None, "0002"),
-        Migration("planning", "0002", "0002"),
-        Migration("planning", "0002", "0002"),
+        Migration("planning", None, "0003"),
+        Migration("planning", "0003", "0003"),
+        Migration("planning", "0003", "0003"),
     ]
 
 

@@ -29,6 +29,34 @@ async def inbox_subjects(service: Notifications, headers: dict[str, str]) -> lis
     return sorted(i["subject"] for i in items)
 
 
+async def subscribe_operator(service: Notifications) -> None:
+    """The operator subscribes to the dead letters of the whole tree."""
+    await service.client.put("/officers/me", headers=OPERATOR, json={})
+    answer = await service.client.post(
+        "/subscriptions", headers=OPERATOR, json={"unit_id": "vn", "kinds": ["dead_letter"]}
+    )
+    assert answer.status_code == 201, answer.text
+
+
+async def give_up(
+    service: Notifications, consumer: str, subject: str, sequence: int, why: dict[str, str]
+) -> None:
+    """``consumer`` gives up on the message at ``sequence`` of membership's stream (``why``: the error
+    headers): its dead letter."""
+    await service.js.publish(
+        dead_letter_subject(consumer),
+        b"{}",
+        stream=DEAD_LETTER_STREAM,
+        headers={
+            h.CONSUMER: consumer,
+            h.ORIGINAL_SUBJECT: subject,
+            h.ORIGINAL_STREAM: "MEMBERSHIP",
+            h.ORIGINAL_SEQUENCE: str(sequence),
+            **why,
+        },
+    )
+
+
 async def test_model_registration_reminders_come_before_the_deadline_and_daily_after_until_it_is_met(
     start_notifications: Start,
 ) -> None:
@@ -84,29 +112,14 @@ async def test_an_indicator_at_risk_is_reminded_the_day_before_its_period_closes
 async def test_a_dead_letter_reaches_the_operators_who_subscribed_once(start_notifications: Start) -> None:
     async with start_notifications() as service:
         await service.client.put("/officers/me", headers=PL, json={})
-        await service.client.put("/officers/me", headers=OPERATOR, json={})
         refused = await service.client.post(
             "/subscriptions", headers=PL, json={"unit_id": "bg-pl", "kinds": ["dead_letter"]}
         )
         assert refused.status_code == 403 and refused.json()["detail"][0]["field"] == "kinds"
-        answer = await service.client.post(
-            "/subscriptions", headers=OPERATOR, json={"unit_id": "vn", "kinds": ["dead_letter"]}
-        )
-        assert answer.status_code == 201, answer.text
-        consumer = "planning_meetings_MEMBERSHIP"
-        await service.js.publish(
-            dead_letter_subject(consumer),
-            b"{}",
-            stream=DEAD_LETTER_STREAM,
-            headers={
-                h.CONSUMER: consumer,
-                h.ERROR: "ValueError: bad payload",
-                h.DELIVERIES: "5",
-                h.ORIGINAL_SUBJECT: "membership.MemberJoined.vn.bg.bg-pl.pl-x.pl-x-1",
-                h.ORIGINAL_STREAM: "MEMBERSHIP",
-                h.ORIGINAL_SEQUENCE: "7",
-            },
-        )
+        await subscribe_operator(service)
+        subject = "membership.MemberJoined.vn.bg.bg-pl.pl-x.pl-x-1"
+        why = {h.ERROR: "ValueError: bad payload", h.DELIVERIES: "5"}
+        await give_up(service, "planning_meetings_MEMBERSHIP", subject, 7, why)
         scheduler: Scheduler = service.app.state.scheduler
         assert await scheduler.watch_dead_letters(service.js) == 1
         assert await scheduler.watch_dead_letters(service.js) == 0
@@ -124,27 +137,15 @@ async def test_a_refused_message_reaches_the_operators_of_the_whole_tree_whateve
     start_notifications: Start,
 ) -> None:
     async with start_notifications() as service:
-        await service.client.put("/officers/me", headers=OPERATOR, json={})
-        answer = await service.client.post(
-            "/subscriptions", headers=OPERATOR, json={"unit_id": "vn", "kinds": ["dead_letter"]}
-        )
-        assert answer.status_code == 201, answer.text
-        consumer = "evaluation_facts_MEMBERSHIP"
-        await service.js.publish(
-            dead_letter_subject(consumer),
-            b"{}",
-            stream=DEAD_LETTER_STREAM,
-            headers={
-                h.CONSUMER: consumer,
-                h.ERROR: "unsealed: membership.MemberJoined.zz.forged at sequence 9 carries no seal",
-                h.REFUSED: "unsealed",
-                h.DELIVERIES: "1",
-                # Whoever forged it chose a subject outside the tree: the alert must not follow it.
-                h.ORIGINAL_SUBJECT: "membership.MemberJoined.zz.forged",
-                h.ORIGINAL_STREAM: "MEMBERSHIP",
-                h.ORIGINAL_SEQUENCE: "9",
-            },
-        )
+        await subscribe_operator(service)
+        # Whoever forged it chose a subject outside the tree: the alert must not follow it.
+        subject = "membership.MemberJoined.zz.forged"
+        why = {
+            h.ERROR: "unsealed: membership.MemberJoined.zz.forged at sequence 9 carries no seal",
+            h.REFUSED: "unsealed",
+            h.DELIVERIES: "1",
+        }
+        await give_up(service, "evaluation_facts_MEMBERSHIP", subject, 9, why)
         scheduler: Scheduler = service.app.state.scheduler
         assert await scheduler.watch_dead_letters(service.js) == 1
         [item] = (await service.client.get("/inbox", headers=OPERATOR)).json()["items"]

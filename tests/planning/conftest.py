@@ -6,11 +6,10 @@ the shared relay: planning learns the tree and the members only from the stream.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +24,21 @@ from shared.bus.connection import connect
 from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
-from shared.clock import FixedClock
-from shared.contracts.membership import MemberJoined, MemberMatured, UnitClosed, UnitRegistered
+from shared.clock import FixedClock, start_of_day
+from shared.contracts.membership import (
+    MemberJoined,
+    MemberMatured,
+    MemberTransferAccepted,
+    MemberTransferReleased,
+    MemberTransferRequested,
+    UnitClosed,
+    UnitRegistered,
+)
 from shared.contracts.org import UnitLevel, UnitType
 from shared.events import Event, NewEvent
 from shared.settings import CommonSettings
 from shared.store import Database, EventStore, StreamAppend
-from tests.support import create_postgres_database, token_for, wait_until
+from tests.support import FOUNDED, create_postgres_database, running, token_for, wait_until
 
 SECRET = "s" * 32
 TODAY = datetime(2026, 12, 20, 3, 0, tzinfo=UTC)
@@ -69,8 +76,10 @@ class Membership:
         self.store = store
         self.paths: dict[str, str] = {}
 
-    async def emit(self, stream_id: str, event: Event, path: str) -> None:
-        new = NewEvent(stream_id, event, path, datetime(2026, 1, 5, 2, tzinfo=UTC))
+    async def emit(
+        self, stream_id: str, event: Event, path: str, on: datetime = datetime(2026, 1, 5, 2, tzinfo=UTC)
+    ) -> None:
+        new = NewEvent(stream_id, event, path, on)
         await self.store.append(StreamAppend(stream_id, [new]), actor="membership")
 
     async def register(self, unit_id: str, parent: str | None, level: UnitLevel) -> None:
@@ -83,8 +92,10 @@ class Membership:
             unit_type=UnitType.COMMUNE_WARD,
             parent_id=parent,
             recognising_unit_id=parent if level is UnitLevel.GRASSROOTS else None,
+            established_on=FOUNDED,
         )
-        await self.emit(f"unit-{unit_id}", event, path)
+        # Founded long before the records the tests date in the past, as membership records it.
+        await self.emit(f"unit-{unit_id}", event, path, start_of_day(FOUNDED))
 
     async def close(self, unit_id: str) -> None:
         await self.emit(
@@ -99,6 +110,22 @@ class Membership:
             admission_decision_ref="QĐ 1",
         )
         await self.emit(f"member-{member_id}", event, self.paths[branch_id])
+
+    async def transfer(self, member_id: str, from_branch: str, to_branch: str, on: date) -> None:
+        """``member_id`` released by ``from_branch`` on ``on`` and taken in by ``to_branch`` the day after."""
+        stream, transfer_id = f"member-{member_id}", f"t-{member_id}"
+        await self.emit(stream, MemberTransferRequested(member_id=member_id, transfer_id=transfer_id,
+                        from_branch_id=from_branch, to_branch_id=to_branch, requested_on=on),
+                        self.paths[from_branch])  # fmt: skip
+        released = MemberTransferReleased(member_id=member_id, transfer_id=transfer_id, released_on=on)
+        await self.emit(stream, released, self.paths[from_branch])
+        accepted = MemberTransferAccepted(
+            member_id=member_id,
+            transfer_id=transfer_id,
+            to_branch_id=to_branch,
+            accepted_on=on + timedelta(days=1),
+        )
+        await self.emit(stream, accepted, self.paths[to_branch])
 
     async def mature(self, member_id: str, branch_id: str) -> None:
         event = MemberMatured(member_id=member_id, matured_on=date(2026, 3, 1))
@@ -147,8 +174,10 @@ async def seed(membership: Membership) -> None:
     await membership.close(CLOSED_BRANCH)
 
 
-async def caught_up(app: FastAPI, unit_id: str, member_id: str | None = None) -> None:
-    """Wait until planning's copies know ``unit_id`` (and ``member_id``)."""
+async def caught_up(
+    app: FastAPI, unit_id: str, member_id: str | None = None, branch_id: str | None = None
+) -> None:
+    """Wait until planning's copies know ``unit_id`` (and ``member_id``, in ``branch_id`` when given)."""
     from services.planning.adapters.members import branch_members
 
     runtime = app.state.runtime
@@ -162,7 +191,7 @@ async def caught_up(app: FastAPI, unit_id: str, member_id: str | None = None) ->
             row = (
                 await conn.execute(select(branch_members).where(branch_members.c.member_id == member_id))
             ).first()
-        return row is not None
+        return row is not None and branch_id in (None, row.branch_id)
 
     await wait_until(known, timeout=20)
 
@@ -193,13 +222,10 @@ async def membership_side(nats: EmbeddedNats, database_url: str) -> AsyncIterato
     js = nc.jetstream()
     await ensure_streams(js, duplicate_window=120)
     relay = Relay(db, js, "membership", keys=fixed_keys("membership"), wake=store.appended, idle_wait=0.05)
-    task = asyncio.create_task(relay.run())
     try:
-        yield Membership(store)
+        async with running(relay.run()):
+            yield Membership(store)
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
         await nc.close()
         await db.dispose()
 

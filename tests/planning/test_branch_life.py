@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from tests.planning.conftest import CLOSED_BRANCH, MATURED, Planning, errors_of
+from tests.planning.conftest import CLOSED_BRANCH, MATURED, Planning, caught_up, errors_of
 
 
 def meeting(planning: Planning, **changes: Any) -> dict[str, Any]:
@@ -50,7 +51,7 @@ async def test_a_meeting_is_recorded_with_its_attendance_and_counted_for_its_mon
     assert counts["pl-x-1"] == 1 and counts["pl-x-2"] == 0
 
 
-async def test_a_meeting_of_a_closed_branch_is_refused(planning: Planning) -> None:
+async def test_a_meeting_of_a_closed_branch_after_it_closed_is_refused(planning: Planning) -> None:
     before = await planning.history_length()
     answer = await hold(
         planning,
@@ -60,13 +61,31 @@ async def test_a_meeting_of_a_closed_branch_is_refused(planning: Planning) -> No
     )
     assert answer.status_code == 422
     assert errors_of(answer) | {"message": ""} == {
-        "error": "unit_closed",
-        "rule": "unit_closed",
+        "error": "outside_unit_dates",
+        "rule": "outside_unit_dates",
         "message": "",
-        "field": "branch_id",
-        "value": CLOSED_BRANCH,
-        "accepted": "an active unit",
+        "field": "held_on",
+        "value": "2026-10-05",
+        "accepted": "a date from 2000-01-01 to 2026-01-05",
     }
+    assert await planning.history_length() == before
+
+
+async def test_a_closed_branch_takes_a_meeting_held_within_its_life(planning: Planning) -> None:
+    headers = planning.token("union_secretary", "pl-x")
+    answer = await hold(
+        planning, CLOSED_BRANCH, meeting(planning, attendees=[], held_on="2025-12-08"), headers=headers
+    )
+    assert answer.status_code == 201, answer.text
+
+
+async def test_a_meeting_before_its_branch_was_founded_is_refused(planning: Planning) -> None:
+    before = await planning.history_length()
+    answer = await hold(planning, "pl-x-1", meeting(planning, held_on="1999-12-31"))
+    assert answer.status_code == 422
+    error = errors_of(answer)
+    assert (error["rule"], error["field"], error["value"]) == ("outside_unit_dates", "held_on", "1999-12-31")
+    assert error["accepted"] == "a date from 2000-01-01"
     assert await planning.history_length() == before
 
 
@@ -108,6 +127,49 @@ async def test_attendance_naming_an_unknown_or_matured_member_or_one_twice_is_re
         "member_not_active",
         "duplicate_attendee",
     ]
+
+
+async def test_a_meeting_back_filled_after_a_transfer_names_the_members_the_branch_had_that_day(
+    planning: Planning,
+) -> None:
+    membership = planning.membership
+    # pl-x-3's two members move in June: one to pl-x-2 (the same union), one to vy-y-1 (another district).
+    for member_id in ("m-t1", "m-t2"):
+        await membership.admit(member_id, "pl-x-3")
+    await membership.transfer("m-t1", "pl-x-3", "pl-x-2", date(2026, 6, 10))
+    await membership.transfer("m-t2", "pl-x-3", "vy-y-1", date(2026, 6, 10))
+    await caught_up(planning.app, "pl-x-3", "m-t1", "pl-x-2")
+    await caught_up(planning.app, "pl-x-3", "m-t2", "vy-y-1")
+
+    march = meeting(planning, held_on="2026-03-10", attendees=["m-t1", "m-t2"])
+    answer = await hold(planning, "pl-x-3", march)
+    assert answer.status_code == 201, answer.text
+    listed = (await planning.get("/units/pl-x/meetings?month=2026-03")).json()
+    branch = next(b for b in listed["branches"] if b["branch_id"] == "pl-x-3")
+    assert [(m["present_count"], m["expected_count"]) for m in branch["meetings"]] == [(2, 2)]
+
+    before = await planning.history_length()
+    # In October m-t1 belongs to pl-x-2: the union's secretary is told so; m-t2 is now outside the
+    # branch secretary's scope, and answers as unknown (ADR 0004).
+    october = await planning.post("/branches/pl-x-3/meetings", meeting(planning, attendees=["m-t1"]))
+    assert october.status_code == 422
+    error = errors_of(october)
+    assert (error["rule"], error["field"], error["value"]) == (
+        "member_of_another_branch",
+        "attendees[0]",
+        "m-t1",
+    )
+    assert (
+        "on 2026-10-05" in error["message"]
+        and "'pl-x-3' from 2025-03-26 until 2026-06-10" in error["message"]
+    )
+    elsewhere = await hold(planning, "pl-x-3", meeting(planning, attendees=["m-t2"]))
+    assert (elsewhere.status_code, errors_of(elsewhere)["rule"]) == (404, "unknown_member")
+    # Before their admission, they were members of no branch.
+    early = await hold(planning, "pl-x-3", meeting(planning, held_on="2025-03-01", attendees=["m-t1"]))
+    assert early.status_code == 422
+    assert (errors_of(early)["rule"], errors_of(early)["field"]) == ("member_not_active", "attendees[0]")
+    assert await planning.history_length() == before
 
 
 async def test_counts_that_do_not_fit_the_attendees_are_refused(planning: Planning) -> None:
@@ -209,7 +271,7 @@ async def test_monthly_tasks_go_to_active_branches_below_the_union(planning: Pla
     answer = await planning.post("/units/pl-x/monthly-tasks", body)
     assert answer.status_code == 201, answer.text
     closed = await planning.post("/units/pl-x/monthly-tasks", body | {"branch_ids": [CLOSED_BRANCH]})
-    assert errors_of(closed)["rule"] == "unit_closed" and errors_of(closed)["field"] == "branch_ids[0]"
+    assert errors_of(closed)["rule"] == "outside_unit_dates" and errors_of(closed)["field"] == "assigned_on"
     blank = await planning.post("/units/pl-x/monthly-tasks", body | {"tasks": ["  "]})
     assert blank.status_code == 422 and errors_of(blank)["field"] == "tasks.0", blank.text
     month = await planning.post("/units/pl-x/monthly-tasks", body | {"month": "2026-13"})

@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx
 
 from shared.auth import Role, mint_token
+from tests.support import unit_body
 
 ROOT = Path(__file__).resolve().parents[2]
 JWT_SECRET = "fault-tests-secret-" + "x" * 32
@@ -122,17 +123,7 @@ def register_tree(client: httpx.Client, membership: str, provinces: list[str]) -
             (f"{grassroots}-1", grassroots, "branch"),
             (f"{grassroots}-2", grassroots, "branch"),
         ]:
-            answer = client.post(
-                f"{membership}/units",
-                headers=auth(),
-                json={
-                    "unit_id": unit,
-                    "name": f"Đơn vị {unit}",
-                    "level": level,
-                    "unit_type": "commune_ward",
-                    "parent_id": parent,
-                },
-            )
+            answer = client.post(f"{membership}/units", headers=auth(), json=unit_body(unit, parent, level))
             assert answer.status_code == 201, answer.text
         branches += [f"{grassroots}-1", f"{grassroots}-2"]
     return branches

@@ -3,24 +3,15 @@ none answered twice. The benchmark itself (bench/http_load.py) runs here at its 
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
+from tests.support import run_benchmark
+
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_concurrent_admissions_on_two_replicas_are_each_answered_and_stored_once() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.http_load", "--size", "tiny", "--no-write"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = run_benchmark("bench.http_load")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     summary = result.stdout.splitlines()[0]
     requests, accepted = (int(part.split()[0]) for part in summary.split(", ")[:2])

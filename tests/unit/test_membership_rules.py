@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime
 import pytest
 
 from services.membership.domain import lifecycle, records
+from services.membership.domain.commands import AdmitMember
 from services.membership.domain.member import Member, MemberStatus
-from services.membership.domain.members import AdmitMember, admit_member
+from services.membership.domain.members import admit_member
 from services.membership.domain.profile import Profile, age_on, birthday
 from shared.contracts import membership as ev
+from shared.contracts.member_stays import Stay, stay_on, stays_from, time_in_branches, time_there
 from shared.contracts.org import OrgUnit, UnitLevel, UnitStatus, UnitType
 from shared.contracts.personal import Sealed
 from shared.errors import DomainError
@@ -26,7 +28,7 @@ BRANCH = OrgUnit(
     UnitType.SCHOOL,
     UnitStatus.ACTIVE,
     None,
-    datetime.now(UTC),
+    datetime(2000, 1, 1, tzinfo=UTC),
     None,
 )
 SEALED = Sealed(key_id="m1", nonce="", ciphertext="", fields=("full_name",))
@@ -38,12 +40,21 @@ def admit(
     referred_by: str | None = None,
     referrer_union_id: str | None = None,
 ) -> ev.MemberJoined:
-    cmd = AdmitMember("m1", "b1", joined, "QĐ 1", Profile(full_name="An", birth_date=birth), referred_by)
+    cmd = AdmitMember(
+        branch_id="b1",
+        joined_on=joined,
+        admission_decision_ref="QĐ 1",
+        profile=Profile(full_name="An", birth_date=birth),
+        referred_by=referred_by,
+    )
     return admit_member(
         cmd,
+        member_id="m1",
         branch=BRANCH,
         member_exists=False,
         union_id="g",
+        # A referrer in a branch since 2024: of union ``referrer_union_id`` on the admission day.
+        referrer=Member("m0", "b0", date(2024, 1, 5), date(2024, 1, 5)) if referrer_union_id else None,
         referrer_union_id=referrer_union_id,
         today=TODAY,
         sealed=SEALED,
@@ -100,7 +111,11 @@ def test_a_rating_needs_six_full_months_in_the_branch_counting_from_a_transfer()
     assert records.rate(member(), year=2025, rating=rating, on=date(2025, 11, 30), today=TODAY).year == 2025
     with pytest.raises(DomainError, match="under 6 months"):
         records.rate(member(), year=2025, rating=rating, on=date(2025, 11, 29), today=TODAY)
-    moved = member(in_branch_since=date(2026, 8, 31))
+    moved = member(
+        branch_id="b2",
+        in_branch_since=date(2026, 8, 31),
+        stays=(Stay("b1", date(2025, 5, 31), date(2026, 8, 20)), Stay("b2", date(2026, 8, 31))),
+    )
     with pytest.raises(DomainError) as refused:
         records.rate(moved, year=2026, rating=rating, on=date(2026, 12, 20), today=date(2026, 12, 31))
     assert refused.value.accepted == "a date on or after 2027-02-28"
@@ -141,3 +156,45 @@ def test_a_members_state_is_folded_from_their_events() -> None:
     )
     assert state.dues_months == {"2026-01"} and state.transfer is None and state.version == 5
     assert Member.from_history([]) is None
+
+
+def test_a_members_time_in_each_branch_follows_their_transfers_returns_and_leaving() -> None:
+    joined = ev.MemberJoined(
+        member_id="m1", branch_id="b1", joined_on=date(2024, 1, 5), admission_decision_ref="QĐ"
+    )
+    history: list[Event] = [
+        joined,
+        ev.MemberTransferReleased(member_id="m1", transfer_id="t1", released_on=date(2025, 3, 1)),
+        ev.MemberTransferReturned(
+            member_id="m1", transfer_id="t1", returned_on=date(2025, 3, 10), reason="x"
+        ),
+        ev.MemberTransferReleased(member_id="m1", transfer_id="t2", released_on=date(2025, 6, 1)),
+        ev.MemberTransferAccepted(
+            member_id="m1", transfer_id="t2", to_branch_id="b2", accepted_on=date(2025, 6, 1)
+        ),
+        ev.MemberMatured(member_id="m1", matured_on=date(2026, 2, 1)),
+    ]
+    stays = stays_from(history)
+    assert stays == (
+        Stay("b1", date(2024, 1, 5), date(2025, 3, 1)),
+        Stay("b1", date(2025, 3, 10), date(2025, 6, 1)),
+        Stay("b2", date(2025, 6, 1), date(2026, 2, 1)),
+    )
+    state = Member.from_history(history)
+    assert state is not None and state.stays == stays and state.last_step_on == date(2026, 2, 1)
+    assert [state.branch_on(day) for day in (date(2024, 1, 5), date(2025, 5, 31), date(2025, 6, 1))] == [
+        "b1",
+        "b1",
+        "b2",
+    ]
+    # Between two branches, and after leaving, in none: a record then is the member's own branch's.
+    assert state.stay_on(date(2025, 3, 5)) is None and state.stay_on(date(2026, 2, 1)) is None
+    assert stay_on(stays, date(2025, 7, 1), ["b1"]) is None
+    assert time_in_branches(stays, ["b2"]) == "'b2' from 2025-06-01 until 2026-02-01"
+    assert time_in_branches(stays, ["b3"]) == "never in 'b3'"
+    # A transfer returned does not end the time in the branch: six months before a rating count from 2024.
+    assert time_there(stays, stays[1]) == stays[:2] and time_there(stays, stays[2]) == stays[2:]
+    returned = Member.from_history(history[:3])
+    assert returned is not None
+    rated = records.rate(returned, year=2025, rating=ev.Rating.GOOD, on=date(2025, 4, 1), today=TODAY)
+    assert rated.year == 2025

@@ -6,7 +6,10 @@ import random
 import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
+
 from services.notifications.domain.alerts import Alert
+from services.notifications.domain.commands import SubscribeOfficer
 from services.notifications.domain.deadlines import (
     DEFAULT_DEADLINES,
     load_deadlines,
@@ -14,9 +17,11 @@ from services.notifications.domain.deadlines import (
     years_in_view,
 )
 from services.notifications.domain.messages import render
-from services.notifications.domain.subscriptions import Officer, Subscription, plan_deliveries
+from services.notifications.domain.subscriptions import Officer, Subscription, plan_deliveries, subscribed
 from services.notifications.domain.timing import RetryPolicy, in_quiet_hours, next_digest_at, quiet_hours_end
 from shared.contracts.notifications import AlertKind, Channel, DeliveryMode, QuietHours
+from shared.errors import DomainError
+from tests.fakes import refusal
 
 T0 = datetime(2026, 10, 20, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam
 
@@ -115,6 +120,40 @@ def test_quiet_hours_and_digests_hold_routine_alerts_but_not_critical_ones() -> 
     assert urgent == {"o-1": "pending", "o-2": "pending"}
 
 
+def test_a_subscription_names_each_kind_and_channel_once_and_dead_letters_only_for_an_operator() -> None:
+    dead_letters = SubscribeOfficer(
+        unit_id="bg-pl", kinds=(AlertKind.DEAD_LETTER, AlertKind.DEAD_LETTER), channels=(Channel.INBOX,)
+    )
+    with pytest.raises(DomainError) as refused:
+        subscribed(dead_letters, subscription_id="sub-1", officer_id="o-1", officer=None, operator=False)
+    assert refusal(refused.value) == ("forbidden_role", "kinds", ["dead_letter", "dead_letter"])
+    assert refused.value.status_code == 403
+    event = subscribed(dead_letters, subscription_id="sub-1", officer_id="o-1", officer=None, operator=True)
+    assert (event.subscription_id, event.kinds, event.channels) == (
+        "sub-1",
+        (AlertKind.DEAD_LETTER,),
+        (Channel.INBOX,),
+    )
+
+
+def test_a_subscription_names_only_channels_that_reach_the_officer() -> None:
+    by_mail = SubscribeOfficer(
+        unit_id="bg-pl", kinds=(AlertKind.COMPLIANCE_CHANGED,), channels=(Channel.EMAIL, Channel.EMAIL)
+    )
+    with pytest.raises(DomainError) as refused:
+        subscribed(
+            by_mail,
+            subscription_id="sub-1",
+            officer_id="o-1",
+            officer=Officer("o-1", "bg-pl"),
+            operator=False,
+        )
+    assert refusal(refused.value) == ("email_address_missing", "channels", ["email"])
+    reachable = Officer("o-1", "bg-pl", email="o-1@huyendoan.vn")
+    event = subscribed(by_mail, subscription_id="sub-1", officer_id="o-1", officer=reachable, operator=False)
+    assert event.channels == (Channel.EMAIL,) and event.unit_id == "bg-pl"
+
+
 def test_the_text_keeps_its_vietnamese_diacritics_composed() -> None:
     message = render(
         AlertKind.COMPLIANCE_CHANGED,
@@ -136,3 +175,28 @@ def test_the_text_keeps_its_vietnamese_diacritics_composed() -> None:
     assert "Đơn vị: Đoàn cơ sở xã Phước Lộc – Huyện đoàn Phước Long" in message.body
     assert "  • Chưa rà soát" in message.body
     assert unicodedata.is_normalized("NFC", message.subject + message.body)
+
+
+def test_an_alert_cites_the_evidence_recorded_late_and_how_the_rules_count_it() -> None:
+    late = [
+        {"indicator_id": "C2.2", "unit_id": f"dcs-1-b{n}", "occurred_on": f"2026-0{n}-10", "days_late": 300 - n,
+         "counts_as": "at_risk" if n == 1 else "counted"}
+        for n in range(1, 8)
+    ]  # fmt: skip
+    facts = {"year": 2026, "criterion": 2, "old_status": "fail", "new_status": "at_risk", "late": late}
+    body = render(AlertKind.COMPLIANCE_CHANGED, facts, ["Đoàn xã Tân Hoa"], "https://x/").body
+    assert (
+        "Minh chứng ghi nhận muộn:\n"
+        "  • C2.2 – dcs-1-b1, ngày 10/01/2026: ghi nhận muộn 299 ngày, quá thời hạn ghi nhận: chỉ tính là có nguy cơ\n"
+        "  • C2.2 – dcs-1-b2, ngày 10/02/2026: ghi nhận muộn 298 ngày\n"
+    ) in body
+    assert "dcs-1-b5" in body and "dcs-1-b6" not in body  # five listed, then the link
+    assert (
+        "  … và các minh chứng khác (xem đường dẫn bên dưới)\n\nXem giải thích và minh chứng: https://x/"
+        in body
+    )
+    risk = {"year": 2026, "criterion": 2, "indicator_id": "C2.2", "period": "2026", "closes_on": "2026-12-31",
+            "late": late[:1]}  # fmt: skip
+    assert "ghi nhận muộn 299 ngày" in render(AlertKind.INDICATOR_AT_RISK, risk, [], "https://x/").body
+    on_time = render(AlertKind.COMPLIANCE_CHANGED, {**facts, "late": []}, [], "https://x/").body
+    assert "ghi nhận muộn" not in on_time

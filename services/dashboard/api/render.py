@@ -18,6 +18,8 @@ from services.dashboard.domain.text import (
     format_time,
     indicator_name,
     label,
+    late_mark,
+    late_summary,
 )
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
@@ -38,6 +40,12 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
     def kind(value: str) -> str:
         return evidence_kind(lang, value)
 
+    def late(days: int, counts_as: str = "counted") -> str:
+        return late_mark(lang, days, counts_as)
+
+    def late_of(evidence: dict[str, Any]) -> str:
+        return late_summary(lang, evidence)
+
     def url_with(**changes: Any) -> str:
         params = dict(request.query_params)
         params.pop("lang", None)
@@ -55,6 +63,8 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
             "t": t,
             "iname": iname,
             "kind": kind,
+            "late": late,
+            "late_of": late_of,
             "lang": lang,
             "url_with": url_with,
             "officer": context.pop("officer", None),

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from services.dashboard.adapters.export import Document, Sheet
 from services.dashboard.app import views
 from services.dashboard.app.officer import today
-from services.dashboard.domain.text import format_date, indicator_name, label
+from services.dashboard.domain.text import (
+    evidence_kind,
+    format_date,
+    indicator_name,
+    label,
+    late_mark,
+    late_summary,
+)
+
+LATE_LISTED = 10  # late events listed per indicator in an export; the drill-down lists them all
 
 
 def overview_document(data: views.Overview, lang: str) -> Document:
@@ -45,6 +56,21 @@ def overview_document(data: views.Overview, lang: str) -> Document:
     return Document(f"{data.unit.name} – {day}", [unions, districts])
 
 
+def late_lines(evidence: dict[str, Any], lang: str) -> str:
+    """An indicator's evidence recorded late: the summary, then one line per event (the first few)."""
+    summary = late_summary(lang, evidence)
+    if not summary:
+        return ""
+    listed = evidence.get("late") or []
+    lines = [
+        f"{format_date(m['occurred_on'], lang)} · {evidence_kind(lang, m['kind'])} · {m['unit_id']}: "
+        f"{late_mark(lang, int(m['days_late']), str(m['counts_as']))}"
+        for m in listed[:LATE_LISTED]
+    ]
+    more = int(evidence.get("late_count") or 0) - len(lines)
+    return "\n".join([summary, *lines, *([f"… +{more}"] if more > 0 else [])])
+
+
 def union_document(union: views.UnionPage, lang: str) -> Document:
     def t(key: str) -> str:
         return label(lang, key)
@@ -60,18 +86,20 @@ def union_document(union: views.UnionPage, lang: str) -> Document:
                 t(criterion["status"]),
                 criterion["explanation"],
                 "",
+                "",
             )
         )
         for i in criterion["indicators"]:
             missing = "\n".join(m["description"] for m in i["missing"])
             core = f" ({t('core')})" if i["core"] else ""
             name = indicator_name(lang, i["indicator_id"], i["name"])
-            rows.append((i["indicator_id"] + core, name, t(i["status"]), i["explanation"], missing))
+            late = late_lines(i["evidence"], lang)
+            rows.append((i["indicator_id"] + core, name, t(i["status"]), i["explanation"], missing, late))
     sheet = Sheet(
         title=f"{union.unit.name} – {t('explanation')}",
         lines=(f"{t('as_of')}: {day} · {t('year')}: {c['year']}", f"{t('overall')}: {t(c['status'])}"),
-        headers=(t("indicator"), t("name"), t("status"), t("explanation"), t("missing")),
+        headers=(t("indicator"), t("name"), t("status"), t("explanation"), t("missing"), t("late")),
         rows=rows,
-        widths=(1.4, 3, 1.3, 5, 4),
+        widths=(1.4, 3, 1.3, 4.5, 3.5, 3.5),
     )
     return Document(f"{union.unit.name} – {day}", [sheet])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -98,6 +99,11 @@ LABELS: dict[str, dict[str, str]] = {
         "closes_on": "kỳ xét kết thúc",
         "done_appraised": "Đã ghi nhận kết quả thẩm định tiêu chí",
         "done_decided": "Đã ghi nhận quyết định",
+        "late": "Ghi nhận muộn",
+        "late_mark": "ghi nhận muộn {days} ngày",
+        "late_summary": "{count} minh chứng ghi nhận muộn, lâu nhất {days} ngày",
+        "late_at_risk": "quá thời hạn ghi nhận: chỉ tính là có nguy cơ",
+        "late_not_counted": "quá thời hạn ghi nhận: không được tính",
     },
     "en": {
         "app": "3 chủ động – Dashboard",
@@ -187,12 +193,36 @@ LABELS: dict[str, dict[str, str]] = {
         "closes_on": "period closes",
         "done_appraised": "Appraisal recorded for criterion",
         "done_decided": "Decision recorded",
+        "late": "Recorded late",
+        "late_mark": "recorded {days} days late",
+        "late_summary": "{count} pieces of evidence recorded late, up to {days} days",
+        "late_at_risk": "beyond the recording limit: counts only as at risk",
+        "late_not_counted": "beyond the recording limit: not counted",
     },
 }
 
 
 def label(lang: str, key: str) -> str:
     return LABELS.get(lang, LABELS["vi"]).get(key, key)
+
+
+def late_mark(lang: str, days: int, counts_as: str = "counted") -> str:
+    """An event recorded late: "ghi nhận muộn 46 ngày", with how the rules count it if beyond their limit."""
+    mark = label(lang, "late_mark").format(days=format_number(days, lang))
+    return f"{mark} ({label(lang, f'late_{counts_as}')})" if counts_as != "counted" else mark
+
+
+def late_summary(lang: str, evidence: dict[str, Any]) -> str:
+    """An indicator's evidence recorded late, in one line ("" when none was)."""
+    count, late = int(evidence.get("late_count") or 0), evidence.get("late") or []
+    if not count:
+        return ""
+    days = int(evidence.get("late_longest_days") or 0)
+    text = label(lang, "late_summary").format(
+        count=format_number(count, lang), days=format_number(days, lang)
+    )
+    beyond = sorted({str(m["counts_as"]) for m in late} - {"counted"})
+    return "; ".join([text, *(label(lang, f"late_{c}") for c in beyond)])
 
 
 def fold(text: str) -> str:

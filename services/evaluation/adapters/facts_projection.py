@@ -23,7 +23,7 @@ from shared.events import Envelope
 from shared.orgtree import OrgTreeProjection, org_units
 from shared.store.upsert import upsert
 
-_ORG_EVENTS = frozenset({"UnitRegistered", "UnitRenamed", "UnitMoved", "UnitClosed"})
+_ORG_EVENTS = frozenset({"UnitRegistered", "UnitRenamed", "UnitMoved", "UnitClosed", "UnitDatesCorrected"})
 
 
 def fact_row(fact: Fact) -> dict[str, Any]:

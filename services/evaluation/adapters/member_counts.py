@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy import Column, Integer, MetaData, Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -24,6 +24,7 @@ from shared.contracts.member_status import STATUS_EVENTS, MemberStatus
 from shared.contracts.org import UnitLevel
 from shared.events import Envelope
 from shared.orgtree import org_units
+from shared.store.columns import member_place_columns, unit_id
 from shared.store.upsert import upsert
 
 metadata = MetaData()
@@ -31,16 +32,14 @@ metadata = MetaData()
 unit_member_counts = Table(
     "unit_member_counts",
     metadata,
-    Column("unit_id", String(63), primary_key=True),  # a branch (chi đoàn)
+    unit_id(primary_key=True),  # a branch (chi đoàn)
     Column("active_members", Integer, nullable=False),
 )
 
 member_places = Table(
     "evaluation_member_places",
     metadata,
-    Column("member_id", String(64), primary_key=True),
-    Column("branch_id", String(63), nullable=False),
-    Column("status", String(20), nullable=False),
+    *member_place_columns(),
     Column("version", Integer, nullable=False),  # the member's stream version that put them here
 )
 

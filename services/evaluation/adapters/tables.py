@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Column, Date, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Column, Date, Integer, MetaData, String, Table, Text
+
+from shared.store.columns import event_id, instant, unit_id, unit_path
 
 metadata = MetaData()
 
@@ -13,43 +15,43 @@ facts = Table(
     metadata,
     Column("fact_id", String(80), primary_key=True),
     Column("kind", String(40), nullable=False),
-    Column("unit_id", String(63), nullable=False, index=True),
+    unit_id(index=True),
     Column("subject", String(120), nullable=False, index=True),
     Column("occurred_on", Date, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
-    Column("event_id", String(36), nullable=False),
+    instant("recorded_at"),
+    event_id(),
     Column("number", BigInteger, nullable=False),
     Column("total", Integer, nullable=False),
     Column("tag", String(120), nullable=False),
 )
 
 # Units whose facts changed since their union was last evaluated (written with the facts).
-dirty_units = Table("evaluation_dirty_units", metadata, Column("unit_id", String(63), primary_key=True))
+dirty_units = Table("evaluation_dirty_units", metadata, unit_id(primary_key=True))
 
 union_status = Table(
     "evaluation_union_status",
     metadata,
-    Column("unit_id", String(63), primary_key=True),
+    unit_id(primary_key=True),
     Column("year", Integer, primary_key=True),
-    Column("path", String(1000), nullable=False, index=True),
+    unit_path("path", index=True),
     Column("status", String(20), nullable=False),
     Column("c1", String(20), nullable=False),
     Column("c2", String(20), nullable=False),
     Column("c3", String(20), nullable=False),
     Column("indicators", Text, nullable=False),  # JSON: indicator id → status
     Column("evaluated_on", Date, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    instant("updated_at"),
 )
 
 recognition = Table(
     "evaluation_recognition",
     metadata,
-    Column("unit_id", String(63), primary_key=True),
+    unit_id(primary_key=True),
     Column("year", Integer, primary_key=True),
-    Column("path", String(1000), nullable=False, index=True),
+    unit_path("path", index=True),
     Column("stage", String(20), nullable=False),  # registered, self_assessed, appraised, recognised, denied
     Column("registered_on", Date, nullable=True),
-    Column("recognising_unit_id", String(63), nullable=True),
+    unit_id("recognising_unit_id", nullable=True),
     Column("self_assessed_on", Date, nullable=True),
     Column("appraised", String(20), nullable=False, default=""),  # criteria appraised, e.g. "123"
     Column("decision_number", String(100), nullable=True),

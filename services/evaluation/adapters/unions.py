@@ -127,3 +127,21 @@ async def load_union(conn: AsyncConnection, unit_id: str) -> LoadedUnion | None:
     below = await subtree(conn, unit)
     found = await facts_of_units(conn, [unit.unit_id, *(u.unit_id for u in below)])
     return LoadedUnion(union_view(unit, below), unit, found)
+
+
+async def unions_at_or_under(conn: AsyncConnection, path: str) -> list[LoadedUnion]:
+    """Every grassroots union at or under the unit at ``path``, loaded, in path order."""
+    query = (
+        select(org_units.c.unit_id)
+        .where(
+            (org_units.c.path == path) | org_units.c.path.startswith(f"{path}.", autoescape=True),
+            org_units.c.level == UnitLevel.GRASSROOTS.value,
+        )
+        .order_by(org_units.c.path)
+    )
+    loaded = []
+    for (unit_id,) in (await conn.execute(query)).all():
+        union = await load_union(conn, unit_id)
+        if union is not None:
+            loaded.append(union)
+    return loaded

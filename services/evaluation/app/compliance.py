@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.evaluation.adapters.unions import load_union
+from services.evaluation.adapters.unions import LoadedUnion, load_union
 from services.evaluation.domain.evaluate import AsOf, evaluate
 from services.evaluation.domain.results import UnitCompliance
 from services.evaluation.domain.rulebook import RuleBook
+
+
+def judge(book: RuleBook, union: LoadedUnion, as_of: AsOf, year: int | None = None) -> UnitCompliance:
+    """The union's compliance for ``year`` (default: the year ``as_of`` falls in), by its province's rules."""
+    rules = book.for_path(union.unit.path)
+    chosen = year if year is not None else rules.year_of(as_of.day, union.view.unit_type)
+    return evaluate(rules, union.view, union.facts, chosen, as_of)
 
 
 async def compliance_of(
@@ -15,8 +22,4 @@ async def compliance_of(
 ) -> UnitCompliance | None:
     """The union's compliance for ``year`` (default: the year ``as_of`` falls in); None if not a union."""
     loaded = await load_union(conn, unit_id)
-    if loaded is None:
-        return None
-    rules = book.for_path(loaded.unit.path)
-    chosen = year if year is not None else rules.year_of(as_of.day, loaded.view.unit_type)
-    return evaluate(rules, loaded.view, loaded.facts, chosen, as_of)
+    return judge(book, loaded, as_of, year) if loaded is not None else None

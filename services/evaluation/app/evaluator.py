@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 import structlog
@@ -20,11 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation.adapters.tables import dirty_units, union_status
 from services.evaluation.adapters.unions import load_union, union_of_each
-from services.evaluation.domain.evaluate import AsOf, evaluate
+from services.evaluation.app.compliance import judge
+from services.evaluation.domain.evaluate import AsOf
 from services.evaluation.domain.results import UnitCompliance
 from services.evaluation.domain.rulebook import RuleBook
+from services.evaluation.domain.streams import compliance_stream
 from shared.clock import Clock
-from shared.contracts.evaluation import ComplianceChanged, IndicatorAtRisk, Status
+from shared.contracts.evaluation import ComplianceChanged, IndicatorAtRisk, LateCounting, LateEvidence, Status
 from shared.contracts.org import UnitLevel
 from shared.events import NewEvent
 from shared.orgtree import org_units
@@ -35,6 +37,8 @@ log = structlog.get_logger("evaluation")
 ACTOR = "system:evaluation"
 # Dirty marks read per round for each union evaluated: a union's branches are marked one by one.
 MARKS_PER_UNION = 50
+# Late evidence an event out cites (its indicators' evidence says the rest).
+MAX_LATE_CITED = 20
 
 
 def _events(
@@ -47,7 +51,7 @@ def _events(
     }
     old_indicators: dict[str, str] = json.loads(str(previous["indicators"])) if previous else {}
     out: list[NewEvent] = []
-    stream = f"compliance-{now.unit_id}-{now.year}"
+    stream = compliance_stream(now.unit_id, now.year)
     for criterion in (0, 1, 2, 3):
         new = now.criterion_status(criterion)
         if new is not old_criteria[criterion]:
@@ -61,6 +65,13 @@ def _events(
             cause = sorted({e for c in now.criteria for i in c.indicators for e in i.evidence.event_ids[:3]})[
                 :20
             ]
+            late = _late_cited(
+                m
+                for c in now.criteria
+                if criterion in (0, c.criterion)
+                for i in c.indicators
+                for m in i.evidence.late
+            )
             payload = ComplianceChanged(
                 unit_id=now.unit_id,
                 year=now.year,
@@ -69,6 +80,7 @@ def _events(
                 new_status=new,
                 missing=tuple(missing),
                 cause_event_ids=tuple(cause),
+                late=tuple(late),
             )
             out.append(NewEvent(stream, payload, path, at))
     for result in now.criteria:
@@ -82,9 +94,29 @@ def _events(
                     period=str(now.year),
                     closes_on=indicator.closes_on or now.as_of,
                     missing=tuple(indicator.missing[:20]),
+                    late=tuple(_late_cited(indicator.evidence.late)),
                 )
                 out.append(NewEvent(stream, payload_risk, path, at))
     return out
+
+
+def late_order(late: LateEvidence) -> tuple[bool, int, int, str, str]:
+    """Beyond a limit first, then the latest recorded, then the latest (as each indicator lists them)."""
+    return (
+        late.counts_as is LateCounting.COUNTED,
+        -late.recorded_on.toordinal(),
+        -late.days_late,
+        late.indicator_id,
+        late.event_id,
+    )
+
+
+def _late_cited(marks: Iterable[LateEvidence]) -> list[LateEvidence]:
+    """The late evidence an event cites: each event once (an event may serve several indicators)."""
+    by_event: dict[str, LateEvidence] = {}
+    for mark in sorted(marks, key=late_order):
+        by_event.setdefault(mark.event_id, mark)
+    return list(by_event.values())[:MAX_LATE_CITED]
 
 
 def status_row(now: UnitCompliance, path: str, at: datetime) -> dict[str, object]:
@@ -204,10 +236,8 @@ class ComplianceEvaluator:
             loaded = await load_union(conn, union_id)
             if loaded is None:
                 continue
-            rules = self.book.for_path(loaded.unit.path)
-            year = rules.year_of(today, loaded.view.unit_type)
-            now = evaluate(rules, loaded.view, loaded.facts, year, AsOf(today))
-            key = (union_status.c.unit_id == union_id) & (union_status.c.year == year)
+            now = judge(self.book, loaded, AsOf(today))
+            key = (union_status.c.unit_id == union_id) & (union_status.c.year == now.year)
             previous = (await conn.execute(select(union_status).where(key))).first()
             at = self.clock.now()
             new_events = _events(dict(previous._mapping) if previous else None, now, loaded.unit.path, at)

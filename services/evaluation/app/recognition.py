@@ -1,21 +1,63 @@
-"""Commands of the recognition workflow: load a union's state, decide, append with optimistic concurrency."""
+"""The recognition workflow's handlers: load a union's state for the year, let the domain decide the
+step, append its event at the version read (optimistic concurrency). Each step answers with the new state."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from pydantic import BaseModel
 from sqlalchemy import select
 
 from services.evaluation.adapters.tables import facts
+from services.evaluation.domain import commands as cmds
 from services.evaluation.domain.recognition import Recognition, Registration
 from services.evaluation.domain.rulebook import RuleBook
+from services.evaluation.domain.streams import recognition_stream
 from shared.clock import Clock
+from shared.commands import Context
+from shared.contracts.evaluation import RecognitionDenied, UnitRecognised
 from shared.contracts.org import OrgUnit
 from shared.events import Envelope, Event, NewEvent
-from shared.store import Database, EventStore, StreamAppend
-from shared.store.event_store import Idempotency
+from shared.orgtree.guard import Dated, require_open
+from shared.store import EventStore, StreamAppend
 
 
-def stream_of(unit_id: str, year: int) -> str:
-    return f"recognition-{unit_id}-{year}"
+class RecognitionState(BaseModel):
+    """Where a union's recognition for a year stands; ``event_id`` names the step just recorded."""
+
+    unit_id: str
+    year: int
+    stage: str
+    registered_on: date | None
+    recognising_unit_id: str | None
+    self_assessed_on: date | None
+    appraisals: dict[int, dict[str, str]]
+    decision_number: str | None
+    decided_on: date | None
+    reasons: list[str]
+    event_id: str | None = None
+
+
+def state_of(recognition: Recognition, event_id: str | None = None) -> RecognitionState:
+    decision = recognition.decision
+    registration = recognition.registration
+    return RecognitionState(
+        unit_id=recognition.unit_id,
+        year=recognition.year,
+        stage=recognition.stage.value,
+        registered_on=registration.registered_on if registration else None,
+        recognising_unit_id=registration.recognising_unit_id if registration else None,
+        self_assessed_on=recognition.self_assessment.submitted_on if recognition.self_assessment else None,
+        appraisals={
+            c: {"verdict": a.verdict.value, "status": a.status.value, "comment": a.comment}
+            for c, a in sorted(recognition.appraisals.items())
+        },
+        decision_number=decision.decision_number if isinstance(decision, UnitRecognised) else None,
+        decided_on=decision.decided_on if decision is not None else None,
+        reasons=list(decision.reasons) if isinstance(decision, RecognitionDenied) else [],
+        event_id=event_id,
+    )
 
 
 def recognising_unit(book: RuleBook, union: OrgUnit, named: str = "") -> str:
@@ -33,48 +75,92 @@ def recognising_unit(book: RuleBook, union: OrgUnit, named: str = "") -> str:
     return ancestors[min(index, len(ancestors) - 1)]
 
 
-async def load(
-    db: Database, store: EventStore, book: RuleBook, union: OrgUnit, year: int
-) -> tuple[Recognition, int]:
-    """The workflow's state and its stream version."""
-    return await replay(store, union, year, await registration(db, book, union, year))
+class RecognitionHandlers:
+    """Self-assessment, appraisal and decision, each on the union the command was authorised on.
 
+    Appraisals and decisions are made by the unit the caller's token stands for (``ctx.acting_unit_id``):
+    the domain refuses any but the union's recognising unit.
+    """
 
-async def registration(db: Database, book: RuleBook, union: OrgUnit, year: int) -> Registration | None:
-    """The union's registration as a model for ``year`` (from planning's facts), or None."""
-    query = (
-        select(facts.c.occurred_on, facts.c.tag)
-        .where(facts.c.kind == "model_registered", facts.c.unit_id == union.unit_id, facts.c.number == year)
-        .order_by(facts.c.occurred_on)
-    )
-    async with db.read() as conn:
-        row = (await conn.execute(query)).first()
-    return Registration(row[0], recognising_unit(book, union, row[1])) if row is not None else None
+    def __init__(self, store: EventStore, book: RuleBook, clock: Clock) -> None:
+        self.store = store
+        self.book = book
+        self.clock = clock
 
+    async def self_assess(self, cmd: cmds.SubmitSelfAssessment, ctx: Context) -> Sequence[Envelope]:
+        return await self._step(
+            cmd,
+            ctx,
+            Dated.on("submitted_on", cmd.submitted_on),
+            lambda state: state.self_assess(cmd.submitted_on, cmd.claims),
+        )
 
-async def replay(
-    store: EventStore, union: OrgUnit, year: int, registration: Registration | None
-) -> tuple[Recognition, int]:
-    """The workflow's state from its stream, and the stream's version."""
-    history = await store.read_stream(stream_of(union.unit_id, year))
-    return Recognition.from_history(union.unit_id, year, registration, [e.payload for e in history]), len(
-        history
-    )
+    async def appraise(self, cmd: cmds.AppraiseCriterion, ctx: Context) -> Sequence[Envelope]:
+        return await self._step(
+            cmd,
+            ctx,
+            Dated.year("year", cmd.year),
+            lambda state: state.appraise(
+                ctx.acting_unit_id, cmd.criterion, cmd.verdict, cmd.status, cmd.comment
+            ),
+        )
 
+    async def decide(self, cmd: cmds.DecideRecognition, ctx: Context) -> Sequence[Envelope]:
+        return await self._step(
+            cmd,
+            ctx,
+            Dated.year("year", cmd.year),
+            lambda state: state.decide(
+                ctx.acting_unit_id,
+                recognised=cmd.recognised,
+                decided_on=cmd.decided_on,
+                decision_number=cmd.decision_number,
+                reasons=cmd.reasons,
+            ),
+        )
 
-async def record(
-    store: EventStore,
-    union: OrgUnit,
-    year: int,
-    version: int,
-    payload: Event,
-    clock: Clock,
-    actor: str,
-    idempotency: Idempotency | None = None,
-) -> list[Envelope]:
-    """Append the step's event at the workflow's ``version``; ``[]`` when ``idempotency`` names a
-    request already answered (its answer is then in ``idempotency.replay``)."""
-    new = NewEvent(stream_of(union.unit_id, year), payload, union.path, clock.now())
-    return await store.append(
-        StreamAppend(new.stream_id, [new], version), actor=actor, idempotency=idempotency
-    )
+    async def _step(
+        self,
+        cmd: cmds.RecognitionCommand,
+        ctx: Context,
+        when: Dated,
+        decide: Callable[[Recognition], Event],
+    ) -> Sequence[Envelope]:
+        """A step dated ``when``: the self-assessment on the day it is submitted, an appraisal or a
+        decision in the year it is about; the union existed then (closed since, or not)."""
+        union = ctx.the_unit()
+        require_open(union, when)
+        state, version = await self.load(union, cmd.year)
+        event = decide(state)
+        state.apply(event)
+        ctx.reply = lambda envelopes: state_of(state, str(envelopes[0].event_id))
+        return await self.record(union, cmd.year, version, event, ctx)
+
+    async def load(self, union: OrgUnit, year: int) -> tuple[Recognition, int]:
+        """The workflow's state from its stream, and the stream's version."""
+        registration = await self.registration(union, year)
+        history = await self.store.read_stream(recognition_stream(union.unit_id, year))
+        events = [e.payload for e in history]
+        return Recognition.from_history(union.unit_id, year, registration, events), len(history)
+
+    async def registration(self, union: OrgUnit, year: int) -> Registration | None:
+        """The union's registration as a model for ``year`` (from planning's facts), or None."""
+        query = (
+            select(facts.c.occurred_on, facts.c.tag)
+            .where(
+                facts.c.kind == "model_registered", facts.c.unit_id == union.unit_id, facts.c.number == year
+            )
+            .order_by(facts.c.occurred_on)
+        )
+        async with self.store.db.read() as conn:
+            row = (await conn.execute(query)).first()
+        return Registration(row[0], recognising_unit(self.book, union, row[1])) if row is not None else None
+
+    async def record(
+        self, union: OrgUnit, year: int, version: int, event: Event, ctx: Context
+    ) -> Sequence[Envelope]:
+        """Append the step's event at the workflow's ``version``, as ``ctx``'s actor, once per its key."""
+        new = NewEvent(recognition_stream(union.unit_id, year), event, union.path, self.clock.now())
+        return await self.store.append(
+            StreamAppend(new.stream_id, [new], version), actor=ctx.actor, idempotency=ctx.idempotency
+        )

@@ -31,9 +31,14 @@ class Context:
     end: date
     indicator: Indicator
     by_kind: dict[str, list[Fact]]
+    late_limit: int | None = None  # facts recorded more days late than this are left out of the count
 
     def facts(self, *kinds: str) -> list[Fact]:
-        return [f for k in kinds for f in self.by_kind.get(k, ())]
+        """The facts of ``kinds`` the indicator counts (the roster reads ``by_kind`` whole)."""
+        found = [f for k in kinds for f in self.by_kind.get(k, ())]
+        if self.late_limit is None:
+            return found
+        return [f for f in found if f.days_late <= self.late_limit]
 
     def window(self, per: str) -> int:
         if self.indicator.at_risk_days is not None:

@@ -7,11 +7,12 @@ what lets the live projection, a rebuild and ``chudong replay`` agree.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from services.evaluation.domain.counting import Context, Part, count_requirement
 from services.evaluation.domain.facts import Fact
+from services.evaluation.domain.lateness import Late, LateIndex, late_evidence, late_text
 from services.evaluation.domain.measures import MEASURES
 from services.evaluation.domain.results import (
     MAX_EVENT_IDS,
@@ -26,7 +27,7 @@ from services.evaluation.domain.rules import Criterion, Indicator, RuleSet
 from services.evaluation.domain.units import BranchView, UnionView
 
 __all__ = ["AsOf", "BranchView", "UnionView", "evaluate"]
-from shared.contracts.evaluation import Missing, Status
+from shared.contracts.evaluation import LateCounting, Missing, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,24 +49,57 @@ class _Acc:
     numbers: dict[str, float] = field(default_factory=dict)
     event_ids: list[str] = field(default_factory=list)
     missing: list[Missing] = field(default_factory=list)
-    closes: list[date] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
 
 
-def _indicator(ctx: Context, indicator: Indicator, criterion: int) -> IndicatorResult:
+def _parts(ctx: Context, indicator: Indicator) -> list[Part]:
+    parts = [count_requirement(ctx, r) for r in indicator.requirements]
+    if indicator.measure != "count":
+        parts.append(MEASURES[indicator.measure](ctx))
+    return parts
+
+
+def _indicator(ctx: Context, indicator: Indicator, criterion: int, late: LateIndex) -> IndicatorResult:
     opened = ctx.union.opened_on
     if opened is not None and ctx.as_of < opened:
         parts: list[Part] = [
             Part(Status.NOT_ASSESSED, f"the union was registered on {opened.isoformat()}, after this day")
         ]
-        return _result(indicator, criterion, parts)
-    parts = [count_requirement(ctx, r) for r in indicator.requirements]
-    if indicator.measure != "count":
-        parts.append(MEASURES[indicator.measure](ctx))
-    return _result(indicator, criterion, parts)
+        return _result(indicator, criterion, parts, [])
+    parts = _parts(ctx, indicator)
+    limit = indicator.late_limit
+    found = late.find((e for p in parts for e in p.event_ids), ctx.rules.late_marked_after_days, limit)
+    beyond = sum(1 for f in found if f.beyond_limit)
+    if limit is None or not beyond:
+        return _result(indicator, criterion, parts, found)
+    timely = _parts(replace(ctx, late_limit=limit.days), indicator)
+    what = f"{beyond} event(s) recorded more than {limit.days} days late"
+    if limit.counting is LateCounting.NOT_COUNTED:
+        return _result(indicator, criterion, timely, found, f"{what} not counted")
+    # At risk at most: the worse of the verdict with them and without them, a fail without them at risk.
+    with_them, without = worst([p.status for p in parts]), worst([p.status for p in timely])
+    capped = Status.AT_RISK if without is Status.FAIL else without
+    status = worst([with_them, capped])
+    text = f"{what} count only as at risk (without them: {without.value})"
+    if status is with_them:
+        return _result(indicator, criterion, parts, found, text)
+    return _result(indicator, criterion, parts, found, text, status, _closes(timely))
 
 
-def _result(indicator: Indicator, criterion: int, parts: list[Part]) -> IndicatorResult:
+def _closes(parts: list[Part]) -> date | None:
+    closes = [p.closes_on for p in parts if p.closes_on is not None and p.status is not Status.PASS]
+    return min(closes) if closes else None
+
+
+def _result(
+    indicator: Indicator,
+    criterion: int,
+    parts: list[Part],
+    late: list[Late],
+    late_rule: str = "",
+    status: Status | None = None,
+    closes_on: date | None = None,
+) -> IndicatorResult:
     acc = _Acc()
     for part in parts:
         acc.statuses.append(part.status)
@@ -73,19 +107,25 @@ def _result(indicator: Indicator, criterion: int, parts: list[Part]) -> Indicato
         acc.event_ids.extend(part.event_ids)
         acc.missing.extend(part.missing)
         acc.texts.append(f"{part.status.value}: {part.text}")
-        if part.closes_on is not None and part.status is not Status.PASS:
-            acc.closes.append(part.closes_on)
     ids = sorted(set(acc.event_ids))
+    texts = [*acc.texts, late_text(late), late_rule]
     return IndicatorResult(
         indicator_id=indicator.id,
         name=indicator.name,
         criterion=criterion,
         core=indicator.core,
-        status=worst(acc.statuses),
-        closes_on=min(acc.closes) if acc.closes else None,
-        evidence=Evidence(numbers=acc.numbers, event_ids=ids[:MAX_EVENT_IDS], event_count=len(ids)),
+        status=status or worst(acc.statuses),
+        closes_on=closes_on or _closes(parts),
+        evidence=Evidence(
+            numbers=acc.numbers,
+            event_ids=ids[:MAX_EVENT_IDS],
+            event_count=len(ids),
+            late=late_evidence(indicator.id, late, indicator.late_limit),
+            late_count=len(late),
+            late_longest_days=max((f.days for f in late), default=0),
+        ),
         missing=acc.missing[:MAX_MISSING],
-        explanation="; ".join(acc.texts),
+        explanation="; ".join(t for t in texts if t),
     )
 
 
@@ -119,9 +159,10 @@ def _criterion(criterion: Criterion, results: list[IndicatorResult]) -> Criterio
 def evaluate(rules: RuleSet, union: UnionView, facts: list[Fact], year: int, as_of: AsOf) -> UnitCompliance:
     """The union's compliance for ``year`` on ``as_of.day``, from the facts ``as_of`` admits."""
     by_kind: dict[str, list[Fact]] = defaultdict(list)
-    for fact in sorted(facts, key=lambda f: (f.on, f.recorded_at, f.fact_id)):
-        if as_of.admits(fact):
-            by_kind[fact.kind].append(fact)
+    admitted = [f for f in sorted(facts, key=lambda f: (f.on, f.recorded_at, f.fact_id)) if as_of.admits(f)]
+    for fact in admitted:
+        by_kind[fact.kind].append(fact)
+    late = LateIndex.of(admitted)
     start, end = rules.year_bounds(year, union.unit_type)
     criteria = []
     for criterion in rules.criteria:
@@ -131,7 +172,7 @@ def evaluate(rules: RuleSet, union: UnionView, facts: list[Fact], year: int, as_
             if not indicator.enabled:
                 continue
             ctx = Context(rules, union, year, as_of.day, start, end, indicator, by_kind)
-            results.append(_indicator(ctx, indicator, criterion.id))
+            results.append(_indicator(ctx, indicator, criterion.id, late))
         criteria.append(_criterion(criterion, results))
     return UnitCompliance(
         unit_id=union.unit_id,

@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 from services.evaluation.domain.results import UnitCompliance
+from shared.contracts.evaluation import LateCounting, LateEvidence
 
 MARK = {"pass": "PASS", "at_risk": "AT RISK", "fail": "FAIL", "not_assessed": "NOT ASSESSED"}
+COUNTS_AS = {
+    LateCounting.COUNTED: "",
+    LateCounting.AT_RISK: "; beyond the limit: counts only as at risk",
+    LateCounting.NOT_COUNTED: "; beyond the limit: not counted",
+}
+
+
+def late_mark(late: LateEvidence) -> str:
+    """One late event in words, Vietnamese first: "ghi nhận muộn 240 ngày (recorded 240 days late …)"."""
+    return (
+        f"{late.event_id} ghi nhận muộn {late.days_late} ngày (recorded {late.days_late} days late: "
+        f"{late.kind} in {late.unit_id} on {late.occurred_on.isoformat()}, recorded "
+        f"{late.recorded_on.isoformat()}{COUNTS_AS[late.counts_as]})"
+    )
 
 
 def explain(result: UnitCompliance, *, event_ids: int = 5) -> str:
@@ -34,6 +49,10 @@ def explain(result: UnitCompliance, *, event_ids: int = 5) -> str:
                 shown = ", ".join(i.evidence.event_ids[:event_ids])
                 more = i.evidence.event_count - min(event_ids, len(i.evidence.event_ids))
                 lines.append(f"      events: {shown}" + (f" (+{more} more)" if more > 0 else ""))
+            for late in i.evidence.late[:event_ids]:
+                lines.append(f"      late: {late_mark(late)}")
+            if i.evidence.late_count > event_ids:
+                lines.append(f"      late: … and {i.evidence.late_count - event_ids} more")
             for m in i.missing[:10]:
                 lines.append(f"      missing: {m.description}")
             if len(i.missing) > 10:

@@ -38,6 +38,25 @@ class Fact:
     def known_at(self, instant: datetime) -> bool:
         return self.recorded_at <= instant
 
+    @property
+    def recorded_on(self) -> date:
+        """The day it was recorded, in Vietnam."""
+        return local_date(self.recorded_at)
+
+    @property
+    def days_late(self) -> int:
+        """How many days after the day it happened it was recorded (0 when recorded by then).
+
+        A fact dated by its period (dues by their month, a training registration by its year) counts
+        from the period's first day.
+        """
+        return days_between(self.on, self.recorded_on)
+
+
+def days_between(happened: date, recorded: date) -> int:
+    """How late something that happened on ``happened`` was when recorded on ``recorded`` (never negative)."""
+    return max(0, (recorded - happened).days)
+
 
 Raw = tuple[str, str, str, date, int, int, str]  # kind, unit_id, subject, on, number, total, tag
 

@@ -163,3 +163,33 @@ class Recognition:
             reasons=reasons,
             denied_by_unit_id=by_unit_id,
         )
+
+    def decide(
+        self,
+        by_unit_id: str,
+        *,
+        recognised: bool,
+        decided_on: date,
+        decision_number: str | None,
+        reasons: tuple[str, ...],
+    ) -> UnitRecognised | RecognitionDenied:
+        """The decision: a recognition names its decision number, a denial its reasons."""
+        if not recognised:
+            if not reasons:
+                raise DomainError(
+                    "a denial needs its reasons",
+                    rule="reasons_required",
+                    field="reasons",
+                    value=[],
+                    accepted="at least one reason",
+                )
+            return self.deny(by_unit_id, decided_on, reasons)
+        if decision_number is None:
+            raise DomainError(
+                "a recognition needs its decision number",
+                rule="decision_number_required",
+                field="decision_number",
+                value=None,
+                accepted="the number of the recognition decision, e.g. 125-QĐ/HĐTN",
+            )
+        return self.recognise(by_unit_id, decision_number, decided_on)

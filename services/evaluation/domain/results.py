@@ -7,12 +7,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from shared.contracts.evaluation import Missing, Status
+from shared.contracts.evaluation import LateEvidence, Missing, Status
 
 # fail outweighs at risk, which outweighs not assessed, which outweighs pass.
 SEVERITY = {Status.PASS: 0, Status.NOT_ASSESSED: 1, Status.AT_RISK: 2, Status.FAIL: 3}
 MAX_EVENT_IDS = 100
 MAX_MISSING = 50
+MAX_LATE = 100
 
 
 def worst(statuses: list[Status]) -> Status:
@@ -20,11 +21,15 @@ def worst(statuses: list[Status]) -> Status:
 
 
 class Evidence(BaseModel):
-    """The numbers behind a verdict and the events that gave them (at most 100 ids are listed)."""
+    """The numbers behind a verdict and the events that gave them (at most 100 ids are listed), with the
+    events recorded late (at most 100, the latest recorded first; ``late_count`` says how many there are)."""
 
     numbers: dict[str, float] = Field(default_factory=dict)
     event_ids: list[str] = Field(default_factory=list)
     event_count: int = 0
+    late: list[LateEvidence] = Field(default_factory=list)
+    late_count: int = 0
+    late_longest_days: int = Field(default=0, description="the most days late any of them was recorded")
 
 
 class IndicatorResult(BaseModel):

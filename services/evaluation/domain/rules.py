@@ -16,8 +16,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from shared.contracts.evaluation import LateCounting
 from shared.contracts.org import UnitType
 from shared.errors import DomainError
 
@@ -68,6 +77,10 @@ MEASURE_PARAMS: dict[str, dict[str, float]] = {
     "inactivity": {"months": 3, "review_days": 60, "risk_days": 15},
     "agreement_active": {"min_active": 1},
 }
+
+# Measures that read only the roster: a lateness limit would have nothing to limit.
+ROSTER_ONLY: frozenset[str] = frozenset({"roster_complete"})
+LATE_LIMIT_ACCEPTED = "{days: N (0 or more), counts_as: at_risk or not_counted}"
 
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
@@ -125,6 +138,31 @@ class Requirement(_Model):
         return self
 
 
+class LateLimit(_Model):
+    """How late evidence may be recorded and still count fully: beyond ``days`` it counts as ``counts_as``."""
+
+    days: int = Field(
+        strict=True, ge=0, description="days from the day it happened to the day it was recorded"
+    )
+    counts_as: Literal["at_risk", "not_counted"] = Field(
+        description="at_risk: lifts the indicator to 'at risk' at most; not_counted: not counted at all"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _written_as_a_mapping(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError(f"{value!r} is not a limit; accepted: {LATE_LIMIT_ACCEPTED}")
+        missing = [key for key in ("days", "counts_as") if key not in value]
+        if missing:
+            raise ValueError(f"{' and '.join(missing)} missing; accepted: {LATE_LIMIT_ACCEPTED}")
+        return value
+
+    @property
+    def counting(self) -> LateCounting:
+        return LateCounting(self.counts_as)
+
+
 class IndicatorOverride(_Model):
     """What a unit type changes in an indicator (e.g. schools, the armed forces)."""
 
@@ -132,6 +170,7 @@ class IndicatorOverride(_Model):
     enabled: bool | None = None
     params: dict[str, float] | None = None
     requirements: tuple[Requirement, ...] | None = None
+    late_limit: LateLimit | None = None
 
 
 class Indicator(_Model):
@@ -145,6 +184,9 @@ class Indicator(_Model):
     requirements: tuple[Requirement, ...] = ()
     params: dict[str, float] = Field(default_factory=dict)
     at_risk_days: int | None = Field(default=None, ge=0, description="override the file's window")
+    late_limit: LateLimit | None = Field(
+        default=None, description="evidence recorded later than this counts less; default: it counts (marked)"
+    )
     overrides: dict[UnitType, IndicatorOverride] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -159,7 +201,18 @@ class Indicator(_Model):
                 )
         if self.measure == "count" and not self.requirements:
             raise ValueError("a 'count' indicator needs at least one requirement")
+        limited = [o.late_limit for o in self.overrides.values()]
+        if not self.requirements and self.measure in ROSTER_ONLY and any(limited):
+            raise ValueError(_roster_only(self.measure))
         return self
+
+    @field_validator("late_limit")
+    @classmethod
+    def _something_to_limit(cls, limit: LateLimit | None, info: ValidationInfo) -> LateLimit | None:
+        measure = info.data.get("measure")
+        if limit is not None and not info.data.get("requirements") and measure in ROSTER_ONLY:
+            raise ValueError(_roster_only(str(measure)))
+        return limit
 
     def for_unit_type(self, unit_type: UnitType) -> Indicator:
         override = self.overrides.get(unit_type)
@@ -170,10 +223,19 @@ class Indicator(_Model):
             changes["params"] = {**self.params, **changes["params"]}
         if override.requirements is not None:
             changes["requirements"] = override.requirements
+        if override.late_limit is not None:
+            changes["late_limit"] = override.late_limit
         return self.model_copy(update=changes)
 
     def param(self, name: str) -> float:
         return self.params.get(name, MEASURE_PARAMS[self.measure][name])
+
+
+def _roster_only(measure: str) -> str:
+    return (
+        f"measure {measure!r} reads the roster, which counts whenever it was recorded; accepted: "
+        "a late_limit on an indicator that counts evidence (requirements, or any other measure)"
+    )
 
 
 class Criterion(_Model):
@@ -196,6 +258,12 @@ class RuleSet(_Model):
     recognising_level: Literal["parent", "province", "district"] = Field(
         default="parent",
         description="who recognises a union when its tree does not name a recognising unit",
+    )
+    late_marked_after_days: int = Field(
+        default=30,
+        strict=True,
+        ge=0,
+        description="evidence recorded more days than this after it happened is marked late",
     )
     criteria: tuple[Criterion, ...] = Field(min_length=3, max_length=3)
 

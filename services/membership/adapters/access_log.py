@@ -5,12 +5,13 @@ Law 91/2025 asks that reads of sensitive data be accountable; the log holds ids,
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.auth import Principal
 from shared.clock import utcnow
 from shared.store import Database
+from shared.store.columns import instant, unit_path
 
 metadata = MetaData()
 
@@ -18,11 +19,11 @@ personal_reads = Table(
     "personal_reads",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("read_at", DateTime(timezone=True), nullable=False),
+    instant("read_at"),
     Column("reader", String(200), nullable=False),
     Column("role", String(30), nullable=False),
     Column("person_id", String(100), nullable=False, index=True),
-    Column("unit_path", String(1000), nullable=False, index=True),
+    unit_path(index=True),
     Column("fields", String(500), nullable=False),
     Column("purpose", String(100), nullable=False),
 )

@@ -15,13 +15,14 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Column, DateTime, LargeBinary, MetaData, String, Table, delete, select
+from sqlalchemy import Column, LargeBinary, MetaData, String, Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.clock import utcnow
 from shared.contracts.personal import Sealed
 from shared.events import Envelope
 from shared.store import Database
+from shared.store.columns import instant
 from shared.store.shredding import purge_deleted, rewrite
 
 metadata = MetaData()
@@ -31,7 +32,7 @@ person_keys = Table(
     metadata,
     Column("person_id", String(100), primary_key=True),
     Column("key", LargeBinary(32), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    instant("created_at"),
 )
 
 

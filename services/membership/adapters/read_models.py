@@ -14,7 +14,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     Integer,
     MetaData,
     String,
@@ -32,6 +31,7 @@ from shared.contracts import membership as ev
 from shared.contracts.member_status import status_change
 from shared.events import Envelope, Event
 from shared.orgtree import OrgTreeProjection, org_units
+from shared.store.columns import instant, person_id, unit_id, unit_path
 from shared.store.upsert import upsert
 
 metadata = MetaData()
@@ -39,14 +39,14 @@ metadata = MetaData()
 members = Table(
     "members",
     metadata,
-    Column("member_id", String(64), primary_key=True),
-    Column("branch_id", String(63), nullable=False, index=True),
-    Column("unit_path", String(1000), nullable=False, index=True),
+    person_id("member_id", primary_key=True),
+    unit_id("branch_id", index=True),
+    unit_path(index=True),
     Column("status", String(20), nullable=False),
     Column("joined_on", Date, nullable=False),
     Column("in_branch_since", Date, nullable=False),
     Column("admission_decision_ref", String(100), nullable=False, default=""),
-    Column("referred_by", String(64), nullable=True),
+    person_id("referred_by", nullable=True),
     Column("birth_year", Integer, nullable=True),
     Column("profile", Text, nullable=True),  # the sealed profile (ciphertext)
     Column("missing_fields", String(300), nullable=False, default=""),
@@ -56,15 +56,15 @@ members = Table(
     Column("last_rating", String(20), nullable=True),
     Column("extended_until", Date, nullable=True),
     Column("erased", Boolean, nullable=False, default=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    instant("updated_at"),
 )
 
 hardship_cases = Table(
     "hardship_cases",
     metadata,
-    Column("case_id", String(64), primary_key=True),
-    Column("unit_id", String(63), nullable=False, index=True),
-    Column("unit_path", String(1000), nullable=False, index=True),
+    person_id("case_id", primary_key=True),
+    unit_id(index=True),
+    unit_path(index=True),
     Column("listed_on", Date, nullable=False),
     Column("closed_on", Date, nullable=True),
     Column("sensitive", Text, nullable=True),  # sealed (ciphertext)
@@ -75,7 +75,7 @@ hardship_cases = Table(
 unit_reports = Table(
     "unit_reports",
     metadata,
-    Column("unit_id", String(63), primary_key=True),
+    unit_id(primary_key=True),
     Column("kind", String(30), primary_key=True),  # situation | remittance
     Column("period", String(10), primary_key=True),  # 2026-Q1 | 2026-03
     Column("recorded_on", Date, nullable=False),

@@ -14,6 +14,9 @@ from openpyxl.utils import get_column_letter
 
 from shared.tables import add_sheet, append_row
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+"""The content type of an xlsx workbook."""
+
 # Column key, the header officers write (Vietnamese), and whether a row needs it.
 COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("member_id", "Mã đoàn viên", False),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
@@ -14,19 +12,18 @@ from sqlalchemy import select
 from services.membership.adapters.access_log import log_reads
 from services.membership.adapters.keys import open_with
 from services.membership.adapters.read_models import hardship_cases
-from services.membership.api.common import Command, command, handlers_of
+from services.membership.api.common import Command, membership_of
+from services.membership.api.scopes import case_in_scope
 from services.membership.domain import care
-from shared.auth import Permission, Principal
+from services.membership.domain import commands as cmds
+from shared.auth import Permission
 from shared.contracts.personal import Sealed
 from shared.contracts.text import Line, Note
 from shared.contracts.values import Count, Day, Quarter
-from shared.errors import NotFoundError
-from shared.events import Envelope
-from shared.http.auth import CurrentPrincipal, authorize, require_permission
-from shared.http.idempotency import IdempotencyKey
+from shared.http.auth import CurrentPrincipal, authorize
+from shared.http.commands import Commands
 from shared.http.params import PersonIdPath, UnitIdPath
-from shared.ids import PERSON_ID_PATTERN, new_id
-from shared.store.event_store import Idempotency
+from shared.ids import PERSON_ID_PATTERN
 
 router = APIRouter(tags=["youth care"])
 
@@ -64,107 +61,33 @@ class HardshipReviewRequest(Command):
     reviewed_on: Day
 
 
-async def _unit_command(
-    request: Request,
-    principal: Principal,
-    unit_id: str,
-    body: Command,
-    key: str | None,
-    decide: Any,
-    on: date,
-) -> JSONResponse:
-    unit = await authorize(request, principal, Permission.RECORD_BRANCH_LIFE, unit_id)
-    handlers = handlers_of(request)
-
-    async def execute(idem: Idempotency | None) -> Sequence[Envelope]:
-        event = await decide(care.active_unit(unit, unit_id))
-        return await handlers.unit_event(unit, event, actor=principal.subject, idempotency=idem, on=on)
-
-    return await command(request, body, key, execute, unit_id=unit_id)
-
-
 @router.post(
     "/units/{unit_id}/youth-situation-reports", status_code=201, summary="Report on the youth, per quarter"
 )
-async def report_situation(
-    request: Request,
-    unit_id: UnitIdPath,
-    body: SituationReportRequest,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    handlers = handlers_of(request)
-
-    async def decide(unit: Any) -> Any:
-        return care.report_youth_situation(
-            unit,
-            quarter=body.quarter,
-            submitted_on=body.submitted_on,
-            summary=body.summary,
-            already=await handlers.reported(unit_id, "situation", body.quarter),
-            today=handlers.today(),
-        )
-
-    return await _unit_command(request, principal, unit_id, body, idempotency_key, decide, body.submitted_on)
+async def report_situation(unit_id: UnitIdPath, body: SituationReportRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.ReportYouthSituation(unit_id=unit_id, **body.model_dump()), unit_id=unit_id)
 
 
 @router.post("/units/{unit_id}/youth-census", status_code=201, summary="Record the youth census, as counts")
-async def record_census(
-    request: Request,
-    unit_id: UnitIdPath,
-    body: CensusRequest,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    today = handlers_of(request).today()
-
-    async def decide(unit: Any) -> Any:
-        return care.record_census(unit, as_of=body.as_of, counts=body.counts, today=today)
-
-    return await _unit_command(request, principal, unit_id, body, idempotency_key, decide, body.as_of)
+async def record_census(unit_id: UnitIdPath, body: CensusRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.RecordYouthCensus(unit_id=unit_id, **body.model_dump()), unit_id=unit_id)
 
 
 @router.post("/units/{unit_id}/hardship-reviews", status_code=201, summary="Review the unit's hardship list")
 async def review_hardship_list(
-    request: Request,
-    unit_id: UnitIdPath,
-    body: HardshipReviewRequest,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
+    unit_id: UnitIdPath, body: HardshipReviewRequest, run: Commands
 ) -> JSONResponse:
-    handlers = handlers_of(request)
-
-    async def decide(unit: Any) -> Any:
-        return care.review_hardship_list(
-            unit, on=body.reviewed_on, open_cases=await handlers.open_cases(unit_id), today=handlers.today()
-        )
-
-    return await _unit_command(request, principal, unit_id, body, idempotency_key, decide, body.reviewed_on)
+    return await run(cmds.ReviewHardshipList(unit_id=unit_id, reviewed_on=body.reviewed_on), unit_id=unit_id)
 
 
 @router.post(
     "/units/{unit_id}/hardship-cases", status_code=201, summary="Put a young person on the hardship list"
 )
-async def list_case(
-    request: Request,
-    unit_id: UnitIdPath,
-    body: HardshipCaseRequest,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    unit = care.active_unit(
-        await authorize(request, principal, Permission.RECORD_BRANCH_LIFE, unit_id), unit_id
+async def list_case(unit_id: UnitIdPath, body: HardshipCaseRequest, run: Commands) -> JSONResponse:
+    command = cmds.ListHardshipCase(
+        unit_id=unit_id, listed_on=body.listed_on, details=body.details, case_id=body.case_id
     )
-    case_id = body.case_id or new_id("p")
-    return await command(
-        request,
-        body,
-        idempotency_key,
-        lambda idem: handlers_of(request).list_hardship_case(
-            unit, case_id, body.listed_on, body.details, actor=principal.subject, idempotency=idem
-        ),
-        case_id=case_id,
-    )
+    return await run(command)
 
 
 @router.get("/units/{unit_id}/hardship-cases", summary="The hardship list, without its sensitive fields")
@@ -192,34 +115,15 @@ async def unit_cases(
     ]
 
 
-def _unknown_case(case_id: str) -> NotFoundError:
-    return NotFoundError(
-        f"hardship case {case_id!r} is not known",
-        rule="unknown_case",
-        field="case_id",
-        value=case_id,
-        accepted="the id of a listed case",
-    )
-
-
-async def _case_in_scope(request: Request, principal: Principal, permission: Permission, case_id: str) -> Any:
-    """The case, if the caller may ``permission`` on its unit; one outside the scope answers as unknown."""
-    require_permission(principal, permission)
-    async with request.app.state.runtime.db.read() as conn:
-        row = (await conn.execute(select(hardship_cases).where(hardship_cases.c.case_id == case_id))).first()
-    if row is None:
-        raise _unknown_case(case_id)
-    await authorize(request, principal, permission, row.unit_id, unknown=_unknown_case(case_id))
-    return row
-
-
 @router.get("/hardship-cases/{case_id}", summary="One case with its sensitive fields (every read is logged)")
 async def read_case(request: Request, case_id: PersonIdPath, principal: CurrentPrincipal) -> dict[str, Any]:
-    row = await _case_in_scope(request, principal, Permission.READ_SENSITIVE, case_id)
+    await case_in_scope(request, principal, Permission.READ_SENSITIVE, case_id)
+    async with request.app.state.runtime.db.read() as conn:
+        row = (await conn.execute(select(hardship_cases).where(hardship_cases.c.case_id == case_id))).one()
     details = None
     if row.sensitive:
         sealed = Sealed.model_validate_json(row.sensitive)
-        details = open_with(sealed, (await handlers_of(request).keys.keys([case_id])).get(case_id))
+        details = open_with(sealed, (await membership_of(request).keys.keys([case_id])).get(case_id))
         if details is not None:
             await log_reads(
                 request.app.state.runtime.db,
@@ -239,48 +143,10 @@ async def read_case(request: Request, case_id: PersonIdPath, principal: CurrentP
 
 
 @router.post("/hardship-cases/{case_id}/closure", status_code=201, summary="Take a young person off the list")
-async def close_case(
-    request: Request,
-    case_id: PersonIdPath,
-    body: CloseCaseRequest,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    await _case_in_scope(request, principal, Permission.RECORD_BRANCH_LIFE, case_id)
-    handlers = handlers_of(request)
-
-    async def execute(idem: Idempotency | None) -> Sequence[Envelope]:
-        case = await handlers.hardship_case(case_id)
-        event = care.close_hardship_case(
-            case, case_id, on=body.closed_on, reason=body.reason, today=handlers.today()
-        )
-        assert case is not None
-        return await handlers.case_event(
-            case, event, body.closed_on, actor=principal.subject, idempotency=idem
-        )
-
-    return await command(request, body, idempotency_key, execute, case_id=case_id)
+async def close_case(case_id: PersonIdPath, body: CloseCaseRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.CloseHardshipCase(case_id=case_id, **body.model_dump()), case_id=case_id)
 
 
 @router.post("/hardship-cases/{case_id}/care-actions", status_code=201, summary="Record help given (chăm lo)")
-async def record_care(
-    request: Request,
-    case_id: PersonIdPath,
-    body: CareActionRequest,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    await _case_in_scope(request, principal, Permission.RECORD_BRANCH_LIFE, case_id)
-    handlers = handlers_of(request)
-
-    async def execute(idem: Idempotency | None) -> Sequence[Envelope]:
-        case = await handlers.hardship_case(case_id)
-        event = care.record_care_action(
-            case, case_id, on=body.acted_on, action=body.action, today=handlers.today()
-        )
-        assert case is not None
-        return await handlers.case_event(
-            case, event, body.acted_on, actor=principal.subject, idempotency=idem
-        )
-
-    return await command(request, body, idempotency_key, execute, case_id=case_id)
+async def record_care(case_id: PersonIdPath, body: CareActionRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.RecordCareAction(case_id=case_id, **body.model_dump()), case_id=case_id)

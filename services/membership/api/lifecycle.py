@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from services.membership.api.common import Command, handlers_of, member_command
-from services.membership.domain import lifecycle
-from services.membership.domain.member import Member
+from services.membership.api.common import Command
+from services.membership.domain import commands as cmds
 from shared.contracts.membership import DisciplineLevel
 from shared.contracts.text import Line, Note
 from shared.contracts.values import Day
-from shared.events import Event
-from shared.http.auth import CurrentPrincipal
-from shared.http.idempotency import IdempotencyKey
+from shared.http.commands import Commands
 from shared.http.params import PersonIdPath
 
 router = APIRouter(tags=["member lifecycle"])
@@ -45,107 +42,36 @@ class CardRequest(Command):
     issued_on: Day
 
 
-Principal_ = CurrentPrincipal
-Key = IdempotencyKey
-
-
 @router.post("/members/{member_id}/maturity", status_code=201, summary="Age out (trưởng thành đoàn)")
-async def mature(
-    request: Request,
-    member_id: PersonIdPath,
-    body: MaturityRequest,
-    principal: Principal_,
-    idempotency_key: Key = None,
-) -> JSONResponse:
-    handlers = handlers_of(request)
-
-    async def decide(member: Member) -> Event:
-        birth = await handlers.birth_date(member)
-        return lifecycle.mature(member, on=body.matured_on, birth_date=birth, today=handlers.today())
-
-    return await member_command(
-        request, principal, member_id, body, idempotency_key, decide, on=body.matured_on
-    )
+async def mature(member_id: PersonIdPath, body: MaturityRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.MatureMember(member_id=member_id, matured_on=body.matured_on), member_id=member_id)
 
 
 @router.post(
     "/members/{member_id}/extensions", status_code=201, summary="Keep a member on past 30 (never past 35)"
 )
-async def extend(
-    request: Request,
-    member_id: PersonIdPath,
-    body: ExtensionRequest,
-    principal: Principal_,
-    idempotency_key: Key = None,
-) -> JSONResponse:
-    handlers = handlers_of(request)
-
-    async def decide(member: Member) -> Event:
-        birth = await handlers.birth_date(member)
-        return lifecycle.extend(member, until=body.until, reason=body.reason, birth_date=birth)
-
-    return await member_command(request, principal, member_id, body, idempotency_key, decide)
+async def extend(member_id: PersonIdPath, body: ExtensionRequest, run: Commands) -> JSONResponse:
+    command = cmds.ExtendMembership(member_id=member_id, until=body.until, reason=body.reason)
+    return await run(command, member_id=member_id)
 
 
 @router.post("/members/{member_id}/discipline", status_code=201, summary="A disciplinary decision (kỷ luật)")
-async def discipline(
-    request: Request,
-    member_id: PersonIdPath,
-    body: DisciplineRequest,
-    principal: Principal_,
-    idempotency_key: Key = None,
-) -> JSONResponse:
-    today = handlers_of(request).today()
-    return await member_command(
-        request,
-        principal,
-        member_id,
-        body,
-        idempotency_key,
-        lambda m: lifecycle.discipline(
-            m, level=body.level, decision_ref=body.decision_ref, on=body.decided_on, today=today
-        ),
-        on=body.decided_on,
+async def discipline(member_id: PersonIdPath, body: DisciplineRequest, run: Commands) -> JSONResponse:
+    command = cmds.DisciplineMember(
+        member_id=member_id, level=body.level, decision_ref=body.decision_ref, decided_on=body.decided_on
     )
+    return await run(command, member_id=member_id)
 
 
 @router.post(
     "/members/{member_id}/strike-off", status_code=201, summary="Strike a member off the list (xóa tên)"
 )
-async def strike_off(
-    request: Request,
-    member_id: PersonIdPath,
-    body: StrikeOffRequest,
-    principal: Principal_,
-    idempotency_key: Key = None,
-) -> JSONResponse:
-    today = handlers_of(request).today()
-    return await member_command(
-        request,
-        principal,
-        member_id,
-        body,
-        idempotency_key,
-        lambda m: lifecycle.strike_off(m, on=body.struck_on, reason=body.reason, today=today),
-        on=body.struck_on,
-    )
+async def strike_off(member_id: PersonIdPath, body: StrikeOffRequest, run: Commands) -> JSONResponse:
+    command = cmds.StrikeOffMember(member_id=member_id, struck_on=body.struck_on, reason=body.reason)
+    return await run(command, member_id=member_id)
 
 
 @router.post("/members/{member_id}/cards", status_code=201, summary="Issue a member card (thẻ đoàn viên)")
-async def issue_card(
-    request: Request,
-    member_id: PersonIdPath,
-    body: CardRequest,
-    principal: Principal_,
-    idempotency_key: Key = None,
-) -> JSONResponse:
-    today = handlers_of(request).today()
-    return await member_command(
-        request,
-        principal,
-        member_id,
-        body,
-        idempotency_key,
-        lambda m: lifecycle.issue_card(m, card_number=body.card_number, on=body.issued_on, today=today),
-        on=body.issued_on,
-    )
+async def issue_card(member_id: PersonIdPath, body: CardRequest, run: Commands) -> JSONResponse:
+    command = cmds.IssueCard(member_id=member_id, card_number=body.card_number, issued_on=body.issued_on)
+    return await run(command, member_id=member_id)

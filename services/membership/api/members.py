@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -13,20 +12,20 @@ from sqlalchemy import func, select
 from services.membership.adapters.access_log import log_reads
 from services.membership.adapters.keys import open_with
 from services.membership.adapters.read_models import members
-from services.membership.api.common import Command, command, handlers_of, member_in_scope
+from services.membership.api.common import Command, membership_of
+from services.membership.api.scopes import member_in_scope
+from services.membership.domain import commands as cmds
 from services.membership.domain.member import MemberStatus
-from services.membership.domain.members import AdmitMember
 from services.membership.domain.profile import Profile
+from services.membership.domain.streams import member_stream
 from shared.auth import Permission, Principal
 from shared.contracts.personal import Sealed
 from shared.contracts.text import Line
 from shared.contracts.values import Day
-from shared.events import Envelope
-from shared.http.auth import CurrentPrincipal, authorize, named_members
-from shared.http.idempotency import IdempotencyKey
+from shared.http.auth import CurrentPrincipal, authorize
+from shared.http.commands import Commands
 from shared.http.params import Limit, Offset, PersonIdPath, UnitIdPath
-from shared.ids import PERSON_ID_PATTERN, PersonId, UnitId, new_id
-from shared.store.event_store import Idempotency
+from shared.ids import PERSON_ID_PATTERN, PersonId, UnitId
 
 router = APIRouter(tags=["members"])
 
@@ -51,54 +50,23 @@ class ProfileRequest(Command):
 
 
 @router.post("/members", status_code=201, summary="Admit a member into a branch (kết nạp)")
-async def admit_member(
-    request: Request,
-    body: AdmitMemberRequest,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    await authorize(request, principal, Permission.MANAGE_MEMBERS, body.branch_id, field="branch_id")
-    handlers = handlers_of(request)
-    cmd = AdmitMember(
-        member_id=body.member_id or new_id("m"),
+async def admit_member(body: AdmitMemberRequest, run: Commands) -> JSONResponse:
+    command = cmds.AdmitMember(
+        member_id=body.member_id,
         branch_id=body.branch_id,
         joined_on=body.joined_on,
         admission_decision_ref=body.admission_decision_ref,
         profile=body.profile,
         referred_by=body.referred_by,
     )
-
-    async def execute(idem: Idempotency | None) -> Sequence[Envelope]:
-        if body.referred_by is not None:
-            # The referrer is named, not read: one outside the token's scope answers as unknown.
-            referrer = await handlers.find_member(body.referred_by)
-            known = {referrer.member_id: referrer.branch_id} if referrer is not None else {}
-            await named_members(request, principal, "referred_by", body.referred_by, known)
-        return await handlers.admit_member(cmd, actor=principal.subject, idempotency=idem)
-
-    return await command(request, body, idempotency_key, execute, member_id=cmd.member_id)
+    return await run(command)
 
 
 @router.put(
     "/members/{member_id}/profile", status_code=201, summary="Correct or complete the personal record"
 )
-async def update_profile(
-    request: Request,
-    member_id: PersonIdPath,
-    body: ProfileRequest,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    member, _ = await member_in_scope(request, principal, Permission.MANAGE_MEMBERS, member_id)
-    return await command(
-        request,
-        body,
-        idempotency_key,
-        lambda idem: handlers_of(request).update_profile(
-            member, body.profile, actor=principal.subject, idempotency=idem
-        ),
-        member_id=member_id,
-    )
+async def update_profile(member_id: PersonIdPath, body: ProfileRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.UpdateProfile(member_id=member_id, profile=body.profile), member_id=member_id)
 
 
 async def _profiles(request: Request, principal: Principal, rows: list[Any], purpose: str) -> dict[str, Any]:
@@ -106,7 +74,7 @@ async def _profiles(request: Request, principal: Principal, rows: list[Any], pur
     if not principal.can(Permission.READ_PERSONAL):
         return {}
     sealed = {r.member_id: Sealed.model_validate_json(r.profile) for r in rows if r.profile}
-    keys = await handlers_of(request).keys.keys(s.key_id for s in sealed.values())
+    keys = await membership_of(request).keys.keys(s.key_id for s in sealed.values())
     opened = {m: open_with(s, keys.get(s.key_id)) for m, s in sealed.items()}
     await log_reads(
         request.app.state.runtime.db,
@@ -150,7 +118,7 @@ async def member_history(
     request: Request, member_id: PersonIdPath, principal: CurrentPrincipal
 ) -> list[dict[str, Any]]:
     await member_in_scope(request, principal, Permission.READ, member_id)
-    history = await handlers_of(request).store.read_stream(f"member-{member_id}")
+    history = await membership_of(request).store.read_stream(member_stream(member_id))
     return [
         {
             "event_id": str(e.event_id),

@@ -9,12 +9,12 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from services.membership.adapters.access_log import reads_under
-from services.membership.api.common import Command, command, handlers_of
-from services.membership.app.handlers import unknown_person
+from services.membership.api.common import Command, membership_of
+from services.membership.domain import commands as cmds
 from shared.auth import Permission
 from shared.contracts.text import Line
-from shared.http.auth import CurrentPrincipal, authorize, require_permission
-from shared.http.idempotency import IdempotencyKey
+from shared.http.auth import CurrentPrincipal, authorize
+from shared.http.commands import Commands
 from shared.http.params import Limit, PersonIdPath, UnitIdPath
 from shared.ids import PersonId
 
@@ -37,27 +37,14 @@ class ErasureRequest(Command):
     ),
 )
 async def erase(
-    request: Request,
-    person_id: PersonIdPath,
-    body: ErasureRequest,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
+    person_id: PersonIdPath, body: ErasureRequest, request: Request, run: Commands
 ) -> JSONResponse:
-    require_permission(principal, Permission.OPERATE)
-    handlers = handlers_of(request)
-    _, path = await handlers.person_stream(person_id)
-    unit_id = path.rsplit(".", 1)[-1]
-    await authorize(request, principal, Permission.OPERATE, unit_id, unknown=unknown_person(person_id))
-    answer = await command(
-        request,
-        body,
-        idempotency_key,
-        lambda idem: handlers.erase(person_id, body.request_ref, actor=principal.subject, idempotency=idem),
-        person_id=person_id,
+    answer = await run(
+        cmds.ErasePerson(person_id=person_id, request_ref=body.request_ref), person_id=person_id
     )
     # The erasure answers only once no file holds the key: after this erasure, and after a replayed one
     # whose first purge did not finish.
-    await handlers.keys.purge_destroyed()
+    await membership_of(request).keys.purge_destroyed()
     return answer
 
 

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from services.membership.api.common import Command, handlers_of, member_command
-from services.membership.domain import records
-from shared.auth import Permission
+from services.membership.api.common import Command
+from services.membership.domain import commands as cmds
 from shared.contracts.membership import Rating
 from shared.contracts.text import Line, Note
 from shared.contracts.values import AmountVnd, Day, Month, Year
-from shared.http.auth import CurrentPrincipal
-from shared.http.idempotency import IdempotencyKey
+from shared.http.commands import Commands
 from shared.http.params import PersonIdPath
-from shared.ids import PERSON_ID_PATTERN, new_id
+from shared.ids import PERSON_ID_PATTERN
 
 router = APIRouter(tags=["member records"])
 
@@ -70,88 +68,26 @@ class PartyOutcomeRequest(Command):
     decided_on: Day
 
 
-Principal_ = CurrentPrincipal
-Key = IdempotencyKey
-
-
 @router.post("/members/{member_id}/dues", status_code=201, summary="A month's dues paid (đoàn phí)")
-async def pay_dues(
-    request: Request,
-    member_id: PersonIdPath,
-    body: DuesRequest,
-    principal: Principal_,
-    idempotency_key: Key = None,
-) -> JSONResponse:
-    today = handlers_of(request).today()
-    return await member_command(
-        request,
-        principal,
-        member_id,
-        body,
-        idempotency_key,
-        lambda m: records.pay_dues(m, month=body.month, amount_vnd=body.amount_vnd, today=today),
-        permission=Permission.RECORD_BRANCH_LIFE,
-    )
+async def pay_dues(member_id: PersonIdPath, body: DuesRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.PayDues(member_id=member_id, **body.model_dump()), member_id=member_id)
 
 
 @router.post("/members/{member_id}/dues-exemptions", status_code=201, summary="A month's dues excused")
-async def exempt_dues(
-    request: Request,
-    member_id: PersonIdPath,
-    body: DuesExemptionRequest,
-    principal: Principal_,
-    idempotency_key: Key = None,
-) -> JSONResponse:
-    today = handlers_of(request).today()
-    return await member_command(
-        request,
-        principal,
-        member_id,
-        body,
-        idempotency_key,
-        lambda m: records.exempt_dues(m, month=body.month, reason=body.reason, today=today),
-        permission=Permission.RECORD_BRANCH_LIFE,
-    )
+async def exempt_dues(member_id: PersonIdPath, body: DuesExemptionRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.ExemptDues(member_id=member_id, **body.model_dump()), member_id=member_id)
 
 
 @router.post("/members/{member_id}/ratings", status_code=201, summary="The annual rating (xếp loại)")
-async def rate(
-    request: Request,
-    member_id: PersonIdPath,
-    body: RatingRequest,
-    principal: Principal_,
-    idempotency_key: Key = None,
-) -> JSONResponse:
-    today = handlers_of(request).today()
-    return await member_command(
-        request,
-        principal,
-        member_id,
-        body,
-        idempotency_key,
-        lambda m: records.rate(m, year=body.year, rating=body.rating, on=body.rated_on, today=today),
-        on=body.rated_on,
-    )
+async def rate(member_id: PersonIdPath, body: RatingRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.RateMember(member_id=member_id, **body.model_dump()), member_id=member_id)
 
 
 @router.post(
     "/members/{member_id}/training", status_code=201, summary="Register for the year's training programme"
 )
-async def register_training(
-    request: Request,
-    member_id: PersonIdPath,
-    body: TrainingRequest,
-    principal: Principal_,
-    idempotency_key: Key = None,
-) -> JSONResponse:
-    return await member_command(
-        request,
-        principal,
-        member_id,
-        body,
-        idempotency_key,
-        lambda m: records.register_training(m, year=body.year),
-    )
+async def register_training(member_id: PersonIdPath, body: TrainingRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.RegisterTraining(member_id=member_id, year=body.year), member_id=member_id)
 
 
 @router.post(
@@ -160,94 +96,34 @@ async def register_training(
     summary="Evaluate the training programme",
 )
 async def evaluate_training(
-    request: Request,
     member_id: PersonIdPath,
     year: Annotated[Year, Path(description="the programme's year")],
     body: TrainingEvaluationRequest,
-    principal: Principal_,
-    idempotency_key: Key = None,
+    run: Commands,
 ) -> JSONResponse:
-    return await member_command(
-        request,
-        principal,
-        member_id,
-        body,
-        idempotency_key,
-        lambda m: records.evaluate_training(m, year=year, result=body.result),
-    )
+    command = cmds.EvaluateTraining(member_id=member_id, year=year, result=body.result)
+    return await run(command, member_id=member_id)
 
 
 @router.post(
     "/members/{member_id}/inactivity-reviews", status_code=201, summary="Review an inactive member's case"
 )
 async def review_inactivity(
-    request: Request,
-    member_id: PersonIdPath,
-    body: InactivityReviewRequest,
-    principal: Principal_,
-    idempotency_key: Key = None,
+    member_id: PersonIdPath, body: InactivityReviewRequest, run: Commands
 ) -> JSONResponse:
-    today = handlers_of(request).today()
-    return await member_command(
-        request,
-        principal,
-        member_id,
-        body,
-        idempotency_key,
-        lambda m: records.review_inactivity(m, on=body.reviewed_on, outcome=body.outcome, today=today),
-        on=body.reviewed_on,
-    )
+    return await run(cmds.ReviewInactivity(member_id=member_id, **body.model_dump()), member_id=member_id)
 
 
 @router.post("/members/{member_id}/recruits", status_code=201, summary='A young person brought in ("1+1")')
-async def recruit(
-    request: Request,
-    member_id: PersonIdPath,
-    body: RecruitRequest,
-    principal: Principal_,
-    idempotency_key: Key = None,
-) -> JSONResponse:
-    today = handlers_of(request).today()
-    recruit_id = body.recruit_id or new_id("p")
-    return await member_command(
-        request,
-        principal,
-        member_id,
-        body,
-        idempotency_key,
-        lambda m: records.recruit(
-            m, recruit_id=recruit_id, into=body.into, on=body.recruited_on, today=today
-        ),
-        on=body.recruited_on,
-        permission=Permission.RECORD_BRANCH_LIFE,
-        recruit_id=recruit_id,
-    )
+async def recruit(member_id: PersonIdPath, body: RecruitRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.RecordRecruit(member_id=member_id, **body.model_dump()), member_id=member_id)
 
 
 @router.post(
     "/members/{member_id}/party-referrals", status_code=201, summary="Introduce a member to the Party"
 )
-async def refer_to_party(
-    request: Request,
-    member_id: PersonIdPath,
-    body: PartyReferralRequest,
-    principal: Principal_,
-    idempotency_key: Key = None,
-) -> JSONResponse:
-    today = handlers_of(request).today()
-    referral_id = body.referral_id or new_id("r")
-    return await member_command(
-        request,
-        principal,
-        member_id,
-        body,
-        idempotency_key,
-        lambda m: records.refer_to_party(
-            m, referral_id=referral_id, on=body.referred_on, decision_ref=body.decision_ref, today=today
-        ),
-        on=body.referred_on,
-        referral_id=referral_id,
-    )
+async def refer_to_party(member_id: PersonIdPath, body: PartyReferralRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.ReferToParty(member_id=member_id, **body.model_dump()), member_id=member_id)
 
 
 @router.post(
@@ -256,22 +132,7 @@ async def refer_to_party(
     summary="The Party's decision",
 )
 async def decide_party_admission(
-    request: Request,
-    member_id: PersonIdPath,
-    referral_id: str,
-    body: PartyOutcomeRequest,
-    principal: Principal_,
-    idempotency_key: Key = None,
+    member_id: PersonIdPath, referral_id: str, body: PartyOutcomeRequest, run: Commands
 ) -> JSONResponse:
-    today = handlers_of(request).today()
-    return await member_command(
-        request,
-        principal,
-        member_id,
-        body,
-        idempotency_key,
-        lambda m: records.decide_party_admission(
-            m, referral_id=referral_id, admitted=body.admitted, on=body.decided_on, today=today
-        ),
-        on=body.decided_on,
-    )
+    command = cmds.DecidePartyAdmission(member_id=member_id, referral_id=referral_id, **body.model_dump())
+    return await run(command, member_id=member_id)

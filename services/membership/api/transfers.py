@@ -1,19 +1,21 @@
-"""Transfers between branches over HTTP (chuyển sinh hoạt đoàn): requested, released, accepted or returned."""
+"""Transfers between branches over HTTP (chuyển sinh hoạt đoàn): requested, released, accepted or returned.
+
+The receiving branch accepts or returns a member it cannot read yet (see ``receiving_member`` in scopes).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from services.membership.api.common import Command, handlers_of, member_command
-from services.membership.domain import lifecycle
+from services.membership.api.common import Command
+from services.membership.domain import commands as cmds
 from shared.contracts.text import Note
 from shared.contracts.values import Day
-from shared.http.auth import CurrentPrincipal
-from shared.http.idempotency import IdempotencyKey
+from shared.http.commands import Commands
 from shared.http.params import PersonIdPath
-from shared.ids import PERSON_ID_PATTERN, UnitId, new_id
+from shared.ids import PERSON_ID_PATTERN, UnitId
 
 router = APIRouter(tags=["transfers"])
 
@@ -37,42 +39,11 @@ class ReturnRequest(Command):
     reason: Note = Field(min_length=1, max_length=500)
 
 
-Principal_ = CurrentPrincipal
-Key = IdempotencyKey
-
-
 @router.post(
     "/members/{member_id}/transfers", status_code=201, summary="Request a transfer (chuyển sinh hoạt)"
 )
-async def request_transfer(
-    request: Request,
-    member_id: PersonIdPath,
-    body: TransferRequest,
-    principal: Principal_,
-    idempotency_key: Key = None,
-) -> JSONResponse:
-    handlers = handlers_of(request)
-    # The destination may lie outside the token's scope (a transfer into another district): it is
-    # named, not read, and the answer tells only whether it is an active branch (ADR 0004).
-    to_branch = await handlers.directory.get(body.to_branch_id)
-    transfer_id = body.transfer_id or new_id("t")
-    return await member_command(
-        request,
-        principal,
-        member_id,
-        body,
-        idempotency_key,
-        lambda m: lifecycle.request_transfer(
-            m,
-            transfer_id=transfer_id,
-            to_branch=to_branch,
-            to_branch_id=body.to_branch_id,
-            on=body.requested_on,
-            today=handlers.today(),
-        ),
-        on=body.requested_on,
-        transfer_id=transfer_id,
-    )
+async def request_transfer(member_id: PersonIdPath, body: TransferRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.RequestTransfer(member_id=member_id, **body.model_dump()), member_id=member_id)
 
 
 @router.post(
@@ -81,70 +52,29 @@ async def request_transfer(
     summary="The source branch releases",
 )
 async def release_transfer(
-    request: Request,
-    member_id: PersonIdPath,
-    transfer_id: str,
-    body: ReleaseRequest,
-    principal: Principal_,
-    idempotency_key: Key = None,
+    member_id: PersonIdPath, transfer_id: str, body: ReleaseRequest, run: Commands
 ) -> JSONResponse:
-    today = handlers_of(request).today()
-    return await member_command(
-        request,
-        principal,
-        member_id,
-        body,
-        idempotency_key,
-        lambda m: lifecycle.release_transfer(m, transfer_id=transfer_id, on=body.released_on, today=today),
-        on=body.released_on,
-    )
+    command = cmds.ReleaseTransfer(member_id=member_id, transfer_id=transfer_id, released_on=body.released_on)
+    return await run(command, member_id=member_id)
 
 
 @router.post(
     "/members/{member_id}/transfers/{transfer_id}/accept", status_code=201, summary="The destination accepts"
 )
 async def accept_transfer(
-    request: Request,
-    member_id: PersonIdPath,
-    transfer_id: str,
-    body: AcceptRequest,
-    principal: Principal_,
-    idempotency_key: Key = None,
+    member_id: PersonIdPath, transfer_id: str, body: AcceptRequest, run: Commands
 ) -> JSONResponse:
-    today = handlers_of(request).today()
-    return await member_command(
-        request,
-        principal,
-        member_id,
-        body,
-        idempotency_key,
-        lambda m: lifecycle.accept_transfer(m, transfer_id=transfer_id, on=body.accepted_on, today=today),
-        on=body.accepted_on,
-        receiving=True,
-    )
+    command = cmds.AcceptTransfer(member_id=member_id, transfer_id=transfer_id, accepted_on=body.accepted_on)
+    return await run(command, member_id=member_id)
 
 
 @router.post(
     "/members/{member_id}/transfers/{transfer_id}/return", status_code=201, summary="The destination refuses"
 )
 async def return_transfer(
-    request: Request,
-    member_id: PersonIdPath,
-    transfer_id: str,
-    body: ReturnRequest,
-    principal: Principal_,
-    idempotency_key: Key = None,
+    member_id: PersonIdPath, transfer_id: str, body: ReturnRequest, run: Commands
 ) -> JSONResponse:
-    today = handlers_of(request).today()
-    return await member_command(
-        request,
-        principal,
-        member_id,
-        body,
-        idempotency_key,
-        lambda m: lifecycle.return_transfer(
-            m, transfer_id=transfer_id, on=body.returned_on, reason=body.reason, today=today
-        ),
-        on=body.returned_on,
-        receiving=True,
+    command = cmds.ReturnTransfer(
+        member_id=member_id, transfer_id=transfer_id, returned_on=body.returned_on, reason=body.reason
     )
+    return await run(command, member_id=member_id)

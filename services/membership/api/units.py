@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from services.membership.api.common import Command, command, handlers_of
-from services.membership.domain import care
-from services.membership.domain import units as unit_rules
+from services.membership.api.common import Command
+from services.membership.domain import commands as cmds
 from shared.auth import Permission
 from shared.contracts.org import OrgUnit, UnitLevel, UnitType
 from shared.contracts.text import Line, Note
 from shared.contracts.values import AmountVnd, Day, Month
-from shared.events import Envelope
 from shared.http.auth import CurrentPrincipal, authorize
-from shared.http.idempotency import IdempotencyKey
+from shared.http.commands import Commands
 from shared.http.params import UnitIdPath
 from shared.ids import UnitId
-from shared.store.event_store import Idempotency
 
 router = APIRouter(tags=["org tree"])
 
@@ -34,6 +31,10 @@ class RegisterUnitRequest(Command):
     recognising_unit_id: UnitId | None = Field(
         default=None,
         description="for a grassroots union: the unit above it that recognises it (default: its parent)",
+    )
+    established_on: Day | None = Field(
+        default=None,
+        description="ngày thành lập: the day the unit was founded (default: today); records before it are refused",
     )
 
 
@@ -52,6 +53,15 @@ class MoveUnitRequest(Command):
 class CloseUnitRequest(Command):
     reason: Note = Field(min_length=1, max_length=500, description="giải thể, sáp nhập…")
     merged_into: UnitId | None = None
+    closed_on: Day | None = Field(
+        default=None, description="the day it was dissolved or merged (default: today)"
+    )
+
+
+class UnitDatesRequest(Command):
+    established_on: Day = Field(description="ngày thành lập")
+    closed_on: Day | None = Field(default=None, description="for a closed unit: the day it closed")
+    reason: Note = Field(min_length=1, max_length=500, description="why the dates are corrected")
 
 
 class RosterReviewRequest(Command):
@@ -72,6 +82,8 @@ class UnitView(BaseModel):
     path: str
     status: str
     recognising_unit_id: str | None
+    established_on: date
+    closed_on: date | None
 
     @classmethod
     def of(cls, unit: OrgUnit) -> UnitView:
@@ -84,25 +96,14 @@ class UnitView(BaseModel):
             path=unit.path,
             status=unit.status.value,
             recognising_unit_id=unit.recognising_unit_id,
+            established_on=unit.opened_on,
+            closed_on=unit.closed_on,
         )
 
 
 @router.post("/units", status_code=201, summary="Register a unit under its parent")
-async def register_unit(
-    request: Request,
-    body: RegisterUnitRequest,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    await authorize(request, principal, Permission.MANAGE_UNITS, body.parent_id, field="parent_id")
-    cmd = unit_rules.RegisterUnit(**body.model_dump())
-    return await command(
-        request,
-        body,
-        idempotency_key,
-        lambda idem: handlers_of(request).register_unit(cmd, actor=principal.subject, idempotency=idem),
-        unit_id=cmd.unit_id,
-    )
+async def register_unit(body: RegisterUnitRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.RegisterUnit(**body.model_dump()), unit_id=body.unit_id)
 
 
 @router.get("/units/{unit_id}", summary="One unit")
@@ -117,115 +118,36 @@ async def unit_tree(request: Request, unit_id: UnitIdPath, principal: CurrentPri
 
 
 @router.post("/units/{unit_id}/name", status_code=201, summary="Rename a unit (đổi tên)")
-async def rename_unit(
-    request: Request,
-    unit_id: UnitIdPath,
-    body: RenameUnitRequest,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    await authorize(request, principal, Permission.MANAGE_UNITS, unit_id)
-    return await command(
-        request,
-        body,
-        idempotency_key,
-        lambda idem: handlers_of(request).rename_unit(
-            unit_id, body.name, actor=principal.subject, idempotency=idem
-        ),
-        unit_id=unit_id,
-    )
+async def rename_unit(unit_id: UnitIdPath, body: RenameUnitRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.RenameUnit(unit_id=unit_id, name=body.name), unit_id=unit_id)
 
 
 @router.post(
     "/units/{unit_id}/move", status_code=201, summary="Move a unit, and all below it, under another parent"
 )
-async def move_unit(
-    request: Request,
-    unit_id: UnitIdPath,
-    body: MoveUnitRequest,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    await authorize(request, principal, Permission.MANAGE_UNITS, unit_id)
-    await authorize(request, principal, Permission.MANAGE_UNITS, body.new_parent_id, field="new_parent_id")
-    return await command(
-        request,
-        body,
-        idempotency_key,
-        lambda idem: handlers_of(request).move_unit(
-            unit_id, body.new_parent_id, body.recognising_unit_id, actor=principal.subject, idempotency=idem
-        ),
-        unit_id=unit_id,
-    )
+async def move_unit(unit_id: UnitIdPath, body: MoveUnitRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.MoveUnit(unit_id=unit_id, **body.model_dump()), unit_id=unit_id)
 
 
 @router.post("/units/{unit_id}/closure", status_code=201, summary="Close a unit (giải thể, sáp nhập)")
-async def close_unit(
-    request: Request,
-    unit_id: UnitIdPath,
-    body: CloseUnitRequest,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    await authorize(request, principal, Permission.MANAGE_UNITS, unit_id)
-    if body.merged_into is not None:
-        await authorize(request, principal, Permission.READ, body.merged_into, field="merged_into")
-    return await command(
-        request,
-        body,
-        idempotency_key,
-        lambda idem: handlers_of(request).close_unit(
-            unit_id, body.reason, body.merged_into, actor=principal.subject, idempotency=idem
-        ),
-        unit_id=unit_id,
-    )
+async def close_unit(unit_id: UnitIdPath, body: CloseUnitRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.CloseUnit(unit_id=unit_id, **body.model_dump()), unit_id=unit_id)
+
+
+@router.post(
+    "/units/{unit_id}/dates",
+    status_code=201,
+    summary="Correct when a unit was founded or closed (đính chính)",
+)
+async def correct_unit_dates(unit_id: UnitIdPath, body: UnitDatesRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.CorrectUnitDates(unit_id=unit_id, **body.model_dump()), unit_id=unit_id)
 
 
 @router.post("/units/{unit_id}/roster-reviews", status_code=201, summary="A branch reviews its member list")
-async def review_roster(
-    request: Request,
-    unit_id: UnitIdPath,
-    body: RosterReviewRequest,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    branch = await authorize(request, principal, Permission.RECORD_BRANCH_LIFE, unit_id)
-    handlers = handlers_of(request)
-
-    async def execute(idem: Idempotency | None) -> Sequence[Envelope]:
-        event = unit_rules.review_roster(
-            branch,
-            unit_id,
-            on=body.reviewed_on,
-            today=handlers.today(),
-            active_members=await handlers.members_on_rolls(branch.path),
-        )
-        return await handlers.unit_event(
-            branch, event, actor=principal.subject, idempotency=idem, on=body.reviewed_on
-        )
-
-    return await command(request, body, idempotency_key, execute, unit_id=unit_id)
+async def review_roster(unit_id: UnitIdPath, body: RosterReviewRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.ReviewRoster(unit_id=unit_id, reviewed_on=body.reviewed_on), unit_id=unit_id)
 
 
 @router.post("/units/{unit_id}/dues-remittances", status_code=201, summary="Send a month's dues upward")
-async def remit_dues(
-    request: Request,
-    unit_id: UnitIdPath,
-    body: DuesRemittanceRequest,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    unit = await authorize(request, principal, Permission.RECORD_BRANCH_LIFE, unit_id)
-    handlers = handlers_of(request)
-
-    async def execute(idem: Idempotency | None) -> Sequence[Envelope]:
-        event = care.remit_dues(
-            care.active_unit(unit, unit_id),
-            month=body.month,
-            amount_vnd=body.amount_vnd,
-            already=await handlers.reported(unit_id, "remittance", body.month),
-            today=handlers.today(),
-        )
-        return await handlers.unit_event(unit, event, actor=principal.subject, idempotency=idem)
-
-    return await command(request, body, idempotency_key, execute, unit_id=unit_id)
+async def remit_dues(unit_id: UnitIdPath, body: DuesRemittanceRequest, run: Commands) -> JSONResponse:
+    return await run(cmds.RemitDues(unit_id=unit_id, **body.model_dump()), unit_id=unit_id)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 import anyio
@@ -15,20 +17,31 @@ from sqlalchemy import select
 
 from services.membership.adapters.keys import Sealer, open_with
 from services.membership.adapters.read_models import members
-from services.membership.adapters.spreadsheet import HEADERS, REQUIRED, SheetError, SheetRow
-from services.membership.app.handlers import MembershipHandlers, member_stream
-from services.membership.domain.members import AdmitMember, admit_member
+from services.membership.adapters.spreadsheet import (
+    HEADERS,
+    REQUIRED,
+    XLSX,
+    SheetError,
+    SheetFormatError,
+    SheetRow,
+    SheetTooLongError,
+    read_rows,
+)
+from services.membership.app.base import Membership
+from services.membership.domain import commands as cmds
+from services.membership.domain.members import admit_member, profile_updated
 from services.membership.domain.profile import Profile
+from services.membership.domain.streams import member_of, member_stream
 from shared.clock import start_of_day, utcnow
-from shared.contracts import membership as ev
+from shared.commands import Context
 from shared.contracts.org import OrgUnit, UnitLevel
 from shared.contracts.personal import Sealed
 from shared.errors import DomainError
 from shared.events import Envelope, NewEvent
 from shared.ids import new_id
+from shared.orgtree.guard import require_active_unit
 from shared.store import NO_STREAM, StreamAppend
 from shared.store.appending import current_versions
-from shared.store.event_store import Idempotency
 
 _PROFILE_FIELDS = tuple(Profile.model_fields)
 _GENDERS = {
@@ -92,28 +105,31 @@ def _dmy(text: str) -> date:
 class MemberImport:
     """Checks every row of a sheet against the rules, then admits or updates members in one append."""
 
-    def __init__(self, handlers: MembershipHandlers) -> None:
-        self.handlers = handlers
+    def __init__(self, membership: Membership, max_rows: int) -> None:
+        self.membership = membership
+        self.max_rows = max_rows
 
-    async def run(
-        self, unit: OrgUnit, rows: Sequence[SheetRow], *, actor: str, idempotency: Idempotency | None
-    ) -> Sequence[Envelope]:
+    async def run(self, cmd: cmds.ImportMemberList, ctx: Context) -> Sequence[Envelope]:
+        """At most ``max_rows`` rows (``MEMBERSHIP_IMPORT_MAX_ROWS``); answers with what became of them."""
+        unit = require_active_unit(await self.membership.directory.get(cmd.unit_id), cmd.unit_id)
+        rows = await read_sheet(cmd.sheet, self.max_rows)
+        ctx.reply = partial(summary, unit.unit_id, len(rows))
         branches = {
             b.unit_id: b
-            for b in await self.handlers.directory.below(
+            for b in await self.membership.directory.below(
                 unit.unit_id, level=UnitLevel.BRANCH, active_only=True
             )
         }
         existing = await self._existing(unit)
-        sealer = await self.handlers.keys.sealer(existing)
+        sealer = await self.membership.keys.sealer(existing)
         # Checking and sealing thousands of rows is CPU work: off the event loop, so the service answers.
         plan, errors = await anyio.to_thread.run_sync(self._plan, rows, branches, existing, sealer)
         if errors:
             raise ImportRejectedError(errors)
         if not plan.appends:
             return []
-        return await self.handlers.store.append(
-            plan.appends, actor=actor, idempotency=idempotency, effects=sealer.store_created
+        return await self.membership.store.append(
+            plan.appends, actor=ctx.actor, idempotency=ctx.idempotency, effects=sealer.store_created
         )
 
     def _plan(
@@ -186,7 +202,7 @@ class MemberImport:
         if member_id is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", member_id):
             return [error("member_id", "letters, digits, '-' and '_' only (at most 64)")]
         member_id = member_id or new_id("m")
-        cmd = AdmitMember(
+        cmd = cmds.AdmitMember(
             member_id=member_id,
             branch_id=branch_id,
             joined_on=joined_on,
@@ -196,11 +212,13 @@ class MemberImport:
         try:
             event = admit_member(
                 cmd,
+                member_id=member_id,
                 branch=branches[branch_id],
                 member_exists=False,
                 union_id=None,
+                referrer=None,
                 referrer_union_id=None,
-                today=self.handlers.today(),
+                today=self.membership.today(),
                 sealed=sealer.seal(member_id, profile.sealed_fields()),
             )
         except DomainError as exc:
@@ -233,12 +251,8 @@ class MemberImport:
         if current.profile == profile.sealed_fields():
             plan.unchanged += 1
             return []
-        event = ev.MemberProfileUpdated(
-            member_id=current.member_id,
-            profile=sealer.seal(current.member_id, profile.sealed_fields()),
-            birth_year=profile.birth_date.year,
-            missing_fields=profile.missing_fields(),
-        )
+        sealed = sealer.seal(current.member_id, profile.sealed_fields())
+        event = profile_updated(current.member_id, profile, sealed)
         new = NewEvent(member_stream(current.member_id), event, current.unit_path, utcnow())
         plan.appends.append(StreamAppend(new.stream_id, [new], current.version))
         return []
@@ -248,10 +262,10 @@ class MemberImport:
         under = (members.c.unit_path == unit.path) | members.c.unit_path.startswith(
             f"{unit.path}.", autoescape=True
         )
-        async with self.handlers.store.db.read() as conn:
+        async with self.membership.store.db.read() as conn:
             rows = (await conn.execute(select(members).where(under))).all()
         versions = await self._versions([r.member_id for r in rows])
-        keys = await self.handlers.keys.keys(r.member_id for r in rows)
+        keys = await self.membership.keys.keys(r.member_id for r in rows)
         return {
             r.member_id: Existing(
                 r.member_id,
@@ -267,6 +281,41 @@ class MemberImport:
         }
 
     async def _versions(self, member_ids: list[str]) -> dict[str, int]:
-        async with self.handlers.store.db.read() as conn:
+        async with self.membership.store.db.read() as conn:
             found = await current_versions(conn, [member_stream(m) for m in member_ids])
-        return {stream.removeprefix("member-"): version for stream, version in found.items()}
+        return {member_of(stream): version for stream, version in found.items()}
+
+
+def summary(unit_id: str, rows: int, envelopes: Sequence[Envelope]) -> dict[str, Any]:
+    """An import's answer: the rows read, and how many members were admitted, updated or left as they were."""
+    kinds = Counter(e.type for e in envelopes)
+    return {
+        "unit_id": unit_id,
+        "rows": rows,
+        "admitted": kinds["MemberJoined"],
+        "updated": kinds["MemberProfileUpdated"],
+        "unchanged": rows - kinds["MemberJoined"] - kinds["MemberProfileUpdated"],
+    }
+
+
+async def read_sheet(content: bytes, max_rows: int) -> list[SheetRow]:
+    """The sheet's rows, read in a worker thread: parsing a large sheet must not stall the service."""
+    try:
+        return await anyio.to_thread.run_sync(read_rows, content, max_rows)
+    except SheetFormatError as exc:
+        raise DomainError(
+            str(exc),
+            rule="not_a_member_list",
+            field="body",
+            value=list(exc.missing) or None,
+            accepted=f"an xlsx workbook ({XLSX})",
+        ) from exc
+    except SheetTooLongError as exc:
+        raise DomainError(
+            str(exc),
+            rule="too_many_rows",
+            field="body",
+            value=f"sheet {exc.sheet!r}: more than {exc.max_rows} rows",
+            accepted=f"at most {exc.max_rows} rows below the header (MEMBERSHIP_IMPORT_MAX_ROWS): "
+            "split the list into several imports",
+        ) from exc

@@ -13,6 +13,7 @@ from shared.contracts.org import OrgUnit
 from shared.contracts.personal import Sealed
 from shared.contracts.text import Line, Note
 from shared.errors import ConflictError, DomainError, NotFoundError
+from shared.orgtree.guard import Dated, require_open, require_unit_on
 
 
 class HardshipDetails(BaseModel):
@@ -36,24 +37,15 @@ class HardshipCase:
     closed_on: date | None
 
 
-def active_unit(unit: OrgUnit | None, unit_id: str, field: str = "unit_id") -> OrgUnit:
-    if unit is None:
-        raise NotFoundError(
-            f"unit {unit_id!r} is not registered",
-            rule="unknown_unit",
-            field=field,
-            value=unit_id,
-            accepted="the id of a registered unit",
-        )
-    if not unit.is_active:
-        raise ConflictError(
-            f"unit {unit_id!r} is closed",
-            rule="unit_closed",
-            field=field,
-            value=unit_id,
-            accepted="an active unit",
-        )
-    return unit
+def unit_on(unit: OrgUnit | None, unit_id: str, when: Dated) -> OrgUnit:
+    """The unit a record is about, existing on the record's date (closed since, or not)."""
+    return require_unit_on(unit, unit_id, when)
+
+
+def _in_life_of_case_unit(unit: OrgUnit | None, when: Dated) -> None:
+    """A case's record falls within the life of the case's unit."""
+    if unit is not None:
+        require_open(unit, when)
 
 
 def report_youth_situation(
@@ -139,21 +131,37 @@ def _open_case(case: HardshipCase | None, case_id: str) -> HardshipCase:
 
 
 def close_hardship_case(
-    case: HardshipCase | None, case_id: str, *, on: date, reason: str, today: date
+    case: HardshipCase | None,
+    case_id: str,
+    *,
+    unit: OrgUnit | None,
+    on: date,
+    reason: str,
+    today: date,
 ) -> ev.HardshipCaseClosed:
+    """A young person is taken off the list of ``unit`` (the case's), on a day it existed."""
     current = _open_case(case, case_id)
     not_in_future(on, today, "closed_on")
     not_before(on, current.listed_on, "closed_on", "the listing")
+    _in_life_of_case_unit(unit, Dated.on("closed_on", on))
     return ev.HardshipCaseClosed(case_id=case_id, unit_id=current.unit_id, closed_on=on, reason=reason)
 
 
 def record_care_action(
-    case: HardshipCase | None, case_id: str, *, on: date, action: str, today: date
+    case: HardshipCase | None,
+    case_id: str,
+    *,
+    unit: OrgUnit | None,
+    on: date,
+    action: str,
+    today: date,
 ) -> ev.CareActionRecorded:
-    """Help given to a young person on the list (hoạt động chăm lo)."""
+    """Help given to a young person on the list of ``unit`` (the case's), on a day it existed (hoạt
+    động chăm lo)."""
     current = _open_case(case, case_id)
     not_in_future(on, today, "acted_on")
     not_before(on, current.listed_on, "acted_on", "the listing")
+    _in_life_of_case_unit(unit, Dated.on("acted_on", on))
     return ev.CareActionRecorded(case_id=case_id, unit_id=current.unit_id, acted_on=on, action=action)
 
 

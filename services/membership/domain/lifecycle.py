@@ -8,6 +8,7 @@ from services.membership.domain.member import (
     Member,
     not_before,
     not_in_future,
+    outside_membership,
     require_active,
     require_on_rolls,
 )
@@ -15,11 +16,27 @@ from services.membership.domain.profile import age_on, birthday
 from shared.contracts import membership as ev
 from shared.contracts.org import OrgUnit, UnitLevel
 from shared.errors import ConflictError, DomainError, NotFoundError
+from shared.orgtree.guard import require_open_on
 
 MATURITY_AGE = 30
 """Members age out (trưởng thành đoàn) at 30."""
 EXTENSION_LIMIT_AGE = 35
 """An extension never goes past the 35th birthday."""
+
+
+def not_before_last_step(member: Member, on: date, field_name: str) -> None:
+    """A change that ends the membership (ageing out, striking off, expulsion) is dated on or after the
+    member's last change of status: dated earlier, it would end a time in a branch before the one
+    recorded after it."""
+    last = member.last_step_on
+    if last is not None and on < last:
+        raise outside_membership(
+            member,
+            field_name,
+            on.isoformat(),
+            f"{field_name} {on.isoformat()}, before their last change of status on {last.isoformat()},",
+            f"a date on or after {last.isoformat()}",
+        )
 
 
 def _no_such_transfer(member: Member, transfer_id: str) -> NotFoundError:
@@ -45,13 +62,13 @@ def request_transfer(
             value=member.member_id,
             accepted="a member without an open transfer",
         )
-    if to_branch is None or to_branch.level is not UnitLevel.BRANCH or not to_branch.is_active:
+    if to_branch is None or to_branch.level is not UnitLevel.BRANCH:
         raise DomainError(
-            f"unit {to_branch_id!r} is not an active branch",
+            f"unit {to_branch_id!r} is not a branch",
             rule="transfer_to_branch",
             field="to_branch_id",
             value=to_branch_id,
-            accepted="the id of an active branch (chi đoàn)",
+            accepted="the id of a branch (chi đoàn)",
         )
     if to_branch.unit_id == member.branch_id:
         raise DomainError(
@@ -63,6 +80,8 @@ def request_transfer(
         )
     not_in_future(on, today, "requested_on")
     not_before(on, member.in_branch_since, "requested_on", "joining the branch")
+    # To a branch that existed that day (closed since, or not).
+    require_open_on(to_branch, on, field="requested_on")
     return ev.MemberTransferRequested(
         member_id=member.member_id,
         transfer_id=transfer_id,
@@ -113,11 +132,18 @@ def _released(member: Member, transfer_id: str, action: str) -> date:
     return transfer.released_on
 
 
-def accept_transfer(member: Member, *, transfer_id: str, on: date, today: date) -> ev.MemberTransferAccepted:
-    """The destination branch takes the member in (tiếp nhận sinh hoạt đoàn)."""
+def accept_transfer(
+    member: Member, *, transfer_id: str, to_branch: OrgUnit | None, on: date, today: date
+) -> ev.MemberTransferAccepted:
+    """The destination branch ``to_branch`` takes the member in (tiếp nhận sinh hoạt đoàn), on a day it
+    existed, if they are still on the rolls: one who aged out or was struck off between the two branches
+    is not made active again."""
+    require_on_rolls(member, "be taken in by another branch")
     released_on = _released(member, transfer_id, "accept it")
     not_in_future(on, today, "accepted_on")
     not_before(on, released_on, "accepted_on", "the release")
+    if to_branch is not None:
+        require_open_on(to_branch, on, field="accepted_on")
     assert member.transfer is not None
     return ev.MemberTransferAccepted(
         member_id=member.member_id,
@@ -128,12 +154,15 @@ def accept_transfer(member: Member, *, transfer_id: str, on: date, today: date) 
 
 
 def return_transfer(
-    member: Member, *, transfer_id: str, on: date, reason: str, today: date
+    member: Member, *, transfer_id: str, to_branch: OrgUnit | None, on: date, reason: str, today: date
 ) -> ev.MemberTransferReturned:
-    """The destination refuses; the member goes back to the source branch."""
+    """The destination ``to_branch`` refuses, on a day it existed; the member goes back to the source
+    branch."""
     released_on = _released(member, transfer_id, "return it")
     not_in_future(on, today, "returned_on")
     not_before(on, released_on, "returned_on", "the release")
+    if to_branch is not None:
+        require_open_on(to_branch, on, field="returned_on")
     return ev.MemberTransferReturned(
         member_id=member.member_id, transfer_id=transfer_id, returned_on=on, reason=reason
     )
@@ -143,6 +172,7 @@ def mature(member: Member, *, on: date, birth_date: date | None, today: date) ->
     """A member ages out (trưởng thành đoàn) from their 30th birthday."""
     require_on_rolls(member, "age out")
     not_in_future(on, today, "matured_on")
+    not_before_last_step(member, on, "matured_on")
     if birth_date is not None and age_on(birth_date, on) < MATURITY_AGE:
         raise DomainError(
             f"member {member.member_id!r} is {age_on(birth_date, on)} on {on.isoformat()}",
@@ -182,6 +212,8 @@ def discipline(
     require_on_rolls(member, "be disciplined")
     not_in_future(on, today, "decided_on")
     not_before(on, member.joined_on, "decided_on", "admission")
+    if level is ev.DisciplineLevel.EXPULSION:
+        not_before_last_step(member, on, "decided_on")
     return ev.MemberDisciplined(
         member_id=member.member_id, level=level, decision_ref=decision_ref, decided_on=on
     )
@@ -192,6 +224,7 @@ def strike_off(member: Member, *, on: date, reason: str, today: date) -> ev.Memb
     require_on_rolls(member, "be struck off")
     not_in_future(on, today, "struck_on")
     not_before(on, member.joined_on, "struck_on", "admission")
+    not_before_last_step(member, on, "struck_on")
     return ev.MemberStruckOff(member_id=member.member_id, struck_on=on, reason=reason)
 
 

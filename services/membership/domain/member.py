@@ -9,9 +9,12 @@ from datetime import date
 from shared.contracts import membership as ev
 from shared.contracts.member_status import MemberStatus as MemberStatus  # re-exported
 from shared.contracts.member_status import status_change
+from shared.contracts.member_stays import Stay, Stays, after, stay_on, time_in_branches
+from shared.contracts.org import OrgUnit
 from shared.contracts.personal import Sealed
 from shared.errors import ConflictError, DomainError, NotFoundError
 from shared.events import Event
+from shared.orgtree.guard import Dated, require_open
 
 
 @dataclass(slots=True)
@@ -43,14 +46,35 @@ class Member:
     training_evaluated: set[int] = field(default_factory=set)
     dues_months: set[str] = field(default_factory=set)
     open_referral: str | None = None
+    open_referral_on: date | None = None
     referrals: set[str] = field(default_factory=set)
     recruits: set[str] = field(default_factory=set)
+    stays: Stays = ()
+    """Their time in each branch, oldest first; a member given without it has been in ``branch_id`` since
+    ``in_branch_since``."""
+    last_step_on: date | None = None
+    """The day of their last change of status (admission, transfer, ageing out …)."""
     version: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.stays and self.status is MemberStatus.ACTIVE:
+            self.stays = (Stay(self.branch_id, self.in_branch_since),)
+        if self.last_step_on is None:
+            self.last_step_on = self.in_branch_since
 
     @property
     def is_member(self) -> bool:
         """Still on the Đoàn's rolls (active, or between two branches)."""
         return self.status.on_rolls
+
+    def stay_on(self, day: date) -> Stay | None:
+        """Their time in the branch they were active in on ``day``; None when they were in none."""
+        return stay_on(self.stays, day)
+
+    def branch_on(self, day: date | None) -> str:
+        """The branch a record of theirs dated ``day`` belongs to: the one they were in then, else their own."""
+        stay = self.stay_on(day) if day is not None else None
+        return stay.branch_id if stay is not None else self.branch_id
 
     def apply(self, event: Event) -> None:
         self.version += 1
@@ -58,6 +82,8 @@ class Member:
         change = status_change(event)
         if change is not None:
             self.status = change.status
+            self.stays = after(self.stays, change)
+            self.last_step_on = change.on
         match event:
             case ev.MemberProfileUpdated():
                 self.profile = event.profile
@@ -87,9 +113,11 @@ class Member:
                 self.dues_months.add(event.month)
             case ev.PartyReferral():
                 self.open_referral = event.referral_id
+                self.open_referral_on = event.referred_on
                 self.referrals.add(event.referral_id)
             case ev.PartyAdmissionDecided():
                 self.open_referral = None
+                self.open_referral_on = None
             case ev.YouthRecruited():
                 self.recruits.add(event.recruit_id)
             case ev.PersonErased():
@@ -124,6 +152,14 @@ def require_member(member: Member | None, member_id: str) -> Member:
             accepted="the id of an admitted member",
         )
     return member
+
+
+def in_branch_life(member: Member, branch: OrgUnit | None, when: Dated) -> None:
+    """A member's record dated in their time in their branch falls within the branch's life (422
+    ``outside_unit_dates``): after it closed it would count nowhere. A record dated before the member
+    came into the branch is of their time elsewhere, and is not the branch's to judge."""
+    if branch is not None and when.last >= member.in_branch_since:
+        require_open(branch, when)
 
 
 def require_on_rolls(member: Member, action: str) -> None:
@@ -171,3 +207,32 @@ def not_before(day: date, earliest: date, field_name: str, what: str) -> None:
             value=day.isoformat(),
             accepted=f"a date on or after {earliest.isoformat()}",
         )
+
+
+def require_in_branch_on(member: Member, day: date, field_name: str, action: str) -> Stay:
+    """The member's time in the branch they were active in on ``day``, the date of a record of theirs.
+
+    A record dated in the member's present (from their last change of status) needs them active now, as
+    before (409); one dated earlier needs them active in a branch on that day: else 422
+    ``outside_membership_dates`` naming the field, the date and their time in each branch.
+    """
+    stay = member.stay_on(day)
+    if stay is not None:
+        return stay
+    if member.last_step_on is not None and day >= member.last_step_on:
+        require_active(member, action)
+    raise outside_membership(member, field_name, day.isoformat(), f"{field_name} {day.isoformat()}")
+
+
+def outside_membership(
+    member: Member, field_name: str, value: object, what: str, accepted: str = ""
+) -> DomainError:
+    """422 ``outside_membership_dates``: ``what`` falls outside the member's time in a branch."""
+    time = time_in_branches(member.stays)
+    return DomainError(
+        f"{what} is outside member {member.member_id!r}'s time in a branch ({time})",
+        rule="outside_membership_dates",
+        field=field_name,
+        value=value,
+        accepted=accepted or f"a date on which the member was active in a branch: {time}",
+    )

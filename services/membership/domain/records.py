@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.membership.domain.member import Member, not_before, not_in_future, require_active
+from services.membership.domain.member import (
+    Member,
+    not_before,
+    not_in_future,
+    outside_membership,
+    require_active,
+    require_in_branch_on,
+)
 from shared.contracts import membership as ev
+from shared.contracts.member_stays import time_in_branches, time_there
 from shared.errors import ConflictError, DomainError, NotFoundError
 
 DUES_AMOUNTS_VND = (2_000, 5_000)
@@ -70,9 +78,10 @@ def _six_months_after(day: date) -> date:
 
 
 def rate(member: Member, *, year: int, rating: ev.Rating, on: date, today: date) -> ev.MemberRated:
-    """The annual rating (xếp loại đoàn viên): once a year, after 6 months in the branch."""
-    require_active(member, "be rated")
+    """The annual rating (xếp loại đoàn viên): once a year, by the branch the member is in on ``on``, after
+    6 months there, for a year they were there."""
     not_in_future(on, today, "rated_on")
+    stay = require_in_branch_on(member, on, "rated_on", "be rated")
     if year in member.rated_years:
         raise ConflictError(
             f"member {member.member_id!r} is already rated for {year}",
@@ -89,11 +98,23 @@ def rate(member: Member, *, year: int, rating: ev.Rating, on: date, today: date)
             value=year,
             accepted=f"{on.year} or {on.year - 1}",
         )
-    eligible = _six_months_after(member.in_branch_since)
+    there = time_there(member.stays, stay)
+    if not any(s.meets(date(year, 1, 1), date(year, 12, 31)) for s in there):
+        raise DomainError(
+            f"member {member.member_id!r} was not active in branch {stay.branch_id!r} in {year}: it cannot "
+            f"rate them for that year (their time in a branch: {time_in_branches(member.stays)})",
+            rule="outside_membership_dates",
+            field="year",
+            value=year,
+            accepted="a year in which the member was active in the branch rating them: "
+            + time_in_branches(there),
+        )
+    since = there[0].since
+    eligible = _six_months_after(since)
     if on < eligible:
         raise DomainError(
-            f"member {member.member_id!r} has been in branch {member.branch_id!r} since "
-            f"{member.in_branch_since.isoformat()}: under {MONTHS_IN_BRANCH_BEFORE_RATING} months on {on.isoformat()}",
+            f"member {member.member_id!r} has been in branch {stay.branch_id!r} since "
+            f"{since.isoformat()}: under {MONTHS_IN_BRANCH_BEFORE_RATING} months on {on.isoformat()}",
             rule="rating_needs_six_months_in_branch",
             field="rated_on",
             value=on.isoformat(),
@@ -102,9 +123,16 @@ def rate(member: Member, *, year: int, rating: ev.Rating, on: date, today: date)
     return ev.MemberRated(member_id=member.member_id, year=year, rating=rating)
 
 
+def _require_on_rolls_in(member: Member, year: int, what: str) -> None:
+    """A record for ``year`` (the training programme) needs the member active in a branch in that year."""
+    if not any(s.meets(date(year, 1, 1), date(year, 12, 31)) for s in member.stays):
+        raise outside_membership(member, "year", year, f"{what} {year}")
+
+
 def register_training(member: Member, *, year: int) -> ev.TrainingProgrammeRegistered:
     """Registration for the year's training programme (Chương trình rèn luyện đoàn viên)."""
     require_active(member, "register for the training programme")
+    _require_on_rolls_in(member, year, "the training programme of")
     if year in member.training_registered:
         raise ConflictError(
             f"member {member.member_id!r} is already registered for {year}",
@@ -143,8 +171,8 @@ INACTIVITY_OUTCOMES = ("kept", "struck_off", "transferred")
 
 def review_inactivity(member: Member, *, on: date, outcome: str, today: date) -> ev.MemberInactivityReviewed:
     """An inactive member's case reviewed (3 months without attendance or dues in a year)."""
-    require_active(member, "have inactivity reviewed")
     not_in_future(on, today, "reviewed_on")
+    require_in_branch_on(member, on, "reviewed_on", "have inactivity reviewed")
     if outcome.split(":", 1)[0] not in INACTIVITY_OUTCOMES:
         raise DomainError(
             f"{outcome!r} is not an outcome of an inactivity review",
@@ -157,9 +185,10 @@ def review_inactivity(member: Member, *, on: date, outcome: str, today: date) ->
 
 
 def recruit(member: Member, *, recruit_id: str, into: str, on: date, today: date) -> ev.YouthRecruited:
-    """The member brings a young person into the Đoàn or the Association ("1+1")."""
-    require_active(member, "recruit")
+    """The member brings a young person into the Đoàn or the Association ("1+1"), counted for the branch
+    they were in on ``on``."""
     not_in_future(on, today, "recruited_on")
+    stay = require_in_branch_on(member, on, "recruited_on", "recruit")
     if recruit_id in member.recruits:
         raise ConflictError(
             f"member {member.member_id!r} already recorded recruit {recruit_id!r}",
@@ -171,7 +200,7 @@ def recruit(member: Member, *, recruit_id: str, into: str, on: date, today: date
     return ev.YouthRecruited(
         recruit_id=recruit_id,
         recruiter_member_id=member.member_id,
-        unit_id=member.branch_id,
+        unit_id=stay.branch_id,
         recruited_on=on,
         into=into,
     )
@@ -181,9 +210,9 @@ def refer_to_party(
     member: Member, *, referral_id: str, on: date, decision_ref: str, today: date
 ) -> ev.PartyReferral:
     """The member is introduced to the Party (giới thiệu đoàn viên ưu tú cho Đảng xem xét kết nạp)."""
-    require_active(member, "be introduced to the Party")
     not_in_future(on, today, "referred_on")
     not_before(on, member.joined_on, "referred_on", "admission")
+    require_in_branch_on(member, on, "referred_on", "be introduced to the Party")
     if member.open_referral is not None:
         raise ConflictError(
             f"member {member.member_id!r} has referral {member.open_referral!r} awaiting its outcome",
@@ -214,6 +243,8 @@ def decide_party_admission(
             else "none is open",
         )
     not_in_future(on, today, "decided_on")
+    if member.open_referral_on is not None:
+        not_before(on, member.open_referral_on, "decided_on", "the referral")
     return ev.PartyAdmissionDecided(
         referral_id=referral_id, member_id=member.member_id, decided_on=on, admitted=admitted
     )

@@ -7,7 +7,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     Index,
     Integer,
     MetaData,
@@ -16,18 +15,20 @@ from sqlalchemy import (
     Text,
 )
 
+from shared.store.columns import event_id, instant, unit_id, unit_path
+
 metadata = MetaData()
 
 officers = Table(
     "officers",
     metadata,
     Column("officer_id", String(200), primary_key=True),
-    Column("unit_id", String(63), nullable=False, index=True),
+    unit_id(index=True),
     Column("name", String(300), nullable=False, default=""),
     Column("email", String(320), nullable=True),
     Column("webhook_url", String(2000), nullable=True),
     Column("webhook_secret", String(200), nullable=True),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    instant("updated_at"),
 )
 
 subscriptions = Table(
@@ -35,8 +36,8 @@ subscriptions = Table(
     metadata,
     Column("subscription_id", String(64), primary_key=True),
     Column("officer_id", String(200), nullable=False, index=True),
-    Column("unit_id", String(63), nullable=False),
-    Column("unit_path", String(1000), nullable=False, index=True),
+    unit_id(),
+    unit_path(index=True),
     Column("kinds", Text, nullable=False),  # comma-separated AlertKind values
     Column("channels", Text, nullable=False),  # comma-separated Channel values
     Column("mode", String(20), nullable=False),
@@ -44,7 +45,7 @@ subscriptions = Table(
     Column("quiet_end", String(5), nullable=True),
     Column("digest_hour", Integer, nullable=False),
     Column("active", Boolean, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    instant("created_at"),
 )
 
 alerts = Table(
@@ -53,15 +54,15 @@ alerts = Table(
     Column("alert_id", String(36), primary_key=True),  # uuid5 of (source, kind): raised once
     Column("source_id", String(300), nullable=False),
     Column("kind", String(40), nullable=False),
-    Column("unit_id", String(63), nullable=False),
-    Column("unit_path", String(1000), nullable=False, index=True),
+    unit_id(),
+    unit_path(index=True),
     Column("critical", Boolean, nullable=False),
     Column("subject", Text, nullable=False),
     Column("body", Text, nullable=False),
     Column("link", String(2000), nullable=False),
     Column("facts", Text, nullable=False),  # JSON
-    Column("occurred_at", DateTime(timezone=True), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    instant("occurred_at"),
+    instant("created_at"),
 )
 
 deliveries = Table(
@@ -79,34 +80,34 @@ deliveries = Table(
     Column("subject", Text, nullable=False),
     Column("body", Text, nullable=False),
     Column("link", String(2000), nullable=False),
-    Column("due_at", DateTime(timezone=True), nullable=False),
+    instant("due_at"),
     Column("attempts", Integer, nullable=False),
-    Column("first_tried_at", DateTime(timezone=True), nullable=True),
+    instant("first_tried_at", nullable=True),
     Column("last_error", Text, nullable=True),
-    Column("delivered_at", DateTime(timezone=True), nullable=True),
+    instant("delivered_at", nullable=True),
     Column("digest_id", String(36), nullable=True, index=True),
-    Column("read_at", DateTime(timezone=True), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    instant("read_at", nullable=True),
+    instant("created_at"),
     Index("ix_deliveries_due", "status", "due_at"),
 )
 
 deadlines_met = Table(
     "deadlines_met",
     metadata,
-    Column("unit_id", String(63), primary_key=True),
+    unit_id(primary_key=True),
     Column("deadline_id", String(100), primary_key=True),
     Column("year", Integer, primary_key=True),
-    Column("met_at", DateTime(timezone=True), nullable=False),
-    Column("event_id", String(36), nullable=False),
+    instant("met_at"),
+    event_id(),
 )
 
 at_risk = Table(
     "indicators_at_risk",
     metadata,
-    Column("unit_id", String(63), primary_key=True),
+    unit_id(primary_key=True),
     Column("indicator_id", String(20), primary_key=True),
     Column("period", String(20), primary_key=True),
-    Column("unit_path", String(1000), nullable=False),
+    unit_path(),
     Column("year", Integer, nullable=False),
     Column("criterion", Integer, nullable=False),
     Column("closes_on", Date, nullable=False),

@@ -1,4 +1,5 @@
-"""What the routes of notifications' API share: the command handlers and how a time is written."""
+"""What the routes of notifications' API share: the officers' contacts, the subscriptions, how a time
+is written."""
 
 from __future__ import annotations
 
@@ -6,11 +7,17 @@ from datetime import datetime
 
 from fastapi import Request
 
-from services.notifications.app.handlers import NotificationHandlers
+from services.notifications.app.officers import OfficerContacts
+from services.notifications.app.subscriptions import SubscriptionHandlers
 
 
-def handlers_of(request: Request) -> NotificationHandlers:
-    handlers: NotificationHandlers = request.app.state.handlers
+def contacts_of(request: Request) -> OfficerContacts:
+    contacts: OfficerContacts = request.app.state.contacts
+    return contacts
+
+
+def subscriptions_of(request: Request) -> SubscriptionHandlers:
+    handlers: SubscriptionHandlers = request.app.state.subscriptions
     return handlers
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import Field
 
-from services.notifications.api.common import handlers_of
+from services.notifications.api.common import contacts_of
 from shared.auth import Permission
 from shared.contracts.text import Line
 from shared.errors import NotFoundError
@@ -31,7 +31,7 @@ class ContactRequest(RequestBody):
 @router.put("/officers/me", tags=["officers"], summary="Set your name, e-mail address and webhook")
 async def set_contact(request: Request, body: ContactRequest, principal: CurrentPrincipal) -> dict[str, Any]:
     await authorize(request, principal, Permission.SUBSCRIBE, principal.unit_id)
-    officer, fresh_secret = await handlers_of(request).set_contact(
+    officer, fresh_secret = await contacts_of(request).set_contact(
         principal,
         name=body.name,
         email=body.email,
@@ -53,13 +53,13 @@ async def set_contact(request: Request, body: ContactRequest, principal: Current
 @router.delete("/officers/me", tags=["officers"], summary="Erase your contact details")
 async def erase_contact(request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
     """Your e-mail address and webhook are forgotten; what was not sent yet by them becomes undelivered."""
-    erased = await handlers_of(request).erase_contact(principal)
+    erased = await contacts_of(request).erase_contact(principal)
     return {"officer_id": principal.subject, "erased": erased}
 
 
 @router.get("/officers/me", tags=["officers"], summary="Your contact details")
 async def get_contact(request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
-    found = await handlers_of(request).officer(principal.subject)
+    found = await contacts_of(request).officer(principal.subject)
     if found is None:
         raise NotFoundError(
             "you have not set your contact details",

@@ -10,14 +10,11 @@ from pydantic import Field
 from sqlalchemy import select
 
 from services.notifications.adapters.tables import subscriptions
-from services.notifications.api.common import handlers_of
-from services.notifications.app.handlers import new_subscription_id
-from shared.auth import Permission
-from shared.contracts.notifications import AlertKind, Channel, DeliveryMode, OfficerSubscribed, QuietHours
-from shared.errors import ForbiddenError
-from shared.http.auth import CurrentPrincipal, authorize
+from services.notifications.domain import commands as cmds
+from shared.contracts.notifications import AlertKind, Channel, DeliveryMode, QuietHours
+from shared.http.auth import CurrentPrincipal
 from shared.http.bodies import RequestBody
-from shared.http.idempotency import IdempotencyKey, run_command
+from shared.http.commands import Commands
 from shared.ids import UnitId
 
 router = APIRouter()
@@ -45,42 +42,16 @@ class SubscribeRequest(RequestBody):
 @router.post(
     "/subscriptions", status_code=201, tags=["subscriptions"], summary="Subscribe to a unit's alerts"
 )
-async def subscribe(
-    request: Request,
-    body: SubscribeRequest,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    await authorize(request, principal, Permission.SUBSCRIBE, body.unit_id)
-    if AlertKind.DEAD_LETTER in body.kinds and not principal.can(Permission.OPERATE):
-        raise ForbiddenError(
-            "dead letters are for operators",
-            rule="forbidden_role",
-            field="kinds",
-            value=[k.value for k in body.kinds],
-            accepted="kinds without 'dead_letter', or an operator's token",
-        )
-    event = OfficerSubscribed(
-        subscription_id=new_subscription_id(),
-        officer_id=principal.subject,
+async def subscribe(body: SubscribeRequest, run: Commands) -> JSONResponse:
+    command = cmds.SubscribeOfficer(
         unit_id=body.unit_id,
-        kinds=tuple(dict.fromkeys(body.kinds)),
-        channels=tuple(dict.fromkeys(body.channels)),
+        kinds=tuple(body.kinds),
+        channels=tuple(body.channels),
         mode=body.mode,
         quiet_hours=body.quiet_hours,
         digest_hour=body.digest_hour,
     )
-    return await run_command(
-        request,
-        request.app.state.runtime.store,
-        idempotency_key,
-        body,
-        lambda idem: handlers_of(request).subscribe(principal, event, idempotency=idem),
-        lambda envs: {
-            "subscription_id": event.subscription_id,
-            "events": [{"event_id": str(e.event_id), "type": e.type} for e in envs],
-        },
-    )
+    return await run(command)
 
 
 @router.get("/subscriptions", tags=["subscriptions"], summary="Your active subscriptions")
@@ -108,6 +79,6 @@ async def my_subscriptions(request: Request, principal: CurrentPrincipal) -> lis
 
 
 @router.delete("/subscriptions/{subscription_id}", tags=["subscriptions"], summary="Stop a subscription")
-async def cancel(request: Request, subscription_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-    envs = await handlers_of(request).cancel(principal, subscription_id)
-    return {"subscription_id": subscription_id, "events": [{"event_id": str(e.event_id)} for e in envs]}
+async def cancel(subscription_id: str, run: Commands) -> JSONResponse:
+    command = cmds.CancelSubscription(subscription_id=subscription_id)
+    return await run(command, status_code=200, subscription_id=subscription_id)

@@ -24,6 +24,7 @@ from services.notifications.adapters.channels import Outgoing, Sender
 from services.notifications.adapters.tables import alerts, deliveries, officers
 from services.notifications.domain.alerts import stable_id
 from services.notifications.domain.messages import render_digest
+from services.notifications.domain.streams import delivery_stream
 from services.notifications.domain.timing import RetryPolicy
 from shared.clock import Clock, local_date
 from shared.contracts.notifications import AlertDelivered, AlertKind, AlertUndelivered, Channel
@@ -245,7 +246,7 @@ class Dispatcher:
             if error is None
             else AlertUndelivered(**common, last_error=error, given_up_at=now)
         )
-        new = NewEvent(f"delivery-{delivery}", payload, unit_path, now)
+        new = NewEvent(delivery_stream(delivery), payload, unit_path, now)
         await self.store.append_in(conn, StreamAppend(new.stream_id, [new]), actor="notifications")
 
     async def gather_digests(self, now: datetime) -> None:

@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from shared.contracts.evaluation import ComplianceChanged, IndicatorAtRisk, SelfAssessmentSubmitted, Status
+from shared.contracts.evaluation import (
+    ComplianceChanged,
+    IndicatorAtRisk,
+    LateEvidence,
+    SelfAssessmentSubmitted,
+    Status,
+)
 from shared.contracts.notifications import AlertKind, Channel
 from shared.events import Envelope
 
@@ -48,6 +54,20 @@ def _alert(
     return Alert(str(event.event_id), kind, unit_id, event.unit_path, event.occurred_at, critical, facts)
 
 
+def _late(late: tuple[LateEvidence, ...]) -> list[dict[str, Any]]:
+    """The evidence recorded late an alert cites: where, when it happened, how late, how it counts."""
+    return [
+        {
+            "indicator_id": m.indicator_id,
+            "unit_id": m.unit_id,
+            "occurred_on": m.occurred_on.isoformat(),
+            "days_late": m.days_late,
+            "counts_as": m.counts_as.value,
+        }
+        for m in late
+    ]
+
+
 def alerts_from(event: Envelope) -> list[Alert]:
     """The alerts an evaluation event raises (none for most events)."""
     payload = event.payload
@@ -58,6 +78,7 @@ def alerts_from(event: Envelope) -> list[Alert]:
             "old_status": payload.old_status.value,
             "new_status": payload.new_status.value,
             "missing": [m.description for m in payload.missing],
+            "late": _late(payload.late),
         }
         # A union that now fails is news that cannot wait for the morning.
         return [
@@ -73,6 +94,7 @@ def alerts_from(event: Envelope) -> list[Alert]:
             "period": payload.period,
             "closes_on": payload.closes_on.isoformat(),
             "missing": [m.description for m in payload.missing],
+            "late": _late(payload.late),
         }
         return [_alert(event, AlertKind.INDICATOR_AT_RISK, payload.unit_id, facts)]
     if isinstance(payload, SelfAssessmentSubmitted):

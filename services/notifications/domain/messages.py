@@ -34,12 +34,12 @@ TEMPLATES: dict[AlertKind, tuple[str, str]] = {
     AlertKind.COMPLIANCE_CHANGED: (
         "[3 chủ động] $unit_name: $criterion_short $new_status",
         "Kính gửi đồng chí,\n\n$unit_line\n$criterion năm $year chuyển từ «$old_status» sang «$new_status».\n"
-        "$missing_block\nXem giải thích và minh chứng: $link\n",
+        "$missing_block$late_block\nXem giải thích và minh chứng: $link\n",
     ),
     AlertKind.INDICATOR_AT_RISK: (
         "[3 chủ động] $unit_name: chỉ tiêu $indicator_id có nguy cơ không đạt",
         "Kính gửi đồng chí,\n\n$unit_line\nChỉ tiêu $indicator_id ($criterion) kỳ $period có nguy cơ không đạt "
-        "nếu đến hết ngày $closes_on chưa ghi nhận.\n$missing_block\nXem giải thích và minh chứng: $link\n",
+        "nếu đến hết ngày $closes_on chưa ghi nhận.\n$missing_block$late_block\nXem giải thích và minh chứng: $link\n",
     ),
     AlertKind.DEADLINE_APPROACHING: (
         "[3 chủ động] $unit_name: còn $days_left ngày – $deadline_title",
@@ -64,6 +64,15 @@ TEMPLATES: dict[AlertKind, tuple[str, str]] = {
 }
 
 
+# How the rules count evidence recorded beyond an indicator's lateness limit.
+LATE_COUNTS_AS = {
+    "counted": "",
+    "at_risk": ", quá thời hạn ghi nhận: chỉ tính là có nguy cơ",
+    "not_counted": ", quá thời hạn ghi nhận: không được tính",
+}
+LATE_SHOWN = 5  # late evidence listed in an alert; the link shows the rest
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     subject: str
@@ -73,6 +82,23 @@ class Message:
 def _date_vi(iso: str) -> str:
     year, month, day = iso.split("-")
     return f"{day}/{month}/{year}"
+
+
+def late_mark(days: int) -> str:
+    return f"ghi nhận muộn {days} ngày"
+
+
+def _late_block(late: Sequence[dict[str, Any]]) -> str:
+    """The evidence behind the verdict that was recorded late, one line each (the latest recorded first)."""
+    if not late:
+        return ""
+    lines = [
+        f"  • {m['indicator_id']} – {m['unit_id']}, ngày {_date_vi(str(m['occurred_on']))}: "
+        f"{late_mark(int(m['days_late']))}{LATE_COUNTS_AS.get(str(m.get('counts_as')), '')}\n"
+        for m in late[:LATE_SHOWN]
+    ]
+    more = "  … và các minh chứng khác (xem đường dẫn bên dưới)\n" if len(late) > LATE_SHOWN else ""
+    return "Minh chứng ghi nhận muộn:\n" + "".join(lines) + more
 
 
 def render(kind: AlertKind, facts: dict[str, Any], unit_names: Sequence[str], link: str) -> Message:
@@ -89,6 +115,7 @@ def render(kind: AlertKind, facts: dict[str, Any], unit_names: Sequence[str], li
             values[key] = _date_vi(str(facts[key]))
     missing = facts.get("missing") or []
     values["missing_block"] = "Còn thiếu:\n" + "".join(f"  • {item}\n" for item in missing) if missing else ""
+    values["late_block"] = _late_block(facts.get("late") or [])
     values["unit_name"] = unit_names[0] if unit_names else facts.get("unit_id", "")
     values["unit_line"] = "Đơn vị: " + " – ".join(unit_names) if unit_names else ""
     values["link"] = link

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.notifications.domain.alerts import Alert
+from services.notifications.domain.commands import SubscribeOfficer
 from services.notifications.domain.timing import in_quiet_hours, next_digest_at, quiet_hours_end
-from shared.contracts.notifications import AlertKind, Channel, DeliveryMode, QuietHours
-from shared.errors import DomainError
+from shared.contracts.notifications import AlertKind, Channel, DeliveryMode, OfficerSubscribed, QuietHours
+from shared.errors import DomainError, ForbiddenError
 from shared.ids import path_contains
 
 ALL_KINDS: tuple[AlertKind, ...] = tuple(AlertKind)
@@ -127,3 +128,30 @@ def check_channels(channels: tuple[Channel, ...], officer: Officer | None) -> No
             value=[c.value for c in channels],
             accepted="'inbox' or 'email', or 'webhook' once your profile has a webhook_url",
         )
+
+
+def subscribed(
+    cmd: SubscribeOfficer, *, subscription_id: str, officer_id: str, officer: Officer | None, operator: bool
+) -> OfficerSubscribed:
+    """The subscription ``cmd`` asks for, each kind and channel once: dead letters only for an
+    operator, and only channels that can reach the officer."""
+    if AlertKind.DEAD_LETTER in cmd.kinds and not operator:
+        raise ForbiddenError(
+            "dead letters are for operators",
+            rule="forbidden_role",
+            field="kinds",
+            value=[k.value for k in cmd.kinds],
+            accepted="kinds without 'dead_letter', or an operator's token",
+        )
+    event = OfficerSubscribed(
+        subscription_id=subscription_id,
+        officer_id=officer_id,
+        unit_id=cmd.unit_id,
+        kinds=tuple(dict.fromkeys(cmd.kinds)),
+        channels=tuple(dict.fromkeys(cmd.channels)),
+        mode=cmd.mode,
+        quiet_hours=cmd.quiet_hours,
+        digest_hour=cmd.digest_hour,
+    )
+    check_channels(event.channels, officer)
+    return event

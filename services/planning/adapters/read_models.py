@@ -10,8 +10,8 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    ColumnElement,
     Date,
-    DateTime,
     Integer,
     MetaData,
     String,
@@ -24,16 +24,24 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shared.clock import local_date
 from shared.contracts import planning as p
 from shared.events import Envelope, Event
+from shared.store.columns import event_id, instant, unit_id, unit_path
 from shared.store.upsert import upsert
 
 metadata = MetaData()
+
+
+def under(column: Any, path: str) -> ColumnElement[bool]:
+    """Rows of the unit at ``path`` and of every unit below it."""
+    result: ColumnElement[bool] = (column == path) | column.startswith(path + ".", autoescape=True)
+    return result
+
 
 plans = Table(
     "plans",
     metadata,
     Column("plan_id", String(200), primary_key=True),
-    Column("unit_id", String(63), nullable=False, index=True),
-    Column("unit_path", String(1000), nullable=False),
+    unit_id(index=True),
+    unit_path(),
     Column("year", Integer, nullable=False),
     Column("kind", String(30), nullable=False),
     Column("title", String(500), nullable=False),
@@ -41,21 +49,21 @@ plans = Table(
     Column("targets", Text, nullable=False),
     Column("submitted_on", Date, nullable=True),
     Column("approved_on", Date, nullable=True),
-    Column("approved_by_unit_id", String(63), nullable=True),
+    unit_id("approved_by_unit_id", nullable=True),
     Column("returns", Text, nullable=False),
     Column("party_submitted_on", Date, nullable=True),
     Column("party_opinion_on", Date, nullable=True),
     Column("party_opinion", Text, nullable=True),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    instant("updated_at"),
 )
 
 model_registrations = Table(
     "model_registrations",
     metadata,
-    Column("unit_id", String(63), primary_key=True),
+    unit_id(primary_key=True),
     Column("year", Integer, primary_key=True),
     Column("registered_on", Date, nullable=False),
-    Column("recognising_unit_id", String(63), nullable=False),
+    unit_id("recognising_unit_id"),
     Column("deadline", Date, nullable=True),
 )
 
@@ -63,8 +71,8 @@ meetings = Table(
     "branch_meetings",
     metadata,
     Column("meeting_id", String(100), primary_key=True),
-    Column("branch_id", String(63), nullable=False, index=True),
-    Column("unit_path", String(1000), nullable=False, index=True),
+    unit_id("branch_id", index=True),
+    unit_path(index=True),
     Column("held_on", Date, nullable=False),
     Column("month", String(7), nullable=False, index=True),
     Column("kind", String(20), nullable=False),
@@ -72,7 +80,7 @@ meetings = Table(
     Column("expected_count", Integer, nullable=False),
     Column("joint_branch_ids", Text, nullable=False),
     Column("has_minutes", Boolean, nullable=False),
-    Column("event_id", String(36), nullable=False),
+    event_id(),
 )
 
 activities = Table(
@@ -80,8 +88,8 @@ activities = Table(
     metadata,
     Column("record_id", String(100), primary_key=True),
     Column("record_kind", String(20), primary_key=True),  # activity or project
-    Column("unit_id", String(63), nullable=False, index=True),
-    Column("unit_path", String(1000), nullable=False, index=True),
+    unit_id(index=True),
+    unit_path(index=True),
     Column("title", String(500), nullable=False),
     Column("subkind", String(30), nullable=True),  # criterion of an activity, kind of a project
     Column("planned_on", Date, nullable=False),
@@ -96,24 +104,24 @@ attachments = Table(
     "attachments",
     metadata,
     Column("attachment_id", String(100), primary_key=True),
-    Column("unit_id", String(63), nullable=False, index=True),
-    Column("unit_path", String(1000), nullable=False),
+    unit_id(index=True),
+    unit_path(),
     Column("file_name", String(255), nullable=False),
     Column("media_type", String(100), nullable=False),
     Column("size_bytes", Integer, nullable=False),
     Column("sha256", String(64), nullable=False),
-    Column("subject_event_id", String(36), nullable=True),
-    Column("event_id", String(36), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    event_id("subject_event_id", nullable=True),
+    event_id(),
+    instant("recorded_at"),
 )
 
 timeline = Table(
     "planning_timeline",
     metadata,
-    Column("event_id", String(36), primary_key=True),
+    event_id(primary_key=True),
     Column("position", BigInteger, nullable=False),
     Column("type", String(100), nullable=False, index=True),
-    Column("unit_path", String(1000), nullable=False, index=True),
+    unit_path(index=True),
     Column("on_date", Date, nullable=False, index=True),
     Column("summary", Text, nullable=False),
 )

@@ -4,27 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from services.planning.api.branch_life import RecordId
-from services.planning.api.common import (
-    Body,
-    closing,
-    command,
-    handlers,
-    record_fact,
-    record_in_scope,
-)
-from shared.auth import Permission
+from services.planning.api.common import Body, RecordId
+from services.planning.domain import commands as cmds
 from shared.contracts import planning as p
 from shared.contracts.text import Line, Note
 from shared.contracts.values import AmountVnd, Count, Day
-from shared.http.auth import CurrentPrincipal
-from shared.http.idempotency import IdempotencyKey
+from shared.http.commands import Commands
 from shared.http.params import UnitIdPath
-from shared.ids import new_id
 
 router = APIRouter(tags=["advice and coordination"])
 
@@ -90,84 +80,20 @@ class MobiliseResources(Body):
     status_code=201,
     summary="Submit a proposal to the Party committee or government (tham mưu, đề xuất)",
 )
-async def submit_proposal(
-    request: Request,
-    unit_id: UnitIdPath,
-    body: SubmitProposal,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    proposal_id = body.proposal_id or new_id("adv")
-    event = p.AdvisoryProposalSubmitted(
-        proposal_id=proposal_id,
-        unit_id=unit_id,
-        submitted_to=body.submitted_to,
-        subject=body.subject,
-        submitted_on=body.submitted_on,
-    )
-    return await record_fact(
-        request,
-        principal,
-        unit_id,
-        body,
-        idempotency_key,
-        stream_id=f"proposal-{proposal_id}",
-        event=event,
-        day=body.submitted_on,
-        what=f"proposal {proposal_id!r}",
-        field="proposal_id",
-        value=proposal_id,
-        proposal_id=proposal_id,
-    )
+async def submit_proposal(unit_id: UnitIdPath, body: SubmitProposal, run: Commands) -> JSONResponse:
+    return await run(body.command(cmds.SubmitProposal, unit_id=unit_id))
 
 
 @router.post(
     "/advisory-proposals/{proposal_id}/outcome", status_code=201, summary="Record what became of a proposal"
 )
-async def record_outcome(
-    request: Request,
-    proposal_id: str,
-    body: RecordOutcome,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await closing(
-        request,
-        principal,
-        "proposal",
-        proposal_id,
-        body,
-        idempotency_key,
-        lambda record, idem: handlers(request).record_outcome(
-            record, body.outcome, body.recorded_on, body.note, actor=principal.subject, idempotency=idem
-        ),
-    )
+async def record_outcome(proposal_id: str, body: RecordOutcome, run: Commands) -> JSONResponse:
+    return await run(body.command(cmds.RecordOutcome, proposal_id=proposal_id), proposal_id=proposal_id)
 
 
 @router.post("/units/{unit_id}/party-briefings", status_code=201, summary="The Party committee was briefed")
-async def brief_party(
-    request: Request,
-    unit_id: UnitIdPath,
-    body: BriefParty,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    briefing_id = new_id("pb")
-    event = p.PartyCommitteeBriefed(unit_id=unit_id, briefed_on=body.briefed_on, topic=body.topic)
-    return await record_fact(
-        request,
-        principal,
-        unit_id,
-        body,
-        idempotency_key,
-        stream_id=f"party-briefing-{briefing_id}",
-        event=event,
-        day=body.briefed_on,
-        what=f"briefing {briefing_id!r}",
-        field="briefing_id",
-        value=briefing_id,
-        briefing_id=briefing_id,
-    )
+async def brief_party(unit_id: UnitIdPath, body: BriefParty, run: Commands) -> JSONResponse:
+    return await run(body.command(cmds.BriefPartyCommittee, unit_id=unit_id))
 
 
 @router.post(
@@ -175,59 +101,15 @@ async def brief_party(
     status_code=201,
     summary="Sign a coordination agreement with a partner body (quy chế phối hợp)",
 )
-async def sign_agreement(
-    request: Request,
-    unit_id: UnitIdPath,
-    body: SignAgreement,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    agreement_id = body.agreement_id or new_id("agr")
-    event = p.CoordinationAgreementSigned(
-        agreement_id=agreement_id,
-        unit_id=unit_id,
-        partner=body.partner,
-        signed_on=body.signed_on,
-        ends_on=body.ends_on,
-        evidence=body.evidence,
-    )
-    return await record_fact(
-        request,
-        principal,
-        unit_id,
-        body,
-        idempotency_key,
-        stream_id=f"agreement-{agreement_id}",
-        event=event,
-        day=body.signed_on,
-        what=f"agreement {agreement_id!r}",
-        field="agreement_id",
-        value=agreement_id,
-        agreement_id=agreement_id,
-    )
+async def sign_agreement(unit_id: UnitIdPath, body: SignAgreement, run: Commands) -> JSONResponse:
+    return await run(body.command(cmds.SignAgreement, unit_id=unit_id))
 
 
 @router.post(
     "/coordination-agreements/{agreement_id}/end", status_code=201, summary="End a coordination agreement"
 )
-async def end_agreement(
-    request: Request,
-    agreement_id: str,
-    body: EndAgreement,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await closing(
-        request,
-        principal,
-        "agreement",
-        agreement_id,
-        body,
-        idempotency_key,
-        lambda record, idem: handlers(request).end_agreement(
-            record, body.ended_on, body.reason, actor=principal.subject, idempotency=idem
-        ),
-    )
+async def end_agreement(agreement_id: str, body: EndAgreement, run: Commands) -> JSONResponse:
+    return await run(body.command(cmds.EndAgreement, agreement_id=agreement_id), agreement_id=agreement_id)
 
 
 @router.post(
@@ -235,27 +117,8 @@ async def end_agreement(
     status_code=201,
     summary="Record an activity held with the partner under the agreement",
 )
-async def hold_joint_activity(
-    request: Request,
-    agreement_id: str,
-    body: HoldJointActivity,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    joint_id = body.joint_activity_id or new_id("ja")
-    record = await record_in_scope(request, principal, "agreement", agreement_id)
-    return await command(
-        request,
-        principal,
-        Permission.MANAGE_PLANS,
-        record.unit_id,
-        body,
-        idempotency_key,
-        lambda idem: handlers(request).hold_joint_activity(
-            record, joint_id, body.held_on, body.title, actor=principal.subject, idempotency=idem
-        ),
-        joint_activity_id=joint_id,
-    )
+async def hold_joint_activity(agreement_id: str, body: HoldJointActivity, run: Commands) -> JSONResponse:
+    return await run(body.command(cmds.HoldJointActivity, agreement_id=agreement_id))
 
 
 @router.post(
@@ -263,35 +126,8 @@ async def hold_joint_activity(
     status_code=201,
     summary="Record a dialogue between leaders and youth (đối thoại)",
 )
-async def hold_dialogue(
-    request: Request,
-    unit_id: UnitIdPath,
-    body: HoldDialogue,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    dialogue_id = body.dialogue_id or new_id("dlg")
-    event = p.DialogueHeld(
-        dialogue_id=dialogue_id,
-        unit_id=unit_id,
-        held_on=body.held_on,
-        leaders=tuple(body.leaders),
-        participants=body.participants,
-    )
-    return await record_fact(
-        request,
-        principal,
-        unit_id,
-        body,
-        idempotency_key,
-        stream_id=f"dialogue-{dialogue_id}",
-        event=event,
-        day=body.held_on,
-        what=f"dialogue {dialogue_id!r}",
-        field="dialogue_id",
-        value=dialogue_id,
-        dialogue_id=dialogue_id,
-    )
+async def hold_dialogue(unit_id: UnitIdPath, body: HoldDialogue, run: Commands) -> JSONResponse:
+    return await run(body.command(cmds.HoldDialogue, unit_id=unit_id))
 
 
 @router.post(
@@ -299,30 +135,5 @@ async def hold_dialogue(
     status_code=201,
     summary="Record resources mobilised (huy động nguồn lực), in VND or in kind",
 )
-async def mobilise(
-    request: Request,
-    unit_id: UnitIdPath,
-    body: MobiliseResources,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    mobilisation_id = body.mobilisation_id or new_id("res")
-    return await command(
-        request,
-        principal,
-        Permission.MANAGE_PLANS,
-        unit_id,
-        body,
-        idempotency_key,
-        lambda idem: handlers(request).mobilise(
-            unit_id,
-            mobilisation_id,
-            body.mobilised_on,
-            body.source,
-            body.amount_vnd,
-            body.in_kind,
-            actor=principal.subject,
-            idempotency=idem,
-        ),
-        mobilisation_id=mobilisation_id,
-    )
+async def mobilise(unit_id: UnitIdPath, body: MobiliseResources, run: Commands) -> JSONResponse:
+    return await run(body.command(cmds.MobiliseResources, unit_id=unit_id))

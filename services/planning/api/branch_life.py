@@ -3,30 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from services.planning.api.common import Body, command, handlers
-from services.planning.domain.branch_life import RecordMeeting, members_of
-from shared.auth import Permission, Principal
+from services.planning.api.common import Body, RecordId, planning_of
+from services.planning.domain import commands as cmds
+from services.planning.domain.branch_life import members_of
+from shared.auth import Principal
+from shared.contracts.org import OrgUnit
 from shared.contracts.planning import EvidenceRef, MeetingKind
 from shared.contracts.text import Line, Note
 from shared.contracts.values import Count, Day, Month
-from shared.events import Envelope
-from shared.http.auth import CurrentPrincipal, named_members, named_units
-from shared.http.idempotency import IdempotencyKey
+from shared.http.auth import named_members, named_units
+from shared.http.commands import Commands
 from shared.http.params import UnitIdPath
-from shared.ids import PersonId, UnitId, new_id
-from shared.store.event_store import Idempotency
+from shared.ids import PersonId, UnitId
 
 router = APIRouter(tags=["branch life"])
 
-RecordId: Any = Field(
-    default=None, pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="omit to let the service give one"
-)
 MemberIds: Any = Field(default=[], max_length=2000, description="pseudonymous member ids")
 
 
@@ -62,69 +60,54 @@ async def named_attendees(
     request: Request,
     principal: Principal,
     field: str,
-    member_ids: list[str],
+    member_ids: Sequence[str],
     branch_ids: Sequence[str],
+    on: date,
     *,
     beyond: Sequence[str] = (),
 ) -> None:
-    """The members named as present are in the token's scope or ``beyond`` (else unknown, ADR 0004)."""
-    known = await handlers(request).members(member_ids)
-    branch_of = {member_id: info.branch_id for member_id, info in known.items()}
-    accepted = members_of(branch_ids)
+    """The members named as present are in the token's scope or ``beyond`` (else unknown, ADR 0004), in
+    the branch they were in on ``on``, the day they met: a branch back-filling a meeting names the
+    members it had then, though some have moved on since."""
+    known = await planning_of(request).members(member_ids)
+    branch_of = {member_id: info.branch_met(on, branch_ids) for member_id, info in known.items()}
+    accepted = members_of(branch_ids, on)
     await named_members(request, principal, field, member_ids, branch_of, beyond=beyond, accepted=accepted)
 
 
-async def named_in_meeting(request: Request, principal: Principal, branch_id: str, body: HoldMeeting) -> None:
-    """What a meeting's body names is in the token's scope, or is part of the meeting.
+async def named_in_meeting(
+    request: Request, principal: Principal, host: OrgUnit, cmd: cmds.HoldMeeting
+) -> None:
+    """What a meeting names is in the token's scope, or is part of the meeting.
 
     A joint meeting ("1 liên kết") brings the host's sibling branches together: a branch secretary
     names them and their members though they lie outside the branch's scope (ADR 0004).
     """
-    host = await request.app.state.runtime.directory.get(branch_id)
-    siblings = [host.path.rsplit(".", 1)[0]] if host is not None and "." in host.path else []
-    joint = await named_units(request, principal, "joint_branch_ids", body.joint_branch_ids, beyond=siblings)
-    branch_ids = [branch_id, *body.joint_branch_ids]
-    meeting = [unit.path for unit in joint.values()] + ([host.path] if host is not None else [])
-    await named_attendees(request, principal, "attendees", body.attendees, branch_ids, beyond=meeting)
+    siblings = [host.path.rsplit(".", 1)[0]] if "." in host.path else []
+    joint = await named_units(request, principal, "joint_branch_ids", cmd.joint_branch_ids, beyond=siblings)
+    branch_ids = [host.unit_id, *cmd.joint_branch_ids]
+    meeting = [unit.path for unit in joint.values()] + [host.path]
+    await named_attendees(
+        request, principal, "attendees", cmd.attendees, branch_ids, cmd.held_on, beyond=meeting
+    )
+
+
+async def named_in_briefing(request: Request, principal: Principal, cmd: cmds.HoldBriefing) -> None:
+    branch_ids = cmd.attending_branch_ids
+    await named_units(request, principal, "attending_branch_ids", branch_ids)
+    await named_attendees(
+        request, principal, "attendee_member_ids", cmd.attendee_member_ids, branch_ids, cmd.held_on
+    )
 
 
 @router.post(
     "/branches/{branch_id}/meetings", status_code=201, summary="Record a branch meeting (sinh hoạt chi đoàn)"
 )
 async def hold_meeting(
-    request: Request,
-    branch_id: UnitIdPath,
-    body: HoldMeeting,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
+    request: Request, branch_id: UnitIdPath, body: HoldMeeting, run: Commands
 ) -> JSONResponse:
-    cmd = RecordMeeting(
-        meeting_id=body.meeting_id or new_id("mt"),
-        branch_id=branch_id,
-        held_on=body.held_on,
-        kind=body.kind,
-        attendees=tuple(body.attendees),
-        present_count=body.present_count,
-        expected_count=body.expected_count,
-        agenda=body.agenda,
-        minutes=body.minutes,
-        joint_branch_ids=tuple(body.joint_branch_ids),
-    )
-
-    async def execute(idem: Idempotency | None) -> Sequence[Envelope]:
-        await named_in_meeting(request, principal, branch_id, body)
-        return await handlers(request).hold_meeting(cmd, actor=principal.subject, idempotency=idem)
-
-    return await command(
-        request,
-        principal,
-        Permission.RECORD_BRANCH_LIFE,
-        branch_id,
-        body,
-        idempotency_key,
-        execute,
-        meeting_id=cmd.meeting_id,
-    )
+    cmd = body.command(cmds.HoldMeeting, branch_id=branch_id)
+    return await run(cmd, vet=lambda host: named_in_meeting(request, run.principal, host, cmd))
 
 
 @router.post(
@@ -133,38 +116,10 @@ async def hold_meeting(
     summary="Record a briefing of branch secretaries by the upper level (giao ban, '2 giao')",
 )
 async def hold_briefing(
-    request: Request,
-    unit_id: UnitIdPath,
-    body: HoldBriefing,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
+    request: Request, unit_id: UnitIdPath, body: HoldBriefing, run: Commands
 ) -> JSONResponse:
-    briefing_id = body.briefing_id or new_id("br")
-
-    async def execute(idem: Idempotency | None) -> Sequence[Envelope]:
-        branch_ids = body.attending_branch_ids
-        await named_units(request, principal, "attending_branch_ids", branch_ids)
-        await named_attendees(request, principal, "attendee_member_ids", body.attendee_member_ids, branch_ids)
-        return await handlers(request).hold_briefing(
-            briefing_id,
-            unit_id,
-            body.held_on,
-            branch_ids,
-            body.attendee_member_ids,
-            actor=principal.subject,
-            idempotency=idem,
-        )
-
-    return await command(
-        request,
-        principal,
-        Permission.MANAGE_PLANS,
-        unit_id,
-        body,
-        idempotency_key,
-        execute,
-        briefing_id=briefing_id,
-    )
+    cmd = body.command(cmds.HoldBriefing, unit_id=unit_id)
+    return await run(cmd, vet=lambda _: named_in_briefing(request, run.principal, cmd))
 
 
 @router.post(
@@ -173,33 +128,12 @@ async def hold_briefing(
     summary="Assign the month's tasks to branches (giao nhiệm vụ hằng tháng)",
 )
 async def assign_tasks(
-    request: Request,
-    unit_id: UnitIdPath,
-    body: AssignTasks,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
+    request: Request, unit_id: UnitIdPath, body: AssignTasks, run: Commands
 ) -> JSONResponse:
-
-    async def execute(idem: Idempotency | None) -> Sequence[Envelope]:
-        await named_units(request, principal, "branch_ids", body.branch_ids)
-        return await handlers(request).assign_monthly_tasks(
-            unit_id,
-            body.month,
-            body.assigned_on,
-            body.branch_ids,
-            body.tasks,
-            actor=principal.subject,
-            idempotency=idem,
-        )
-
-    return await command(
-        request,
-        principal,
-        Permission.MANAGE_PLANS,
-        unit_id,
-        body,
-        idempotency_key,
-        execute,
+    cmd = body.command(cmds.AssignMonthlyTasks, unit_id=unit_id)
+    return await run(
+        cmd,
+        vet=lambda _: named_units(request, run.principal, "branch_ids", cmd.branch_ids),
         unit_id=unit_id,
         month=body.month,
     )

@@ -2,33 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from services.planning.api.common import Body, handlers
-from services.planning.app.evidence import unknown_attachment
+from services.planning.api.common import planning_of
+from services.planning.app.evidence import EvidenceHandlers, unknown_attachment
+from services.planning.domain import commands as cmds
 from services.planning.domain.evidence import sha256_of
 from shared.auth import Permission, Principal
+from shared.commands import Context
+from shared.contracts.planning import EvidenceAttached
 from shared.contracts.text import Line
 from shared.errors import ConflictError, DomainError
+from shared.events import Envelope
 from shared.http.auth import CurrentPrincipal, authorize, require_permission
+from shared.http.commands import event_answer
 from shared.http.idempotency import IdempotencyKey, run_command
 from shared.http.limits import body_chunks
 from shared.http.params import UnitIdPath
+from shared.store.event_store import Idempotency
 
 router = APIRouter(tags=["evidence"])
 
 
-class Upload(Body):
-    """What identifies an upload for ``Idempotency-Key``: its name, type and bytes' hash."""
-
-    file_name: str
-    media_type: str
-    sha256: str
-    subject_event_id: str | None
+def evidence_of(request: Request) -> EvidenceHandlers:
+    return EvidenceHandlers(planning_of(request))
 
 
 def _writer(principal: Principal) -> Permission:
@@ -58,46 +60,39 @@ async def attach(
     subject_event_id: Annotated[str | None, Query(max_length=36)] = None,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    """The bytes go to disk as they arrive, hashed on the way; past ``PLANNING_EVIDENCE_MAX_BYTES``, 413."""
-    await authorize(request, principal, _writer(principal), unit_id)
-    planning = handlers(request)
+    """The bytes go to disk as they arrive, hashed on the way; past ``PLANNING_EVIDENCE_MAX_BYTES``, 413.
+
+    Not in the command table: the permission depends on the role, the bytes are received only once the
+    token may write them, and the handler keeps the received file, which no command can carry.
+    """
+    unit = await authorize(request, principal, _writer(principal), unit_id)
+    evidence = evidence_of(request)
+    planning = evidence.planning
     received = await planning.files.receive(body_chunks(request, planning.max_evidence_bytes))
-    upload = Upload(
+    command = cmds.AttachEvidence(
+        unit_id=unit_id,
         file_name=file_name,
         media_type=content_type,
         sha256=received.sha256,
+        size_bytes=received.size_bytes,
         subject_event_id=subject_event_id,
     )
 
-    def answer(envelopes: Any) -> dict[str, Any]:
+    async def execute(idempotency: Idempotency | None) -> Sequence[Envelope]:
+        context = Context(
+            actor=principal.subject, idempotency=idempotency, unit=unit, acting_unit_id=principal.unit_id
+        )
+        return await evidence.attach(command, received, context)
+
+    def answer(envelopes: Sequence[Envelope]) -> dict[str, Any]:
         attached = envelopes[0].payload
-        return {
-            "attachment_id": attached.attachment_id,
-            "sha256": attached.sha256,
-            "size_bytes": attached.size_bytes,
-            "evidence": {"attachment_id": attached.attachment_id, "sha256": attached.sha256},
-            "events": [
-                {"event_id": str(e.event_id), "type": e.type, "position": e.position} for e in envelopes
-            ],
-        }
+        assert isinstance(attached, EvidenceAttached)
+        ref = {"attachment_id": attached.attachment_id, "sha256": attached.sha256}
+        return event_answer(envelopes, **ref, size_bytes=attached.size_bytes, evidence=ref)
 
     try:
-        return await run_command(
-            request,
-            request.app.state.runtime.store,
-            idempotency_key,
-            upload,
-            lambda idem: planning.attach(
-                unit_id,
-                file_name,
-                content_type,
-                received,
-                subject_event_id,
-                actor=principal.subject,
-                idempotency=idem,
-            ),
-            answer,
-        )
+        store = request.app.state.runtime.store
+        return await run_command(request, store, idempotency_key, command, execute, answer)
     finally:
         received.discard()  # a kept file was moved under its id: what is left here was not recorded
 
@@ -105,7 +100,7 @@ async def attach(
 async def _attachment(request: Request, principal: Principal, attachment_id: str) -> dict[str, Any]:
     """The attachment, if its unit is in the caller's scope; one out of scope answers as unknown."""
     require_permission(principal, Permission.READ)
-    row = await handlers(request).attachment(attachment_id)
+    row = await evidence_of(request).attachment(attachment_id)
     unknown = unknown_attachment(attachment_id)
     await authorize(request, principal, Permission.READ, str(row["unit_id"]), unknown=unknown)
     return row
@@ -116,7 +111,7 @@ async def _attachment(request: Request, principal: Principal, attachment_id: str
 )
 async def describe(request: Request, attachment_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
     row = await _attachment(request, principal, attachment_id)
-    check = handlers(request).verify(attachment_id, str(row["sha256"]))
+    check = evidence_of(request).verify(attachment_id, str(row["sha256"]))
     return {
         "attachment_id": attachment_id,
         "unit_id": row["unit_id"],
@@ -139,7 +134,7 @@ async def describe(request: Request, attachment_id: str, principal: CurrentPrinc
 async def content(request: Request, attachment_id: str, principal: CurrentPrincipal) -> Response:
     row = await _attachment(request, principal, attachment_id)
     recorded = str(row["sha256"])
-    stored = handlers(request).files.get(attachment_id)
+    stored = planning_of(request).files.get(attachment_id)
     if stored is None:
         raise DomainError(
             f"the file of attachment {attachment_id!r} is missing from the evidence store",

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from services.planning.api.common import Body, command, handlers, plan_in_scope
-from services.planning.domain.plans import plan_id_of
-from shared.auth import Permission
+from services.planning.api.common import Body
+from services.planning.domain import commands as cmds
 from shared.contracts.planning import PlanKind, SubmittedTo, Target
 from shared.contracts.text import Line, Note
 from shared.contracts.values import Day, Year
-from shared.http.auth import CurrentPrincipal
-from shared.http.idempotency import IdempotencyKey
+from shared.http.commands import Commands
 from shared.http.params import UnitIdPath
 
 router = APIRouter(tags=["plans"])
@@ -72,32 +70,10 @@ class RegisterModel(Body):
     summary="Draft the unit's plan for a year, or revise it while drafted or after it was returned",
 )
 async def draft_plan(
-    request: Request,
-    unit_id: UnitIdPath,
-    year: Annotated[Year, Path()],
-    kind: PlanKind,
-    body: DraftPlan,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
+    unit_id: UnitIdPath, year: Annotated[Year, Path()], kind: PlanKind, body: DraftPlan, run: Commands
 ) -> JSONResponse:
-    return await command(
-        request,
-        principal,
-        Permission.MANAGE_PLANS,
-        unit_id,
-        body,
-        idempotency_key,
-        lambda idem: handlers(request).draft_plan(
-            unit_id,
-            year,
-            kind,
-            body.title,
-            [t.target() for t in body.targets],
-            actor=principal.subject,
-            idempotency=idem,
-        ),
-        plan_id=plan_id_of(unit_id, year, kind),
-    )
+    targets = tuple(t.target() for t in body.targets)
+    return await run(body.command(cmds.DraftPlan, unit_id=unit_id, year=year, kind=kind, targets=targets))
 
 
 @router.post(
@@ -105,51 +81,15 @@ async def draft_plan(
     status_code=201,
     summary="Submit the plan (trình) to the upper level or the Party committee",
 )
-async def submit_plan(
-    request: Request,
-    plan_id: str,
-    body: SubmitPlan,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    plan = await plan_in_scope(request, principal, Permission.MANAGE_PLANS, plan_id)
-    return await command(
-        request,
-        principal,
-        Permission.MANAGE_PLANS,
-        plan.unit_id,
-        body,
-        idempotency_key,
-        lambda idem: handlers(request).submit_plan(
-            plan, body.submitted_to, body.submitted_on, actor=principal.subject, idempotency=idem
-        ),
-        plan_id=plan_id,
-    )
+async def submit_plan(plan_id: str, body: SubmitPlan, run: Commands) -> JSONResponse:
+    return await run(body.command(cmds.SubmitPlan, plan_id=plan_id), plan_id=plan_id)
 
 
 @router.post(
     "/plans/{plan_id}/approval", status_code=201, summary="The upper level approves the plan (phê duyệt)"
 )
-async def approve_plan(
-    request: Request,
-    plan_id: str,
-    body: ApprovePlan,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    plan = await plan_in_scope(request, principal, Permission.APPRAISE, plan_id)
-    return await command(
-        request,
-        principal,
-        Permission.APPRAISE,
-        plan.unit_id,
-        body,
-        idempotency_key,
-        lambda idem: handlers(request).decide_plan(
-            plan, principal.unit_id, body.approved_on, None, actor=principal.subject, idempotency=idem
-        ),
-        plan_id=plan_id,
-    )
+async def approve_plan(plan_id: str, body: ApprovePlan, run: Commands) -> JSONResponse:
+    return await run(body.command(cmds.ApprovePlan, plan_id=plan_id), plan_id=plan_id)
 
 
 @router.post(
@@ -157,26 +97,8 @@ async def approve_plan(
     status_code=201,
     summary="The upper level returns the plan with reasons (trả lại)",
 )
-async def return_plan(
-    request: Request,
-    plan_id: str,
-    body: ReturnPlan,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    plan = await plan_in_scope(request, principal, Permission.APPRAISE, plan_id)
-    return await command(
-        request,
-        principal,
-        Permission.APPRAISE,
-        plan.unit_id,
-        body,
-        idempotency_key,
-        lambda idem: handlers(request).decide_plan(
-            plan, principal.unit_id, body.returned_on, body.reasons, actor=principal.subject, idempotency=idem
-        ),
-        plan_id=plan_id,
-    )
+async def return_plan(plan_id: str, body: ReturnPlan, run: Commands) -> JSONResponse:
+    return await run(body.command(cmds.ReturnPlan, plan_id=plan_id), plan_id=plan_id)
 
 
 @router.post(
@@ -184,26 +106,8 @@ async def return_plan(
     status_code=201,
     summary="Record the Party committee's opinion (ý kiến cấp ủy)",
 )
-async def party_opinion(
-    request: Request,
-    plan_id: str,
-    body: PartyOpinion,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    plan = await plan_in_scope(request, principal, Permission.MANAGE_PLANS, plan_id)
-    return await command(
-        request,
-        principal,
-        Permission.MANAGE_PLANS,
-        plan.unit_id,
-        body,
-        idempotency_key,
-        lambda idem: handlers(request).record_party_opinion(
-            plan, body.recorded_on, body.opinion, actor=principal.subject, idempotency=idem
-        ),
-        plan_id=plan_id,
-    )
+async def party_opinion(plan_id: str, body: PartyOpinion, run: Commands) -> JSONResponse:
+    return await run(body.command(cmds.RecordPartyOpinion, plan_id=plan_id), plan_id=plan_id)
 
 
 @router.post(
@@ -211,23 +115,5 @@ async def party_opinion(
     status_code=201,
     summary="Register to build the '3 chủ động' model with the recognising unit",
 )
-async def register_model(
-    request: Request,
-    unit_id: UnitIdPath,
-    body: RegisterModel,
-    principal: CurrentPrincipal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await command(
-        request,
-        principal,
-        Permission.MANAGE_PLANS,
-        unit_id,
-        body,
-        idempotency_key,
-        lambda idem: handlers(request).register_model(
-            unit_id, body.year, body.registered_on, body.deadline, actor=principal.subject, idempotency=idem
-        ),
-        unit_id=unit_id,
-        year=body.year,
-    )
+async def register_model(unit_id: UnitIdPath, body: RegisterModel, run: Commands) -> JSONResponse:
+    return await run(body.command(cmds.RegisterModel, unit_id=unit_id), unit_id=unit_id, year=body.year)

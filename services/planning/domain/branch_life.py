@@ -12,17 +12,19 @@ from services.planning.domain.checks import (
     not_blank,
     not_in_future,
     require_below,
-    require_unit,
+    require_unit_on,
 )
+from services.planning.domain.commands import AssignMonthlyTasks, HoldBriefing, HoldMeeting
+from shared.contracts.member_stays import Stays, stay_on, time_in_branches
 from shared.contracts.org import OrgUnit, UnitLevel
 from shared.contracts.planning import (
     BranchMeetingHeld,
-    EvidenceRef,
     MeetingKind,
     MonthlyTasksAssigned,
     SecretaryBriefingHeld,
 )
 from shared.errors import DomainError, NotFoundError
+from shared.orgtree.guard import Dated, require_open
 
 BRANCH = (UnitLevel.BRANCH,)
 ABOVE_BRANCH = (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.GRASSROOTS, UnitLevel.INTER_BRANCH)
@@ -31,40 +33,44 @@ ASSIGNING = (UnitLevel.GRASSROOTS, UnitLevel.INTER_BRANCH)
 
 @dataclass(frozen=True, slots=True)
 class MemberInfo:
-    """What planning knows of a member, from membership's events: where they are, whether active."""
+    """What planning knows of a member, from membership's events: their time in each branch."""
 
     member_id: str
-    branch_id: str
-    active: bool
+    stays: Stays
+
+    @property
+    def branch_id(self) -> str:
+        """The branch they were in last ("" before planning learned of any)."""
+        return self.stays[-1].branch_id if self.stays else ""
+
+    def branch_met(self, day: date, branch_ids: Sequence[str]) -> str:
+        """Where the branches ``branch_ids``, meeting on ``day``, find them: in the branch they were active in
+        that day; else in one of these they were ever in (an answer about their time there concerns these
+        branches alone); else in the one they were in last."""
+        stay = stay_on(self.stays, day) or next((s for s in self.stays if s.branch_id in branch_ids), None)
+        return stay.branch_id if stay is not None else self.branch_id
 
 
-@dataclass(frozen=True, slots=True)
-class RecordMeeting:
-    meeting_id: str
-    branch_id: str
-    held_on: date
-    kind: MeetingKind
-    attendees: tuple[str, ...] = ()
-    present_count: int | None = None
-    expected_count: int | None = None
-    agenda: str = ""
-    minutes: EvidenceRef | None = None
-    joint_branch_ids: tuple[str, ...] = ()
-
-
-def members_of(branch_ids: Sequence[str]) -> str:
-    """What an attendance list accepts: members of these branches."""
-    return f"an active member of {' or '.join(repr(b) for b in branch_ids)}"
+def members_of(branch_ids: Sequence[str], on: date | None = None) -> str:
+    """What an attendance list accepts: members of these branches (on the day they met)."""
+    branches = " or ".join(repr(b) for b in branch_ids)
+    return f"an active member of {branches}" + (f" on {on.isoformat()}" if on is not None else "")
 
 
 def check_attendees(
-    member_ids: Sequence[str], members: Mapping[str, MemberInfo], branch_ids: Sequence[str], *, field: str
+    member_ids: Sequence[str],
+    members: Mapping[str, MemberInfo],
+    branch_ids: Sequence[str],
+    *,
+    field: str,
+    on: date,
 ) -> None:
-    """Everyone named as present is an active member of one of the branches."""
+    """Everyone named as present was an active member of one of the branches on ``on``, the day they met:
+    a member since moved to another branch attends the meetings of their months in this one."""
+    accepted = members_of(branch_ids, on)
     for index, member_id in enumerate(member_ids):
         member = members.get(member_id)
         where = f"{field}[{index}]"
-        accepted = members_of(branch_ids)
         if member is None:
             raise NotFoundError(
                 f"member {member_id!r} is not known to planning",
@@ -73,22 +79,29 @@ def check_attendees(
                 value=member_id,
                 accepted=accepted,
             )
-        if member.branch_id not in branch_ids:
+        if stay_on(member.stays, on, branch_ids) is not None:
+            continue
+        time_here = f"their time in {' or '.join(repr(b) for b in branch_ids)}: " + time_in_branches(
+            member.stays, branch_ids
+        )
+        elsewhere = stay_on(member.stays, on)
+        if elsewhere is not None:
             raise DomainError(
-                f"member {member_id!r} belongs to branch {member.branch_id!r}",
+                f"member {member_id!r} belonged to branch {elsewhere.branch_id!r} on {on.isoformat()} "
+                f"({time_here})",
                 rule="member_of_another_branch",
                 field=where,
                 value=member_id,
                 accepted=accepted,
             )
-        if not member.active:
-            raise DomainError(
-                f"member {member_id!r} is no longer an active member",
-                rule="member_not_active",
-                field=where,
-                value=member_id,
-                accepted=accepted,
-            )
+        raise DomainError(
+            f"member {member_id!r} was not an active member on {on.isoformat()}: not yet admitted or taken "
+            f"in, between two branches, or no longer a member ({time_here})",
+            rule="member_not_active",
+            field=where,
+            value=member_id,
+            accepted=accepted,
+        )
     if len(set(member_ids)) != len(member_ids):
         duplicate = next(m for m in member_ids if list(member_ids).count(m) > 1)
         raise DomainError(
@@ -101,8 +114,9 @@ def check_attendees(
 
 
 def hold_meeting(
-    cmd: RecordMeeting,
+    cmd: HoldMeeting,
     *,
+    meeting_id: str,
     branch: OrgUnit | None,
     joint: Mapping[str, OrgUnit | None],
     members: Mapping[str, MemberInfo],
@@ -110,8 +124,13 @@ def hold_meeting(
     attachments: Mapping[str, AttachmentInfo],
     today: date,
 ) -> BranchMeetingHeld:
-    """Record a branch meeting; a joint one ("1 liên kết") is hosted by ``branch_id`` with the others."""
-    host = require_unit(branch, cmd.branch_id, field="branch_id", levels=BRANCH)
+    """Record a branch meeting; a joint one ("1 liên kết") is hosted by ``branch_id`` with the others.
+
+    ``active_members`` are the branches' active members on the day they met: what attendance is expected of.
+    Every branch existed on the day it was held.
+    """
+    held = Dated.on("held_on", cmd.held_on)
+    host = require_unit_on(branch, cmd.branch_id, held, field="branch_id", levels=BRANCH)
     not_in_future(cmd.held_on, today, field="held_on")
     if cmd.kind is MeetingKind.JOINT and not cmd.joint_branch_ids:
         raise DomainError(
@@ -131,7 +150,7 @@ def hold_meeting(
         )
     for index, branch_id in enumerate(cmd.joint_branch_ids):
         where = f"joint_branch_ids[{index}]"
-        other = require_unit(joint.get(branch_id), branch_id, field=where, levels=BRANCH)
+        other = require_unit_on(joint.get(branch_id), branch_id, held, field=where, levels=BRANCH)
         if branch_id == host.unit_id or other.parent_id != host.parent_id:
             raise DomainError(
                 f"branch {branch_id!r} cannot join a meeting hosted by {host.unit_id!r}",
@@ -141,7 +160,7 @@ def hold_meeting(
                 accepted=f"another branch under {host.parent_id!r}",
             )
     branch_ids = (host.unit_id, *cmd.joint_branch_ids)
-    check_attendees(cmd.attendees, members, branch_ids, field="attendees")
+    check_attendees(cmd.attendees, members, branch_ids, field="attendees", on=cmd.held_on)
     present = len(cmd.attendees) if cmd.present_count is None else cmd.present_count
     expected = active_members if cmd.expected_count is None else cmd.expected_count
     if present < len(cmd.attendees) or present > expected:
@@ -154,7 +173,7 @@ def hold_meeting(
         )
     check_evidence(cmd.minutes, attachments, host.unit_id, field="minutes")
     return BranchMeetingHeld(
-        meeting_id=cmd.meeting_id,
+        meeting_id=meeting_id,
         branch_id=host.unit_id,
         held_on=cmd.held_on,
         kind=cmd.kind,
@@ -168,80 +187,107 @@ def hold_meeting(
 
 
 def hold_briefing(
+    cmd: HoldBriefing,
     *,
     briefing_id: str,
     unit: OrgUnit | None,
-    unit_id: str,
-    held_on: date,
     branches: Mapping[str, OrgUnit | None],
-    attending_branch_ids: Sequence[str],
-    attendee_member_ids: Sequence[str],
     members: Mapping[str, MemberInfo],
     today: date,
 ) -> SecretaryBriefingHeld:
-    """The upper level briefs the secretaries of branches below it (giao ban, "2 giao")."""
-    upper = require_unit(unit, unit_id, levels=ABOVE_BRANCH)
-    not_in_future(held_on, today, field="held_on")
-    if not attending_branch_ids:
-        raise DomainError(
-            "a briefing names the branches whose secretaries attended",
-            rule="no_branches",
-            field="attending_branch_ids",
-            value=[],
-            accepted="at least one branch below the unit",
-        )
-    for index, branch_id in enumerate(attending_branch_ids):
-        where = f"attending_branch_ids[{index}]"
-        require_below(
-            require_unit(branches.get(branch_id), branch_id, field=where, levels=BRANCH), upper, field=where
-        )
-    check_attendees(attendee_member_ids, members, attending_branch_ids, field="attendee_member_ids")
+    """The upper level briefs the secretaries of branches below it (giao ban, "2 giao"), all of them
+    existing on the day."""
+    held = Dated.on("held_on", cmd.held_on)
+    upper = require_unit_on(unit, cmd.unit_id, held, levels=ABOVE_BRANCH)
+    not_in_future(cmd.held_on, today, field="held_on")
+    require_branches(
+        cmd.attending_branch_ids,
+        branches,
+        upper,
+        held,
+        field="attending_branch_ids",
+        none="a briefing names the branches whose secretaries attended",
+    )
+    check_attendees(
+        cmd.attendee_member_ids,
+        members,
+        cmd.attending_branch_ids,
+        field="attendee_member_ids",
+        on=cmd.held_on,
+    )
     return SecretaryBriefingHeld(
         briefing_id=briefing_id,
         unit_id=upper.unit_id,
-        held_on=held_on,
-        attending_branch_ids=tuple(attending_branch_ids),
-        attendee_member_ids=tuple(attendee_member_ids),
+        held_on=cmd.held_on,
+        attending_branch_ids=cmd.attending_branch_ids,
+        attendee_member_ids=cmd.attendee_member_ids,
     )
 
 
 def assign_monthly_tasks(
+    cmd: AssignMonthlyTasks,
     *,
     unit: OrgUnit | None,
-    unit_id: str,
-    month: str,
-    assigned_on: date,
     branches: Mapping[str, OrgUnit | None],
-    branch_ids: Sequence[str],
-    tasks: Sequence[str],
     today: date,
 ) -> MonthlyTasksAssigned:
-    """The grassroots union gives its branches the month's tasks (giao nhiệm vụ hằng tháng)."""
-    assigner = require_unit(unit, unit_id, levels=ASSIGNING)
-    not_in_future(assigned_on, today, field="assigned_on")
-    if not branch_ids:
-        raise DomainError(
-            "tasks are assigned to branches",
-            rule="no_branches",
-            field="branch_ids",
-            value=[],
-            accepted="at least one branch below the unit",
-        )
-    for index, branch_id in enumerate(branch_ids):
-        where = f"branch_ids[{index}]"
-        branch = require_unit(branches.get(branch_id), branch_id, field=where, levels=BRANCH)
-        require_below(branch, assigner, field=where)
-    cleaned = tuple(t.strip() for t in tasks if t.strip())
+    """The grassroots union gives its branches the month's tasks (giao nhiệm vụ hằng tháng): the union
+    and the branches exist on the day they are given, and the union in the month."""
+    assigned = Dated.on("assigned_on", cmd.assigned_on)
+    assigner = require_unit_on(unit, cmd.unit_id, assigned, levels=ASSIGNING)
+    require_open(assigner, Dated.month("month", cmd.month))
+    not_in_future(cmd.assigned_on, today, field="assigned_on")
+    require_branches(
+        cmd.branch_ids,
+        branches,
+        assigner,
+        assigned,
+        field="branch_ids",
+        none="tasks are assigned to branches",
+    )
+    cleaned = tuple(t.strip() for t in cmd.tasks if t.strip())
     if not cleaned:
         raise DomainError(
-            "no task given", rule="no_tasks", field="tasks", value=list(tasks), accepted="at least one task"
+            "no task given",
+            rule="no_tasks",
+            field="tasks",
+            value=list(cmd.tasks),
+            accepted="at least one task",
         )
     for task in cleaned:
         not_blank(task, field="tasks")
     return MonthlyTasksAssigned(
         unit_id=assigner.unit_id,
-        month=month,
-        assigned_on=assigned_on,
-        branch_ids=tuple(branch_ids),
+        month=cmd.month,
+        assigned_on=cmd.assigned_on,
+        branch_ids=cmd.branch_ids,
         tasks=cleaned,
     )
+
+
+def require_branches(
+    branch_ids: Sequence[str],
+    branches: Mapping[str, OrgUnit | None],
+    upper: OrgUnit,
+    when: Dated,
+    *,
+    field: str,
+    none: str,
+) -> None:
+    """The branches a briefing or an assignment names: at least one (else ``none``), each a branch below
+    ``upper`` that existed ``when`` the record is dated."""
+    if not branch_ids:
+        raise DomainError(
+            none,
+            rule="no_branches",
+            field=field,
+            value=[],
+            accepted="at least one branch below the unit",
+        )
+    for index, branch_id in enumerate(branch_ids):
+        where = f"{field}[{index}]"
+        require_below(
+            require_unit_on(branches.get(branch_id), branch_id, when, field=where, levels=BRANCH),
+            upper,
+            field=where,
+        )

@@ -9,6 +9,8 @@ from datetime import date
 from shared.contracts.org import OrgUnit, UnitLevel
 from shared.contracts.planning import EvidenceRef
 from shared.errors import DomainError, NotFoundError
+from shared.orgtree import guard
+from shared.orgtree.guard import Dated
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,32 +29,22 @@ def require_unit(
     field: str = "unit_id",
     levels: Collection[UnitLevel] = (),
 ) -> OrgUnit:
-    """The unit, known to planning's copy of the tree, active, and of one of ``levels`` (any if empty)."""
-    if unit is None:
-        raise NotFoundError(
-            f"unit {unit_id!r} is not known to planning (yet: its copy of the org tree follows membership)",
-            rule="unknown_unit",
-            field=field,
-            value=unit_id,
-            accepted="the id of a unit registered in membership",
-        )
-    if not unit.is_active:
-        raise DomainError(
-            f"unit {unit_id!r} is closed: nothing more can be recorded for it",
-            rule="unit_closed",
-            field=field,
-            value=unit_id,
-            accepted="an active unit",
-        )
-    if levels and unit.level not in levels:
-        raise DomainError(
-            f"unit {unit_id!r} is a {unit.level.value} unit",
-            rule="wrong_level",
-            field=field,
-            value=unit_id,
-            accepted=f"a unit of level {' or '.join(sorted(level.value for level in levels))}",
-        )
-    return unit
+    """The unit, known to planning's copy of the tree, active, and of one of ``levels`` (any if empty):
+    for an undated command (a file attached)."""
+    return guard.require_active_unit(unit, unit_id, field=field, levels=levels, known_to="planning")
+
+
+def require_unit_on(
+    unit: OrgUnit | None,
+    unit_id: str,
+    when: Dated,
+    *,
+    field: str = "unit_id",
+    levels: Collection[UnitLevel] = (),
+) -> OrgUnit:
+    """The unit, known to planning's copy of the tree, existing when the record is dated (closed since,
+    or not), and of one of ``levels`` (any if empty)."""
+    return guard.require_unit_on(unit, unit_id, when, field=field, levels=levels, known_to="planning")
 
 
 def require_below(unit: OrgUnit, parent: OrgUnit, *, field: str) -> None:

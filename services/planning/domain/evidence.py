@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from services.planning.domain.commands import AttachEvidence
 from shared.contracts.planning import EvidenceAttached
 from shared.errors import DomainError
 
@@ -16,51 +17,41 @@ def sha256_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def attach(
-    *,
-    attachment_id: str,
-    unit_id: str,
-    file_name: str,
-    media_type: str,
-    size_bytes: int,
-    sha256: str,
-    max_bytes: int,
-    subject_event_id: str | None,
-) -> EvidenceAttached:
-    name = file_name.strip()
+def attach(cmd: AttachEvidence, *, attachment_id: str, max_bytes: int) -> EvidenceAttached:
+    name = cmd.file_name.strip()
     if not name or "/" in name or "\\" in name or len(name) > 255:
         raise DomainError(
-            f"file name {file_name!r} is not accepted",
+            f"file name {cmd.file_name!r} is not accepted",
             rule="file_name",
             field="file_name",
-            value=file_name,
+            value=cmd.file_name,
             accepted="a file name of 1 to 255 characters without '/' or '\\'",
         )
-    kind = media_type.split(";", 1)[0].strip().lower()
+    kind = cmd.media_type.split(";", 1)[0].strip().lower()
     if not MEDIA_TYPE.match(kind):
         raise DomainError(
-            f"media type {media_type!r} is not accepted",
+            f"media type {cmd.media_type!r} is not accepted",
             rule="media_type",
             field="Content-Type",
-            value=media_type,
+            value=cmd.media_type,
             accepted="a media type such as application/pdf or image/jpeg",
         )
-    if not 0 < size_bytes <= max_bytes:
+    if not 0 < cmd.size_bytes <= max_bytes:
         raise DomainError(
-            f"the file has {size_bytes} bytes",
+            f"the file has {cmd.size_bytes} bytes",
             rule="file_size",
             field="body",
-            value=size_bytes,
+            value=cmd.size_bytes,
             accepted=f"between 1 and {max_bytes} bytes",
         )
     return EvidenceAttached(
         attachment_id=attachment_id,
-        unit_id=unit_id,
+        unit_id=cmd.unit_id,
         file_name=name,
         media_type=kind,
-        size_bytes=size_bytes,
-        sha256=sha256,
-        subject_event_id=subject_event_id,
+        size_bytes=cmd.size_bytes,
+        sha256=cmd.sha256,
+        subject_event_id=cmd.subject_event_id,
     )
 
 

@@ -1,13 +1,10 @@
-"""The schema of the release before migrations (what its ``create_all`` made).
-
-Revision 0001, the first: the tables as they were when migrations began, so that a database made
-by that release is stamped here and upgraded. Forward only: an upgrade that fails rolls back whole;
-going back to an older release is restoring the backup taken before upgrading.
+"""Revision 0001, the first: the dashboard has only the tables every service has, as the release before
+migrations made them (see :mod:`shared.migrations.first_release`).
 """
 
 from __future__ import annotations
 
-from shared.migrations.first_release import create_common_tables
+from shared.migrations.first_release import create_first_release
 
 revision = "0001"
 down_revision = None
@@ -16,4 +13,4 @@ depends_on = None
 
 
 def upgrade() -> None:
-    create_common_tables()
+    create_first_release()

@@ -1,0 +1,135 @@
+"""The unions under a unit with their live status, the roll-up counts of a district or province, and
+how many active members a unit has."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
+
+from services.evaluation.adapters.member_counts import active_members
+from services.evaluation.adapters.queries import rollup, unions_under
+from services.evaluation.api.common import clock_of, rule_book
+from shared.auth import Permission
+from shared.contracts.org import UnitLevel, UnitType
+from shared.http.auth import CurrentPrincipal, authorize
+from shared.http.params import Limit, Offset, UnitIdPath, YearQuery
+
+router = APIRouter()
+
+
+class MemberCount(BaseModel):
+    unit_id: str
+    active_members: int
+
+
+class UnionSummary(BaseModel):
+    unit_id: str
+    name: str
+    path: str
+    unit_type: str
+    unit_status: str
+    status: str
+    c1: str
+    c2: str
+    c3: str
+    at_risk: list[str]
+    failing: list[str]
+    evaluated_on: date | None
+    stage: str
+    decision_number: str | None
+
+
+class UnionList(BaseModel):
+    unit_id: str
+    year: int
+    total: int
+    items: list[UnionSummary]
+
+
+class RollUp(BaseModel):
+    unit_id: str
+    year: int
+    unions: int
+    status: dict[str, int]
+    criteria: dict[str, dict[str, int]]
+    recognition: dict[str, Any]
+    branches: int
+    figures: dict[str, int]
+    children: list[dict[str, Any]] = []
+
+
+def _year(request: Request, year: int | None) -> int:
+    today = clock_of(request).today()
+    return year if year is not None else rule_book(request).default.year_of(today, UnitType.OTHER)
+
+
+@router.get(
+    "/units/{unit_id}/unions",
+    tags=["compliance"],
+    summary="The grassroots unions at or under a unit, with their live status and recognition stage",
+)
+async def union_list(
+    request: Request,
+    unit_id: UnitIdPath,
+    principal: CurrentPrincipal,
+    year: YearQuery = None,
+    status: Annotated[
+        Literal["pass", "at_risk", "fail", "not_assessed"] | None,
+        Query(description="only unions with this status"),
+    ] = None,
+    criterion: Annotated[
+        int | None, Query(ge=1, le=3, description="filter on this criterion's status")
+    ] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> UnionList:
+    unit = await authorize(request, principal, Permission.READ, unit_id)
+    chosen = _year(request, year)
+    async with request.app.state.runtime.db.read() as conn:
+        total, items = await unions_under(
+            conn, unit.path, chosen, status=status, criterion=criterion, limit=limit, offset=offset
+        )
+    return UnionList(
+        unit_id=unit_id, year=chosen, total=total, items=[UnionSummary.model_validate(i) for i in items]
+    )
+
+
+@router.get(
+    "/units/{unit_id}/rollup",
+    tags=["compliance"],
+    summary="Counts for a district or province: statuses, recognised/registered/total, the sources' figures",
+)
+async def unit_rollup(
+    request: Request,
+    unit_id: UnitIdPath,
+    principal: CurrentPrincipal,
+    year: YearQuery = None,
+    children: Annotated[bool, Query(description="also give each unit directly below")] = True,
+) -> RollUp:
+    unit = await authorize(request, principal, Permission.READ, unit_id)
+    chosen = _year(request, year)
+    start, end = rule_book(request).default.year_bounds(chosen, UnitType.OTHER)
+    runtime = request.app.state.runtime
+    async with runtime.db.read() as conn:
+        totals = await rollup(conn, unit.path, chosen, start, end)
+        below = []
+        if children and unit.level in (UnitLevel.CENTRAL, UnitLevel.PROVINCE, UnitLevel.DISTRICT):
+            for child in await runtime.directory.children(unit_id):
+                if child.level in (UnitLevel.PROVINCE, UnitLevel.DISTRICT):
+                    part = await rollup(conn, child.path, chosen, start, end)
+                    below.append({"unit_id": child.unit_id, "name": child.name, **part})
+    return RollUp(unit_id=unit_id, year=chosen, children=below, **totals)
+
+
+@router.get(
+    "/units/{unit_id}/member-count",
+    tags=["members"],
+    summary="Active members of a unit, including the units below it",
+)
+async def member_count(request: Request, unit_id: UnitIdPath, principal: CurrentPrincipal) -> MemberCount:
+    unit = await authorize(request, principal, Permission.READ, unit_id)
+    async with request.app.state.runtime.db.read() as conn:
+        return MemberCount(unit_id=unit_id, active_members=await active_members(conn, unit.path))
