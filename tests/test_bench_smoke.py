@@ -47,13 +47,7 @@ def test_a_benchmark_runs_on_a_tiny_size(module: str) -> None:
 
 
 def test_one_part_of_the_main_benchmark_runs_alone() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bench", "--size", "tiny", "--no-write", "--only", "evaluation"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = run_benchmark("bench", "--only", "evaluation")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "evaluation: facts projection" in result.stdout
     assert "relay outbox" not in result.stdout and "end-to-end lag" not in result.stdout
