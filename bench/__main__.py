@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.console import Console
@@ -98,28 +98,42 @@ EVALUATION_TITLE = "Evaluation: facts projection, evaluator and a nation's footp
 Section = report.Section
 
 
-async def measure_all(name: str, done: Callable[[Section], None]) -> None:
-    """Every part in one run: the pipeline, evaluation's own figures, and evaluation at scale.
+PARTS = ("pipeline", "evaluation", "scale")
+
+
+async def measure_all(name: str, done: Callable[[Section], None], parts: Sequence[str] = PARTS) -> None:
+    """The parts asked for, every one by default: the pipeline, evaluation's own figures, and evaluation at scale.
 
     Each part's section is handed to ``done`` as soon as it is measured.
     """
-    pipeline = "Pipeline: store, relay, projection, raw transport and the eventsourcing peer"
-    figures, notes = await measure(SIZES[name])
-    done((pipeline, figures, notes))
-    evaluated, evaluation_notes = await evaluation.measure(evaluation.SIZES[name])
-    done((EVALUATION_TITLE, evaluated, evaluation_notes))
-    done(await scale.section(name))
+    if "pipeline" in parts:
+        pipeline = "Pipeline: store, relay, projection, raw transport and the eventsourcing peer"
+        figures, notes = await measure(SIZES[name])
+        done((pipeline, figures, notes))
+    if "evaluation" in parts:
+        evaluated, evaluation_notes = await evaluation.measure(evaluation.SIZES[name])
+        done((EVALUATION_TITLE, evaluated, evaluation_notes))
+    if "scale" in parts:
+        done(await scale.section(name))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--size", choices=sorted(SIZES), default="standard")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    parser.add_argument(
+        "--only",
+        choices=PARTS,
+        action="append",
+        help="measure this part only (may be repeated); all by default",
+    )
     args = parser.parse_args()
+    parts = args.only or PARTS
     described = machine.describe()
     console = Console()
     console.print(described)
     command = "python -m bench" + ("" if args.size == "standard" else f" --size {args.size}")
+    command += "".join(f" --only {part}" for part in args.only or ())
 
     def done(section: Section) -> None:
         title, figures, notes = section
@@ -127,7 +141,7 @@ def main() -> None:
         if not args.no_write:
             report.write_section(title, report.render(title, command, described, figures, notes))
 
-    asyncio.run(measure_all(args.size, done))
+    asyncio.run(measure_all(args.size, done, parts))
     sys.exit(0)
 
 

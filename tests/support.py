@@ -218,10 +218,10 @@ def files_holding(root: Path, secret: bytes) -> list[Path]:
     return found
 
 
-def run_benchmark(module: str) -> subprocess.CompletedProcess[str]:
+def run_benchmark(module: str, *args: str) -> subprocess.CompletedProcess[str]:
     """The benchmark ``module`` at its tiny size, writing no results: its smoke test."""
     return subprocess.run(
-        [sys.executable, "-m", module, "--size", "tiny", "--no-write"],
+        [sys.executable, "-m", module, "--size", "tiny", "--no-write", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

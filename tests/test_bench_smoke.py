@@ -45,3 +45,10 @@ def test_a_benchmark_runs_on_a_tiny_size(module: str) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     for figure in FIGURES[module]:
         assert figure in result.stdout, figure
+
+
+def test_one_part_of_the_main_benchmark_runs_alone() -> None:
+    result = run_benchmark("bench", "--only", "evaluation")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "evaluation: facts projection" in result.stdout
+    assert "relay outbox" not in result.stdout and "end-to-end lag" not in result.stdout

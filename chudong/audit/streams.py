@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
-from shared.bus import headers as h
 from shared.bus.ordered import position, read_in_order
+from shared.bus.seals import chain_of
 from shared.bus.subjects import stream_name
 
 
@@ -42,9 +42,7 @@ async def read_stream(
         return
     async for msgs in read_in_order(js, stream, f"{service}.>", until=info.state.last_seq, batch=batch):
         for msg in msgs:
-            headers = msg.headers or {}
-            yield StreamMessage(
-                position(msg)[0], msg.data, headers.get(h.HASH, ""), headers.get(h.PREV_HASH, "")
-            )
+            hash, prev_hash = chain_of(msg.headers or {})
+            yield StreamMessage(position(msg)[0], msg.data, hash, prev_hash)
         if progress is not None:
             progress(len(msgs))

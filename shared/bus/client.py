@@ -1,7 +1,7 @@
 """The NATS client chudong uses: nats-py's, with a cheaper parser for message headers.
 
-Every event carries four headers (message id, expected sequence, hash and previous hash), so header
-parsing runs once per consumed event. nats-py 2.16 checks each header name for whitespace one
+Every event carries three headers (message id, expected sequence, and its chain link with its seal),
+so header parsing runs once per consumed event. nats-py 2.16 checks each header name for whitespace one
 character at a time through a generator, which costs more than decoding the event itself; this
 parser gives the same result (a property test compares them) with one regular-expression search.
 """

@@ -46,7 +46,7 @@ from shared.bus.checkpoints import load_checkpoint, save_checkpoint
 from shared.bus.keys import BusKeys
 from shared.bus.ordered import position, read_in_order
 from shared.bus.progress import Progress
-from shared.bus.seals import Refusal, RefusedMessageError, sealed_from
+from shared.bus.seals import Refusal, RefusedMessageError, chain_of, sealed_from
 from shared.bus.subjects import DEAD_LETTER_STREAM, dead_letter_subject, stream_owner
 from shared.clock import utcnow
 from shared.events import REGISTRY, Envelope, EventRegistry
@@ -93,8 +93,8 @@ def message_type(msg: Msg) -> str:
 
 
 def decode_message(msg: Msg, registry: EventRegistry = REGISTRY) -> Envelope:
-    headers = msg.headers or {}
-    return registry.decode(msg.data, prev_hash=headers.get(h.PREV_HASH, ""), hash=headers.get(h.HASH, ""))
+    hash, prev_hash = chain_of(msg.headers or {})
+    return registry.decode(msg.data, prev_hash=prev_hash, hash=hash)
 
 
 class ProjectionConsumer:

@@ -13,6 +13,7 @@ from nats.js.errors import NotFoundError
 
 from shared.bus import headers as h
 from shared.bus.consumer import ProjectionConsumer
+from shared.bus.seals import chain_of
 from shared.bus.subjects import DEAD_LETTER_PREFIX, DEAD_LETTER_STREAM, dead_letter_subject
 from shared.events import REGISTRY, Envelope, EventRegistry
 
@@ -32,9 +33,8 @@ class DeadLetter:
     headers: dict[str, str]
 
     def envelope(self, registry: EventRegistry = REGISTRY) -> Envelope:
-        return registry.decode(
-            self.data, prev_hash=self.headers.get(h.PREV_HASH, ""), hash=self.headers.get(h.HASH, "")
-        )
+        hash, prev_hash = chain_of(self.headers)
+        return registry.decode(self.data, prev_hash=prev_hash, hash=hash)
 
     def summary(self) -> dict[str, object]:
         return {

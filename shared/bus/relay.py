@@ -12,8 +12,8 @@
   message's position says exactly what is already published, whatever the
   duplicate window.
 - Only the headers that must be headers are sent (each costs every consumer a
-  parse): the id, the expected sequence, the chain and the seal; the position and
-  the correlation id are in the body.
+  parse): the id, the expected sequence, and the chain link with the seal in one;
+  the position and the correlation id are in the body.
 - Each message is sealed for the readers of the stream (:mod:`shared.bus.seals`)
   over the sequence it must land at. Reconciling, the relay recognises its own
   last message by its seal; a message it did not write at the stream's tail halts
@@ -39,6 +39,7 @@ from sqlalchemy import delete, func, select
 from shared.bus import headers as h
 from shared.bus.keys import BusKeys
 from shared.bus.progress import Progress
+from shared.bus.seals import chain_of
 from shared.bus.subjects import event_subject, stream_name
 from shared.bus.tail import Foreign, last_message, own_position, seal_check
 from shared.retry import Backoff
@@ -164,7 +165,7 @@ class Relay:
             if isinstance(found, Foreign):
                 self._halt(found)
             published_up_to = found
-            await self._check_same_history(published_up_to, (last.headers or {}).get(h.HASH, ""))
+            await self._check_same_history(published_up_to, chain_of(last.headers or {})[0])
         if published_up_to:
             async with self.db.transaction() as conn:
                 await conn.execute(delete(outbox).where(outbox.c.position <= published_up_to))
@@ -238,9 +239,7 @@ class Relay:
         return {
             h.MSG_ID: p.event_id,
             h.EXPECTED_LAST_SEQUENCE: str(expected_last),
-            h.HASH: p.hash,
-            h.PREV_HASH: p.prev_hash,
-            h.SEAL: self.sealer.seal(expected_last + 1, p.subject, p.hash),
+            h.SEAL: self.sealer.seal(expected_last + 1, p.subject, p.hash, p.prev_hash),
         }
 
     async def _outbox_size(self) -> int:

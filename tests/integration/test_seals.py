@@ -17,6 +17,7 @@ from nats.js import JetStreamContext
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from chudong.audit.streams import read_stream
 from chudong.cli import app as cli
 from chudong.nats.server import EmbeddedNats
 from shared.bus import headers as h
@@ -24,7 +25,7 @@ from shared.bus.consumer import ProjectionConsumer
 from shared.bus.deadletters import list_dead_letters, replay_dead_letters
 from shared.bus.keys import fixed_keys, keys_from_masters
 from shared.bus.relay import Relay
-from shared.bus.seals import SEALED_FROM, seal_entry, sealed_content
+from shared.bus.seals import SEALED_FROM, chain_of, seal_value, sealed_content
 from shared.bus.streams import ensure_streams, stream_configs
 from shared.bus.subjects import DEAD_LETTER_STREAM, dead_letter_subject, stream_name
 from shared.http import create_service_app
@@ -34,6 +35,7 @@ from shared.runtime.service import Source
 from shared.settings import CommonSettings, ServiceSettings
 from shared.store import Database, EventStore, StreamAppend
 from shared.store.schema import events
+from tests.previous_release import PreviousRelease
 from tests.projections import RecordingProjection, applied_positions
 from tests.projections import metadata as recording_metadata
 from tests.support import fixed_key_settings, member_event, metric, unit_event, wait_until
@@ -88,14 +90,14 @@ async def publish_forgeries(js: JetStreamContext, tmp_path: Path) -> None:
     await js.publish(
         stranger.subject,
         stranger.body,
-        headers={h.SEAL: wrong.seal(sequence, stranger.subject, "")},
+        headers={h.SEAL: wrong.seal(sequence, stranger.subject, "", "")},
     )
     planning_key = fixed_keys("planning").reader_keys["membership"]
     sequence = await next_sequence(js)
     content = sealed_content(sequence, by_planning.subject, "")
     forged = hashlib.blake2b(content, key=planning_key, digest_size=16).digest()
     await js.publish(
-        by_planning.subject, by_planning.body, headers={h.SEAL: seal_entry("evaluation", forged)}
+        by_planning.subject, by_planning.body, headers={h.SEAL: seal_value("", "", {"evaluation": forged})}
     )
     genuine = await js.get_msg(STREAM, seq=1)
     copied = {
@@ -336,8 +338,8 @@ async def test_a_relay_that_cannot_publish_makes_its_service_degraded(
         await membership.stop()
 
 
-class RelayBeforeSeals(Relay):
-    """The relay as it was before seals: the same messages, no seal."""
+class RelayBeforeSeals(PreviousRelease):
+    """The relay as it was before seals: the same messages, the chain in headers of its own, no seal."""
 
     def _headers(self, expected_last: int, p: Any) -> dict[str, str]:
         headers = super()._headers(expected_last, p)
@@ -376,6 +378,40 @@ async def test_a_stream_from_before_seals_keeps_its_history_and_refuses_what_com
         async with view.read() as conn:
             assert await applied_positions(conn) == [1, 2, 3]
         assert consumer.refused == {"unsealed": 1}
+    finally:
+        await consumer.close()
+        await view.dispose()
+
+
+async def test_a_stream_holding_the_previous_releases_messages_is_read_and_continued(
+    js: JetStreamContext, store: EventStore, tmp_path: Path
+) -> None:
+    await store.append(
+        [StreamAppend(f"member-{i}", [member_event(str(i), "vn.bg")]) for i in range(2)], actor="t"
+    )
+    await PreviousRelease(store.db, js, "membership", keys=fixed_keys("membership")).publish_pending()
+
+    # Upgraded, the relay takes the previous release's last message for its own and goes on after it.
+    relay = Relay(store.db, js, "membership", keys=fixed_keys("membership"))
+    await store.append(StreamAppend("member-2", [member_event("2", "vn.bg")]), actor="t")
+    assert await relay.publish_pending() == 1
+    assert relay.halted is None
+    before, after = [(await js.get_msg(STREAM, seq=s)).headers or {} for s in (2, 3)]
+    assert set(before) >= {h.HASH, h.PREV_HASH, h.SEAL} and h.HASH not in after and h.PREV_HASH not in after
+    stored = {e.position: e.hash for e in await store.read_all(0, 10)}
+    assert [m.hash async for m in read_stream(js, "membership")] == [stored[1], stored[2], stored[3]]
+    assert chain_of(after)[1] == chain_of(before)[0] == stored[2]  # one chain across both forms
+
+    view = Database(f"sqlite+aiosqlite:///{tmp_path / 'view.db'}")
+    await view.create_all(recording_metadata)
+    consumer = ProjectionConsumer(
+        view, js, RecordingProjection(), STREAM, service="evaluation", keys=fixed_keys("evaluation")
+    )
+    try:
+        await consumer.catch_up(3)
+        async with view.read() as conn:
+            assert await applied_positions(conn) == [1, 2, 3]
+        assert consumer.refused == {} and consumer.dead_lettered == 0
     finally:
         await consumer.close()
         await view.dispose()

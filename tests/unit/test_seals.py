@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,9 +24,18 @@ from shared.bus.keys import (
 )
 from shared.bus.permissions import NATS_SERVICES
 from shared.bus.progress import Progress
-from shared.bus.seals import READER_CODES, Refusal, reader_key, readers_of, seal_entry, sealed_content
+from shared.bus.seals import (
+    READER_CODES,
+    Refusal,
+    chain_of,
+    reader_key,
+    readers_of,
+    seal_value,
+    sealed_content,
+)
 from shared.settings import CommonSettings, ServiceSettings
 from shared.store.appending import chain_hash
+from tests.previous_release import previous_mac, previous_seal_headers
 
 SUBJECT = "membership.MemberJoined.vn.bg.b1"
 BODY = b'{"position": 7, "type": "MemberJoined"}'
@@ -34,11 +45,32 @@ CHAIN = {h.HASH: HASH, h.PREV_HASH: PREV}
 
 
 def sealed(sequence: int = 7, subject: str = SUBJECT) -> dict[str, str]:
-    return {h.SEAL: fixed_keys("membership").sealer().seal(sequence, subject, HASH), **CHAIN}
+    return {h.SEAL: fixed_keys("membership").sealer().seal(sequence, subject, HASH, PREV)}
 
 
-def test_every_reader_of_the_stream_accepts_what_its_owner_sealed() -> None:
-    headers = sealed()
+def sealed_before(sequence: int = 7, subject: str = SUBJECT) -> dict[str, str]:
+    """The same message as the previous release sealed it."""
+    return previous_seal_headers(fixed_masters()["membership"], "membership", sequence, subject, HASH, PREV)
+
+
+def mac_of(reader: str, key: bytes, sequence: int = 7, hash: str = HASH) -> bytes:
+    return hashlib.blake2b(sealed_content(sequence, SUBJECT, hash), key=key, digest_size=16).digest()
+
+
+def test_one_header_carries_the_chain_link_and_a_mac_per_reader_in_its_codes_order() -> None:
+    master = fixed_masters()["membership"]
+    readers = readers_of("membership")
+    macs = {reader: mac_of(reader, reader_key(master, reader)) for reader in readers}
+    assert sealed() == {h.SEAL: seal_value(HASH, PREV, macs)}
+    assert sealed()[h.SEAL] == f"{HASH}.{PREV}.demnp." + "".join(mac.hex() for mac in macs.values())
+    assert chain_of(sealed()) == chain_of(sealed_before()) == chain_of(CHAIN) == (HASH, PREV)
+
+
+@pytest.mark.parametrize("seal", [sealed, sealed_before], ids=["this release", "the previous release"])
+def test_every_reader_of_the_stream_accepts_what_its_owner_sealed(
+    seal: Callable[[], dict[str, str]],
+) -> None:
+    headers = seal()
     assert set(readers_of("membership")) == {
         "membership",
         "planning",
@@ -50,53 +82,107 @@ def test_every_reader_of_the_stream_accepts_what_its_owner_sealed() -> None:
         assert fixed_keys(reader).check("membership").refusal(7, SUBJECT, headers, BODY) is None
 
 
+def _tampered(headers: dict[str, str], field: int, value: str) -> dict[str, str]:
+    """A seal of this release with one field replaced: 0 hash, 1 previous hash, 2 codes, 3 MACs."""
+    fields = headers[h.SEAL].split(".")
+    fields[field] = value
+    return {h.SEAL: ".".join(fields)}
+
+
 def test_a_readers_key_cannot_seal_for_another_reader() -> None:
     planning_key = fixed_keys("planning").reader_keys["membership"]  # all planning holds of membership's
-    mac = hashlib.blake2b(sealed_content(7, SUBJECT, HASH), key=planning_key, digest_size=16).digest()
-    chain = CHAIN
+    mac = mac_of("planning", planning_key)
     evaluation = fixed_keys("evaluation").check("membership")
-    refused = evaluation.refusal(7, SUBJECT, {h.SEAL: seal_entry("evaluation", mac), **chain}, BODY)
-    assert refused is not None and refused.refusal is Refusal.MISMATCH
+    planning = fixed_keys("planning").check("membership")
+    genuine = sealed()
+    macs = genuine[h.SEAL].split(".")[3]  # codes "demnp": evaluation's is the second
+    for headers in (
+        {h.SEAL: seal_value(HASH, PREV, {"evaluation": mac})},
+        _tampered(genuine, 3, macs[:32] + mac.hex() + macs[64:]),
+        {h.SEAL: f"e={previous_mac(mac)}", **CHAIN},
+    ):
+        refused = evaluation.refusal(7, SUBJECT, headers, BODY)
+        assert refused is not None and refused.refusal is Refusal.MISMATCH, headers
     # Under planning's own name the MAC is planning's to accept, and nobody else's.
-    assert (
-        fixed_keys("planning")
-        .check("membership")
-        .refusal(7, SUBJECT, {h.SEAL: seal_entry("planning", mac), **chain}, BODY)
-        is None
-    )
-    assert evaluation.refusal(7, SUBJECT, {h.SEAL: seal_entry("planning", mac), **chain}, BODY) is not None
+    for headers in (
+        {h.SEAL: seal_value(HASH, PREV, {"planning": mac})},
+        {h.SEAL: f"p={previous_mac(mac)}", **CHAIN},
+    ):
+        assert planning.refusal(7, SUBJECT, headers, BODY) is None
+        assert evaluation.refusal(7, SUBJECT, headers, BODY) is not None
 
 
 def test_the_seal_covers_sequence_subject_chain_and_body() -> None:
     check = fixed_keys("evaluation").check("membership")
     headers = sealed()
     assert check.refusal(7, SUBJECT, headers, BODY) is None
+    macs = headers[h.SEAL].split(".")[3]
     for sequence, subject, changed, body in [
-        (8, SUBJECT, {}, BODY),  # the same message published again lands elsewhere
-        (7, "membership.MemberJoined.vn.hn.h1", {}, BODY),
-        (7, SUBJECT, {h.HASH: chain_hash(PREV, b"{}")}, BODY),
-        (7, SUBJECT, {h.PREV_HASH: "cd" * 32}, BODY),
-        (7, SUBJECT, {h.HASH: "é" * 64}, BODY),
-        (7, SUBJECT, {}, BODY.replace(b"7", b"8")),
+        (8, SUBJECT, headers, BODY),  # the same message published again lands elsewhere
+        (7, "membership.MemberJoined.vn.hn.h1", headers, BODY),
+        (7, SUBJECT, _tampered(headers, 0, chain_hash(PREV, b"{}")), BODY),
+        (7, SUBJECT, _tampered(headers, 1, "cd" * 32), BODY),
+        (7, SUBJECT, _tampered(headers, 0, "é" * 64), BODY),
+        (7, SUBJECT, _tampered(headers, 2, "edmnp"), BODY),  # dashboard's MAC in evaluation's place
+        (7, SUBJECT, _tampered(headers, 3, macs[:32] + "é" * 32 + macs[64:]), BODY),
+        (7, SUBJECT, _tampered(headers, 3, macs[:32] + macs[32:64].upper() + macs[64:]), BODY),
+        (7, SUBJECT, headers, BODY.replace(b"7", b"8")),
+        # the previous release's headers: the same checks hold
+        (8, SUBJECT, sealed_before(), BODY),
+        (7, SUBJECT, {**sealed_before(), h.HASH: chain_hash(PREV, b"{}")}, BODY),
+        (7, SUBJECT, {**sealed_before(), h.PREV_HASH: "cd" * 32}, BODY),
+        (7, SUBJECT, {**sealed_before(), h.HASH: "é" * 64}, BODY),
+        (7, SUBJECT, sealed_before(), BODY.replace(b"7", b"8")),
     ]:
-        refused = check.refusal(sequence, subject, {**headers, **changed}, body)
+        refused = check.refusal(sequence, subject, changed, body)
         assert refused is not None and refused.refusal is Refusal.MISMATCH, (sequence, subject, changed)
+
+
+def test_the_chain_is_read_from_the_seal_that_is_checked() -> None:
+    """Headers of both releases on one message: the chain the consumer decodes is the one it checked."""
+    check = fixed_keys("evaluation").check("membership")
+    stale = {h.HASH: chain_hash(PREV, b"{}"), h.PREV_HASH: "cd" * 32}
+    both = {**stale, **sealed()}
+    assert check.refusal(7, SUBJECT, both, BODY) is None
+    assert chain_of(both) == (HASH, PREV)
+    refused = check.refusal(7, SUBJECT, {**stale, h.SEAL: sealed_before()[h.SEAL]}, BODY)
+    assert refused is not None and refused.refusal is Refusal.MISMATCH
+
+
+def test_a_message_of_the_previous_release_is_read_as_it_was_written() -> None:
+    """A stream upgraded in place holds the previous release's messages before this one's: both apply."""
+    check = fixed_keys("evaluation").check("membership")
+    assert check.refusal(7, SUBJECT, sealed_before(), BODY) is None
+    assert chain_of(sealed_before()) == (HASH, PREV)
+    # Its seal moved into this release's header is still the owner's MAC, and still checked as such.
+    (mac,) = [e[2:] for e in sealed_before()[h.SEAL].split(";") if e.startswith("e=")]
+    digest = base64.b64decode(mac + "==")
+    assert check.refusal(7, SUBJECT, {h.SEAL: seal_value(HASH, PREV, {"evaluation": digest})}, BODY) is None
+    tampered = {h.SEAL: seal_value(HASH, PREV, {"evaluation": bytes([digest[0] ^ 1]) + digest[1:]})}
+    refused = check.refusal(7, SUBJECT, tampered, BODY)
+    assert refused is not None and refused.refusal is Refusal.MISMATCH
 
 
 def test_an_unsealed_message_is_refused_unless_the_stream_held_it_before_seals() -> None:
     check = fixed_keys("evaluation").check("membership", sealed_from=5)
-    assert check.refusal(4, SUBJECT, {h.HASH: "x"}, BODY) is None
-    refused = check.refusal(5, SUBJECT, {h.HASH: "x"}, BODY)
+    assert check.refusal(4, SUBJECT, CHAIN, BODY) is None
+    refused = check.refusal(5, SUBJECT, CHAIN, BODY)
     assert refused is not None and refused.refusal is Refusal.UNSEALED
     assert str(refused) == f"unsealed: {SUBJECT} at sequence 5 carries no seal"
-    other_readers_only = {h.SEAL: "planning=" + "0" * 32}
-    refused = check.refusal(9, SUBJECT, other_readers_only, BODY)
-    assert refused is not None and refused.refusal is Refusal.UNSEALED
+    for others_only in (
+        {h.SEAL: "p=" + "0" * 22, **CHAIN},
+        {h.SEAL: seal_value(HASH, PREV, {"planning": b"\0" * 16})},
+        {h.SEAL: seal_value(HASH, PREV)},  # the chain link alone
+        {h.SEAL: f"{HASH}.{PREV}.e"},
+    ):
+        refused = check.refusal(9, SUBJECT, others_only, BODY)
+        assert refused is not None and refused.refusal is Refusal.UNSEALED, others_only
+        assert str(refused).endswith("carries no seal for evaluation")
 
 
 def test_keys_with_another_master_seal_nothing_a_reader_accepts() -> None:
     stranger = keys_from_masters("membership", {"membership": b"\x01" * 32})
-    headers = {h.SEAL: stranger.sealer().seal(7, SUBJECT, HASH), **CHAIN}
+    headers = {h.SEAL: stranger.sealer().seal(7, SUBJECT, HASH, PREV)}
     refused = fixed_keys("evaluation").check("membership").refusal(7, SUBJECT, headers, BODY)
     assert refused is not None and refused.refusal is Refusal.MISMATCH
 
@@ -128,7 +214,7 @@ def test_a_service_holds_its_master_and_the_reader_keys_it_needs(
     assert evaluation.reader_keys["membership"] == reader_key(membership.master, "evaluation")
     assert dashboard.reader_keys["membership"] != evaluation.reader_keys["membership"]
     # What membership's relay seals, evaluation (a separate process) accepts.
-    headers = {h.SEAL: membership.sealer().seal(3, SUBJECT, HASH), **CHAIN}
+    headers = {h.SEAL: membership.sealer().seal(3, SUBJECT, HASH, PREV)}
     assert evaluation.check("membership").refusal(3, SUBJECT, headers, BODY) is None
 
 
@@ -200,3 +286,17 @@ def test_every_service_with_a_nats_user_has_its_own_reader_code() -> None:
     assert set(READER_CODES) == set(NATS_SERVICES)
     assert len(set(READER_CODES.values())) == len(READER_CODES)
     assert all(len(code) == 1 and code.isalpha() for code in READER_CODES.values())
+
+
+def test_a_letter_seal_covers_the_chain_however_the_message_carries_it() -> None:
+    """Dead letters the previous release's consumers wrote keep their letter seal: it covers the same chain."""
+    check = fixed_keys("evaluation").check("membership")
+    for refused in ("", "unsealed"):
+        before = check.letter_seal("c", refused, 7, SUBJECT, sealed_before(), BODY)
+        assert before == check.letter_seal("c", refused, 7, SUBJECT, sealed(), BODY)
+        assert check.letter_is_ours(
+            "c", refused, 7, SUBJECT, {**sealed_before(), h.LETTER_SEAL: before}, BODY
+        )
+    assert check.letter_seal("c", "", 7, SUBJECT, sealed_before(), BODY) != check.letter_seal(
+        "c", "", 7, SUBJECT, {**sealed_before(), h.PREV_HASH: "cd" * 32}, BODY
+    )
