@@ -6,6 +6,8 @@ from datetime import date
 
 import httpx
 
+from tests.support import FOUNDED
+
 PROVINCE = ("bg", "Tỉnh đoàn Bắc Giang")
 DISTRICTS = [("bg-pl", "Huyện đoàn Phước Long"), ("bg-lg", "Huyện đoàn Lục Ngạn")]
 UNIONS = [
@@ -39,6 +41,7 @@ def register_units(
                 "level": level,
                 "unit_type": unit_type,
                 "parent_id": parent,
+                "established_on": FOUNDED.isoformat(),  # before the meetings the pages show
             },
         )
         assert answer.status_code == 201, answer.text
