@@ -115,6 +115,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
 
             result.wait(officer_known, "notifications to know the district")
             register_units(client, result.url("membership"), admin, districts=False)
+
+            def planning_knows_the_branch() -> bool:
+                plans = f"{result.url('planning')}/units/pl-phuoc-hung-cd1/plans"
+                return client.get(plans, headers=admin).status_code == 200
+
+            result.wait(planning_knows_the_branch, "planning's copy of the tree to hold the branch")
             hold_meeting(
                 client,
                 result.url("planning"),
