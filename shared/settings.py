@@ -14,13 +14,14 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SERVICES: tuple[str, ...] = ("membership", "planning", "evaluation", "notifications", "dashboard")
+SERVICES: tuple[str, ...] = ("membership", "planning", "evaluation", "notifications", "identity", "dashboard")
 DEFAULT_PORTS: dict[str, int] = {
     "membership": 8101,
     "planning": 8102,
     "evaluation": 8103,
     "notifications": 8104,
     "dashboard": 8105,
+    "identity": 8106,
 }
 
 
@@ -134,6 +135,9 @@ class ServiceSettings(BaseSettings):
     )
     bus_key_notifications: SecretStr | None = Field(
         default=None, description="the key notifications gave this service to check its seals"
+    )
+    bus_key_identity: SecretStr | None = Field(
+        default=None, description="the key identity gave this service to check its seals"
     )
     partition: str = Field(
         default="",

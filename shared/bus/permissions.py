@@ -27,6 +27,7 @@ READS: Mapping[str, tuple[str, ...]] = {
     "planning": ("membership", "planning"),
     "evaluation": ("membership", "planning", "evaluation"),
     "notifications": ("membership", "planning", "evaluation", "notifications"),
+    "identity": ("membership", "identity"),
     "dashboard": ("membership",),
 }
 
