@@ -44,6 +44,13 @@ class CommonSettings(BaseSettings):
         default=72.0, gt=0, description="how long the answer to an Idempotency-Key is kept for retries"
     )
     public_base_url: str | None = None
+    environment: Literal["development", "production"] = Field(
+        default="development",
+        description=(
+            "production: development tokens are refused (`chudong token`, the dashboard's token sign-in); "
+            "officers sign in with an account"
+        ),
+    )
     max_body_bytes: int = Field(
         default=1024 * 1024,
         ge=1024,
@@ -77,6 +84,11 @@ class CommonSettings(BaseSettings):
             "this long, or its backlog grew over this long"
         ),
     )
+
+    @property
+    def development_tokens(self) -> bool:
+        """Whether tokens may be minted by hand (``chudong token``): never in production."""
+        return self.environment == "development"
 
     def ensure_data_dir(self) -> Path:
         """The data directory, made the owner's only (0700) whoever made it.

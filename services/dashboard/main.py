@@ -14,11 +14,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from services.dashboard.adapters.identity import IdentityClient
 from services.dashboard.adapters.live import LiveFeed
+from services.dashboard.adapters.sessions import SessionStore
 from services.dashboard.adapters.upstream import Upstream
 from services.dashboard.api import routers
 from services.dashboard.api.render import page
 from services.dashboard.api.session import SignInRequiredError, language
+from services.dashboard.app.sessions import SignIn
 from services.dashboard.migrations import SCHEMA
 from services.dashboard.settings import DashboardSettings
 from shared.bus.subjects import stream_name
@@ -43,8 +46,10 @@ def create_app(
     *,
     settings: DashboardSettings | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    identity_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
-    """The dashboard; ``transport`` routes its calls to the services (tests put the apps in process)."""
+    """The dashboard; ``transport`` routes its calls to evaluation and notifications, ``identity_transport``
+    to identity (tests put the apps in process)."""
     common = common or CommonSettings()
     settings = settings or DashboardSettings()
     runtime = ServiceRuntime(
@@ -57,6 +62,7 @@ def create_app(
     upstream = Upstream(
         settings.evaluation_url, settings.notifications_url, settings.upstream_timeout_seconds, transport
     )
+    identity = IdentityClient(settings.identity_url, settings.upstream_timeout_seconds, identity_transport)
     feed = LiveFeed()
 
     async def follow_evaluation() -> None:
@@ -65,6 +71,7 @@ def create_app(
             await feed.run(runtime.nc)
         finally:
             await upstream.aclose()
+            await identity.aclose()
 
     runtime.add_task("live-feed", follow_evaluation)
     app = create_service_app(
@@ -77,12 +84,16 @@ def create_app(
     app.state.settings = settings
     app.state.upstream = upstream
     app.state.live = feed
+    app.state.identity = identity
+    app.state.sign_in = SignIn(SessionStore(runtime.db), identity, settings)
+    app.state.providers = []
 
     @app.exception_handler(SignInRequiredError)
     async def _sign_in(request: Request, exc: SignInRequiredError) -> Response:
         if request.method == "GET" and _wants_html(request):
             target = quote(str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
-            return RedirectResponse(f"/login?next={target}", status_code=303)
+            ended = "&error=session_ended" if exc.reason.startswith("the session has ended") else ""
+            return RedirectResponse(f"/login?next={target}{ended}", status_code=303)
         return problem(
             401, "unauthenticated", exc.reason or "sign in first: a bearer token or the sign-in cookie"
         )

@@ -22,8 +22,17 @@ class DashboardSettings(BaseSettings):
         default="http://127.0.0.1:8104",
         validation_alias=AliasChoices("DASHBOARD_NOTIFICATIONS_URL", "CHUDONG_NOTIFICATIONS_URL"),
     )
+    identity_url: str = Field(
+        default="http://127.0.0.1:8106",
+        validation_alias=AliasChoices("DASHBOARD_IDENTITY_URL", "CHUDONG_IDENTITY_URL"),
+        description="identity's HTTP API: sign-in, refresh, sign-out",
+    )
     upstream_timeout_seconds: float = Field(default=30.0, gt=0)
-    secure_cookies: bool = Field(default=False, description="mark the sign-in cookie Secure (behind HTTPS)")
+    secure_cookies: bool = Field(
+        default=False, description="mark the session cookie Secure: set it true behind HTTPS (TLS)"
+    )
+    session_hours: float = Field(default=12.0, gt=0, description="a sign-in lasts at most this long")
+    session_idle_minutes: float = Field(default=30.0, gt=0, description="a session unused this long ends")
     pdf_font: Path = Field(default=_FONTS / "DejaVuSans.ttf", description="a Unicode TTF for PDF exports")
     pdf_font_bold: Path = _FONTS / "DejaVuSans-Bold.ttf"
     live_heartbeat_seconds: float = Field(default=15.0, gt=0)

@@ -23,7 +23,7 @@ NARROWER: dict[tuple[str, str], type[Integer]] = {
     ("activities", "value_vnd"): Integer,
     ("planning_timeline", "position"): Integer,
 }
-ADDED_SINCE = frozenset({"evaluation_member_places", "planning_member_steps"})
+ADDED_SINCE = frozenset({"evaluation_member_places", "planning_member_steps", "dashboard_sessions"})
 # What an upgrade empties on purpose: evaluation's old admission counts, recounted from the history.
 RECOUNTED = frozenset({"unit_member_counts"})
 STORE_TABLES = frozenset(store_metadata.tables)

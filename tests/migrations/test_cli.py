@@ -44,7 +44,7 @@ def test_migrate_upgrades_every_database_and_says_from_which_revision_to_which(d
         "evaluation: empty → 0002",
         "notifications: empty → 0001",
         "identity: empty → 0001",
-        "dashboard: empty → 0001",
+        "dashboard: empty → 0002",
     ]
     assert again.exit_code == 0 and again.output.splitlines() == ["planning: at 0003, up to date"]
 

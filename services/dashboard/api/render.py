@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -10,6 +12,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from services.dashboard.api.session import CSRF_FIELD
+from services.dashboard.domain.roles import ROLE_NAMES
 from services.dashboard.domain.text import (
     evidence_kind,
     format_date,
@@ -29,6 +33,7 @@ env.filters["vdate"] = format_date
 env.filters["vtime"] = format_time
 env.filters["vnum"] = format_number
 env.globals["share"] = format_share
+env.globals["role_names"] = ROLE_NAMES
 
 
 def page(request: Request, template: str, lang: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -67,7 +72,9 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
                 params[key] = str(value)
         return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
 
-    return TEMPLATES.TemplateResponse(
+    officer = context.get("officer")
+    form_token = (officer.csrf if officer is not None else "") or getattr(request.state, "form_token", "")
+    response = TEMPLATES.TemplateResponse(
         request,
         template,
         {
@@ -86,3 +93,17 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
         status_code=status_code,
         headers={"Content-Language": lang, "Cache-Control": "no-store"},
     )
+    if form_token:
+        with_token = with_form_token(bytes(response.body).decode(), form_token).encode()
+        response.body = with_token
+        response.headers["content-length"] = str(len(with_token))
+    return response
+
+
+_POST_FORM = re.compile(r"<form\b[^>]*\bmethod=\"post\"[^>]*>", re.IGNORECASE)
+
+
+def with_form_token(html: str, token: str) -> str:
+    """Every POST form of the page carries the session's form token (CSRF), added as the page is rendered."""
+    field = f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">'
+    return _POST_FORM.sub(lambda found: found.group(0) + field, html)

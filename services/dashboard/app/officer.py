@@ -15,6 +15,10 @@ class Officer:
     principal: Principal
     token: str
     lang: str
+    unit_name: str = ""
+    """The name of the unit the officer acts for, shown in the page's header."""
+    csrf: str = ""
+    """The session's form token (CSRF), put in every form of the page; empty for a bearer token."""
 
     @property
     def unit_id(self) -> str:

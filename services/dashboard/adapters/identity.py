@@ -1,0 +1,55 @@
+"""Identity's HTTP API, as the sign-in form uses it: sign in, refresh, sign out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class IdentityRefusalError(Exception):
+    """Identity refused (its rule, e.g. ``invalid_credentials``), or did not answer (``unavailable``)."""
+
+    def __init__(self, status: int, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.rule = rule
+        self.message = message
+
+
+class IdentityClient:
+    def __init__(self, url: str, timeout: float, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.url = url.rstrip("/")
+        self.client = httpx.AsyncClient(timeout=timeout, transport=transport)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def _post(self, path: str, json: Any = None, token: str | None = None) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        try:
+            answer = await self.client.post(f"{self.url}{path}", json=json or {}, headers=headers)
+        except httpx.HTTPError as exc:
+            raise IdentityRefusalError(503, "unavailable", f"identity did not answer: {exc!r}") from exc
+        try:
+            body: dict[str, Any] = answer.json()
+        except ValueError:
+            body = {}
+        if answer.status_code >= 400:
+            raise IdentityRefusalError(
+                answer.status_code, str(body.get("error", "unavailable")), str(body.get("message", ""))
+            )
+        return body
+
+    async def sign_in(self, form: dict[str, Any]) -> dict[str, Any]:
+        return await self._post("/sessions", {k: v for k, v in form.items() if v})
+
+    async def refresh(self, refresh_token: str) -> dict[str, Any]:
+        return await self._post("/sessions/refresh", {"refresh_token": refresh_token})
+
+    async def sign_out(self, access_token: str, everywhere: bool = False) -> None:
+        path = "/sessions/sign-out-everywhere" if everywhere else "/sessions/current/sign-out"
+        await self._post(path, token=access_token)
+
+    async def oidc(self, path: str, json: dict[str, Any]) -> dict[str, Any]:
+        return await self._post(path, json)
