@@ -86,7 +86,6 @@ def create_app(
     app.state.live = feed
     app.state.identity = identity
     app.state.sign_in = SignIn(SessionStore(runtime.db), identity, settings)
-    app.state.providers = []
 
     @app.exception_handler(SignInRequiredError)
     async def _sign_in(request: Request, exc: SignInRequiredError) -> Response:

@@ -31,6 +31,10 @@ class DashboardSettings(BaseSettings):
     secure_cookies: bool = Field(
         default=False, description="mark the session cookie Secure: set it true behind HTTPS (TLS)"
     )
+    public_url: str | None = Field(
+        default=None,
+        description="the dashboard's address as browsers reach it (the OpenID callback's); default: the request's",
+    )
     session_hours: float = Field(default=12.0, gt=0, description="a sign-in lasts at most this long")
     session_idle_minutes: float = Field(default=30.0, gt=0, description="a session unused this long ends")
     pdf_font: Path = Field(default=_FONTS / "DejaVuSans.ttf", description="a Unicode TTF for PDF exports")

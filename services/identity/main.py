@@ -16,7 +16,9 @@ from services.identity.app.base import Identity
 from services.identity.app.commands import command_table
 from services.identity.app.grants import GrantHandlers
 from services.identity.app.holder import Holder
+from services.identity.app.oidc import OpenIdSignIn
 from services.identity.app.sessions import Sessions
+from services.identity.domain.providers import load_providers
 from services.identity.migrations import SCHEMA
 from services.identity.settings import IdentitySettings
 from shared.bus.subjects import stream_name
@@ -58,7 +60,11 @@ def create_app(
     app.state.identity = identity
     app.state.settings = settings
     app.state.holder = Holder(identity)
-    app.state.sessions = Sessions(identity, runtime.jwt_secret, common.token_issuer)
+    app.state.sessions = sessions = Sessions(identity, runtime.jwt_secret, common.token_issuer)
+    providers = (
+        load_providers(settings.oidc_config.read_text(encoding="utf-8")) if settings.oidc_config else {}
+    )
+    app.state.oidc = OpenIdSignIn(identity, sessions, providers)
     app.state.commands = command_table(AccountHandlers(identity), GrantHandlers(identity))
     app.state.scopes = SCOPES
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -51,5 +52,19 @@ class IdentityClient:
         path = "/sessions/sign-out-everywhere" if everywhere else "/sessions/current/sign-out"
         await self._post(path, token=access_token)
 
-    async def oidc(self, path: str, json: dict[str, Any]) -> dict[str, Any]:
-        return await self._post(path, json)
+    async def authorization(self, provider: str, redirect_uri: str) -> dict[str, Any]:
+        return await self._post(
+            f"/oidc/{quote(provider, safe='')}/authorization", {"redirect_uri": redirect_uri}
+        )
+
+    async def oidc_sign_in(self, provider: str, form: dict[str, Any]) -> dict[str, Any]:
+        return await self._post(f"/oidc/{quote(provider, safe='')}/sessions", form)
+
+    async def providers(self) -> list[dict[str, str]]:
+        """The providers officers may sign in through; none when identity does not answer."""
+        try:
+            answer = await self.client.get(f"{self.url}/oidc/providers")
+        except httpx.HTTPError:
+            return []
+        found: list[dict[str, str]] = answer.json() if answer.status_code == 200 else []
+        return found

@@ -45,6 +45,8 @@ REFUSALS: dict[str, str] = {
     "unavailable": N_("The sign-in service does not answer: try again in a moment."),
     "session_ended": N_("Your session has ended: sign in again."),
     "invalid_request": N_("Fill in the login name and the password."),
+    "provider_refused": N_("The sign-in through the identity provider did not succeed: try again."),
+    "unknown_provider": N_("This identity provider is not configured here."),
 }
 
 
@@ -63,7 +65,7 @@ def _cookie(response: Response, request: Request, name: str, value: str, max_age
     )
 
 
-def login_page(request: Request, status_code: int = 200, **context: Any) -> HTMLResponse:
+async def login_page(request: Request, status_code: int = 200, **context: Any) -> HTMLResponse:
     """The sign-in form, with a fresh value for the sign-in cookie that the form repeats."""
     token = secrets.token_urlsafe(24)
     request.state.form_token = token
@@ -74,7 +76,7 @@ def login_page(request: Request, status_code: int = 200, **context: Any) -> HTML
         language(request),
         status_code=status_code,
         development=common.development_tokens,
-        providers=request.app.state.providers,
+        providers=await request.app.state.identity.providers(),
         **{
             "next": "/",
             "error": "",
@@ -91,7 +93,7 @@ def login_page(request: Request, status_code: int = 200, **context: Any) -> HTML
 @router.get("/login", response_class=HTMLResponse)
 async def login_form(request: Request, next: str = "/", error: str = "") -> HTMLResponse:
     message = tr(language(request), REFUSALS[error]) if error in REFUSALS else ""
-    return login_page(request, next=_safe_next(next), error=message)
+    return await login_page(request, next=_safe_next(next), error=message)
 
 
 @router.post("/login")
@@ -107,10 +109,10 @@ async def login(
     lang = language(request)
     again = {"next": _safe_next(next), "login_name": login_name.strip()}
     if not login_name.strip() or not password:
-        return login_page(request, 422, error=tr(lang, REFUSALS["invalid_request"]), **again)
+        return await login_page(request, 422, error=tr(lang, REFUSALS["invalid_request"]), **again)
     if new_password != new_password_again:
         message = tr(lang, "The two new passwords differ: type the same one twice.")
-        return login_page(request, 422, error=message, ask_new_password=True, **again)
+        return await login_page(request, 422, error=message, ask_new_password=True, **again)
     form = {
         "login_name": login_name.strip(),
         "password": password,
@@ -121,7 +123,7 @@ async def login(
         answer = await request.app.state.identity.sign_in(form)
     except IdentityRefusalError as exc:
         message = tr(lang, REFUSALS.get(exc.rule, REFUSALS["invalid_credentials"]))
-        return login_page(
+        return await login_page(
             request,
             exc.status if exc.status < 500 else 503,
             error=message,
@@ -143,7 +145,7 @@ async def _signed_in(request: Request, cookie: str, target: str) -> Response:
 @router.get("/login/token", response_class=HTMLResponse)
 async def token_form(request: Request, next: str = "/") -> HTMLResponse:
     """Development only: paste a token minted by ``chudong token`` (refused in production)."""
-    return login_page(request, next=_safe_next(next), token_form=True)
+    return await login_page(request, next=_safe_next(next), token_form=True)
 
 
 @router.post("/login/token")
@@ -153,11 +155,11 @@ async def token_login(
     lang = language(request)
     if not request.app.state.runtime.common.development_tokens:
         message = tr(lang, "Development tokens are refused here: sign in with your account.")
-        return login_page(request, 403, error=message, token_form=True)
+        return await login_page(request, 403, error=message, token_form=True)
     try:
         principal = read_token(request, token.strip())
     except TokenError as exc:
-        return login_page(request, 401, error=str(exc), token_form=True, next=_safe_next(next))
+        return await login_page(request, 401, error=str(exc), token_form=True, next=_safe_next(next))
     cookie = await sign_in(request).open_with_token(principal.subject, token.strip())
     return await _signed_in(request, cookie, _safe_next(next))
 

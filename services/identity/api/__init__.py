@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from services.identity.api import accounts, grants, sessions
+from services.identity.api import accounts, grants, oidc, sessions
 
 router = APIRouter()
-for part in (sessions, accounts, grants):
+for part in (sessions, oidc, accounts, grants):
     router.include_router(part.router)
 
 __all__ = ["router"]
