@@ -9,6 +9,7 @@ refresh, within the access token's life (5 s here) for every service.
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 
 import httpx
@@ -43,6 +44,10 @@ def _signed_in(client: httpx.Client, identity: str, login: str, first: str, mine
     return tokens
 
 
+def _answers(client: httpx.Client, url: str, headers: dict[str, str]) -> bool:
+    return client.get(url, headers=headers).status_code == 200
+
+
 class Holder:
     """A signed-in officer as an API client: refreshes the access token when half its life is gone."""
 
@@ -75,12 +80,8 @@ def test_a_district_officer_granted_by_the_province_sees_exactly_the_district(tm
                 assert answer.status_code == 201, answer.text
             admin = system.token("admin", "vn")
             for service, path in {**READS, "identity": "/units/{unit}/accounts"}.items():
-                eventually(
-                    lambda s=service, p=path: (
-                        client.get(urls[s] + p.format(unit="h02-dcs1"), headers=admin).status_code == 200
-                    ),
-                    f"{service} to know the tree",
-                )
+                url = urls[service] + path.format(unit="h02-dcs1")
+                eventually(partial(_answers, client, url, admin), f"{service} to know the tree")
 
             made = system.cli(
                 "accounts", "open", "--login", "admin.bg", "--unit", "bg", "--name", "Trần Văn Tỉnh",
