@@ -29,7 +29,7 @@ console = Console(stderr=True)
 
 @app.command()
 def run(
-    free_ports: Annotated[bool, typer.Option(help="pick free ports instead of 8101-8104")] = False,
+    free_ports: Annotated[bool, typer.Option(help="pick free ports instead of 8101-8106")] = False,
     data_dir: Annotated[Path | None, typer.Option(help="where databases and NATS keep their data")] = None,
     log_dir: Annotated[Path | None, typer.Option(help="write each service's log to a file here")] = None,
     cluster: Annotated[

@@ -5,6 +5,7 @@ Identity, evaluation and the dashboard run in process, fed through JetStream.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -205,3 +206,13 @@ async def test_an_idle_session_ends(site: Site, monkeypatch: pytest.MonkeyPatch)
     assert again.headers["location"].startswith("/login")
     form = await site.browser.get("/login?error=session_ended", headers={"Accept": "text/html"})
     assert "Phiên đăng nhập đã hết" in form.text
+
+
+async def test_requests_arriving_together_share_one_refresh(site: Site) -> None:
+    """A page, its chart and its live feed ask at once; identity would end a session whose refresh token
+    is used twice, so one request refreshes and the others take its tokens."""
+    await site.officer("cung.luc")
+    await site.sign_in("cung.luc", password=PASSWORD, new_password=MINE, new_password_again=MINE)
+    for _ in range(3):  # with 5-second tokens, every request is near the token's end
+        answers = await asyncio.gather(*(site.browser.get("/units/bg-pl") for _ in range(4)))
+        assert [a.status_code for a in answers] == [200] * 4, [a.text[:200] for a in answers]

@@ -7,7 +7,9 @@ A session unused for ``session_idle_minutes`` or older than ``session_hours`` en
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -36,6 +38,9 @@ class SignIn:
         self.store = store
         self.identity = identity
         self.settings = settings
+        # A page and its images and live feed arrive together: one of them refreshes, the others take its
+        # tokens (identity ends a session whose refresh token is used twice).
+        self._refreshing: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def open(self, answer: dict[str, Any]) -> str:
         """A session for identity's answer to a sign-in; returns the cookie's value."""
@@ -64,6 +69,15 @@ class SignIn:
         if now + REFRESH_AHEAD < session.access_expires_at:
             await self.store.touch(session, now)
             return session
+        async with self._refreshing[session.cookie_hash]:
+            current = await self.store.get(cookie)
+            if current is None:
+                raise SessionEndedError()
+            if now + REFRESH_AHEAD < current.access_expires_at:
+                return current  # refreshed by the request that held the lock
+            return await self._refresh(current, now)
+
+    async def _refresh(self, session: Session, now: datetime) -> Session:
         if session.refresh_token is None:
             await self.store.close(session.cookie_hash)
             raise SessionEndedError()
