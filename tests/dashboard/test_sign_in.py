@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pyotp
 import pytest
 from fastapi import FastAPI
 from nats.js import JetStreamContext
@@ -216,3 +218,28 @@ async def test_requests_arriving_together_share_one_refresh(site: Site) -> None:
     for _ in range(3):  # with 5-second tokens, every request is near the token's end
         answers = await asyncio.gather(*(site.browser.get("/units/bg-pl") for _ in range(4)))
         assert [a.status_code for a in answers] == [200] * 4, [a.text[:200] for a in answers]
+
+
+async def test_an_officer_turns_on_the_second_factor_with_the_qr_code_then_signs_in_with_a_code(
+    site: Site,
+) -> None:
+    await site.officer("hai.lop")
+    await site.sign_in("hai.lop", password=PASSWORD, new_password=MINE, new_password_again=MINE)
+    page = await site.browser.get("/account", headers={"Accept": "text/html"})
+    assert "Bật xác thực hai lớp" in page.text
+    shown = await site.browser.post("/account/totp", data={"csrf_token": form_token(page.text)})
+    assert shown.status_code == 200 and '<div class="qr" id="totp-qr"><svg' in shown.text
+    found = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', shown.text)
+    assert found is not None
+    totp = pyotp.TOTP(found.group(1))
+    confirmed = await site.browser.post(
+        "/account/totp/confirm",
+        data={"secret": found.group(1), "code": totp.now(), "csrf_token": form_token(shown.text)},
+    )
+    assert confirmed.status_code == 303 and confirmed.headers["location"] == "/account?done=totp"
+
+    site.browser.cookies.clear()
+    asked = await site.sign_in("hai.lop")
+    assert asked.status_code == 401 and 'name="totp_code"' in asked.text and "mã 6 số" in asked.text
+    signed = await site.sign_in("hai.lop", totp_code=totp.at(time.time() + 30))
+    assert signed.status_code == 303, signed.text

@@ -52,6 +52,10 @@ class IdentityClient:
         path = "/sessions/sign-out-everywhere" if everywhere else "/sessions/current/sign-out"
         await self._post(path, token=access_token)
 
+    async def own(self, path: str, access_token: str, json: dict[str, Any] | None = None) -> dict[str, Any]:
+        """One of the holder's own requests (``/accounts/me/...``), with their access token."""
+        return await self._post(path, json, token=access_token)
+
     async def authorization(self, provider: str, redirect_uri: str) -> dict[str, Any]:
         return await self._post(
             f"/oidc/{quote(provider, safe='')}/authorization", {"redirect_uri": redirect_uri}

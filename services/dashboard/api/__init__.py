@@ -4,11 +4,11 @@ Every route is behind the CSRF check (``api/csrf.py``)."""
 
 from fastapi import APIRouter, Depends
 
-from services.dashboard.api import actions, exports, live, oidc, pages, signin
+from services.dashboard.api import account, actions, exports, live, oidc, pages, signin
 from services.dashboard.api.csrf import csrf_protect
 
 protected = APIRouter(dependencies=[Depends(csrf_protect)])
-for part in (signin, oidc, pages, actions, exports, live):
+for part in (signin, oidc, account, pages, actions, exports, live):
     protected.include_router(part.router)
 
 routers = [protected]
