@@ -32,8 +32,10 @@ def matching_step(secret: str, code: str, now: float, after_step: int | None) ->
     totp = pyotp.TOTP(secret, interval=STEP_SECONDS)
     step = int(now // STEP_SECONDS)
     for candidate in (step, step - 1, step + 1):
-        if (after_step is None or candidate > after_step) and totp.verify(
-            code.strip(), for_time=candidate * STEP_SECONDS, valid_window=0
-        ):
+        try:
+            matches = totp.verify(code.strip(), for_time=candidate * STEP_SECONDS, valid_window=0)
+        except (ValueError, TypeError):  # a secret that is not base32 matches nothing
+            return None
+        if matches and (after_step is None or candidate > after_step):
             return candidate
     return None

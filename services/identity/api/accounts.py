@@ -156,8 +156,18 @@ async def unit_accounts(request: Request, unit_id: UnitIdPath, principal: LivePr
 
 
 class TotpConfirmRequest(RequestBody):
-    secret: str = Field(min_length=16, max_length=64, description="the secret /accounts/me/totp gave")
-    code: str = Field(min_length=6, max_length=8, description="the code the authenticator app shows now")
+    secret: str = Field(
+        min_length=16,
+        max_length=64,
+        pattern=r"^[A-Z2-7]+=*$",
+        description="the secret /accounts/me/totp gave (base32)",
+    )
+    code: str = Field(
+        min_length=6,
+        max_length=8,
+        pattern=r"^[0-9]+$",
+        description="the code the authenticator app shows now",
+    )
 
 
 class PasswordRequest(RequestBody):
