@@ -243,3 +243,22 @@ async def test_an_officer_turns_on_the_second_factor_with_the_qr_code_then_signs
     assert asked.status_code == 401 and 'name="totp_code"' in asked.text and "mã 6 số" in asked.text
     signed = await site.sign_in("hai.lop", totp_code=totp.at(time.time() + 30))
     assert signed.status_code == 303, signed.text
+
+
+async def test_an_officer_with_two_roles_chooses_the_one_to_act_in(site: Site) -> None:
+    account = await site.officer("hai.vai", role="province_officer", unit="bg")
+    admin = token_for(SECRET, "admin", "vn", subject="operator")
+    granted = await site.identity.post(
+        "/grants", headers=admin, json={"account_id": account, "role": "district_officer", "unit_id": "bg-pl"}
+    )
+    assert granted.status_code == 201
+    signed = await site.sign_in("hai.vai", password=PASSWORD, new_password=MINE, new_password_again=MINE)
+    assert signed.status_code == 303
+    page = await site.browser.get("/account", headers={"Accept": "text/html"})
+    assert page.text.count('action="/account/grant"') == 1  # the role not in use
+    chosen = await site.browser.post(
+        "/account/grant", data={"grant_id": granted.json()["grant_id"], "csrf_token": form_token(page.text)}
+    )
+    assert chosen.status_code == 303
+    home = await site.browser.get("/", headers={"Accept": "text/html"})
+    assert home.headers["location"] == "/units/bg-pl"

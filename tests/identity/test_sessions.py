@@ -130,3 +130,29 @@ async def test_an_idle_session_ends_and_so_does_an_old_one(world: World) -> None
             break
         fresh = answer.json()
     assert answer.status_code == 401 and answer.json()["error"] == "session_ended"
+
+
+async def test_an_officer_with_two_grants_acts_under_one_at_a_time(world: World) -> None:
+    by_operator = world.operator()
+    account = await world.open_account("bg-pl", "hai.vai", by_operator)
+    province = await world.grant(account, "province_officer", "bg", by_operator)
+    district = await world.grant(account, "district_officer", "bg-pl", by_operator)
+    tokens = await world.first_sign_in("hai.vai")
+    assert tokens["grant"]["grant_id"] == province  # the highest unit first
+    assert {g["grant_id"] for g in tokens["grants"]} == {province, district}
+    switched = await world.client.post(
+        "/sessions/refresh", json={"refresh_token": tokens["refresh_token"], "grant_id": district}
+    )
+    assert switched.status_code == 200, switched.text
+    assert (switched.json()["grant"]["role"], switched.json()["grant"]["unit_id"]) == (
+        "district_officer",
+        "bg-pl",
+    )
+    again = await world.client.post(
+        "/sessions/refresh", json={"refresh_token": switched.json()["refresh_token"]}
+    )
+    assert again.json()["grant"]["grant_id"] == district  # the session keeps the grant it acts under
+    other = await world.client.post(
+        "/sessions/refresh", json={"refresh_token": again.json()["refresh_token"], "grant_id": "g-not-mine"}
+    )
+    assert other.status_code == 403 and other.json()["error"] == "unknown_grant"

@@ -45,8 +45,20 @@ class IdentityClient:
     async def sign_in(self, form: dict[str, Any]) -> dict[str, Any]:
         return await self._post("/sessions", {k: v for k, v in form.items() if v})
 
-    async def refresh(self, refresh_token: str) -> dict[str, Any]:
-        return await self._post("/sessions/refresh", {"refresh_token": refresh_token})
+    async def refresh(self, refresh_token: str, grant_id: str | None = None) -> dict[str, Any]:
+        body = {"refresh_token": refresh_token, **({"grant_id": grant_id} if grant_id else {})}
+        return await self._post("/sessions/refresh", body)
+
+    async def me(self, access_token: str) -> dict[str, Any]:
+        """The holder's own account: name, second factor, grants (empty when identity does not answer)."""
+        try:
+            answer = await self.client.get(
+                f"{self.url}/accounts/me", headers={"Authorization": f"Bearer {access_token}"}
+            )
+        except httpx.HTTPError:
+            return {}
+        found: dict[str, Any] = answer.json() if answer.status_code == 200 else {}
+        return found
 
     async def sign_out(self, access_token: str, everywhere: bool = False) -> None:
         path = "/sessions/sign-out-everywhere" if everywhere else "/sessions/current/sign-out"

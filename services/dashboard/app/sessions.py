@@ -16,7 +16,7 @@ from typing import Any
 import jwt
 
 from services.dashboard.adapters.identity import IdentityClient, IdentityRefusalError
-from services.dashboard.adapters.sessions import Session, SessionStore
+from services.dashboard.adapters.sessions import Session, SessionStore, digest
 from services.dashboard.settings import DashboardSettings
 from shared.clock import utcnow
 
@@ -77,13 +77,23 @@ class SignIn:
                 return current  # refreshed by the request that held the lock
             return await self._refresh(current, now)
 
-    async def _refresh(self, session: Session, now: datetime) -> Session:
+    async def act_as(self, cookie: str, grant_id: str) -> None:
+        """From now on, the session acts under another of the account's grants in force."""
+        async with self._refreshing[digest(cookie)]:
+            current = await self.store.get(cookie)
+            if current is None:
+                raise SessionEndedError()
+            await self._refresh(current, utcnow(), grant_id)
+
+    async def _refresh(self, session: Session, now: datetime, grant_id: str | None = None) -> Session:
         if session.refresh_token is None:
             await self.store.close(session.cookie_hash)
             raise SessionEndedError()
         try:
-            answer = await self.identity.refresh(session.refresh_token)
+            answer = await self.identity.refresh(session.refresh_token, grant_id)
         except IdentityRefusalError as exc:
+            if exc.rule == "unknown_grant":
+                raise  # not a grant of this account in force: the session stays as it was
             if exc.rule != "unavailable":
                 await self.store.close(session.cookie_hash)
             raise SessionEndedError() from exc

@@ -35,6 +35,9 @@ class SignInRequest(RequestBody):
 
 class RefreshRequest(RequestBody):
     refresh_token: str = Field(min_length=1, max_length=200)
+    grant_id: str | None = Field(
+        default=None, max_length=100, description="act under another of your grants in force from now on"
+    )
 
 
 def tokens_answer(tokens: Tokens) -> dict[str, Any]:
@@ -66,7 +69,7 @@ async def sign_in(request: Request, body: SignInRequest) -> dict[str, Any]:
 
 @router.post("/sessions/refresh", summary="The next access token (and refresh token) of an open session")
 async def refresh(request: Request, body: RefreshRequest) -> dict[str, Any]:
-    return tokens_answer(await sessions_of(request).refresh(body.refresh_token))
+    return tokens_answer(await sessions_of(request).refresh(body.refresh_token, body.grant_id))
 
 
 @router.post("/sessions/current/sign-out", summary="Sign out of the session your token came from")

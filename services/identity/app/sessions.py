@@ -247,8 +247,9 @@ class Sessions:
             )
         return await self._tokens(account, grant, live, session_id, refresh, expires)
 
-    async def refresh(self, refresh_token: str) -> Tokens:
-        """The next access and refresh tokens, if the session is open and its grant in force."""
+    async def refresh(self, refresh_token: str, grant_id: str | None = None) -> Tokens:
+        """The next access and refresh tokens, if the session is open and its grant in force; with
+        ``grant_id``, for another of the account's grants in force (acting in another role or unit)."""
         digest = _digest(refresh_token)
         now = self.identity.clock.now()
         async with self.db.read() as conn:
@@ -269,12 +270,19 @@ class Sessions:
         if account is None or account.erased or grant is None:
             await self.end(row.session_id)
             raise session_ended()
+        if grant_id is not None and grant_id != grant.grant_id:
+            grant = _choose(live, grant_id)
         refresh = secrets.token_urlsafe(32)
         async with self.db.transaction() as conn:
             changed = await conn.execute(
                 update(sessions)
                 .where(sessions.c.session_id == row.session_id, sessions.c.refresh_hash == digest)
-                .values(refresh_hash=_digest(refresh), previous_hash=digest, refreshed_at=now)
+                .values(
+                    refresh_hash=_digest(refresh),
+                    previous_hash=digest,
+                    refreshed_at=now,
+                    grant_id=grant.grant_id,
+                )
             )
         if changed.rowcount != 1:  # a concurrent refresh with the same token won
             raise session_ended()
