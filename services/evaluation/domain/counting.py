@@ -136,7 +136,10 @@ def _slots(ctx: Context, req: Requirement) -> list[_Slot]:
     grace = timedelta(days=req.grace_days)
     periods = _periods(ctx, req)
     if not req.per_branch:
-        return [_Slot(None, p, p.end + grace) for p in periods]
+        # A period that ended before the union was founded asked nothing of it (a union founded in
+        # December owed no plan to the Party committee by 31 January), as a branch's count from its own.
+        opened = ctx.union.opened_on
+        return [_Slot(None, p, p.end + grace) for p in periods if opened is None or opened <= p.end]
     return [
         _Slot(b, p, p.end + grace)
         for b in ctx.union.branches
@@ -151,10 +154,16 @@ def count_requirement(ctx: Context, req: Requirement) -> Part:
         facts = [f for f in facts if f.number == ctx.year]
     slots = _slots(ctx, req)
     if not slots:
-        return Part(Status.NOT_ASSESSED, f"no branch to hold a {req.label}", {f"{req.label}: slots": 0})
+        why = (
+            f"no branch to hold a {req.label}"
+            if req.per_branch
+            else f"no {req.label} due since the union was founded"
+        )
+        return Part(Status.NOT_ASSESSED, why, {f"{req.label}: slots": 0})
     total = len(slots)
     required = (
-        req.periods_required
+        # Of the periods since the union was founded, as many in proportion (11 of 12 months: 2 of 2).
+        math.ceil(req.periods_required * total / len(_periods(ctx, req)) - 1e-9)
         if req.periods_required is not None and not req.per_branch
         else math.ceil(req.threshold * total - 1e-9)
     )
