@@ -83,7 +83,7 @@ def test_sign_in_see_the_district_and_drill_down_to_a_missing_meeting(demo: Demo
     )
     assert all(name in chart["legend"] for name in ("Đạt", "Có nguy cơ", "Không đạt", "Chưa đánh giá"))
     # Every month: the three unions failed (no model registered by 10 November before the year).
-    assert chart["titles"] and all(" – Không đạt: 3/3 (100,0%)" in t for t in chart["titles"]), chart[
+    assert chart["titles"] and all(" – Không đạt: 3/3 (100%)" in t for t in chart["titles"]), chart[
         "titles"
     ]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -323,9 +323,9 @@ def test_the_tiles_counts_and_shares_follow_a_change_without_a_reload(demo: Demo
     status = str(listed["status"])
     # The union joined its status's tile: the count and the share both moved, on the open page.
     expect(page.locator(f"#count-{status}")).to_have_text("1", timeout=30_000)
-    expect(page.locator(f"#share-{status}")).to_have_text("100,0%")
+    expect(page.locator(f"#share-{status}")).to_have_text("100%")
     for other in {"pass", "at_risk", "fail", "not_assessed"} - {status}:
-        expect(page.locator(f"#share-{other}")).to_have_text("0,0%")
+        expect(page.locator(f"#share-{other}")).to_have_text("0%")
     expect(page.locator("#tile-recognised")).to_have_text("0/0/1")
     assert page.evaluate("window.__samePage") is True  # no reload happened
     page.context.close()

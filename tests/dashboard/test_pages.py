@@ -335,7 +335,7 @@ async def test_the_overview_embeds_the_trend_with_its_legend_and_each_months_cou
     # 2 November 2026: one union, January to November; each month's bar says what it counts.
     titles = re.findall(r"<title>(\d\d/2026) – ([^:]+): (\d+)/(\d+) \(([\d,]+)%\)</title>", svg)
     assert sorted({t[0] for t in titles}) == [f"{m:02d}/2026" for m in range(1, 12)]
-    assert all(t[3] == "1" and t[2] == "1" and t[4] == "100,0" for t in titles)
+    assert all(t[3] == "1" and t[2] == "1" and t[4] == "100" for t in titles)
 
 
 async def test_the_overview_and_the_unions_page_show_the_one_recognition_stage(pages: Pages) -> None:

@@ -45,9 +45,10 @@
   var lang = body.dataset.lang === "en" ? "en" : "vi";
 
   function share(part, whole) {
-    // As the server writes it (format_share): one decimal, "68,3%" in Vietnamese, "68.3%" in English.
+    // As the server writes it (format_share): at most one decimal, "68,3%" in Vietnamese, "68.3%" in
+    // English, "75%" for a whole number.
     if (!whole) return "–";
-    var text = (100 * part / whole).toFixed(1);
+    var text = (100 * part / whole).toFixed(1).replace(/\.0$/, "");
     return (lang === "vi" ? text.replace(".", ",") : text) + "%";
   }
 
