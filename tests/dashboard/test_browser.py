@@ -83,9 +83,7 @@ def test_sign_in_see_the_district_and_drill_down_to_a_missing_meeting(demo: Demo
     )
     assert all(name in chart["legend"] for name in ("Đạt", "Có nguy cơ", "Không đạt", "Chưa đánh giá"))
     # Every month: the three unions failed (no model registered by 10 November before the year).
-    assert chart["titles"] and all(" – Không đạt: 3/3 (100%)" in t for t in chart["titles"]), chart[
-        "titles"
-    ]
+    assert chart["titles"] and all(" – Không đạt: 3/3 (100%)" in t for t in chart["titles"]), chart["titles"]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "overview.png"), full_page=True)
 
