@@ -30,7 +30,7 @@ class Subscription:
     digest_hour: int = 7
 
     def covers(self, alert: Alert) -> bool:
-        return alert.kind in self.kinds and path_contains(self.unit_path, alert.unit_path)
+        return any(k in self.kinds for k in alert.kinds) and path_contains(self.unit_path, alert.unit_path)
 
 
 @dataclass(frozen=True, slots=True)
