@@ -70,6 +70,8 @@ LABELS: dict[str, dict[str, str]] = {
         "unread": "chưa đọc",
         "mark_read": "Đánh dấu đã đọc",
         "no_alerts": "Không có thông báo.",
+        "mail_not_configured": "Chưa cấu hình máy chủ thư điện tử: cảnh báo chưa được gửi qua thư điện tử "
+        "(vẫn có trong Hộp thư) và sẽ được gửi khi quản trị hệ thống cấu hình máy chủ thư.",
         "forbidden": "Không có quyền truy cập",
         "not_found": "Không tìm thấy",
         "error": "Có lỗi",
@@ -164,6 +166,8 @@ LABELS: dict[str, dict[str, str]] = {
         "unread": "unread",
         "mark_read": "Mark read",
         "no_alerts": "No alerts.",
+        "mail_not_configured": "No mail server is configured: alerts are not sent by e-mail yet (they are in "
+        "the inbox) and will be sent once the system administrator configures one.",
         "forbidden": "Access denied",
         "not_found": "Not found",
         "error": "Error",

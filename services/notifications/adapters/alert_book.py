@@ -33,6 +33,7 @@ from shared.store.upsert import upsert
 LinkFor = Callable[[Alert], str]
 # A delivery whose message may still change: not sent yet (an inbox item is its row: it always may).
 UNSENT = ("pending", "deferred", "in_digest", "retrying", "held")
+FOLLOW_UP = "#"  # a part of a change that came after its messages left: ``<change>#<event id>``
 
 
 def ancestors(path: str) -> list[str]:
@@ -85,12 +86,12 @@ class AlertBook:
         if joined is None:
             return False  # this part of the change is in its alert already
         if await self._left(conn, alert.alert_id):
-            if "+" in alert.source_id:
+            if FOLLOW_UP in alert.source_id:
                 return False
             # Too late to join: the change's messages left. The part is an alert of its own.
             first = alert.facts["changes"][0]["event_id"]
             return await self.raise_alert(
-                conn, dataclasses.replace(alert, source_id=f"{alert.source_id}+{first}"), now
+                conn, dataclasses.replace(alert, source_id=f"{alert.source_id}{FOLLOW_UP}{first}"), now
             )
         await self._write(conn, joined, now, new=False, was_critical=bool(known.critical))
         return True
