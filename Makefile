@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install chromium screenshots run test test-slow lint typecheck catalogue clean
+.PHONY: install chromium screenshots run test test-slow lint typecheck catalogue catalogs clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ test-slow: install chromium
 # The dashboard's pages in docs/dashboard/, taken by the browser tests against the demo district.
 screenshots: install chromium
 	CHUDONG_SCREENSHOTS_DIR=$(CURDIR)/docs/dashboard $(BIN)/pytest -m slow tests/dashboard/test_browser.py
+
+# People-facing text: extract new message ids into the .po files, then compile them (after translating).
+catalogs: install
+	$(BIN)/python -m shared.i18n.catalogs update
+	$(BIN)/python -m shared.i18n.catalogs compile
+	$(BIN)/python -m shared.i18n.catalogs check
 
 catalogue: install
 	$(BIN)/chudong catalogue --out docs/events/asyncapi.json

@@ -48,7 +48,7 @@ async def test_without_a_mail_server_emails_are_held_and_leave_once_the_admin_se
 
         await wait_until(held, what="the e-mail held")
         [delivery] = await service.deliveries(PL)
-        assert delivery["attempts"] == 0 and "no mail server is configured" in delivery["last_error"]
+        assert delivery["attempts"] == 0 and "chưa cấu hình máy chủ thư điện tử" in delivery["last_error"]
         assert service.app.state.runtime.counters.total("alert_attempts_failed") == 0
         assert (await service.client.get("/mail-settings", headers=ADMIN)).json()["held"] == 1
 

@@ -21,6 +21,7 @@ from services.dashboard.domain.text import (
     late_mark,
     late_summary,
 )
+from shared.i18n import Message, tr
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 env = TEMPLATES.env
@@ -46,6 +47,16 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
     def late_of(evidence: dict[str, Any]) -> str:
         return late_summary(lang, evidence)
 
+    def text(msgid: str, **params: Any) -> str:
+        """A template's own text: ``{{ _("Branch meetings") }}``, translated by the catalogs."""
+        return tr(lang, msgid, **params)
+
+    def message(value: Message | dict[str, Any] | str | None) -> str:
+        """A message that arrived in an answer (``{"id", "params"}``), in the page's language."""
+        if value is None or isinstance(value, str):
+            return value or ""
+        return (value if isinstance(value, Message) else Message.model_validate(value)).render(lang)
+
     def url_with(**changes: Any) -> str:
         params = dict(request.query_params)
         params.pop("lang", None)
@@ -61,6 +72,8 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
         template,
         {
             "t": t,
+            "_": text,
+            "msg": message,
             "iname": iname,
             "kind": kind,
             "late": late,

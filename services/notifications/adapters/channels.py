@@ -15,6 +15,7 @@ import aiosmtplib
 import httpx
 
 from services.notifications.domain.mail import NOT_CONFIGURED, MailServer
+from shared.i18n import DEFAULT_LANGUAGE, tr
 
 SIGNATURE_HEADER = "X-Chudong-Signature"
 TIMESTAMP_HEADER = "X-Chudong-Timestamp"
@@ -79,7 +80,7 @@ class EmailSender:
     async def _connect(self) -> aiosmtplib.SMTP:
         s = self.server
         if not s.host:
-            raise MailNotConfiguredError(NOT_CONFIGURED)
+            raise MailNotConfiguredError(tr(DEFAULT_LANGUAGE, NOT_CONFIGURED))
         client = aiosmtplib.SMTP(
             hostname=s.host,
             port=s.port,

@@ -31,6 +31,7 @@ from services.notifications.domain.timing import RetryPolicy
 from shared.clock import Clock, local_date
 from shared.contracts.notifications import AlertDelivered, AlertKind, AlertUndelivered, Channel
 from shared.events import NewEvent
+from shared.i18n import DEFAULT_LANGUAGE, tr
 from shared.runtime.metrics import Counters
 from shared.store import EventStore, StreamAppend
 
@@ -155,7 +156,7 @@ class Dispatcher:
                 & deliveries.c.status.in_(DUE_STATUSES)
                 & (deliveries.c.due_at <= now)
             )
-            values = {"status": "held", "last_error": NOT_CONFIGURED}
+            values = {"status": "held", "last_error": tr(DEFAULT_LANGUAGE, NOT_CONFIGURED)}
         async with self.db.read() as conn:
             if (await conn.execute(select(deliveries.c.delivery_id).where(which).limit(1))).first() is None:
                 return  # most passes: nothing to hold or release, and no write

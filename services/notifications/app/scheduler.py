@@ -118,7 +118,6 @@ class Scheduler:
                     facts={
                         "year": risk.year,
                         "criterion": risk.criterion,
-                        "deadline_title": f"Ghi nhận minh chứng cho chỉ tiêu {risk.indicator_id} kỳ {risk.period}",
                         "indicator_id": risk.indicator_id,
                         "period": risk.period,
                         "due_on": risk.closes_on.isoformat(),

@@ -8,8 +8,9 @@ from email.utils import parseaddr
 from services.notifications.domain.commands import ChangeMailSettings
 from shared.contracts.notifications import MailSettingsChanged
 from shared.errors import DomainError
+from shared.i18n import N_
 
-NOT_CONFIGURED = "no mail server is configured: set one with PUT /mail-settings (or NOTIFICATIONS_SMTP_HOST)"
+NOT_CONFIGURED = N_("no mail server is configured: e-mails wait until an administrator sets one")
 
 
 @dataclass(frozen=True, slots=True)
