@@ -114,7 +114,7 @@ def create_app(
         title="chudong notifications",
         description="Alerts to officers about their units: compliance, risks, deadlines and decisions.",
     )
-    app.state.contacts = contacts = OfficerContacts(runtime.db, clock)
+    app.state.contacts = contacts = OfficerContacts(runtime.db, clock, book)
     app.state.subscriptions = subscriptions = SubscriptionHandlers(runtime.store, contacts, clock, book)
     app.state.commands = command_table(subscriptions, mail)
     app.state.mail = mail

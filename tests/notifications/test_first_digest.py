@@ -103,13 +103,14 @@ async def test_the_first_digest_holds_only_the_kinds_subscribed_and_what_is_stil
         )
         await service.evaluation.emit(decided, PATHS["pl-x"])
         await service.caught_up()
-        await service.client.put("/officers/me", headers=PL, json={})
+        # Subscribed before registering: they follow what they chose, not the defaults.
         answer = await service.client.post(
             "/subscriptions",
             headers=PL,
             json={"unit_id": "bg-pl", "kinds": ["recognition_awaiting_decision", "deadline_approaching"]},
         )
         assert answer.status_code == 201, answer.text
+        await service.client.put("/officers/me", headers=PL, json={})
         subjects = [i["subject"] for i in (await service.client.get("/inbox", headers=PL)).json()["items"]]
         assert subjects == [
             "[3 chủ động] Đơn vị pl-x: còn 5 ngày – Đăng ký xây dựng mô hình “Đoàn cơ sở 3 chủ động”"
@@ -118,7 +119,39 @@ async def test_the_first_digest_holds_only_the_kinds_subscribed_and_what_is_stil
         # Once its reminders stop (60 days overdue), a deadline is no longer an open item.
         clock.advance(timedelta(days=70))
         other = officer("district_officer", "bg-pl", "officer-pl-2")
-        await service.client.put("/officers/me", headers=other, json={})
         await service.client.post("/subscriptions", headers=other, json={"unit_id": "bg-pl"})
         subjects = [i["subject"] for i in (await service.client.get("/inbox", headers=other)).json()["items"]]
         assert subjects == ["[3 chủ động] Đơn vị pl-x: “3 chủ động” Không đạt"]
+
+
+async def test_an_officer_who_registers_without_subscribing_receives_the_open_items_of_the_unions_their_unit_recognises(
+    start_notifications: Start, mailbox: Mailbox
+) -> None:
+    """By default the officers of a recognising unit receive its unions' alerts: registering is their
+    subscription, and what is open now comes with it."""
+    mailbox.start()
+    clock = FixedClock(MORNING)
+    async with start_notifications(clock, smtp_port=mailbox.port) as service:
+        await what_happened_before(service)
+        vy = officer("district_officer", "bg-vy", "officer-vy")
+        assert (await service.client.put("/officers/me", headers=vy, json={})).status_code == 200
+        vy_subjects = {i["subject"] for i in (await service.client.get("/inbox", headers=vy)).json()["items"]}
+        assert vy_subjects == {
+            "[3 chủ động] Đơn vị vy-y: “3 chủ động” Không đạt",
+            "[3 chủ động] Đơn vị vy-y đã nộp bản tự đánh giá năm 2026 – chờ thẩm định",
+            "[3 chủ động] Đơn vị vy-y: còn 5 ngày – Đăng ký xây dựng mô hình “Đoàn cơ sở 3 chủ động”",
+        }
+
+        await service.client.put("/officers/me", headers=PL, json={"email": "pl@huyendoan.vn"})
+        await service.client.put(
+            "/officers/me", headers=PL, json={"email": "pl@huyendoan.vn", "name": "Hằng"}
+        )
+        await service.settled(PL, 1 + 3 + 3)
+        await service.dispatcher.run_once()
+        [digest] = mailbox.messages
+        assert digest["To"] == "pl@huyendoan.vn" and "Tổng hợp 3 cảnh báo" in digest["Subject"]
+        assert (await service.client.get("/inbox", headers=PL)).json()["total"] == 3
+        # The province's officers recognise no union here: registering brings them nothing.
+        province = officer("province_officer", "bg", "officer-bg")
+        await service.client.put("/officers/me", headers=province, json={})
+        assert (await service.client.get("/inbox", headers=province)).json()["total"] == 0

@@ -22,7 +22,14 @@ from services.notifications.adapters.open_items import open_alerts, record_item
 from services.notifications.adapters.tables import alerts, deliveries, officers, subscriptions
 from services.notifications.domain.alerts import Alert, delivery_id, merged
 from services.notifications.domain.messages import Message, render
-from services.notifications.domain.subscriptions import Officer, Planned, Subscription, plan_deliveries
+from services.notifications.domain.subscriptions import (
+    DEFAULT_CHANNELS,
+    OFFICERS_KINDS,
+    Officer,
+    Planned,
+    Subscription,
+    plan_deliveries,
+)
 from services.notifications.domain.timing import in_quiet_hours, quiet_hours_end
 from shared.clock import local_date
 from shared.contracts.notifications import AlertKind, Channel, DeliveryMode, QuietHours
@@ -294,13 +301,20 @@ class AlertBook:
                 .values(status="pending", due_at=now + self.coalesce)
             )
 
-    async def welcome(self, conn: AsyncConnection, sub: Subscription, now: datetime) -> int:
+    async def welcome(
+        self, conn: AsyncConnection, sub: Subscription, now: datetime, *, recognised_by: str | None = None
+    ) -> int:
         """Give a new subscription what is open now about its units, as a first digest (its inbox:
-        each item); returns how many items."""
-        today = local_date(now)
-        rows = await open_alerts(conn, sub.unit_path, sub.kinds, today)
-        if not rows:
-            return 0
+        each item); ``recognised_by``: only about the unions that unit recognises. Returns how many items."""
+        rows = await open_alerts(conn, sub.unit_path, sub.kinds, local_date(now))
+        if recognised_by is not None and rows:
+            unions = await conn.execute(
+                select(org_units.c.unit_id, org_units.c.recognising_unit_id, org_units.c.parent_id).where(
+                    org_units.c.unit_id.in_({r.unit_id for r in rows})
+                )
+            )
+            theirs = {u.unit_id for u in unions if (u.recognising_unit_id or u.parent_id) == recognised_by}
+            rows = [r for r in rows if r.unit_id in theirs]
         due = now
         if sub.quiet_hours is not None and in_quiet_hours(now, sub.quiet_hours):
             due = quiet_hours_end(now, sub.quiet_hours)
@@ -311,7 +325,7 @@ class AlertBook:
                     channel,
                     "pending" if channel is Channel.INBOX else "in_digest",
                     due,
-                    sub.subscription_id,
+                    sub.subscription_id or None,
                 )
                 for channel in sub.channels
             ]
@@ -320,6 +334,18 @@ class AlertBook:
                 conn, str(row.alert_id), bool(row.critical), message, str(row.link), planned, now
             )
         return len(rows)
+
+    async def welcome_by_default(self, conn: AsyncConnection, officer: Officer, now: datetime) -> int:
+        """An officer who registers and follows nothing receives the alerts of the unions their unit
+        recognises by default: what is open now about them, as a first digest."""
+        path = (
+            await conn.execute(select(org_units.c.path).where(org_units.c.unit_id == officer.unit_id))
+        ).scalar()
+        if path is None:
+            return 0
+        channels = DEFAULT_CHANNELS if officer.email else (Channel.INBOX,)
+        sub = Subscription("", officer.officer_id, str(path), OFFICERS_KINDS, channels)
+        return await self.welcome(conn, sub, now, recognised_by=officer.unit_id)
 
 
 def _recognising_unit(units_deepest_first: Sequence[object]) -> str | None:
