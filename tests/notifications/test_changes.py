@@ -80,6 +80,7 @@ async def test_one_evaluation_of_a_union_is_one_alert_and_one_email_per_subscrib
 
         alert = (await service.client.get(f"/alerts/{item['alert_id']}", headers=PL)).json()
         assert alert["kinds"] == ["compliance_changed", "indicator_at_risk"] and len(alert["event_ids"]) == 3
+        assert item["unit_name"] == "Đơn vị pl-x"  # the dashboard names the union; the id stays in links
         assert all(d["attempts"] == 1 for d in await service.deliveries(PL))
 
 

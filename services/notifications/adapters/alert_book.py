@@ -12,14 +12,15 @@ import asyncio
 import dataclasses
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.adapters.open_items import open_alerts, record_item
-from services.notifications.adapters.tables import alerts, deliveries, officers, subscriptions
+from services.notifications.adapters.recipients import plan_recipients
+from services.notifications.adapters.tables import alerts, deliveries
 from services.notifications.domain.alerts import Alert, delivery_id, merged
 from services.notifications.domain.messages import Message, render
 from services.notifications.domain.subscriptions import (
@@ -28,11 +29,10 @@ from services.notifications.domain.subscriptions import (
     Officer,
     Planned,
     Subscription,
-    plan_deliveries,
 )
 from services.notifications.domain.timing import in_quiet_hours, quiet_hours_end
 from shared.clock import local_date
-from shared.contracts.notifications import AlertKind, Channel, DeliveryMode, QuietHours
+from shared.contracts.notifications import Channel
 from shared.contracts.org import UnitLevel
 from shared.orgtree import org_units
 from shared.store.upsert import upsert
@@ -41,36 +41,6 @@ LinkFor = Callable[[Alert], str]
 # A delivery whose message may still change: not sent yet (an inbox item is its row: it always may).
 UNSENT = ("pending", "deferred", "in_digest", "retrying", "held")
 FOLLOW_UP = "#"  # a part of a change that came after its messages left: ``<change>#<event id>``
-
-
-def ancestors(path: str) -> list[str]:
-    """``vn.bg.bg-pl`` → ``["vn", "vn.bg", "vn.bg.bg-pl"]``."""
-    parts = path.split(".")
-    return [".".join(parts[: i + 1]) for i in range(len(parts))]
-
-
-def subscription_of(row: object) -> Subscription:
-    m = row._mapping  # type: ignore[attr-defined]
-    quiet = (
-        QuietHours(start=time.fromisoformat(m["quiet_start"]), end=time.fromisoformat(m["quiet_end"]))
-        if m["quiet_start"] and m["quiet_end"]
-        else None
-    )
-    return Subscription(
-        subscription_id=m["subscription_id"],
-        officer_id=m["officer_id"],
-        unit_path=m["unit_path"],
-        kinds=tuple(AlertKind(k) for k in m["kinds"].split(",") if k),
-        channels=tuple(Channel(c) for c in m["channels"].split(",") if c),
-        mode=DeliveryMode(m["mode"]),
-        quiet_hours=quiet,
-        digest_hour=m["digest_hour"],
-    )
-
-
-def officer_of(row: object) -> Officer:
-    m = row._mapping  # type: ignore[attr-defined]
-    return Officer(m["officer_id"], m["unit_id"], m["name"], m["email"], m["webhook_url"])
 
 
 class AlertBook:
@@ -149,7 +119,7 @@ class AlertBook:
         else:
             await conn.execute(update(alerts).where(alerts.c.alert_id == alert.alert_id).values(**values))
             await self._rewrite_unsent(conn, alert, message, link, now, alert.critical and not was_critical)
-        planned = await self._plan(conn, alert, units, now)
+        planned = await plan_recipients(conn, alert, units, now, self.coalesce)
         await self._deliver(conn, alert.alert_id, alert.critical, message, link, planned, now)
         await record_item(conn, alert, now)
 
@@ -178,56 +148,6 @@ class AlertBook:
             select(org_units.c.unit_id, org_units.c.name).where(org_units.c.unit_id.in_(ids))
         )
         return {str(r.unit_id): str(r.name) for r in rows}
-
-    async def _plan(
-        self,
-        conn: AsyncConnection,
-        alert: Alert,
-        units: Sequence[Any],
-        now: datetime,
-    ) -> list[Planned]:
-        subs = [
-            subscription_of(r)
-            for r in await conn.execute(
-                select(subscriptions).where(
-                    subscriptions.c.active.is_(True),
-                    subscriptions.c.unit_path.in_(ancestors(alert.unit_path)),
-                )
-            )
-        ]
-        recognising = _recognising_unit(units) if alert.kind is not AlertKind.DEAD_LETTER else None
-        wanted = {s.officer_id for s in subs}
-        rows = (
-            await conn.execute(
-                select(officers).where(
-                    officers.c.officer_id.in_(wanted)
-                    | (officers.c.unit_id == recognising if recognising else officers.c.officer_id.in_([]))
-                )
-            )
-        ).all()
-        known_officers = {o.officer_id: o for o in map(officer_of, rows)}
-        defaults = [o for o in known_officers.values() if recognising and o.unit_id == recognising]
-        # Defaults only for officers with no subscriptions at all (covering or not).
-        if defaults:
-            subscribed = {
-                str(r[0])
-                for r in await conn.execute(
-                    select(subscriptions.c.officer_id).where(
-                        subscriptions.c.active.is_(True),
-                        subscriptions.c.officer_id.in_([o.officer_id for o in defaults]),
-                    )
-                )
-            }
-            defaults = [o for o in defaults if o.officer_id not in subscribed]
-        planned = plan_deliveries(alert, subs, known_officers, defaults, now)
-        if alert.is_change:  # the rest of the change may be on its way: its messages wait for it
-            planned = [
-                dataclasses.replace(p, due_at=now + self.coalesce)
-                if p.status == "pending" and p.channel is not Channel.INBOX
-                else p
-                for p in planned
-            ]
-        return planned
 
     async def _deliver(
         self,
@@ -346,12 +266,3 @@ class AlertBook:
         channels = DEFAULT_CHANNELS if officer.email else (Channel.INBOX,)
         sub = Subscription("", officer.officer_id, str(path), OFFICERS_KINDS, channels)
         return await self.welcome(conn, sub, now, recognised_by=officer.unit_id)
-
-
-def _recognising_unit(units_deepest_first: Sequence[object]) -> str | None:
-    """The unit that recognises the grassroots union the alert is about (its parent by default)."""
-    for unit in units_deepest_first:
-        m = unit._mapping  # type: ignore[attr-defined]
-        if m["level"] == UnitLevel.GRASSROOTS.value:
-            return str(m["recognising_unit_id"] or m["parent_id"])
-    return None

@@ -8,7 +8,8 @@ from datetime import UTC
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.notifications.adapters.alert_book import AlertBook, officer_of
+from services.notifications.adapters.alert_book import AlertBook
+from services.notifications.adapters.recipients import officer_of
 from services.notifications.adapters.tables import officers, subscriptions
 from services.notifications.domain.subscriptions import Officer
 from shared.auth import Principal
