@@ -256,3 +256,46 @@ def test_a_change_gathers_its_parts_once_each_and_takes_the_weight_of_the_weight
     )
     assert item_of(criterion_only, False) == OpenItem("status:2026", False)  # the union's status is as it was
     assert item_of(criterion_only, None) == OpenItem("status:2026", True)
+
+
+def test_an_alert_reads_in_vietnamese_by_default_and_in_english_from_the_same_catalogs() -> None:
+    risk = change(
+        "e-1",
+        kind="indicator_at_risk",
+        criterion=2,
+        indicator_id="C2.2",
+        period="2026",
+        closes_on="2026-12-31",
+    )
+    failing = change("e-2", kind="compliance_changed", criterion=0, old_status="pass", new_status="fail")
+    joined = merged(failing, risk.facts)
+    assert joined is not None
+    names = ["Đoàn xã Tân Hoa", "Huyện đoàn Phước Long"]
+    vi = render(joined.kind, joined.facts, names, "https://x/")
+    en = render(joined.kind, joined.facts, names, "https://x/", lang="en")
+    assert vi.subject == "[3 chủ động] Đoàn xã Tân Hoa: “3 chủ động” Không đạt (và 1 thay đổi khác)"
+    assert en.subject == "[3 chủ động] Đoàn xã Tân Hoa: “3 chủ động” failing (and 1 other change)"
+    assert "năm 2026 chuyển từ «Đạt» sang «Không đạt»." in vi.body  # a year, not "2.026"
+    assert "for 2026 moved from «passing» to «failing»." in en.body
+    assert "nếu đến hết ngày 31/12/2026 chưa ghi nhận" in vi.body and "by the end of 31/12/2026" in en.body
+    facts = {
+        "year": 2027,
+        "deadline_title": DEFAULT_DEADLINES[0].title,
+        "due_on": "2026-11-10",
+        "days_left": 1,
+    }
+    reminder = render(AlertKind.DEADLINE_APPROACHING, facts, names, "https://x/")
+    assert (
+        reminder.subject
+        == "[3 chủ động] Đoàn xã Tân Hoa: còn 1 ngày – Đăng ký xây dựng mô hình “Đoàn cơ sở 3 chủ động”"
+    )
+    english = render(AlertKind.DEADLINE_APPROACHING, facts, names, "https://x/", lang="en")
+    assert english.subject.endswith(": 1 day left – Register to build the “Đoàn cơ sở 3 chủ động” model")
+    own = render(
+        AlertKind.DEADLINE_APPROACHING,
+        {**facts, "deadline_title": "Hạn riêng của tỉnh"},
+        names,
+        "",
+        lang="en",
+    )
+    assert own.subject.endswith("– Hạn riêng của tỉnh")  # a province's own title, as it wrote it
