@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from services.dashboard.adapters.live import LiveFeed
+from services.dashboard.adapters.notices import MailNotice
 from services.dashboard.adapters.upstream import Upstream
 from services.dashboard.api import routers
 from services.dashboard.api.render import page
@@ -58,6 +59,7 @@ def create_app(
         settings.evaluation_url, settings.notifications_url, settings.upstream_timeout_seconds, transport
     )
     feed = LiveFeed()
+    notice = MailNotice(upstream.client, settings.notifications_url, settings.notice_interval_seconds)
 
     async def follow_evaluation() -> None:
         assert runtime.nc is not None
@@ -67,6 +69,7 @@ def create_app(
             await upstream.aclose()
 
     runtime.add_task("live-feed", follow_evaluation)
+    runtime.add_task("mail-notice", notice.run)
     app = create_service_app(
         runtime,
         routers,
@@ -77,6 +80,7 @@ def create_app(
     app.state.settings = settings
     app.state.upstream = upstream
     app.state.live = feed
+    app.state.mail_notice = notice
 
     @app.exception_handler(SignInRequiredError)
     async def _sign_in(request: Request, exc: SignInRequiredError) -> Response:
