@@ -25,6 +25,7 @@ from services.notifications.adapters.channels import EmailSender, Outgoing
 from services.notifications.adapters.tables import metadata as notification_metadata
 from services.notifications.app.commands import command_table
 from services.notifications.app.dispatcher import Dispatcher
+from services.notifications.app.mail import MailSettings
 from services.notifications.app.officers import OfficerContacts
 from services.notifications.app.projection import AlertProjection
 from services.notifications.app.subscriptions import SubscriptionHandlers
@@ -120,7 +121,7 @@ async def measure(count: int) -> list[Figure]:
         port = int(probe.getsockname()[1])
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    settings = NotificationSettings(smtp_port=port)
+    settings = NotificationSettings(smtp_host="127.0.0.1", smtp_port=port)
     try:
         async with (
             nats() as (_, js),
@@ -149,7 +150,9 @@ async def measure(count: int) -> list[Figure]:
             await contacts.set_contact(
                 officer, name="Cán bộ", email="officer@bench.vn", webhook_url=None, rotate_secret=False
             )
-            await command_table(SubscriptionHandlers(store, contacts, clock)).handle(
+            book = AlertBook(lambda alert: f"http://127.0.0.1:8105/units/{alert.unit_id}")
+            mail = MailSettings(store, settings, clock)
+            await command_table(SubscriptionHandlers(store, contacts, clock, book), mail).handle(
                 SubscribeOfficer(
                     unit_id="bg-pl",
                     kinds=tuple(k for k in AlertKind if k is not AlertKind.DEAD_LETTER),
@@ -161,7 +164,6 @@ async def measure(count: int) -> list[Figure]:
                     permissions=permissions_of(officer.role),
                 ),
             )
-            book = AlertBook(lambda alert: f"http://127.0.0.1:8103/units/{alert.unit_id}")
             projection = AlertProjection(book, (), clock)
             [source] = [s for s in projection.sources() if s.stream == stream_name("evaluation")]
             consumer = ProjectionConsumer(
@@ -179,7 +181,7 @@ async def measure(count: int) -> list[Figure]:
             raised = count / (time.perf_counter() - start)
 
             dispatcher = Dispatcher(
-                store, book, {Channel.EMAIL: EmailSender(settings)}, clock, settings.retry_policy()
+                store, book, {Channel.EMAIL: EmailSender(mail.environment)}, clock, settings.retry_policy()
             )
             start = time.perf_counter()
             while await dispatcher.run_once():
@@ -188,7 +190,7 @@ async def measure(count: int) -> list[Figure]:
             sent = delivered / (time.perf_counter() - start)
             assert delivered == count and sink.count == count, (delivered, sink.count)
 
-            composer = EmailSender(settings)
+            composer = EmailSender(mail.environment)
             messages = [
                 composer.compose(Outgoing(f"raw-{i}", "Thử", "Nội dung thử", "", "o@bench.vn"))
                 for i in range(count)

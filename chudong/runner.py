@@ -154,7 +154,9 @@ class System:
                 }
             )
 
-    def _spawn(self, service: ServiceProcess, data_dir: Path) -> subprocess.Popen[bytes]:
+    def environment(self, service: ServiceProcess, data_dir: Path) -> dict[str, str]:
+        """The variables ``service`` starts with: where NATS and the data are, its port, and where every
+        service answers (``CHUDONG_<NAME>_URL``: notifications links its alerts to the dashboard's)."""
         env = dict(os.environ)
         env.update(
             {
@@ -167,6 +169,10 @@ class System:
         for other in self.services:
             env[f"CHUDONG_{other.name.upper()}_URL"] = other.url
         env.update(self.service_env.get(service.name, {}))
+        return env
+
+    def _spawn(self, service: ServiceProcess, data_dir: Path) -> subprocess.Popen[bytes]:
+        env = self.environment(service, data_dir)
         output = None
         if self.log_dir is not None:
             self.log_dir.mkdir(parents=True, exist_ok=True)

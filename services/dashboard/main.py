@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from services.dashboard.adapters.identity import IdentityClient
 from services.dashboard.adapters.live import LiveFeed
+from services.dashboard.adapters.notices import MailNotice
 from services.dashboard.adapters.sessions import SessionStore
 from services.dashboard.adapters.upstream import Upstream
 from services.dashboard.api import routers
@@ -64,6 +65,7 @@ def create_app(
     )
     identity = IdentityClient(settings.identity_url, settings.upstream_timeout_seconds, identity_transport)
     feed = LiveFeed()
+    notice = MailNotice(upstream.client, settings.notifications_url, settings.notice_interval_seconds)
 
     async def follow_evaluation() -> None:
         assert runtime.nc is not None
@@ -74,6 +76,7 @@ def create_app(
             await identity.aclose()
 
     runtime.add_task("live-feed", follow_evaluation)
+    runtime.add_task("mail-notice", notice.run)
     app = create_service_app(
         runtime,
         routers,
@@ -86,6 +89,7 @@ def create_app(
     app.state.live = feed
     app.state.identity = identity
     app.state.sign_in = SignIn(SessionStore(runtime.db), identity, settings)
+    app.state.mail_notice = notice
 
     @app.exception_handler(SignInRequiredError)
     async def _sign_in(request: Request, exc: SignInRequiredError) -> Response:

@@ -40,3 +40,6 @@ class DashboardSettings(BaseSettings):
     pdf_font: Path = Field(default=_FONTS / "DejaVuSans.ttf", description="a Unicode TTF for PDF exports")
     pdf_font_bold: Path = _FONTS / "DejaVuSans-Bold.ttf"
     live_heartbeat_seconds: float = Field(default=15.0, gt=0)
+    notice_interval_seconds: float = Field(
+        default=30.0, gt=0, description="how often notifications is asked whether it has a mail server"
+    )

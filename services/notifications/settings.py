@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.notifications.domain.deadlines import DEFAULT_DEADLINES, DeadlineRule, load_deadlines
 from services.notifications.domain.timing import RetryPolicy
+from shared.settings import DEFAULT_PORTS
 
 
 class NotificationSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", extra="ignore", populate_by_name=True)
 
-    smtp_host: str = "127.0.0.1"
+    smtp_host: str | None = Field(
+        default=None,
+        description="the mail server; none: e-mails are held, visibly, until one is set (PUT /mail-settings)",
+    )
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
@@ -35,12 +40,27 @@ class NotificationSettings(BaseSettings):
     dispatch_concurrency: int = Field(default=10, ge=1)
     schedule_interval_seconds: float = Field(default=60.0, gt=0)
 
-    deadlines_file: Path | None = None
-    explanation_url: str = Field(
-        default="{evaluation}/units/{unit_id}/compliance?year={year}",
-        description="the link in each alert; {evaluation} is the evaluation service's public URL",
+    coalesce_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="how long the e-mails and webhooks of a union's change wait for the rest of the change",
     )
-    evaluation_url: str = "http://127.0.0.1:8103"
+
+    deadlines_file: Path | None = None
+    public_url: str = Field(
+        default=f"http://127.0.0.1:{DEFAULT_PORTS['dashboard']}",
+        validation_alias=AliasChoices(
+            "NOTIFICATIONS_PUBLIC_URL", "CHUDONG_PUBLIC_URL", "CHUDONG_DASHBOARD_URL"
+        ),
+        description="the dashboard as officers reach it: alerts link to its pages (`chudong run` sets it)",
+    )
+
+    def service_url(self, name: str) -> str:
+        """Where service ``name`` answers (`chudong run` says where it started it)."""
+        return (
+            os.environ.get(f"CHUDONG_{name.upper()}_URL")
+            or f"http://127.0.0.1:{DEFAULT_PORTS.get(name, 8100)}"
+        )
 
     def retry_policy(self) -> RetryPolicy:
         return RetryPolicy(

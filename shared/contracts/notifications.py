@@ -98,3 +98,16 @@ class AlertUndelivered(Event):
     attempts: int = Field(ge=1)
     last_error: str
     given_up_at: AwareDatetime
+
+
+@notifications_event("MailSettingsChanged")
+class MailSettingsChanged(Event):
+    """An operator sets the mail server alerts leave by (máy chủ thư điện tử); never its password."""
+
+    host: str | None = Field(description="None: no mail server, e-mails are held until one is set")
+    port: int = Field(ge=1, le=65535)
+    username: str | None = None
+    starttls: bool = False
+    tls: bool = False
+    sender: str
+    password_changed: bool = Field(description="whether the password was set or cleared by this change")

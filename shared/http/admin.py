@@ -25,7 +25,8 @@ async def _is_central(request: Request, principal: Principal) -> bool:
     return unit is not None and unit.parent_id is None
 
 
-async def _require_central_admin(request: Request, principal: Principal) -> None:
+async def require_central_admin(request: Request, principal: Principal) -> None:
+    """An operator whose token stands for the root of the tree: what acts on the whole service is theirs."""
     require_permission(principal, Permission.OPERATE)
     if not await _is_central(request, principal):
         raise ForbiddenError(
@@ -84,7 +85,7 @@ async def replay(
     consumer: str = Query(description="the consumer whose dead letters to replay"),
     sequence: list[int] | None = Query(default=None, description="only these dead-letter sequences"),
 ) -> list[dict[str, Any]]:
-    await _require_central_admin(request, principal)
+    await require_central_admin(request, principal)
     runtime = request.app.state.runtime
     target = runtime.consumer(consumer)
     if target is None:
@@ -104,7 +105,7 @@ async def replay(
     summary="This service's projections: checkpoint and lag per stream, any rebuild (the central admin)",
 )
 async def projections(request: Request, principal: CurrentPrincipal) -> list[dict[str, Any]]:
-    await _require_central_admin(request, principal)
+    await require_central_admin(request, principal)
     report: list[dict[str, Any]] = await request.app.state.runtime.projections_report()
     return report
 
@@ -116,7 +117,7 @@ async def projections(request: Request, principal: CurrentPrincipal) -> list[dic
 )
 async def rebuild(request: Request, principal: CurrentPrincipal, name: str) -> dict[str, Any]:
     """Answers when the rebuilt projection is live: events applied, seconds, rows per table, checkpoints."""
-    await _require_central_admin(request, principal)
+    await require_central_admin(request, principal)
     report = await request.app.state.runtime.rebuild(name)
     summary: dict[str, Any] = report.summary()
     return summary

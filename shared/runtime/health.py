@@ -23,7 +23,7 @@ async def health_report(runtime: ServiceRuntime) -> dict[str, Any]:
     tasks_ok = all(state == "running" for state in tasks.values()) or not runtime.started.is_set()
     troubles = problems(runtime.relay, runtime.consumers, outbox)
     relay = runtime.relay
-    return {
+    report: dict[str, Any] = {
         "service": runtime.name,
         "status": "ok" if database and nats_ok and tasks_ok and not troubles else "degraded",
         "problems": troubles,
@@ -46,6 +46,12 @@ async def health_report(runtime: ServiceRuntime) -> dict[str, Any]:
             for c in runtime.consumers
         },
     }
+    for name, read in runtime.health_fields.items():
+        try:
+            report[name] = await read() if database else "unknown"
+        except Exception:
+            report[name] = "unknown"
+    return report
 
 
 def problems(relay: Relay | None, consumers: Sequence[ProjectionConsumer], outbox: int | None) -> list[str]:

@@ -102,6 +102,7 @@ class ServiceRuntime:
                 "holds only its partition's part of the read model",
             )
         self._on_start: list[Callable[[], Awaitable[None]]] = []
+        self.health_fields: dict[str, Callable[[], Awaitable[object]]] = {}
         if org_tree_sources:
             self.add_projection(OrgTreeProjection(), org_tree_sources)
         self.add_task(
@@ -135,6 +136,11 @@ class ServiceRuntime:
                 await run_as_leader(self.db, f"{self.name}:{name}", work)
 
         self._background.append((name, task))
+
+    def add_health_field(self, name: str, read: Callable[[], Awaitable[object]]) -> None:
+        """Show ``name`` in /healthz, as ``read()`` says it: a warning an operator should see (no mail
+        server), which never makes the service degraded."""
+        self.health_fields[name] = read
 
     def on_start(self, hook: Callable[[], Awaitable[None]]) -> None:
         """Run ``hook`` once the database is ready, before NATS is connected (e.g. seed data)."""

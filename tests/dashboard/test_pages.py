@@ -100,7 +100,7 @@ async def test_sign_in_with_a_token_then_the_overview_of_the_officers_district(p
     page = await pages.client.get("/units/bg-pl", headers=html)  # the cookie is kept by the client
     assert page.status_code == 200, page.text
     assert "Đơn vị dcs-1" in page.text and "dcs-9" not in page.text
-    assert 'id="tile-recognised">0/0/1<' in page.text
+    assert 'id="tile-recognised" data-count="1">0/0/1<' in page.text
     assert len(page.content) < 300_000
     assert (await pages.client.get("/units/bg-pl", params={"q": "don vi dcs"})).text.count('data-unit="') == 1
     assert (await pages.client.get("/units/bg-pl", params={"q": "Đơn vị"})).text.count('data-unit="') == 1
@@ -327,3 +327,41 @@ async def test_meetings_entered_months_late_are_marked_on_the_union_page_the_dri
         "7 pieces of evidence recorded late, up to 234 days" in english
         and "recorded 234 days late" in english
     )
+
+
+async def test_the_overview_embeds_the_trend_with_its_legend_and_each_months_counts_on_hover(
+    pages: Pages,
+) -> None:
+    officer = pages.officer()
+    page = await pages.client.get("/units/bg-pl", headers=officer)
+    # An <object>, not an <img>: a browser shows the parts' titles as tooltips only in an SVG document.
+    assert '<object class="trend" data="/units/bg-pl/trend.svg?year=2026" type="image/svg+xml"' in page.text
+    assert '<span id="share-pass">' in page.text  # the share the live page updates with the count
+    chart = await pages.client.get("/units/bg-pl/trend.svg", params={"year": 2026}, headers=officer)
+    assert chart.status_code == 200 and chart.headers["content-type"].startswith("image/svg+xml")
+    svg = chart.text
+    assert '<g class="legend"' in svg and ">Có nguy cơ</text>" in svg and "Cuối mỗi tháng" in svg
+    # 2 November 2026: one union, January to November; each month's bar says what it counts.
+    titles = re.findall(r"<title>(\d\d/2026) – ([^:]+): (\d+)/(\d+) \(([\d,]+)%\)</title>", svg)
+    assert sorted({t[0] for t in titles}) == [f"{m:02d}/2026" for m in range(1, 12)]
+    assert all(t[3] == "1" and t[2] == "1" and t[4] == "100" for t in titles)
+
+
+async def test_the_overview_and_the_unions_page_show_the_one_recognition_stage(pages: Pages) -> None:
+    tree = pages.tree
+    await pages.evaluation.sources.record([tree.model_registered(2026, date(2025, 11, 1))])
+    await pages.evaluation.settled()
+    submitted = await pages.evaluation.client.post(
+        "/units/dcs-1/self-assessment",
+        json={"year": 2026, "submitted_on": "2026-11-01"},
+        headers=pages.officer("dcs-1", "union_secretary"),
+    )
+    assert submitted.status_code == 201, submitted.text
+    officer = pages.officer()
+    overview = (await pages.client.get("/units/bg-pl", headers=officer)).text
+    row = overview.split('data-unit="dcs-1"', 1)[1].split("</tr>", 1)[0]
+    assert "<td>Đã tự đánh giá</td>" in row
+    union = (await pages.client.get("/units/dcs-1", headers=officer)).text
+    assert '<b id="stage" data-stage="self_assessed">Đã tự đánh giá</b>' in union
+    assert '<b id="recognition-year">2026</b>' in union
+    assert union.count('<input type="hidden" name="year" value="2026">') == 2  # appraisal and decision

@@ -102,6 +102,10 @@ def start_notifications(
                 "retry_cap_seconds": 0.2,
                 "dispatch_interval_seconds": 0.05,
                 "schedule_interval_seconds": 3600,
+                # A fixed clock moves only when a test moves it: a change's messages then leave at once.
+                "coalesce_seconds": 0.2 if clock is None else 0.0,
+                "smtp_host": "127.0.0.1",
+                "public_url": "https://chudong.example.vn",
                 **overrides,
             }
         )

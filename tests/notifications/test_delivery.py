@@ -82,7 +82,8 @@ async def test_the_same_compliance_change_delivered_three_times_gives_one_email_
         assert "chuyển từ «Đạt» sang «Có nguy cơ không đạt»" in text
         assert "Chi đoàn thôn Phước Lộc chưa sinh hoạt định kỳ tháng 10/2026" in text
         assert "Đơn vị: Đơn vị pl-x – Đơn vị bg-pl – Đơn vị bg" in text
-        assert "/units/pl-x/compliance?year=2026" in text
+        # The link leads to the dashboard's page of the union, at its public address; the id stays in it.
+        assert text.endswith("Xem giải thích và minh chứng: https://chudong.example.vn/units/pl-x\n")
 
         headers, body = webhook.calls[0]
         assert headers[SIGNATURE_HEADER] == sign(secret, headers[TIMESTAMP_HEADER], body)
@@ -99,7 +100,7 @@ async def test_the_same_compliance_change_delivered_three_times_gives_one_email_
         assert (await client.get("/inbox/unread-count", headers=PL)).json() == {"unread": 0}
 
         alert = (await client.get(f"/alerts/{item['alert_id']}", headers=PL)).json()
-        assert alert["source_id"] == str(envelope.event_id)
+        assert alert["event_ids"] == [str(envelope.event_id)] and alert["kinds"] == ["compliance_changed"]
         assert {d["channel"]: d["status"] for d in alert["deliveries"]} == {
             "email": "delivered",
             "webhook": "delivered",

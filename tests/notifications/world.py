@@ -50,6 +50,15 @@ class Service:
             pass
         return envelope
 
+    async def emit_together(self, payloads: list[Event], unit_path: str, stream_id: str) -> list[Envelope]:
+        """Events appended together, as one evaluation of a union appends what changed."""
+        now = datetime.now(UTC)
+        news = [NewEvent(stream_id, payload, unit_path, now) for payload in payloads]
+        envelopes = await self.store.append(StreamAppend(stream_id, news), actor="tests")
+        while await self.relay.publish_pending():
+            pass
+        return envelopes
+
     async def close(self) -> None:
         await self.store.db.dispose()
 
@@ -77,13 +86,13 @@ def officer(role: str, unit: str, subject: str) -> dict[str, str]:
 
 
 def compliance_changed(
-    unit: str = "pl-x", new: Status = Status.AT_RISK, criterion: int = 2
+    unit: str = "pl-x", new: Status = Status.AT_RISK, criterion: int = 2, old: Status = Status.PASS
 ) -> ComplianceChanged:
     return ComplianceChanged(
         unit_id=unit,
         year=2026,
         criterion=criterion,
-        old_status=Status.PASS,
+        old_status=old,
         new_status=new,
         missing=(
             Missing(

@@ -5,10 +5,12 @@ from __future__ import annotations
 import random
 import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 
-from services.notifications.domain.alerts import Alert
+from chudong.runner import ServiceProcess, System
+from services.notifications.domain.alerts import Alert, merged
 from services.notifications.domain.commands import SubscribeOfficer
 from services.notifications.domain.deadlines import (
     DEFAULT_DEADLINES,
@@ -17,10 +19,13 @@ from services.notifications.domain.deadlines import (
     years_in_view,
 )
 from services.notifications.domain.messages import render
+from services.notifications.domain.open_items import OpenItem, item_of
 from services.notifications.domain.subscriptions import Officer, Subscription, plan_deliveries, subscribed
 from services.notifications.domain.timing import RetryPolicy, in_quiet_hours, next_digest_at, quiet_hours_end
+from services.notifications.settings import NotificationSettings
 from shared.contracts.notifications import AlertKind, Channel, DeliveryMode, QuietHours
 from shared.errors import DomainError
+from shared.settings import CommonSettings
 from tests.fakes import refusal
 
 T0 = datetime(2026, 10, 20, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam
@@ -200,3 +205,97 @@ def test_an_alert_cites_the_evidence_recorded_late_and_how_the_rules_count_it() 
     assert "ghi nhận muộn 299 ngày" in render(AlertKind.INDICATOR_AT_RISK, risk, [], "https://x/").body
     on_time = render(AlertKind.COMPLIANCE_CHANGED, {**facts, "late": []}, [], "https://x/").body
     assert "ghi nhận muộn" not in on_time
+
+
+def test_alert_links_follow_the_dashboard_that_chudong_run_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --free-ports the dashboard is not on 8105: notifications learns where it is from `chudong run`."""
+    system = System(CommonSettings(), free_ports=True)
+    system.services = [ServiceProcess("notifications", 41001), ServiceProcess("dashboard", 41002)]
+    env = system.environment(system.services[0], Path("/tmp/chudong"))
+    for name in ("NOTIFICATIONS_PUBLIC_URL", "CHUDONG_PUBLIC_URL", "CHUDONG_DASHBOARD_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert NotificationSettings().public_url == "http://127.0.0.1:8105"
+    monkeypatch.setenv("CHUDONG_DASHBOARD_URL", env["CHUDONG_DASHBOARD_URL"])
+    assert NotificationSettings().public_url == "http://127.0.0.1:41002"
+    # A deployment names the address officers reach, which wins over where the process listens.
+    monkeypatch.setenv("CHUDONG_PUBLIC_URL", "https://3cd.tinhdoan.vn")
+    assert NotificationSettings().public_url == "https://3cd.tinhdoan.vn"
+    monkeypatch.setenv("NOTIFICATIONS_PUBLIC_URL", "https://canhbao.tinhdoan.vn")
+    assert NotificationSettings().public_url == "https://canhbao.tinhdoan.vn"
+
+
+def change(event_id: str, **fields: object) -> Alert:
+    facts = {"year": 2026, "changes": [{"event_id": event_id, **fields}], "missing": ["Chưa họp"], "late": []}
+    return Alert(
+        "change:compliance-dcs-1-2026@t", AlertKind.INDICATOR_AT_RISK, "dcs-1", "vn.dcs-1", T0, False, facts
+    )
+
+
+def test_a_change_gathers_its_parts_once_each_and_takes_the_weight_of_the_weightiest() -> None:
+    risk = change(
+        "e-1",
+        kind="indicator_at_risk",
+        criterion=2,
+        indicator_id="C2.2",
+        period="2026",
+        closes_on="2026-12-31",
+    )
+    failing = change("e-2", kind="compliance_changed", criterion=0, old_status="pass", new_status="fail")
+    assert risk.indicator_id == "C2.2" and risk.alert_id == failing.alert_id
+    joined = merged(failing, risk.facts)
+    assert joined is not None
+    assert joined.kind is AlertKind.COMPLIANCE_CHANGED and joined.critical and joined.indicator_id is None
+    assert joined.kinds == (AlertKind.COMPLIANCE_CHANGED, AlertKind.INDICATOR_AT_RISK)
+    assert joined.facts["missing"] == ["Chưa họp"]
+    assert merged(failing, joined.facts) is None  # the same event again
+    assert item_of(joined, None) == OpenItem("status:2026", True)
+    passing = change("e-3", kind="compliance_changed", criterion=0, old_status="fail", new_status="pass")
+    assert item_of(passing, True) == OpenItem("status:2026", False)
+    criterion_only = change(
+        "e-4", kind="compliance_changed", criterion=2, old_status="pass", new_status="at_risk"
+    )
+    assert item_of(criterion_only, False) == OpenItem("status:2026", False)  # the union's status is as it was
+    assert item_of(criterion_only, None) == OpenItem("status:2026", True)
+
+
+def test_an_alert_reads_in_vietnamese_by_default_and_in_english_from_the_same_catalogs() -> None:
+    risk = change(
+        "e-1",
+        kind="indicator_at_risk",
+        criterion=2,
+        indicator_id="C2.2",
+        period="2026",
+        closes_on="2026-12-31",
+    )
+    failing = change("e-2", kind="compliance_changed", criterion=0, old_status="pass", new_status="fail")
+    joined = merged(failing, risk.facts)
+    assert joined is not None
+    names = ["Đoàn xã Tân Hoa", "Huyện đoàn Phước Long"]
+    vi = render(joined.kind, joined.facts, names, "https://x/")
+    en = render(joined.kind, joined.facts, names, "https://x/", lang="en")
+    assert vi.subject == "[3 chủ động] Đoàn xã Tân Hoa: “3 chủ động” Không đạt (và 1 thay đổi khác)"
+    assert en.subject == "[3 chủ động] Đoàn xã Tân Hoa: “3 chủ động” failing (and 1 other change)"
+    assert "năm 2026 chuyển từ «Đạt» sang «Không đạt»." in vi.body  # a year, not "2.026"
+    assert "for 2026 moved from «passing» to «failing»." in en.body
+    assert "nếu đến hết ngày 31/12/2026 chưa ghi nhận" in vi.body and "by the end of 31/12/2026" in en.body
+    facts = {
+        "year": 2027,
+        "deadline_title": DEFAULT_DEADLINES[0].title,
+        "due_on": "2026-11-10",
+        "days_left": 1,
+    }
+    reminder = render(AlertKind.DEADLINE_APPROACHING, facts, names, "https://x/")
+    assert (
+        reminder.subject
+        == "[3 chủ động] Đoàn xã Tân Hoa: còn 1 ngày – Đăng ký xây dựng mô hình “Đoàn cơ sở 3 chủ động”"
+    )
+    english = render(AlertKind.DEADLINE_APPROACHING, facts, names, "https://x/", lang="en")
+    assert english.subject.endswith(": 1 day left – Register to build the “Đoàn cơ sở 3 chủ động” model")
+    own = render(
+        AlertKind.DEADLINE_APPROACHING,
+        {**facts, "deadline_title": "Hạn riêng của tỉnh"},
+        names,
+        "",
+        lang="en",
+    )
+    assert own.subject.endswith("– Hạn riêng của tỉnh")  # a province's own title, as it wrote it

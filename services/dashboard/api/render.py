@@ -88,6 +88,8 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
             "lang": lang,
             "url_with": url_with,
             "officer": context.pop("officer", None),
+            # Notifications has no mail server: every page says so (alerts reach only the inbox).
+            "mail_missing": getattr(getattr(request.app.state, "mail_notice", None), "missing", False),
             **context,
         },
         status_code=status_code,

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.evaluation.adapters.recognition_rows import WORKFLOW_EVENTS, apply_recognition
+from services.evaluation.adapters.recognition_rows import RecognitionRows
 from services.evaluation.adapters.tables import dirty_units, facts, recognition
 from services.evaluation.domain.facts import Fact, facts_of
 from shared.contracts.org import UnitLevel
@@ -52,6 +52,7 @@ class FactsProjection:
         self._org = OrgTreeProjection()
         self._facts: list[Fact] = []
         self._dirty: set[str] = set()
+        self._recognition = RecognitionRows()
         self.wake = wake or asyncio.Event()
 
     async def apply(self, conn: AsyncConnection, event: Envelope) -> None:
@@ -63,22 +64,21 @@ class FactsProjection:
         for fact in facts_of(event):
             self._facts.append(fact)
             self._dirty.add(fact.unit_id)
-        if event.type in WORKFLOW_EVENTS:
-            await apply_recognition(conn, event)
+        self._recognition.apply(event)
 
     async def flush(self, conn: AsyncConnection) -> None:
-        if not self._facts and not self._dirty:
-            return
         rows, self._facts = [fact_row(f) for f in self._facts], []
         dirty, self._dirty = [{"unit_id": u} for u in sorted(self._dirty)], set()
         await upsert(conn, facts, rows, keys=["fact_id"])
         await upsert(conn, dirty_units, dirty, keys=["unit_id"])
+        await self._recognition.flush(conn)  # after the facts: a registration is read from them
         if dirty:
             self.wake.set()
 
     def discard(self) -> None:
         self._facts.clear()
         self._dirty.clear()
+        self._recognition.discard()
 
     async def after_swap(self, conn: AsyncConnection) -> None:
         """After a rebuild is swapped in (same transaction): every union is evaluated again."""

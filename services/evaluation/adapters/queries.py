@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation.adapters.tables import facts, recognition, union_status
-from shared.contracts.org import UnitLevel
+from services.evaluation.domain.rulebook import RuleBook
+from services.evaluation.domain.rules import RuleSet
+from shared.contracts.org import UnitLevel, UnitType
 from shared.orgtree import org_units
 
 
@@ -19,10 +23,45 @@ def _under(column: Any, path: str) -> Any:
     return (column == path) | column.startswith(f"{path}.", autoescape=True)
 
 
+def _each_unions(book: RuleBook, year_of: Callable[[RuleSet, UnitType], int]) -> ColumnElement[int]:
+    """Each union's year by its province's rules and its type, as a column of the org tree."""
+    whens: list[tuple[Any, int]] = []
+    for province, rules in book.provinces.items():
+        inside = org_units.c.path.contains(f".{province}.", autoescape=True) | org_units.c.path.startswith(
+            f"{province}.", autoescape=True
+        )
+        whens += [(inside & (org_units.c.unit_type == t.value), year_of(rules, t)) for t in UnitType]
+    whens += [(org_units.c.unit_type == t.value, year_of(book.default, t)) for t in UnitType]
+    return case(*whens, else_=year_of(book.default, UnitType.OTHER))
+
+
+@dataclass(frozen=True, slots=True)
+class Years:
+    """The year of each union a list shows: of its status, and of its recognition stage."""
+
+    status: ColumnElement[int]
+    recognition: ColumnElement[int]
+
+    @classmethod
+    def of(cls, year: int) -> Years:
+        """One year for every union, as asked for."""
+        return cls(literal(year), literal(year))
+
+    @classmethod
+    def current(cls, book: RuleBook, today: date) -> Years:
+        """Each union's own: the evaluation year today falls in (a school's began in September) and the
+        year whose recognition is in progress today (last year's, in the first months of a year), as the
+        union's page shows them."""
+        return cls(
+            _each_unions(book, lambda rules, t: rules.year_of(today, t)),
+            _each_unions(book, lambda rules, t: rules.recognition_year(today, t)),
+        )
+
+
 async def unions_under(
     conn: AsyncConnection,
     path: str,
-    year: int,
+    years: Years,
     *,
     status: str | None = None,
     criterion: int | None = None,
@@ -30,10 +69,14 @@ async def unions_under(
     offset: int = 0,
 ) -> tuple[int, list[dict[str, Any]]]:
     """The grassroots unions at or under ``path`` with their last evaluated status and recognition stage."""
-    status_join = and_(union_status.c.unit_id == org_units.c.unit_id, union_status.c.year == year)
-    recognition_join = and_(recognition.c.unit_id == org_units.c.unit_id, recognition.c.year == year)
+    status_join = and_(union_status.c.unit_id == org_units.c.unit_id, union_status.c.year == years.status)
+    recognition_join = and_(
+        recognition.c.unit_id == org_units.c.unit_id, recognition.c.year == years.recognition
+    )
     query = (
         select(
+            years.status.label("year"),
+            years.recognition.label("recognition_year"),
             org_units.c.unit_id,
             org_units.c.name,
             org_units.c.path,
@@ -110,9 +153,9 @@ async def _fact_counts(conn: AsyncConnection, path: str, start: date, end: date)
     }
 
 
-async def rollup(conn: AsyncConnection, path: str, year: int, start: date, end: date) -> dict[str, Any]:
+async def rollup(conn: AsyncConnection, path: str, years: Years, start: date, end: date) -> dict[str, Any]:
     """Counts for the unions at or under ``path``: statuses, criteria, the recognition workflow, the sources' figures."""
-    total, items = await unions_under(conn, path, year, limit=1_000_000)
+    total, items = await unions_under(conn, path, years, limit=1_000_000)
     by_status = Counter(i["status"] for i in items)
     by_stage = Counter(i["stage"] for i in items)
     registered = total - by_stage["unregistered"]

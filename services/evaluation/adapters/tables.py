@@ -49,7 +49,9 @@ recognition = Table(
     unit_id(primary_key=True),
     Column("year", Integer, primary_key=True),
     unit_path("path", index=True),
-    Column("stage", String(20), nullable=False),  # registered, self_assessed, appraised, recognised, denied
+    Column(
+        "stage", String(20), nullable=False
+    ),  # unregistered, registered, self_assessed, appraised, recognised, denied
     Column("registered_on", Date, nullable=True),
     unit_id("recognising_unit_id", nullable=True),
     Column("self_assessed_on", Date, nullable=True),
@@ -57,6 +59,9 @@ recognition = Table(
     Column("decision_number", String(100), nullable=True),
     Column("decided_on", Date, nullable=True),
     Column("reasons", Text, nullable=True),
+    # The workflow's state as the events that make it (JSON), and the version of its stream folded.
+    Column("steps", Text, nullable=False, server_default="[]"),
+    Column("version", Integer, nullable=False, server_default="0"),
 )
 
 

@@ -91,6 +91,13 @@ async def unions_as_of(
 @router.get(
     "/units/{unit_id}/trend",
     summary="Month by month: how many unions under a unit passed, were at risk, failed (replayed per month end)",
+    description=(
+        "Each month's point judges every union at the month's close (today for the current month) on what "
+        "was due by then, the same way for monthly, quarterly and annual indicators: on track (pass) while "
+        "everything due so far was done, at risk when what is measured now falls short, failed when "
+        "something due was missed beyond what the rules allow. A period still open is never a reason for "
+        "'not assessed'."
+    ),
 )
 async def trend(
     request: Request, unit_id: UnitIdPath, principal: CurrentPrincipal, year: YearQuery = None
@@ -102,7 +109,7 @@ async def trend(
         loaded = await unions_at_or_under(conn, unit.path)
     months = []
     for end in month_ends(chosen, today):
-        counted = tally(rule_book(request), loaded, AsOf(end))
+        counted = tally(rule_book(request), loaded, AsOf(end, due_so_far=True))
         months.append(
             TrendPoint(
                 month=f"{end.year:04d}-{end.month:02d}",

@@ -7,10 +7,10 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.evaluation.adapters.member_counts import active_members
-from services.evaluation.adapters.queries import rollup, unions_under
+from services.evaluation.adapters.queries import Years, rollup, unions_under
 from services.evaluation.api.common import clock_of, rule_book
 from shared.auth import Permission
 from shared.contracts.org import UnitLevel, UnitType
@@ -26,6 +26,8 @@ class MemberCount(BaseModel):
 
 
 class UnionSummary(BaseModel):
+    year: int = Field(description="the evaluation year of the status")
+    recognition_year: int = Field(description="the year of the recognition stage")
     unit_id: str
     name: str
     path: str
@@ -44,7 +46,10 @@ class UnionSummary(BaseModel):
 
 class UnionList(BaseModel):
     unit_id: str
-    year: int
+    year: int = Field(
+        description="the year asked for; without one, each union is listed at its own current year "
+        "(``year``, ``recognition_year``), and this is the calendar unions' evaluation year"
+    )
     total: int
     items: list[UnionSummary]
 
@@ -64,6 +69,13 @@ class RollUp(BaseModel):
 def _year(request: Request, year: int | None) -> int:
     today = clock_of(request).today()
     return year if year is not None else rule_book(request).default.year_of(today, UnitType.OTHER)
+
+
+def _years(request: Request, year: int | None) -> Years:
+    """The year asked for, else each union's own: its status now and its recognition in progress."""
+    return (
+        Years.of(year) if year is not None else Years.current(rule_book(request), clock_of(request).today())
+    )
 
 
 @router.get(
@@ -90,7 +102,13 @@ async def union_list(
     chosen = _year(request, year)
     async with request.app.state.runtime.db.read() as conn:
         total, items = await unions_under(
-            conn, unit.path, chosen, status=status, criterion=criterion, limit=limit, offset=offset
+            conn,
+            unit.path,
+            _years(request, year),
+            status=status,
+            criterion=criterion,
+            limit=limit,
+            offset=offset,
         )
     return UnionList(
         unit_id=unit_id, year=chosen, total=total, items=[UnionSummary.model_validate(i) for i in items]
@@ -111,15 +129,16 @@ async def unit_rollup(
 ) -> RollUp:
     unit = await authorize(request, principal, Permission.READ, unit_id)
     chosen = _year(request, year)
+    years = _years(request, year)
     start, end = rule_book(request).default.year_bounds(chosen, UnitType.OTHER)
     runtime = request.app.state.runtime
     async with runtime.db.read() as conn:
-        totals = await rollup(conn, unit.path, chosen, start, end)
+        totals = await rollup(conn, unit.path, years, start, end)
         below = []
         if children and unit.level in (UnitLevel.CENTRAL, UnitLevel.PROVINCE, UnitLevel.DISTRICT):
             for child in await runtime.directory.children(unit_id):
                 if child.level in (UnitLevel.PROVINCE, UnitLevel.DISTRICT):
-                    part = await rollup(conn, child.path, chosen, start, end)
+                    part = await rollup(conn, child.path, years, start, end)
                     below.append({"unit_id": child.unit_id, "name": child.name, **part})
     return RollUp(unit_id=unit_id, year=chosen, children=below, **totals)
 

@@ -14,7 +14,8 @@ from typing import Any, Protocol
 import aiosmtplib
 import httpx
 
-from services.notifications.settings import NotificationSettings
+from services.notifications.domain.mail import NOT_CONFIGURED, MailServer
+from shared.i18n import DEFAULT_LANGUAGE, tr
 
 SIGNATURE_HEADER = "X-Chudong-Signature"
 TIMESTAMP_HEADER = "X-Chudong-Timestamp"
@@ -34,6 +35,10 @@ class Outgoing:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+class MailNotConfiguredError(RuntimeError):
+    """No mail server is set: the e-mail waits (held) rather than failing."""
+
+
 class Sender(Protocol):
     async def send(self, message: Outgoing) -> None:
         """Deliver or raise with the reason."""
@@ -44,17 +49,26 @@ class EmailSender:
 
     Connections are kept open and reused (one per concurrent send), since opening
     one per message costs more than the message. A kept connection the server has
-    closed meanwhile is replaced once before the send counts as failed.
+    closed meanwhile is replaced once before the send counts as failed. The mail
+    server may change while the service runs (:meth:`use`): the kept connections
+    to the old one are closed.
     """
 
-    def __init__(self, settings: NotificationSettings, *, max_idle: int = 10) -> None:
-        self.settings = settings
+    def __init__(self, server: MailServer, *, timeout: float = 20.0, max_idle: int = 10) -> None:
+        self.server = server
+        self.timeout = timeout
         self.max_idle = max_idle
         self._idle: list[aiosmtplib.SMTP] = []
 
+    async def use(self, server: MailServer) -> None:
+        """Send by ``server`` from now on."""
+        if server != self.server:
+            self.server = server
+            await self.close()
+
     def compose(self, message: Outgoing) -> EmailMessage:
         email = EmailMessage()
-        email["From"] = self.settings.sender
+        email["From"] = self.server.sender
         email["To"] = message.address
         email["Subject"] = message.subject
         email["Date"] = formatdate(localtime=False)
@@ -64,15 +78,17 @@ class EmailSender:
         return email
 
     async def _connect(self) -> aiosmtplib.SMTP:
-        s = self.settings
+        s = self.server
+        if not s.host:
+            raise MailNotConfiguredError(tr(DEFAULT_LANGUAGE, NOT_CONFIGURED))
         client = aiosmtplib.SMTP(
-            hostname=s.smtp_host,
-            port=s.smtp_port,
-            username=s.smtp_username,
-            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
-            start_tls=s.smtp_starttls,
-            use_tls=s.smtp_tls,
-            timeout=s.smtp_timeout_seconds,
+            hostname=s.host,
+            port=s.port,
+            username=s.username,
+            password=s.password,
+            start_tls=s.starttls,
+            use_tls=s.tls,
+            timeout=self.timeout,
         )
         await client.connect()
         return client
@@ -126,8 +142,8 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 class WebhookSender:
     """POSTs the alert as JSON, signed with the officer's secret; any 2xx answer is a delivery."""
 
-    def __init__(self, settings: NotificationSettings) -> None:
-        self.client = httpx.AsyncClient(timeout=settings.webhook_timeout_seconds)
+    def __init__(self, timeout: float = 10.0) -> None:
+        self.client = httpx.AsyncClient(timeout=timeout)
 
     async def send(self, message: Outgoing) -> None:
         body = json.dumps(

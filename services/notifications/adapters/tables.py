@@ -120,3 +120,36 @@ watermarks = Table(
     Column("name", String(100), primary_key=True),
     Column("value", BigInteger, nullable=False),
 )
+
+# What is open now for each union (việc đang mở): the alert that says it last, and until when it matters.
+# ``topic``: ``status:<year>`` (the union's compliance), ``decision:<year>`` (a self-assessment awaiting
+# its decision), ``deadline:<deadline>:<year>`` and ``reminder:<year>:<criterion>:<indicator>:<period>``
+# (reminders). An officer who subscribes receives the open ones about the units they follow.
+open_items = Table(
+    "open_items",
+    metadata,
+    unit_id(primary_key=True),
+    Column("topic", String(300), primary_key=True),
+    unit_path(index=True),
+    Column("alert_id", String(36), nullable=False),
+    Column("kinds", Text, nullable=False),  # comma-separated AlertKind values of the alert
+    Column("open", Boolean, nullable=False),
+    Column("until", Date, nullable=True),  # the last day it matters; None: until closed
+    instant("updated_at"),
+)
+
+# The mail server, as an operator set it (PUT /mail-settings): one row, overriding NOTIFICATIONS_SMTP_*.
+mail_settings = Table(
+    "mail_settings",
+    metadata,
+    Column("name", String(20), primary_key=True),  # "smtp"
+    Column("host", String(300), nullable=True),  # None: no mail server, e-mails are held
+    Column("port", Integer, nullable=False),
+    Column("username", String(300), nullable=True),
+    Column("password", String(500), nullable=True),
+    Column("starttls", Boolean, nullable=False),
+    Column("tls", Boolean, nullable=False),
+    Column("sender", String(500), nullable=False),
+    Column("updated_by", String(200), nullable=False),
+    instant("updated_at"),
+)

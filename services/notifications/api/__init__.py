@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from services.notifications.api import deliveries, inbox, officers, subscriptions
+from services.notifications.api import deliveries, inbox, mail, officers, subscriptions
 
 router = APIRouter()
-for part in (officers, subscriptions, inbox, deliveries):
+for part in (officers, subscriptions, inbox, deliveries, mail):
     router.include_router(part.router)
 
 __all__ = ["router"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -52,10 +53,14 @@ async def get_alert(request: Request, alert_id: str, principal: CurrentPrincipal
             accepted="the id of an alert about your unit or sent to you",
         )
     visible = rows if path_contains(scope, alert.unit_path) and principal.can(Permission.READ) else mine
+    changes = json.loads(alert.facts).get("changes") or []
     return {
         "alert_id": alert.alert_id,
         "source_id": alert.source_id,
         "kind": alert.kind,
+        # A union's change: each part (its kind) and the event that said it.
+        "kinds": list(dict.fromkeys([alert.kind, *(c["kind"] for c in changes)])),
+        "event_ids": [c["event_id"] for c in changes],
         "unit_id": alert.unit_id,
         "critical": alert.critical,
         "subject": alert.subject,

@@ -15,6 +15,7 @@ from shared.contracts.notifications import Channel
 from shared.errors import NotFoundError
 from shared.http.auth import CurrentPrincipal
 from shared.http.params import Limit, Offset
+from shared.orgtree import org_units
 
 router = APIRouter()
 
@@ -42,8 +43,15 @@ async def inbox(
         unread = (await conn.execute(count.where(_inbox_filter(principal, True)))).scalar_one()
         rows = (
             await conn.execute(
-                select(deliveries, alerts.c.kind, alerts.c.unit_id, alerts.c.critical.label("alert_critical"))
+                select(
+                    deliveries,
+                    alerts.c.kind,
+                    alerts.c.unit_id,
+                    alerts.c.critical.label("alert_critical"),
+                    org_units.c.name.label("unit_name"),
+                )
                 .join(alerts, alerts.c.alert_id == deliveries.c.alert_id)
+                .outerjoin(org_units, org_units.c.unit_id == alerts.c.unit_id)
                 .where(_inbox_filter(principal, unread_only))
                 .order_by(deliveries.c.created_at.desc(), deliveries.c.delivery_id)
                 .limit(limit)
@@ -59,6 +67,7 @@ async def inbox(
                 "alert_id": r.alert_id,
                 "kind": r.kind,
                 "unit_id": r.unit_id,
+                "unit_name": r.unit_name or r.unit_id,  # people read names; the id stays for links
                 "critical": r.alert_critical,
                 "subject": r.subject,
                 "body": r.body,

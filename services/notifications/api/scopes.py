@@ -7,6 +7,7 @@ from fastapi import Request
 from services.notifications.api.common import subscriptions_of
 from shared.auth import Permission, Principal
 from shared.commands import Target
+from shared.http.admin import require_central_admin
 from shared.http.commands import Scope
 from shared.orgtree import OrgUnit
 
@@ -21,4 +22,14 @@ async def own_subscription(
     return unit
 
 
-SCOPES: dict[str, Scope] = {"subscription": own_subscription}
+async def mail_server(
+    request: Request, principal: Principal, permission: Permission, target: Target
+) -> OrgUnit:
+    """The whole service's mail server: the central admin's alone (the root of the tree)."""
+    await require_central_admin(request, principal)
+    unit: OrgUnit | None = await request.app.state.runtime.directory.get(principal.unit_id)
+    assert unit is not None  # the central admin's unit is known: require_central_admin found it
+    return unit
+
+
+SCOPES: dict[str, Scope] = {"subscription": own_subscription, "mail_server": mail_server}

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from services.notifications.adapters.tables import subscriptions
 from services.notifications.domain import commands as cmds
+from services.notifications.domain.subscriptions import OFFICERS_KINDS
 from shared.contracts.notifications import AlertKind, Channel, DeliveryMode, QuietHours
 from shared.http.auth import CurrentPrincipal
 from shared.http.bodies import RequestBody
@@ -18,8 +19,6 @@ from shared.http.commands import Commands
 from shared.ids import UnitId
 
 router = APIRouter()
-
-OFFICERS_KINDS: tuple[AlertKind, ...] = tuple(k for k in AlertKind if k is not AlertKind.DEAD_LETTER)
 
 
 class SubscribeRequest(RequestBody):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.notifications.app.mail import MailSettings
 from services.notifications.app.subscriptions import SubscriptionHandlers
 from services.notifications.domain import commands as cmds
 from shared.auth import Permission
@@ -18,11 +19,17 @@ def of_subscription(cmd: cmds.CancelSubscription) -> Target:
     return Target("subscription", cmd.subscription_id, "subscription_id")
 
 
-def command_table(subscriptions: SubscriptionHandlers) -> CommandTable:
+def of_mail_server(cmd: cmds.ChangeMailSettings) -> Target:
+    """The service's one mail server: the central admin's to set."""
+    return Target("mail_server", "smtp", "host")
+
+
+def command_table(subscriptions: SubscriptionHandlers, mail: MailSettings) -> CommandTable:
     return CommandTable(
         {
             cmds.SubscribeOfficer: row(subscriptions.subscribe, Permission.SUBSCRIBE, of_unit),
             # Any role may stop its alerts, even one that may no longer subscribe.
             cmds.CancelSubscription: row(subscriptions.cancel, Permission.READ, of_subscription),
+            cmds.ChangeMailSettings: row(mail.change, Permission.OPERATE, of_mail_server),
         }
     )

@@ -20,15 +20,17 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.adapters.alert_book import AlertBook
-from services.notifications.adapters.channels import Outgoing, Sender
+from services.notifications.adapters.channels import EmailSender, Outgoing, Sender
 from services.notifications.adapters.tables import alerts, deliveries, officers
-from services.notifications.domain.alerts import stable_id
-from services.notifications.domain.messages import render_digest
+from services.notifications.app.digests import gather_digests
+from services.notifications.app.mail import MailSettings
+from services.notifications.domain.mail import NOT_CONFIGURED
 from services.notifications.domain.streams import delivery_stream
 from services.notifications.domain.timing import RetryPolicy
-from shared.clock import Clock, local_date
+from shared.clock import Clock
 from shared.contracts.notifications import AlertDelivered, AlertKind, AlertUndelivered, Channel
 from shared.events import NewEvent
+from shared.i18n import DEFAULT_LANGUAGE, tr
 from shared.runtime.metrics import Counters
 from shared.store import EventStore, StreamAppend
 
@@ -50,6 +52,7 @@ class Dispatcher:
         concurrency: int = 10,
         interval: float = 1.0,
         counters: Counters | None = None,
+        mail: MailSettings | None = None,
     ) -> None:
         self.store = store
         self.db = store.db
@@ -62,6 +65,8 @@ class Dispatcher:
         self._limit = asyncio.Semaphore(concurrency)
         # Served at /metrics as chudong_<name>_total{channel}: pass the runtime's to have them there.
         self.counters = counters if counters is not None else Counters()
+        # Where the mail server is read on each pass (None: the e-mail sender has its own, fixed).
+        self.mail = mail
 
     async def run(self) -> None:
         """Dispatch until cancelled; woken early when an alert is raised."""
@@ -90,7 +95,8 @@ class Dispatcher:
     async def run_once(self) -> int:
         """One pass: gather the digests that are due, then send what is due. Returns how many were tried."""
         now = self.clock.now().astimezone(UTC)
-        await self.gather_digests(now)
+        await gather_digests(self.db, now)
+        await self._follow_mail_server(now)
         async with self.db.read() as conn:
             rows = (
                 await conn.execute(
@@ -130,6 +136,34 @@ class Dispatcher:
             for task in sends:
                 task.cancel()
         return len(rows)
+
+    async def _follow_mail_server(self, now: datetime) -> None:
+        """Send e-mail by the mail server set now; with none, e-mails due are held (not tried against a
+        server that is not there, nor counted as tries), and sent once one is set."""
+        if self.mail is None:
+            return
+        server = await self.mail.current()
+        sender = self.senders.get(Channel.EMAIL)
+        if isinstance(sender, EmailSender):
+            await sender.use(server)
+        if server.configured:
+            which = deliveries.c.status == "held"
+            values: dict[str, object] = {"status": "pending", "due_at": now, "last_error": None}
+        else:
+            which = (
+                (deliveries.c.channel == Channel.EMAIL.value)
+                & deliveries.c.status.in_(DUE_STATUSES)
+                & (deliveries.c.due_at <= now)
+            )
+            values = {"status": "held", "last_error": tr(DEFAULT_LANGUAGE, NOT_CONFIGURED)}
+        async with self.db.read() as conn:
+            if (await conn.execute(select(deliveries.c.delivery_id).where(which).limit(1))).first() is None:
+                return  # most passes: nothing to hold or release, and no write
+        async with self.db.transaction() as conn:
+            changed = (await conn.execute(update(deliveries).where(which).values(**values))).rowcount
+        log.info(
+            "dispatcher.mail_released" if server.configured else "dispatcher.mail_held", deliveries=changed
+        )
 
     async def _attempt(self, row: object) -> tuple[Mapping[str, Any], Channel, str | None]:
         m = row._mapping  # type: ignore[attr-defined]
@@ -248,66 +282,6 @@ class Dispatcher:
         )
         new = NewEvent(delivery_stream(delivery), payload, unit_path, now)
         await self.store.append_in(conn, StreamAppend(new.stream_id, [new]), actor="notifications")
-
-    async def gather_digests(self, now: datetime) -> None:
-        """Turn each officer's due digest items on a channel into one digest delivery, in one transaction."""
-        async with self.db.read() as conn:
-            groups = (
-                await conn.execute(
-                    select(deliveries.c.officer_id, deliveries.c.channel)
-                    .where(deliveries.c.status == "in_digest", deliveries.c.due_at <= now)
-                    .group_by(deliveries.c.officer_id, deliveries.c.channel)
-                )
-            ).all()
-        for officer_id, channel in groups:
-            async with self.db.transaction() as conn:
-                items = (
-                    await conn.execute(
-                        select(
-                            deliveries.c.delivery_id, deliveries.c.subject, deliveries.c.link, alerts.c.kind
-                        )
-                        .join(alerts, alerts.c.alert_id == deliveries.c.alert_id)
-                        .where(
-                            deliveries.c.officer_id == officer_id,
-                            deliveries.c.channel == channel,
-                            deliveries.c.status == "in_digest",
-                            deliveries.c.due_at <= now,
-                        )
-                        .order_by(alerts.c.occurred_at)
-                    )
-                ).all()
-                if not items:
-                    continue
-                day = local_date(now).isoformat()
-                digest_id = stable_id("digest", officer_id, channel, day, items[0].delivery_id)
-                message = render_digest(day, [(AlertKind(i.kind), i.subject, i.link) for i in items])
-                await conn.execute(
-                    deliveries.insert().values(
-                        delivery_id=digest_id,
-                        alert_id=None,
-                        officer_id=officer_id,
-                        channel=channel,
-                        subscription_id=None,
-                        status="pending",
-                        critical=False,
-                        subject=message.subject,
-                        body=message.body,
-                        link="",
-                        due_at=now,
-                        attempts=0,
-                        first_tried_at=None,
-                        last_error=None,
-                        delivered_at=None,
-                        digest_id=None,
-                        read_at=None,
-                        created_at=now,
-                    )
-                )
-                await conn.execute(
-                    update(deliveries)
-                    .where(deliveries.c.delivery_id.in_([i.delivery_id for i in items]))
-                    .values(status="digested", digest_id=digest_id)
-                )
 
 
 def _common_path(paths: list[str]) -> str:

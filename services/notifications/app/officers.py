@@ -6,9 +6,11 @@ import secrets
 from datetime import UTC
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.notifications.adapters.alert_book import officer_of
-from services.notifications.adapters.tables import officers
+from services.notifications.adapters.alert_book import AlertBook
+from services.notifications.adapters.recipients import officer_of
+from services.notifications.adapters.tables import officers, subscriptions
 from services.notifications.domain.subscriptions import Officer
 from shared.auth import Principal
 from shared.clock import Clock
@@ -18,9 +20,10 @@ from shared.store.upsert import upsert
 
 
 class OfficerContacts:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, book: AlertBook | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.book = book
 
     async def officer(self, officer_id: str) -> tuple[Officer, str | None] | None:
         """The officer's contact details and webhook secret, or None if they never set them."""
@@ -37,7 +40,10 @@ class OfficerContacts:
         webhook_url: str | None,
         rotate_secret: bool,
     ) -> tuple[Officer, str | None]:
-        """Keep the caller's contact details; a webhook gets a signing secret, returned when it is new."""
+        """Keep the caller's contact details; a webhook gets a signing secret, returned when it is new.
+
+        An officer who registers for the first time and follows nothing receives the alerts of the unions
+        their unit recognises from now on, and what is open about them now (a first digest)."""
         current = await self.officer(principal.subject)
         secret = current[1] if current else None
         fresh: str | None = None
@@ -59,7 +65,19 @@ class OfficerContacts:
                 keys=["officer_id"],
                 replace=["unit_id", "name", "email", "webhook_url", "webhook_secret", "updated_at"],
             )
-        return Officer(principal.subject, principal.unit_id, name, email, webhook_url), fresh
+            officer = Officer(principal.subject, principal.unit_id, name, email, webhook_url)
+            if current is None and self.book is not None and not await self._follows(conn, principal.subject):
+                await self.book.welcome_by_default(conn, officer, self.clock.now().astimezone(UTC))
+        return officer, fresh
+
+    @staticmethod
+    async def _follows(conn: AsyncConnection, officer_id: str) -> bool:
+        found = await conn.execute(
+            select(subscriptions.c.subscription_id)
+            .where(subscriptions.c.officer_id == officer_id, subscriptions.c.active.is_(True))
+            .limit(1)
+        )
+        return found.first() is not None
 
     async def erase_contact(self, principal: Principal) -> bool:
         async with self.db.transaction() as conn:

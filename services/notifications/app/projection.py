@@ -14,17 +14,27 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.adapters.alert_book import AlertBook
+from services.notifications.adapters.open_items import close_items
 from services.notifications.adapters.tables import at_risk, deadlines_met
 from services.notifications.domain.alerts import alerts_from
 from services.notifications.domain.deadlines import DeadlineRule
+from services.notifications.domain.open_items import deadline_topic, decision_topic, reminder_prefix
 from shared.bus.subjects import stream_name
 from shared.clock import Clock
-from shared.contracts.evaluation import ComplianceChanged, IndicatorAtRisk, Status
+from shared.contracts.evaluation import (
+    ComplianceChanged,
+    IndicatorAtRisk,
+    RecognitionDenied,
+    Status,
+    UnitRecognised,
+)
 from shared.events import REGISTRY, Envelope
 from shared.runtime.service import Source
 from shared.store.upsert import upsert
 
 ALERTING_TYPES = ("ComplianceChanged", "IndicatorAtRisk", "SelfAssessmentSubmitted")
+# A decision closes the self-assessment's "awaiting decision" item.
+DECIDING_TYPES = ("UnitRecognised", "RecognitionDenied")
 
 
 class AlertProjection:
@@ -38,7 +48,7 @@ class AlertProjection:
     def sources(self) -> list[Source]:
         """One filtered source per stream that holds an event type this projection reads."""
         by_service: dict[str, list[str]] = {}
-        for name in (*ALERTING_TYPES, *(t for rule in self.deadlines for t in rule.met_by)):
+        for name in (*ALERTING_TYPES, *DECIDING_TYPES, *(t for rule in self.deadlines for t in rule.met_by)):
             owner = REGISTRY.owner(name)
             subject = f"{owner}.{name}.>"
             if subject not in by_service.setdefault(owner, []):
@@ -76,6 +86,10 @@ class AlertProjection:
                 )
                 .values(resolved=True)
             )
+            for criterion in criteria:
+                await close_items(conn, payload.unit_id, prefix=reminder_prefix(payload.year, criterion))
+        elif isinstance(payload, UnitRecognised | RecognitionDenied):
+            await close_items(conn, payload.unit_id, [decision_topic(payload.year)])
         now = self.clock.now().astimezone(UTC)
         for alert in alerts_from(event):
             await self.book.raise_alert(conn, alert, now)
@@ -102,3 +116,4 @@ class AlertProjection:
                 },
                 keys=["unit_id", "deadline_id", "year"],
             )
+            await close_items(conn, unit_id, [deadline_topic(rule.deadline_id, year)])

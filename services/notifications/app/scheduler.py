@@ -118,9 +118,11 @@ class Scheduler:
                     facts={
                         "year": risk.year,
                         "criterion": risk.criterion,
-                        "deadline_title": f"Ghi nhận minh chứng cho chỉ tiêu {risk.indicator_id} kỳ {risk.period}",
+                        "indicator_id": risk.indicator_id,
+                        "period": risk.period,
                         "due_on": risk.closes_on.isoformat(),
                         "days_left": (risk.closes_on - today).days,
+                        "open_until": risk.closes_on.isoformat(),
                     },
                 )
             )
@@ -148,6 +150,8 @@ class Scheduler:
                 "due_on": due.isoformat(),
                 "days_left": (due - today).days,
                 "days_late": (today - due).days,
+                # Reminders stop then: a newly subscribed officer is told of it until that day.
+                "open_until": (due + timedelta(days=rule.overdue_days)).isoformat(),
             },
         )
 

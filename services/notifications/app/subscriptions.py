@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.notifications.adapters.alert_book import AlertBook
 from services.notifications.adapters.tables import subscriptions
 from services.notifications.app.officers import OfficerContacts
 from services.notifications.domain import commands as cmds
 from services.notifications.domain.streams import subscription_stream
-from services.notifications.domain.subscriptions import subscribed
+from services.notifications.domain.subscriptions import Subscription, subscribed
 from shared.auth import Permission
 from shared.clock import Clock
 from shared.commands import Context
@@ -30,14 +31,15 @@ def new_subscription_id() -> str:
 
 
 class SubscriptionHandlers:
-    def __init__(self, store: EventStore, contacts: OfficerContacts, clock: Clock) -> None:
+    def __init__(self, store: EventStore, contacts: OfficerContacts, clock: Clock, book: AlertBook) -> None:
         self.store = store
         self.contacts = contacts
         self.clock = clock
+        self.book = book
 
     async def subscribe(self, cmd: cmds.SubscribeOfficer, ctx: Context) -> Sequence[Envelope]:
         """A new subscription of the caller to the unit the command was authorised on; its id is chosen
-        here and named in the answer."""
+        here and named in the answer. What is open now about its units comes to it as a first digest."""
         current = await self.contacts.officer(ctx.actor)
         event = subscribed(
             cmd,
@@ -68,6 +70,17 @@ class SubscriptionHandlers:
                     created_at=now,
                 )
             )
+            subscription = Subscription(
+                subscription_id=event.subscription_id,
+                officer_id=event.officer_id,
+                unit_path=unit.path,
+                kinds=event.kinds,
+                channels=event.channels,
+                mode=event.mode,
+                quiet_hours=event.quiet_hours,
+                digest_hour=event.digest_hour,
+            )
+            await self.book.welcome(conn, subscription, now)
 
         new = NewEvent(subscription_stream(event.subscription_id), event, unit.path, now)
         return await self.store.append(

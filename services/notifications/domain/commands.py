@@ -5,7 +5,7 @@ Each is handled by the one row of :func:`services.notifications.app.commands.com
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shared.commands import Command
 from shared.contracts.notifications import AlertKind, Channel, DeliveryMode, QuietHours
@@ -29,3 +29,18 @@ class CancelSubscription(Command):
     """Stop one of the caller's subscriptions (hủy đăng ký)."""
 
     subscription_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeMailSettings(Command):
+    """Set the mail server alerts leave by (máy chủ thư điện tử), for the whole service, at once: no
+    restart. ``host`` None: no mail server (e-mails are held). ``keep_password``: the stored one stays."""
+
+    host: str | None
+    port: int
+    username: str | None
+    password: str | None = field(default=None, repr=False)
+    keep_password: bool = True
+    starttls: bool = False
+    tls: bool = False
+    sender: str

@@ -11,6 +11,8 @@ from datetime import date, timedelta
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.i18n import N_
+
 
 class DeadlineRule(BaseModel):
     """A date by which every grassroots union must have done something, each year."""
@@ -18,7 +20,10 @@ class DeadlineRule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     deadline_id: str = Field(pattern=r"^[a-z0-9_]+$")
-    title: str = Field(description="in Vietnamese, as officers know it")
+    title: str = Field(
+        description="as officers know it; the defaults' are message ids translated by the catalogs, a "
+        "province's own is shown as written"
+    )
     indicator_id: str | None = None
     month: int = Field(ge=1, le=12)
     day: int = Field(ge=1, le=31)
@@ -43,7 +48,7 @@ class DeadlineFile(BaseModel):
 DEFAULT_DEADLINES: tuple[DeadlineRule, ...] = (
     DeadlineRule(
         deadline_id="model_registration",
-        title="Đăng ký xây dựng mô hình “Đoàn cơ sở 3 chủ động”",
+        title=N_("Register to build the “Đoàn cơ sở 3 chủ động” model"),
         indicator_id="C2.1",
         month=11,
         day=10,
@@ -52,7 +57,7 @@ DEFAULT_DEADLINES: tuple[DeadlineRule, ...] = (
     ),
     DeadlineRule(
         deadline_id="plan_to_party_committee",
-        title="Trình kế hoạch công tác năm lên cấp ủy",
+        title=N_("Submit the year's work plan to the Party committee"),
         indicator_id="C3.1",
         month=1,
         day=31,
@@ -61,7 +66,7 @@ DEFAULT_DEADLINES: tuple[DeadlineRule, ...] = (
     ),
     DeadlineRule(
         deadline_id="self_assessment",
-        title="Nộp bản tự đánh giá kết quả xây dựng mô hình",
+        title=N_("Submit the self-assessment of the model's results"),
         indicator_id="C2.8",
         month=12,
         day=15,

@@ -1,74 +1,47 @@
-"""The text of alerts, in Vietnamese by default (nội dung thông báo), from templates per kind."""
+"""The text of alerts and e-mails (nội dung thông báo), from the catalogs in shared/i18n: Vietnamese by
+default, English second; one sentence per fact.
+
+A union's change (see :mod:`services.notifications.domain.alerts`) says each of its parts: the
+overall status and each criterion that moved, each indicator now at risk, then what is missing and
+the evidence recorded late behind it, once each. Units are named, never shown by their ids (those
+stay in the link). A year is written as a year (``str``), never as a number with a thousands mark.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from string import Template
 from typing import Any
 
 from shared.contracts.notifications import AlertKind
+from shared.i18n import DEFAULT_LANGUAGE, N_, ntr, tr
+
+TAG = "[3 chủ động]"  # the model's name, in every language: officers filter their mail on it
 
 CRITERIA = {
-    0: "“Đoàn cơ sở 3 chủ động” (cả ba tiêu chí)",
-    1: "Tiêu chí 1 – Chủ động thực hiện quản lý đoàn viên và chăm lo, nắm bắt tình hình thanh niên",
-    2: "Tiêu chí 2 – Chủ động xây dựng và thực hiện kế hoạch công tác",
-    3: "Tiêu chí 3 – Chủ động tham mưu với cấp ủy, phối hợp với các tổ chức liên quan",
+    0: N_("“Đoàn cơ sở 3 chủ động” (all three criteria)"),
+    1: N_("Criterion 1 – Managing members, caring for and knowing the youth"),
+    2: N_("Criterion 2 – Building and carrying out the work plan"),
+    3: N_("Criterion 3 – Advising the Party committee, coordinating with related organisations"),
 }
 STATUSES = {
-    "pass": "Đạt",
-    "at_risk": "Có nguy cơ không đạt",
-    "fail": "Không đạt",
-    "not_assessed": "Chưa đánh giá",
+    "pass": N_("passing"),
+    "at_risk": N_("at risk of failing"),
+    "fail": N_("failing"),
+    "not_assessed": N_("not assessed"),
 }
 KIND_TITLES = {
-    AlertKind.COMPLIANCE_CHANGED: "Kết quả đánh giá thay đổi",
-    AlertKind.INDICATOR_AT_RISK: "Chỉ tiêu có nguy cơ không đạt",
-    AlertKind.DEADLINE_APPROACHING: "Sắp đến hạn",
-    AlertKind.DEADLINE_PASSED: "Quá hạn",
-    AlertKind.RECOGNITION_AWAITING_DECISION: "Chờ thẩm định và quyết định công nhận",
-    AlertKind.DEAD_LETTER: "Sự kiện không xử lý được",
+    AlertKind.COMPLIANCE_CHANGED: N_("Compliance changed"),
+    AlertKind.INDICATOR_AT_RISK: N_("Indicator at risk"),
+    AlertKind.DEADLINE_APPROACHING: N_("Deadline approaching"),
+    AlertKind.DEADLINE_PASSED: N_("Deadline passed"),
+    AlertKind.RECOGNITION_AWAITING_DECISION: N_("Awaiting appraisal and a recognition decision"),
+    AlertKind.DEAD_LETTER: N_("Event that could not be processed"),
 }
-
-TEMPLATES: dict[AlertKind, tuple[str, str]] = {
-    AlertKind.COMPLIANCE_CHANGED: (
-        "[3 chủ động] $unit_name: $criterion_short $new_status",
-        "Kính gửi đồng chí,\n\n$unit_line\n$criterion năm $year chuyển từ «$old_status» sang «$new_status».\n"
-        "$missing_block$late_block\nXem giải thích và minh chứng: $link\n",
-    ),
-    AlertKind.INDICATOR_AT_RISK: (
-        "[3 chủ động] $unit_name: chỉ tiêu $indicator_id có nguy cơ không đạt",
-        "Kính gửi đồng chí,\n\n$unit_line\nChỉ tiêu $indicator_id ($criterion) kỳ $period có nguy cơ không đạt "
-        "nếu đến hết ngày $closes_on chưa ghi nhận.\n$missing_block$late_block\nXem giải thích và minh chứng: $link\n",
-    ),
-    AlertKind.DEADLINE_APPROACHING: (
-        "[3 chủ động] $unit_name: còn $days_left ngày – $deadline_title",
-        "Kính gửi đồng chí,\n\n$unit_line\nHạn “$deadline_title” năm $year là ngày $due_on (còn $days_left ngày).\n"
-        "\nXem giải thích và minh chứng: $link\n",
-    ),
-    AlertKind.DEADLINE_PASSED: (
-        "[3 chủ động] $unit_name: quá hạn $days_late ngày – $deadline_title",
-        "Kính gửi đồng chí,\n\n$unit_line\nHạn “$deadline_title” năm $year là ngày $due_on, "
-        "đã quá $days_late ngày mà chưa ghi nhận.\n\nXem giải thích và minh chứng: $link\n",
-    ),
-    AlertKind.RECOGNITION_AWAITING_DECISION: (
-        "[3 chủ động] $unit_name đã nộp bản tự đánh giá năm $year – chờ thẩm định",
-        "Kính gửi đồng chí,\n\n$unit_line\nĐơn vị đã nộp bản tự đánh giá năm $year ngày $submitted_on; "
-        "đề nghị thẩm định từng tiêu chí và ra quyết định công nhận.\n\nXem giải thích và minh chứng: $link\n",
-    ),
-    AlertKind.DEAD_LETTER: (
-        "[chudong vận hành] $consumer không xử lý được một sự kiện",
-        "Bộ xử lý $consumer không xử lý được sự kiện $original_subject (số thứ tự $original_sequence) "
-        "sau $deliveries lần.\nLỗi: $error\n\nXem và xử lý lại: $link\n",
-    ),
-}
-
-
-# How the rules count evidence recorded beyond an indicator's lateness limit.
+# How the rules count evidence recorded beyond an indicator's lateness limit (the dashboard's words).
 LATE_COUNTS_AS = {
-    "counted": "",
-    "at_risk": ", quá thời hạn ghi nhận: chỉ tính là có nguy cơ",
-    "not_counted": ", quá thời hạn ghi nhận: không được tính",
+    "at_risk": N_("beyond the recording limit: counts only as at risk"),
+    "not_counted": N_("beyond the recording limit: not counted"),
 }
 LATE_SHOWN = 5  # late evidence listed in an alert; the link shows the rest
 
@@ -79,53 +52,249 @@ class Message:
     body: str
 
 
-def _date_vi(iso: str) -> str:
-    year, month, day = iso.split("-")
-    return f"{day}/{month}/{year}"
+def _criterion(lang: str, number: int) -> str:
+    if number in CRITERIA:
+        return tr(lang, CRITERIA[number])
+    return tr(lang, "Criterion {number}", number=str(number))
 
 
-def late_mark(days: int) -> str:
-    return f"ghi nhận muộn {days} ngày"
+def _status(lang: str, value: object) -> str:
+    return tr(lang, STATUSES[str(value)]) if str(value) in STATUSES else str(value)
 
 
-def _late_block(late: Sequence[dict[str, Any]]) -> str:
+def _greeting(lang: str) -> str:
+    return tr(lang, "Dear comrade,") + "\n\n"
+
+
+def _follow(lang: str, link: str) -> str:
+    return "\n" + tr(lang, "See the explanation and the evidence: {link}", link=link) + "\n"
+
+
+def late_mark(days: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    return tr(lang, "recorded {days} days late", days=days)
+
+
+def _late_block(lang: str, late: Sequence[dict[str, Any]], names: Mapping[str, str]) -> str:
     """The evidence behind the verdict that was recorded late, one line each (the latest recorded first)."""
     if not late:
         return ""
-    lines = [
-        f"  • {m['indicator_id']} – {m['unit_id']}, ngày {_date_vi(str(m['occurred_on']))}: "
-        f"{late_mark(int(m['days_late']))}{LATE_COUNTS_AS.get(str(m.get('counts_as')), '')}\n"
-        for m in late[:LATE_SHOWN]
-    ]
-    more = "  … và các minh chứng khác (xem đường dẫn bên dưới)\n" if len(late) > LATE_SHOWN else ""
-    return "Minh chứng ghi nhận muộn:\n" + "".join(lines) + more
+    lines = []
+    for m in late[:LATE_SHOWN]:
+        counts = str(m.get("counts_as"))
+        mark = late_mark(int(m["days_late"]), lang)
+        if counts in LATE_COUNTS_AS:
+            mark += ", " + tr(lang, LATE_COUNTS_AS[counts])
+        where = names.get(str(m["unit_id"]), str(m["unit_id"]))
+        line = tr(
+            lang,
+            "{indicator} – {unit}, on {day}: {mark}",
+            indicator=m["indicator_id"],
+            unit=where,
+            day=m["occurred_on"],
+            mark=mark,
+        )
+        lines.append(f"  • {line}\n")
+    more = (
+        "  " + tr(lang, "… and other evidence (see the link below)") + "\n" if len(late) > LATE_SHOWN else ""
+    )
+    return tr(lang, "Evidence recorded late:") + "\n" + "".join(lines) + more
 
 
-def render(kind: AlertKind, facts: dict[str, Any], unit_names: Sequence[str], link: str) -> Message:
-    """The message of one alert; ``unit_names`` are the unit's and its ancestors', the unit first."""
-    values: dict[str, Any] = {k: v for k, v in facts.items() if not isinstance(v, list)}
-    criterion = int(facts.get("criterion", 0))
-    values["criterion"] = CRITERIA.get(criterion, f"Tiêu chí {criterion}")
-    values["criterion_short"] = "“3 chủ động”" if criterion == 0 else f"tiêu chí {criterion}"
-    for key in ("old_status", "new_status"):
-        if key in facts:
-            values[key] = STATUSES.get(str(facts[key]), str(facts[key]))
-    for key in ("closes_on", "due_on", "submitted_on"):
-        if key in facts:
-            values[key] = _date_vi(str(facts[key]))
-    missing = facts.get("missing") or []
-    values["missing_block"] = "Còn thiếu:\n" + "".join(f"  • {item}\n" for item in missing) if missing else ""
-    values["late_block"] = _late_block(facts.get("late") or [])
-    values["unit_name"] = unit_names[0] if unit_names else facts.get("unit_id", "")
-    values["unit_line"] = "Đơn vị: " + " – ".join(unit_names) if unit_names else ""
-    values["link"] = link
-    subject, body = TEMPLATES[kind]
-    return Message(Template(subject).safe_substitute(values), Template(body).safe_substitute(values))
+def _missing_block(lang: str, missing: Sequence[str]) -> str:
+    if not missing:
+        return ""
+    return tr(lang, "Missing:") + "\n" + "".join(f"  • {tr(lang, item)}\n" for item in missing)
 
 
-def render_digest(day: str, items: Sequence[tuple[AlertKind, str, str]]) -> Message:
+def _unit_line(lang: str, unit_names: Sequence[str]) -> str:
+    return tr(lang, "Unit: {units}", units=" – ".join(unit_names)) + "\n" if unit_names else ""
+
+
+def _changes(kind: AlertKind, facts: dict[str, Any]) -> list[dict[str, Any]]:
+    """A change's parts, in the order an officer reads them: the overall status, each criterion, each
+    indicator. Facts of one part alone (as the release before changes were gathered kept them) are
+    read as a change of that one part."""
+    changes = facts.get("changes")
+    if changes is None:
+        if kind not in (AlertKind.COMPLIANCE_CHANGED, AlertKind.INDICATOR_AT_RISK):
+            return []
+        changes = [{**facts, "kind": kind.value}]
+    order = {AlertKind.COMPLIANCE_CHANGED.value: 0, AlertKind.INDICATOR_AT_RISK.value: 1}
+    return sorted(changes, key=lambda c: (order[c["kind"]], c.get("criterion", 0), c.get("indicator_id", "")))
+
+
+def _change_line(lang: str, change: dict[str, Any], year: str) -> str:
+    criterion = _criterion(lang, int(change["criterion"]))
+    if change["kind"] == AlertKind.COMPLIANCE_CHANGED:
+        text = tr(
+            lang,
+            "{criterion} for {year} moved from «{old}» to «{new}».",
+            criterion=criterion,
+            year=year,
+            old=_status(lang, change["old_status"]),
+            new=_status(lang, change["new_status"]),
+        )
+    else:
+        text = tr(
+            lang,
+            "Indicator {indicator} ({criterion}) for {period} will fail unless something is recorded by the "
+            "end of {closes_on}.",
+            indicator=change["indicator_id"],
+            criterion=criterion,
+            period=str(change["period"]),
+            closes_on=change["closes_on"],
+        )
+    return text + "\n"
+
+
+def _change_subject(lang: str, first: dict[str, Any], unit: str, others: int) -> str:
+    if first["kind"] == AlertKind.COMPLIANCE_CHANGED:
+        number = int(first["criterion"])
+        criterion = (
+            tr(lang, "“3 chủ động”") if number == 0 else tr(lang, "criterion {number}", number=str(number))
+        )
+        subject = tr(
+            lang,
+            "{unit}: {criterion} {status}",
+            unit=unit,
+            criterion=criterion,
+            status=_status(lang, first["new_status"]),
+        )
+    else:
+        subject = tr(
+            lang,
+            "{unit}: indicator {indicator} at risk of failing",
+            unit=unit,
+            indicator=first["indicator_id"],
+        )
+    if others:
+        subject += ntr(lang, " (and {n} other change)", " (and {n} other changes)", others)
+    return f"{TAG} {subject}"
+
+
+def deadline_title(lang: str, facts: dict[str, Any]) -> str:
+    """The deadline's title: a default one in the reader's language, a province's own as it wrote it."""
+    title = facts.get("deadline_title")
+    if title:
+        return tr(lang, str(title))
+    return tr(
+        lang,
+        "Record the evidence for indicator {indicator} for {period}",
+        indicator=facts.get("indicator_id", ""),
+        period=str(facts.get("period", "")),
+    )
+
+
+def _other(lang: str, kind: AlertKind, facts: dict[str, Any], unit: str) -> tuple[str, str]:
+    """The subject and the sentence of a deadline's reminder or a self-assessment awaiting its decision."""
+    year = str(facts.get("year", ""))
+    if kind is AlertKind.RECOGNITION_AWAITING_DECISION:
+        subject = tr(
+            lang, "{unit} submitted its self-assessment for {year} – awaiting appraisal", unit=unit, year=year
+        )
+        line = tr(
+            lang,
+            "The unit submitted its self-assessment for {year} on {day}; please appraise each criterion and "
+            "decide on its recognition.",
+            year=year,
+            day=facts.get("submitted_on", ""),
+        )
+        return subject, line
+    title, due = deadline_title(lang, facts), facts.get("due_on", "")
+    if kind is AlertKind.DEADLINE_PASSED:
+        days = int(facts.get("days_late", 0))
+        subject = ntr(
+            lang,
+            "{unit}: {n} day overdue – {title}",
+            "{unit}: {n} days overdue – {title}",
+            days,
+            unit=unit,
+            title=title,
+        )
+        line = ntr(
+            lang,
+            "The deadline “{title}” for {year} was {due}: {n} day overdue and nothing recorded.",
+            "The deadline “{title}” for {year} was {due}: {n} days overdue and nothing recorded.",
+            days,
+            title=title,
+            year=year,
+            due=due,
+        )
+        return subject, line
+    days = int(facts.get("days_left", 0))
+    subject = ntr(
+        lang,
+        "{unit}: {n} day left – {title}",
+        "{unit}: {n} days left – {title}",
+        days,
+        unit=unit,
+        title=title,
+    )
+    line = ntr(
+        lang,
+        "The deadline “{title}” for {year} is {due} ({n} day left).",
+        "The deadline “{title}” for {year} is {due} ({n} days left).",
+        days,
+        title=title,
+        year=year,
+        due=due,
+    )
+    return subject, line
+
+
+def _dead_letter(lang: str, facts: dict[str, Any], link: str) -> Message:
+    subject = tr(lang, "{consumer} could not process an event", consumer=facts.get("consumer", ""))
+    body = tr(
+        lang,
+        "The consumer {consumer} could not process the event {subject} (sequence {sequence}) after {deliveries} "
+        "deliveries.\nError: {error}\n\nSee and replay it: {link}",
+        consumer=facts.get("consumer", ""),
+        subject=facts.get("original_subject", ""),
+        sequence=str(facts.get("original_sequence", "")),
+        deliveries=str(facts.get("deliveries", "")),
+        error=facts.get("error", ""),
+        link=link,
+    )
+    tag = tr(lang, "[chudong operations]")
+    return Message(f"{tag} {subject}", body + "\n")
+
+
+def render(
+    kind: AlertKind,
+    facts: dict[str, Any],
+    unit_names: Sequence[str],
+    link: str,
+    names: Mapping[str, str] | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+) -> Message:
+    """The message of one alert in ``lang``; ``unit_names`` are the unit's and its ancestors', the unit
+    first; ``names`` the names of other units it cites (branches of late evidence), by id."""
+    if kind is AlertKind.DEAD_LETTER:
+        return _dead_letter(lang, facts, link)
+    names = names or {}
+    unit = unit_names[0] if unit_names else str(facts.get("unit_id", ""))
+    changes = _changes(kind, facts)
+    if changes:
+        subject = _change_subject(lang, changes[0], unit, len(changes) - 1)
+        lines = "".join(_change_line(lang, c, str(facts.get("year", ""))) for c in changes)
+    else:
+        text, line = _other(lang, kind, facts, unit)
+        subject, lines = f"{TAG} {text}", line + "\n"
+    blocks = _missing_block(lang, facts.get("missing") or []) + _late_block(
+        lang, facts.get("late") or [], names
+    )
+    body = _greeting(lang) + _unit_line(lang, unit_names) + lines + blocks + _follow(lang, link)
+    return Message(subject, body)
+
+
+def render_digest(
+    day: str, items: Sequence[tuple[AlertKind, str, str]], lang: str = DEFAULT_LANGUAGE
+) -> Message:
     """One message gathering a day's alerts (bản tin tổng hợp): (kind, subject, link) per alert."""
-    lines = [f"Kính gửi đồng chí,\n\nTổng hợp {len(items)} cảnh báo đến ngày {_date_vi(day)}:\n"]
+    count = len(items)
+    heading = ntr(lang, "{n} alert up to {day}:", "{n} alerts up to {day}:", count, day=day)
+    lines = [_greeting(lang) + heading + "\n"]
     for number, (kind, subject, link) in enumerate(items, 1):
-        lines.append(f"{number}. [{KIND_TITLES[kind]}] {subject}\n   {link}\n")
-    return Message(f"[3 chủ động] Tổng hợp {len(items)} cảnh báo ngày {_date_vi(day)}", "".join(lines))
+        lines.append(f"{number}. [{tr(lang, KIND_TITLES[kind])}] {subject}\n   {link}\n")
+    subject = ntr(lang, "Digest of {n} alert, {day}", "Digest of {n} alerts, {day}", count, day=day)
+    return Message(f"{TAG} {subject}", "".join(lines))

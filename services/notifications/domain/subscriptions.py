@@ -14,6 +14,8 @@ from shared.ids import path_contains
 
 ALL_KINDS: tuple[AlertKind, ...] = tuple(AlertKind)
 DEFAULT_CHANNELS: tuple[Channel, ...] = (Channel.INBOX, Channel.EMAIL)
+OFFICERS_KINDS: tuple[AlertKind, ...] = tuple(k for k in AlertKind if k is not AlertKind.DEAD_LETTER)
+"""What an officer hears of by default: everything but dead letters (for operators)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +32,7 @@ class Subscription:
     digest_hour: int = 7
 
     def covers(self, alert: Alert) -> bool:
-        return alert.kind in self.kinds and path_contains(self.unit_path, alert.unit_path)
+        return any(k in self.kinds for k in alert.kinds) and path_contains(self.unit_path, alert.unit_path)
 
 
 @dataclass(frozen=True, slots=True)
