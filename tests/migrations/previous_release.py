@@ -2,8 +2,9 @@
 
 That release declared ``activities.value_vnd`` and ``planning_timeline.position`` as INTEGER
 (commit 3a336c1 made them BIGINT without a migration) and had no ``evaluation_member_places``
-(evaluation's revision 0002 adds it and recounts its members from the history) nor
-``planning_member_steps`` (planning's revision 0003 adds it and reads the members' history again).
+(evaluation's revision 0002 adds it and recounts its members from the history),
+``evaluation_event_texts`` (evaluation's revision 0003) nor ``planning_member_steps`` (planning's
+revision 0003 adds it and reads the members' history again).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ NARROWER: dict[tuple[str, str], type[Integer]] = {
     ("activities", "value_vnd"): Integer,
     ("planning_timeline", "position"): Integer,
 }
-ADDED_SINCE = frozenset({"evaluation_member_places", "planning_member_steps"})
+ADDED_SINCE = frozenset({"evaluation_member_places", "evaluation_event_texts", "planning_member_steps"})
 # What an upgrade empties on purpose: evaluation's old admission counts, recounted from the history.
 RECOUNTED = frozenset({"unit_member_counts"})
 STORE_TABLES = frozenset(store_metadata.tables)
