@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,7 +29,7 @@ class Sheet:
     title: str
     lines: tuple[str, ...]
     headers: tuple[str, ...]
-    rows: list[tuple[Value, ...]]
+    rows: Sequence[tuple[Value, ...]]
     widths: tuple[float, ...] = ()
 
 
