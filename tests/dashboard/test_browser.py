@@ -185,8 +185,11 @@ def test_exports_hold_the_figures_of_the_page(demo: Demo, browser: Browser) -> N
     assert xlsx.status_code == 200 and pdf.status_code == 200 and union_pdf.status_code == 200
     sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
     values = [[str(v) if v is not None else "" for v in row] for row in sheet.iter_rows(values_only=True)]
-    header_at = next(i for i, row in enumerate(values) if row[0] == "Đoàn cơ sở")
-    assert values[header_at + 1 : header_at + 1 + len(shown)] == shown
+    header_at = next(i for i, row in enumerate(values) if row[0] == "Mã đơn vị")
+    # The page's columns, beside the union id, the reasons and the day evaluated that only the sheet has.
+    exported = values[header_at + 1 : header_at + 1 + len(shown)]
+    assert [[*row[1:7], row[8]] for row in exported] == shown
+    assert all(row[0] and row[9] for row in exported)
     assert any(tiles in row[0] for row in values[:header_at])
 
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)

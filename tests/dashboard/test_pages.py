@@ -173,9 +173,9 @@ async def test_exports_open_and_hold_the_figures_of_the_page(pages: Pages) -> No
     assert xlsx.status_code == 200
     assert xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
     rows = list(load_workbook(io.BytesIO(xlsx.content)).worksheets[0].iter_rows(values_only=True))
-    header = next(i for i, r in enumerate(rows) if r[0] == "Đoàn cơ sở")
-    name, district, c1, c2, c3, overall, _ = rows[header + 1]
-    assert name == "Đơn vị dcs-1" and district is None  # directly under the district
+    header = next(i for i, r in enumerate(rows) if r[0] == "Mã đơn vị")
+    unit_id, name, district, c1, c2, c3, overall, *_ = rows[header + 1]
+    assert (unit_id, name, district) == ("dcs-1", "Đơn vị dcs-1", None)  # directly under the district
     for label in (c1, c2, c3, overall):
         assert f">{label}</span>" in page.text
     pdf = await pages.client.get("/units/dcs-1/export.pdf", params={"as_of": "2026-10-31"}, headers=officer)
@@ -236,15 +236,17 @@ async def test_exports_write_names_that_look_like_formulas_as_text_and_survive_o
     overview = await pages.client.get("/units/bg-pl/export.xlsx", headers=officer)
     assert overview.status_code == 200, overview.text
     book = load_workbook(io.BytesIO(overview.content))
-    first, second = book.worksheets
+    first, second, third = book.worksheets
     cells = {c.value: c.data_type for row in first.iter_rows() for c in row if c.value is not None}
     assert {name: cells.get(name) for name in FORMULAS} == dict.fromkeys(FORMULAS, "s")
     assert cells.get("a:b?c*d/e[f] 漢") == "s"
     assert not [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
     # Both titles start with the district's long name: two tabs, and each full title in the first row.
     assert first.title == LONG_DISTRICT[:31] and second.title == LONG_DISTRICT[:27] + " (2)"
+    assert third.title == LONG_DISTRICT[:27] + " (3)"
     assert first["A1"].value == f"{LONG_DISTRICT} – Đoàn cơ sở"
     assert second["A1"].value == f"{LONG_DISTRICT} – Đơn vị trực thuộc"
+    assert third["A1"].value == f"{LONG_DISTRICT} – Số liệu"
 
     union = await pages.client.get(f"/units/{odd}/export.xlsx", headers=officer)
     assert union.status_code == 200, union.text

@@ -2,10 +2,11 @@
 
 That release declared ``activities.value_vnd`` and ``planning_timeline.position`` as INTEGER
 (commit 3a336c1 made them BIGINT without a migration) and had no ``evaluation_member_places``
-(evaluation's revision 0002 adds it and recounts its members from the history) nor
-``planning_member_steps`` (planning's revision 0003 adds it and reads the members' history again),
-and its ``evaluation_recognition`` had no ``steps`` and ``version`` (evaluation's revision 0003 adds
-them and folds the rows again from the history).
+(evaluation's revision 0002 adds it and recounts its members from the history),
+``evaluation_event_texts`` (evaluation's revision 0004) nor ``planning_member_steps`` (planning's
+revision 0003 adds it and reads the members' history again), and its ``evaluation_recognition`` had
+no ``steps`` and ``version`` (evaluation's revision 0003 adds them and folds the rows again from the
+history).
 """
 
 from __future__ import annotations
@@ -25,7 +26,16 @@ NARROWER: dict[tuple[str, str], type[Integer]] = {
     ("activities", "value_vnd"): Integer,
     ("planning_timeline", "position"): Integer,
 }
-ADDED_SINCE = frozenset({"evaluation_member_places", "planning_member_steps", "dashboard_sessions"})
+ADDED_SINCE = frozenset(
+    {
+        "evaluation_member_places",
+        "evaluation_event_texts",
+        "planning_member_steps",
+        "mail_settings",
+        "open_items",
+        "dashboard_sessions",
+    }
+)
 COLUMNS_ADDED_SINCE = frozenset({("evaluation_recognition", "steps"), ("evaluation_recognition", "version")})
 # What an upgrade empties on purpose: evaluation's old admission counts, recounted from the history, and
 # its recognition rows, folded again from the workflow's streams.

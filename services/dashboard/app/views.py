@@ -74,6 +74,7 @@ class Overview:
     branches: int
     query: Query
     figures: dict[str, int] = field(default_factory=dict)
+    levels: dict[str, Any] = field(default_factory=dict)  # the figures of the area and of each unit below
 
 
 async def overview(
@@ -104,6 +105,7 @@ async def overview(
     rollup = await source.evaluation_get(
         f"/units/{unit.unit_id}/rollup", officer.token, year=asked, children="false"
     )
+    levels = await source.evaluation_get(f"/units/{unit.unit_id}/figures", officer.token, year=year)
     rows = [UnionRow.from_api(i, children, unit.path) for i in items]
     recognition = rollup["recognition"]
     return Overview(
@@ -120,6 +122,7 @@ async def overview(
         branches=int(rollup["branches"]),
         query=query,
         figures=rollup.get("figures", {}),
+        levels=levels,
     )
 
 
@@ -166,3 +169,23 @@ async def indicator_page(
         as_of=as_of.isoformat() if as_of else None,
     )
     return answer
+
+
+async def advisory_proposals(
+    request: Request, officer: Officer, unit: OrgUnit, as_of: date | None, year: int
+) -> list[dict[str, Any]]:
+    """A union's proposals to the Party committee or government in ``year``, with what became of them."""
+    answer = await upstream(request).evaluation_get(
+        f"/units/{unit.unit_id}/advisory-proposals",
+        officer.token,
+        year=year,
+        as_of=as_of.isoformat() if as_of else None,
+    )
+    items: list[dict[str, Any]] = answer["items"]
+    return items
+
+
+async def issuing_unit(request: Request, officer: Officer) -> str:
+    """The officer's own unit by name (its id when the tree does not know it)."""
+    own = await directory(request).get(officer.unit_id)
+    return own.name if own is not None else officer.unit_id

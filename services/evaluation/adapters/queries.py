@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.evaluation.adapters.tables import facts, recognition, union_status
+from services.evaluation.adapters.figures import AREA, figures_under
+from services.evaluation.adapters.tables import recognition, union_status
 from services.evaluation.domain.rulebook import RuleBook
 from services.evaluation.domain.rules import RuleSet
 from shared.contracts.org import UnitLevel, UnitType
@@ -112,49 +113,9 @@ async def unions_under(
     return int(total), items
 
 
-async def _fact_counts(conn: AsyncConnection, path: str, start: date, end: date) -> dict[str, int]:
-    join = org_units.c.unit_id == facts.c.unit_id
-    base = (
-        select(facts.c.kind, facts.c.number, func.count())
-        .select_from(facts.join(org_units, join))
-        .where(_under(org_units.c.path, path), facts.c.occurred_on.between(start, end))
-        .where(facts.c.kind.in_(["party_referral", "party_admission", "youth_recruited", "member_joined"]))
-        .group_by(facts.c.kind, facts.c.number)
-    )
-    counts: Counter[str] = Counter()
-    for kind, number, count in await conn.execute(base):
-        if kind == "party_admission":
-            counts["party_admitted" if number else "party_not_admitted"] += count
-        else:
-            counts[kind] += count
-    recruited = (
-        select(facts.c.tag, func.count())
-        .select_from(facts.join(org_units, join))
-        .where(_under(org_units.c.path, path), facts.c.occurred_on.between(start, end))
-        .where(facts.c.kind == "youth_recruited")
-        .group_by(facts.c.tag)
-    )
-    counts["members_who_recruited"] = len((await conn.execute(recruited)).all())
-    meetings = (
-        select(facts.c.unit_id, facts.c.occurred_on)
-        .select_from(facts.join(org_units, join))
-        .where(_under(org_units.c.path, path), facts.c.occurred_on.between(start, end))
-        .where(facts.c.kind == "meeting")
-    )
-    months = {(unit, day.year, day.month) for unit, day in await conn.execute(meetings)}
-    counts["branch_months_with_meeting"] = len(months)
-    return {
-        "party_referrals": counts["party_referral"],
-        "party_admitted": counts["party_admitted"],
-        "members_admitted": counts["member_joined"],
-        "youth_recruited_1plus1": counts["youth_recruited"],
-        "members_who_recruited": counts["members_who_recruited"],
-        "branch_months_with_meeting": counts["branch_months_with_meeting"],
-    }
-
-
 async def rollup(conn: AsyncConnection, path: str, years: Years, start: date, end: date) -> dict[str, Any]:
-    """Counts for the unions at or under ``path``: statuses, criteria, the recognition workflow, the sources' figures."""
+    """Counts for the unions at or under ``path``: statuses, criteria, the recognition workflow, the sources'
+    figures and the youth census."""
     total, items = await unions_under(conn, path, years, limit=1_000_000)
     by_status = Counter(i["status"] for i in items)
     by_stage = Counter(i["stage"] for i in items)
@@ -189,5 +150,5 @@ async def rollup(conn: AsyncConnection, path: str, years: Years, start: date, en
             "recognised_share": round(recognised / registered, 4) if registered else 0.0,
         },
         "branches": int(branches),
-        "figures": await _fact_counts(conn, path, start, end),
+        **(await figures_under(conn, path, start, end))[AREA],
     }

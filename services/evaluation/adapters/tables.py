@@ -1,4 +1,4 @@
-"""Evaluation's read models: facts, the dirty set, each union's last status, the recognition workflow."""
+"""Evaluation's read models: facts, the words of some events, the dirty set, each union's last status, the recognition workflow."""
 
 from __future__ import annotations
 
@@ -23,6 +23,16 @@ facts = Table(
     Column("number", BigInteger, nullable=False),
     Column("total", Integer, nullable=False),
     Column("tag", String(120), nullable=False),
+)
+
+# The words of events that a person reads beside their facts (a proposal's subject, an outcome's note),
+# by event, with the record (proposal …) they belong to.
+event_texts = Table(
+    "evaluation_event_texts",
+    metadata,
+    event_id(primary_key=True),
+    Column("record_id", String(120), nullable=False, index=True),
+    Column("texts", Text, nullable=False),  # JSON: field → text
 )
 
 # Units whose facts changed since their union was last evaluated (written with the facts).

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from services.evaluation.adapters.unions import unions_at_or_under
-from services.evaluation.api.common import When, clock_of, rule_book
+from services.evaluation.api.common import Reason, When, clock_of, reasons_of, rule_book
 from services.evaluation.app.history import judged_on, month_ends, tally
 from services.evaluation.domain.evaluate import AsOf
 from shared.auth import Permission
@@ -33,6 +33,7 @@ class UnionOnDay(BaseModel):
     c3: str
     at_risk: list[str]
     failing: list[str]
+    reasons: list[Reason]
 
 
 class UnionsOnDay(BaseModel):
@@ -83,6 +84,9 @@ async def unions_as_of(
                 c3=c3,
                 at_risk=judged.at_risk,
                 failing=judged.failing,
+                reasons=reasons_of(
+                    rule_book(request).for_path(union.unit.path), judged.failing, judged.at_risk
+                ),
             )
         )
     return UnionsOnDay(unit_id=unit_id, as_of=when.day, known_at=when.known_at, total=len(items), items=items)
