@@ -34,6 +34,7 @@ ADDED_SINCE = frozenset(
         "mail_settings",
         "open_items",
         "dashboard_sessions",
+        "officer_grants",
     }
 )
 COLUMNS_ADDED_SINCE = frozenset({("evaluation_recognition", "steps"), ("evaluation_recognition", "version")})
