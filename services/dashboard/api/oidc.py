@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import json
 from html import escape
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -97,4 +98,4 @@ async def start(request: Request, provider: str, next: str = "/") -> Response:
 
 
 def _back_to_form(rule: str) -> Response:
-    return RedirectResponse(f"/login?error={rule}", status_code=303)
+    return RedirectResponse(f"/login?error={quote(rule, safe='')}", status_code=303)
