@@ -26,7 +26,15 @@ NARROWER: dict[tuple[str, str], type[Integer]] = {
     ("activities", "value_vnd"): Integer,
     ("planning_timeline", "position"): Integer,
 }
-ADDED_SINCE = frozenset({"evaluation_member_places", "evaluation_event_texts", "planning_member_steps"})
+ADDED_SINCE = frozenset(
+    {
+        "evaluation_member_places",
+        "evaluation_event_texts",
+        "planning_member_steps",
+        "mail_settings",
+        "open_items",
+    }
+)
 COLUMNS_ADDED_SINCE = frozenset({("evaluation_recognition", "steps"), ("evaluation_recognition", "version")})
 # What an upgrade empties on purpose: evaluation's old admission counts, recounted from the history, and
 # its recognition rows, folded again from the workflow's streams.
