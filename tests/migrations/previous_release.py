@@ -3,7 +3,8 @@
 That release declared ``activities.value_vnd`` and ``planning_timeline.position`` as INTEGER
 (commit 3a336c1 made them BIGINT without a migration) and had no ``evaluation_member_places``
 (evaluation's revision 0002 adds it and recounts its members from the history) nor
-``planning_member_steps`` (planning's revision 0003 adds it and reads the members' history again).
+``planning_member_steps`` (planning's revision 0003 adds it and reads the members' history again), nor
+notifications' ``open_items`` and ``mail_settings`` (its revision 0002).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ NARROWER: dict[tuple[str, str], type[Integer]] = {
     ("activities", "value_vnd"): Integer,
     ("planning_timeline", "position"): Integer,
 }
-ADDED_SINCE = frozenset({"evaluation_member_places", "planning_member_steps"})
+ADDED_SINCE = frozenset({"evaluation_member_places", "planning_member_steps", "open_items", "mail_settings"})
 # What an upgrade empties on purpose: evaluation's old admission counts, recounted from the history.
 RECOUNTED = frozenset({"unit_member_counts"})
 STORE_TABLES = frozenset(store_metadata.tables)
