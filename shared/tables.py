@@ -8,7 +8,9 @@ Every xlsx writer of the project writes its cells and names its sheets here, so 
   "CSV injection"). A cell that starts like a formula (``= + - @``, tab, CR) is also marked
   ``quotePrefix``, which is what Excel stores when someone types ``'=…``: it shows as text and stays text
   when edited, and its value reads back unchanged, so an exported member list imports again as it was.
-- Numbers stay numbers and dates stay dates.
+- Numbers stay numbers and dates stay dates, shown dd/mm/yyyy as officers write them (a real date the
+  sheet sorts and filters, not a text that looks like one).
+- A table's header row is frozen and filtered (:func:`header_row`), so a long list stays readable.
 - Characters a sheet cannot hold (XML control characters, lone surrogates) are dropped, and sheet titles
   are made valid and unique, so one odd record cannot fail the export of a union and every unit above it.
 """
@@ -23,12 +25,19 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet reads as the start of a formula when the cell is typed or opened as CSV."""
 
 SHEET_TITLE_LIMIT = 31
 """Excel's limit on a sheet title, in UTF-16 code units."""
+
+DATE_FORMAT = "dd/mm/yyyy"
+"""How a day is shown in a cell (the cell holds a date)."""
+
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+"""How a moment is shown in a cell."""
 
 HEADER_LIMIT = 255
 """Excel's limit on a printed page header, formatting codes included."""
@@ -62,6 +71,10 @@ def cell(sheet: Any, value: object) -> Cell:
             # Excel has no time zones (openpyxl refuses an aware datetime): the moment, in UTC.
             value = value.astimezone(UTC).replace(tzinfo=None)
         written.value = value
+        if isinstance(value, datetime):
+            written.number_format = DATETIME_FORMAT
+        elif isinstance(value, date):
+            written.number_format = DATE_FORMAT
         return written
     text = sheet_text(str(value))
     if not text:
@@ -76,6 +89,13 @@ def cell(sheet: Any, value: object) -> Cell:
 def append_row(sheet: Any, values: Iterable[object]) -> None:
     """Append one row of values to ``sheet``, each written by :func:`cell`."""
     sheet.append([cell(sheet, value) for value in values])
+
+
+def header_row(sheet: Any, row: int, columns: int, rows: int) -> None:
+    """Freeze ``sheet`` below its header (row ``row``) and filter its table of ``columns`` columns and
+    ``rows`` rows below the header (AutoFilter). On a write-only sheet, call it before appending rows."""
+    sheet.freeze_panes = f"A{row + 1}"
+    sheet.auto_filter.ref = f"A{row}:{get_column_letter(max(1, columns))}{row + rows}"
 
 
 def sheet_title(name: str, taken: Iterable[str] = (), fallback: str = "Sheet") -> str:

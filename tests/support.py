@@ -187,10 +187,11 @@ def member_event(member_id: str, branch_path: str) -> NewEvent:
     return NewEvent(f"member-{member_id}", payload, branch_path, when())
 
 
-def token_for(secret: str, role: str, unit: str, subject: str = "tester") -> dict[str, str]:
+def token_for(secret: str, role: str, unit: str, subject: str = "tester", name: str = "") -> dict[str, str]:
     from shared.auth import Role, mint_token
 
-    return {"Authorization": f"Bearer {mint_token(secret, subject=subject, role=Role(role), unit_id=unit)}"}
+    token = mint_token(secret, subject=subject, role=Role(role), unit_id=unit, name=name)
+    return {"Authorization": f"Bearer {token}"}
 
 
 def encodings(secret: bytes) -> list[bytes]:

@@ -48,6 +48,8 @@ def command_for(event: DemoEvent) -> Command:
     if isinstance(p, ms.YouthSituationReported):
         body = _fields(p, "quarter", "submitted_on", "summary")
         return Command(m, "POST", f"/units/{p.unit_id}/youth-situation-reports", body)
+    if isinstance(p, ms.YouthCensusRecorded):
+        return Command(m, "POST", f"/units/{p.unit_id}/youth-census", _fields(p, "as_of", "counts"))
     member = f"/members/{getattr(p, 'member_id', '')}"
     if isinstance(p, ms.TrainingProgrammeRegistered):
         return Command(m, "POST", f"{member}/training", _fields(p, "year"))
@@ -134,7 +136,7 @@ def _planning(p: Any) -> Command:
         body = _fields(p, "proposal_id", "submitted_to", "subject", "submitted_on")
         return Command(n, "POST", f"/units/{p.unit_id}/advisory-proposals", body)
     if isinstance(p, pl.AdvisoryOutcomeRecorded):
-        body = _fields(p, "outcome", "recorded_on")
+        body = _fields(p, "outcome", "recorded_on", "note")
         return Command(n, "POST", f"/advisory-proposals/{p.proposal_id}/outcome", body)
     if isinstance(p, pl.PartyCommitteeBriefed):
         return Command(n, "POST", f"/units/{p.unit_id}/party-briefings", _fields(p, "briefed_on", "topic"))

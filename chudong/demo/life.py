@@ -253,6 +253,23 @@ class UnionLife:
             self.quarter(start, q)
         self.work(year, start, end, current)
         self.advice(year, start)
+        self.census(year, start)
+
+    def census(self, year: int, start: date) -> None:
+        """The youth of the area counted once a year (nắm tình hình thanh niên), as counts only.
+
+        Its own random numbers, so the rest of the history is the same with or without it."""
+        rng, unit = random.Random(f"census-{self.u.unit_id}-{year}"), self.u.unit_id
+        on = start + timedelta(days=240 + rng.randint(0, 30))
+        total = max(30, len(self.members) * rng.randint(3, 5))
+        counts = {
+            "total": total,
+            "health_insurance": round(total * rng.uniform(0.82, 0.97)),
+            "ethnic_minority": round(total * rng.uniform(0.0, 0.2)),
+        }
+        self.emit(
+            "membership", unit_stream(unit), ms.YouthCensusRecorded(unit_id=unit, as_of=on, counts=counts), on
+        )
 
     # criterion 2: plans, meetings, tasks, reports, activities
 
@@ -407,6 +424,7 @@ class UnionLife:
                 outcome = on + timedelta(days=rng.randint(15, 45))
                 self.emit("planning", ps.record_stream("proposal", proposal_id), pl.AdvisoryOutcomeRecorded(
                     proposal_id=proposal_id, unit_id=unit, outcome=pl.AdvisoryOutcome.ADOPTED, recorded_on=outcome,
+                    note="Cấp ủy đồng ý, giao Đoàn chủ trì phối hợp thực hiện",
                 ), outcome)  # fmt: skip
         for half in (0, 1):
             on = start + timedelta(days=rng.randint(40, 150) + 182 * half)

@@ -23,6 +23,30 @@ def branches_of(union: str) -> list[str]:
     return [f"{union}-cd{n}" for n in range(1, BRANCHES_PER_UNION + 1)]
 
 
+def register_unit(
+    client: httpx.Client,
+    membership: str,
+    admin: dict[str, str],
+    unit: tuple[str, str, str, str],
+    unit_type: str = "commune_ward",
+) -> None:
+    """Register ``unit`` (id, name, level, parent), founded long before the meetings the pages show."""
+    unit_id, name, level, parent = unit
+    answer = client.post(
+        f"{membership}/units",
+        headers=admin,
+        json={
+            "unit_id": unit_id,
+            "name": name,
+            "level": level,
+            "unit_type": unit_type,
+            "parent_id": parent,
+            "established_on": FOUNDED.isoformat(),
+        },
+    )
+    assert answer.status_code == 201, answer.text
+
+
 def register_units(
     client: httpx.Client,
     membership: str,
@@ -32,19 +56,7 @@ def register_units(
     unions: bool = True,
 ) -> None:
     def register(unit_id: str, name: str, level: str, parent: str, unit_type: str = "commune_ward") -> None:
-        answer = client.post(
-            f"{membership}/units",
-            headers=admin,
-            json={
-                "unit_id": unit_id,
-                "name": name,
-                "level": level,
-                "unit_type": unit_type,
-                "parent_id": parent,
-                "established_on": FOUNDED.isoformat(),  # before the meetings the pages show
-            },
-        )
-        assert answer.status_code == 201, answer.text
+        register_unit(client, membership, admin, (unit_id, name, level, parent), unit_type)
 
     if districts:
         register(PROVINCE[0], PROVINCE[1], "province", "vn")

@@ -1,12 +1,15 @@
-"""The dashboard's pure parts: Vietnamese formatting, search folding, the overview's filters and the live feed."""
+"""The dashboard's pure parts: Vietnamese formatting, search folding, the overview's filters, the live feed
+and the trend chart."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
 
 from services.dashboard.adapters.live import LiveFeed, decode
+from services.dashboard.app.trend_chart import trend_svg
 from services.dashboard.domain.overview import Query, UnionRow, count_by_district, select_rows
 from services.dashboard.domain.text import fold, format_date, format_number, format_time
 
@@ -50,8 +53,10 @@ def test_the_overview_filters_searches_sorts_and_counts_per_district() -> None:
 
 
 async def test_the_live_feed_gives_each_page_only_its_officers_scope() -> None:
-    body = json.dumps({"payload": {"unit_id": "dcs-1", "year": 2026, "criterion": 2, "new_status": "fail"}})
-    update = decode("evaluation.ComplianceChanged.vn.bg.bg-pl.dcs-1", body.encode())
+    changed = {"unit_id": "dcs-1", "year": 2026, "criterion": 2, "old_status": "pass", "new_status": "fail"}
+    update = decode(
+        "evaluation.ComplianceChanged.vn.bg.bg-pl.dcs-1", json.dumps({"payload": changed}).encode()
+    )
     assert update == {
         "type": "ComplianceChanged",
         "path": "vn.bg.bg-pl.dcs-1",
@@ -59,6 +64,7 @@ async def test_the_live_feed_gives_each_page_only_its_officers_scope() -> None:
         "year": 2026,
         "criterion": 2,
         "status": "fail",
+        "old_status": "pass",  # the tile a page counted it under: its count and share move to the new one
     }
     assert decode("evaluation.UnitsEvaluated.vn.bg", b"{}") is None
     feed = LiveFeed()
@@ -68,3 +74,26 @@ async def test_the_live_feed_gives_each_page_only_its_officers_scope() -> None:
     assert other.queue.empty()
     feed.leave(district)
     assert feed.listeners == {other}
+
+
+def _month(month: str, passed: int, at_risk: int, failed: int, not_assessed: int = 0) -> dict[str, object]:
+    status = {"pass": passed, "at_risk": at_risk, "fail": failed, "not_assessed": not_assessed}
+    return {"month": month, "as_of": f"{month}-28", "status": status, "criteria": {}}
+
+
+def test_the_trend_chart_has_a_legend_and_shows_each_months_counts_on_hover() -> None:
+    trend = {"unit_id": "bg-pl", "year": 2026, "unions": 63}
+    trend["months"] = [_month("2026-01", 55, 1, 7), _month("2026-02", 54, 2, 7)]
+    svg = trend_svg(trend, "vi")
+    ET.fromstring(svg)  # well formed
+    legend = svg.split('<g class="legend"', 1)[1].split("</g></g>", 1)[0] + "</g>"
+    for status, name in (("pass", "Đạt"), ("at_risk", "Có nguy cơ"), ("fail", "Không đạt")):
+        assert f'data-status="{status}"' in legend and f">{name}</text>" in legend
+    assert ">Chưa đánh giá</text>" in legend and "Cuối mỗi tháng, theo những việc đã đến hạn" in svg
+    # Each part of a bar names its month, status, count of the month's unions and share when hovered.
+    assert "<title>01/2026 – Đạt: 55/63 (87,3%)</title>" in svg
+    assert "<title>02/2026 – Có nguy cơ: 2/63 (3,2%)</title>" in svg
+    assert "<title>02/2026 – Không đạt: 7/63 (11,1%)</title>" in svg
+    assert "Chưa đánh giá: 0" not in svg  # an empty part is not drawn
+    english = trend_svg(trend, "en")
+    assert ">At risk</text>" in english and "<title>01/2026 – Pass: 55/63 (87.3%)</title>" in english

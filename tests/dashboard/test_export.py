@@ -14,7 +14,7 @@ def test_names_with_characters_a_workbook_refuses_are_exported_without_them() ->
         title="Huyện đoàn [Yên Dũng]: 1/2\x02",
         lines=("Ngày\x03 27/11/2026",),
         headers=("Đoàn cơ sở\x1f", "Số"),
-        rows=[("Đoàn xã\x04 Tân Hoa", "²"), ("Đoàn phường Long Thành", "12")],
+        rows=[("Đoàn xã\x04 Tân Hoa", "²"), ("Đoàn phường Long Thành", 12)],
     )
     book = load_workbook(io.BytesIO(to_xlsx(Document("Tổng quan", [sheet]))))
     rows = list(book.worksheets[0].iter_rows(values_only=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -90,7 +91,7 @@ async def test_sign_in_with_a_token_then_the_overview_of_the_officers_district(p
     page = await pages.client.get("/units/bg-pl", headers=html)  # the cookie is kept by the client
     assert page.status_code == 200, page.text
     assert "Đơn vị dcs-1" in page.text and "dcs-9" not in page.text
-    assert 'id="tile-recognised">0/0/1<' in page.text
+    assert 'id="tile-recognised" data-count="1">0/0/1<' in page.text
     assert len(page.content) < 300_000
     assert (await pages.client.get("/units/bg-pl", params={"q": "don vi dcs"})).text.count('data-unit="') == 1
     assert (await pages.client.get("/units/bg-pl", params={"q": "Đơn vị"})).text.count('data-unit="') == 1
@@ -163,9 +164,9 @@ async def test_exports_open_and_hold_the_figures_of_the_page(pages: Pages) -> No
     assert xlsx.status_code == 200
     assert xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
     rows = list(load_workbook(io.BytesIO(xlsx.content)).worksheets[0].iter_rows(values_only=True))
-    header = next(i for i, r in enumerate(rows) if r[0] == "Đoàn cơ sở")
-    name, district, c1, c2, c3, overall, _ = rows[header + 1]
-    assert name == "Đơn vị dcs-1" and district is None  # directly under the district
+    header = next(i for i, r in enumerate(rows) if r[0] == "Mã đơn vị")
+    unit_id, name, district, c1, c2, c3, overall, *_ = rows[header + 1]
+    assert (unit_id, name, district) == ("dcs-1", "Đơn vị dcs-1", None)  # directly under the district
     for label in (c1, c2, c3, overall):
         assert f">{label}</span>" in page.text
     pdf = await pages.client.get("/units/dcs-1/export.pdf", params={"as_of": "2026-10-31"}, headers=officer)
@@ -226,15 +227,17 @@ async def test_exports_write_names_that_look_like_formulas_as_text_and_survive_o
     overview = await pages.client.get("/units/bg-pl/export.xlsx", headers=officer)
     assert overview.status_code == 200, overview.text
     book = load_workbook(io.BytesIO(overview.content))
-    first, second = book.worksheets
+    first, second, third = book.worksheets
     cells = {c.value: c.data_type for row in first.iter_rows() for c in row if c.value is not None}
     assert {name: cells.get(name) for name in FORMULAS} == dict.fromkeys(FORMULAS, "s")
     assert cells.get("a:b?c*d/e[f] 漢") == "s"
     assert not [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
     # Both titles start with the district's long name: two tabs, and each full title in the first row.
     assert first.title == LONG_DISTRICT[:31] and second.title == LONG_DISTRICT[:27] + " (2)"
+    assert third.title == LONG_DISTRICT[:27] + " (3)"
     assert first["A1"].value == f"{LONG_DISTRICT} – Đoàn cơ sở"
     assert second["A1"].value == f"{LONG_DISTRICT} – Đơn vị trực thuộc"
+    assert third["A1"].value == f"{LONG_DISTRICT} – Số liệu"
 
     union = await pages.client.get(f"/units/{odd}/export.xlsx", headers=officer)
     assert union.status_code == 200, union.text
@@ -317,3 +320,41 @@ async def test_meetings_entered_months_late_are_marked_on_the_union_page_the_dri
         "7 pieces of evidence recorded late, up to 234 days" in english
         and "recorded 234 days late" in english
     )
+
+
+async def test_the_overview_embeds_the_trend_with_its_legend_and_each_months_counts_on_hover(
+    pages: Pages,
+) -> None:
+    officer = pages.officer()
+    page = await pages.client.get("/units/bg-pl", headers=officer)
+    # An <object>, not an <img>: a browser shows the parts' titles as tooltips only in an SVG document.
+    assert '<object class="trend" data="/units/bg-pl/trend.svg?year=2026" type="image/svg+xml"' in page.text
+    assert '<span id="share-pass">' in page.text  # the share the live page updates with the count
+    chart = await pages.client.get("/units/bg-pl/trend.svg", params={"year": 2026}, headers=officer)
+    assert chart.status_code == 200 and chart.headers["content-type"].startswith("image/svg+xml")
+    svg = chart.text
+    assert '<g class="legend"' in svg and ">Có nguy cơ</text>" in svg and "Cuối mỗi tháng" in svg
+    # 2 November 2026: one union, January to November; each month's bar says what it counts.
+    titles = re.findall(r"<title>(\d\d/2026) – ([^:]+): (\d+)/(\d+) \(([\d,]+)%\)</title>", svg)
+    assert sorted({t[0] for t in titles}) == [f"{m:02d}/2026" for m in range(1, 12)]
+    assert all(t[3] == "1" and t[2] == "1" and t[4] == "100" for t in titles)
+
+
+async def test_the_overview_and_the_unions_page_show_the_one_recognition_stage(pages: Pages) -> None:
+    tree = pages.tree
+    await pages.evaluation.sources.record([tree.model_registered(2026, date(2025, 11, 1))])
+    await pages.evaluation.settled()
+    submitted = await pages.evaluation.client.post(
+        "/units/dcs-1/self-assessment",
+        json={"year": 2026, "submitted_on": "2026-11-01"},
+        headers=pages.officer("dcs-1", "union_secretary"),
+    )
+    assert submitted.status_code == 201, submitted.text
+    officer = pages.officer()
+    overview = (await pages.client.get("/units/bg-pl", headers=officer)).text
+    row = overview.split('data-unit="dcs-1"', 1)[1].split("</tr>", 1)[0]
+    assert "<td>Đã tự đánh giá</td>" in row
+    union = (await pages.client.get("/units/dcs-1", headers=officer)).text
+    assert '<b id="stage" data-stage="self_assessed">Đã tự đánh giá</b>' in union
+    assert '<b id="recognition-year">2026</b>' in union
+    assert union.count('<input type="hidden" name="year" value="2026">') == 2  # appraisal and decision

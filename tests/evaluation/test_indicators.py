@@ -73,3 +73,19 @@ def test_a_union_is_not_assessed_on_days_before_it_was_registered() -> None:
     # From the day it was registered it is judged as any union (no meeting since then: not passing).
     after = evaluate(RULES, opened, [], 2026, AsOf(date(2026, 6, 15)))
     assert after.status.value != "not_assessed"
+
+
+def test_a_union_founded_late_in_the_year_owes_nothing_that_fell_due_before_it_existed() -> None:
+    founded = UnionView("u", UnitType.COMMUNE_WARD, (), opened_on=date(2026, 12, 1))
+    result = evaluate(RULES, founded, [], 2026, AsOf(date(2026, 12, 8)))
+    by_id = {i.indicator_id: i for c in result.criteria for i in c.indicators}
+    # The plan owed to the Party committee by 31 January, the model registered by 10 November before.
+    assert by_id["C3.1"].status.value == "not_assessed"
+    assert (
+        "no plan submitted to the Party committee due since the union was founded"
+        in by_id["C3.1"].explanation
+    )
+    # Of the quarterly reports only the fourth quarter's, of the monthly tasks only December's.
+    assert by_id["C2.7"].evidence.numbers["periodic report: periods"] == 1
+    assert by_id["C2.6"].evidence.numbers["monthly task assignment: needed"] == 1
+    assert result.status.value == "at_risk"  # what is still open, not what was due before it existed

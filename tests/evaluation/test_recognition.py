@@ -6,8 +6,14 @@ from datetime import date
 
 import httpx
 
+from services.evaluation.domain.streams import recognition_stream
+from shared.bus.subjects import stream_name
+from shared.contracts.evaluation import SelfAssessmentSubmitted
+from shared.contracts.org import UnitType
+from shared.store import StreamAppend
 from tests.evaluation.conftest import Evaluation
 from tests.evaluation.history import Tree
+from tests.support import wait_until
 
 
 async def post(
@@ -139,3 +145,87 @@ async def test_a_step_retried_under_its_idempotency_key_gets_the_first_answer_an
         if e.type in ("SelfAssessmentSubmitted", "CriterionAppraised")
     ]
     assert steps == ["SelfAssessmentSubmitted", "CriterionAppraised"]
+
+
+async def applied(evaluation: Evaluation, position: int) -> None:
+    """Wait until evaluation's facts projection has applied its own history up to ``position``."""
+    consumer = f"evaluation_evaluation_facts_{stream_name('evaluation')}"
+
+    def caught_up() -> bool:
+        found = evaluation.app.state.runtime.consumer(consumer)
+        return found is not None and found.checkpoint >= position
+
+    await wait_until(caught_up, what="evaluation's own events applied")
+
+
+async def stages(evaluation: Evaluation, union: str = "dcs-1") -> tuple[str, str, int]:
+    """The union's stage as the list, the union's own route and the roll-up read it."""
+    officer = evaluation.token("district_officer", "bg-pl")
+    listed = (await evaluation.client.get("/units/bg-pl/unions", headers=officer)).json()["items"]
+    state = (await evaluation.client.get(f"/units/{union}/recognition", headers=officer)).json()
+    rolled = (await evaluation.client.get("/units/bg-pl/rollup", headers=officer)).json()
+    (item,) = [i for i in listed if i["unit_id"] == union]
+    return item["stage"], state["stage"], rolled["recognition"]["self_assessed"]
+
+
+async def test_the_list_the_roll_up_and_the_unions_route_read_the_stage_the_next_step_is_checked_against(
+    evaluation: Evaluation,
+) -> None:
+    tree = Tree()
+    await evaluation.sources.record([*tree.registrations(), tree.model_registered(2026, date(2025, 11, 1))])
+    await evaluation.settled()
+    assert await stages(evaluation) == ("registered", "registered", 0)
+
+    # Recorded straight into the store, as the demo's loader does: a self-assessment on another stream
+    # than the workflow's (as an older demo wrote it) is no step of it; on the workflow's stream it is.
+    store = evaluation.app.state.runtime.store
+    for stream in ("self-assessment-dcs-1-2026", recognition_stream("dcs-1", 2026)):
+        submitted = SelfAssessmentSubmitted(unit_id="dcs-1", year=2026, submitted_on=date(2026, 10, 20))
+        event = tree.event("dcs-1", submitted, date(2026, 10, 20), stream)
+        [appended] = await store.append(StreamAppend(stream, [event]), actor="demo")
+        await applied(evaluation, appended.position)
+        if stream != recognition_stream("dcs-1", 2026):
+            assert await stages(evaluation) == ("registered", "registered", 0)
+    assert await stages(evaluation) == ("self_assessed", "self_assessed", 1)
+    # A step answered is read the same at once, before its event comes back through the bus.
+    for criterion in (1, 2, 3):
+        answer = await post(evaluation, "appraisals", appraisal(criterion), "district_officer", "bg-pl")
+        assert answer.status_code == 201, answer.text
+        assert (await stages(evaluation))[:2] == (answer.json()["stage"],) * 2
+    assert answer.json()["stage"] == "appraised"
+    last = max(e.position for e in await evaluation.emitted() if e.type == "CriterionAppraised")
+    await applied(evaluation, last)  # the appraisals come back through the bus: nothing changes
+    assert await stages(evaluation) == ("appraised", "appraised", 1)
+    # The row holds what the union's page shows: each appraisal with its comment.
+    state = await evaluation.client.get("/units/dcs-1/recognition?year=2026", headers=evaluation.token())
+    assert state.json()["appraisals"]["2"] == {"verdict": "confirmed", "status": "pass", "comment": "đạt"}
+
+
+async def test_each_union_is_listed_at_its_own_year_and_recognition_in_progress(
+    evaluation: Evaluation,
+) -> None:
+    # 26 October 2026: a school's evaluation year 2027 began in September; the recognition in progress is
+    # still its year 2026's (appraised and decided in the months after it ended in August).
+    commune, school = Tree(), Tree(union="dcs-s")
+    await evaluation.sources.record(
+        [
+            *commune.registrations(),
+            *school.registrations(unit_type=UnitType.SCHOOL)[3:],
+            commune.model_registered(2026, date(2025, 11, 1)),
+            school.model_registered(2026, date(2025, 8, 1)),
+        ]
+    )
+    await evaluation.settled()
+    officer = evaluation.token("district_officer", "bg-pl")
+    listed = (await evaluation.client.get("/units/bg-pl/unions", headers=officer)).json()
+    years = {i["unit_id"]: (i["year"], i["recognition_year"], i["stage"]) for i in listed["items"]}
+    assert years == {"dcs-1": (2026, 2026, "registered"), "dcs-s": (2027, 2026, "registered")}
+    page = (await evaluation.client.get("/units/dcs-s/recognition", headers=officer)).json()
+    assert (page["year"], page["stage"]) == (2026, "registered")
+    compliance = (await evaluation.client.get("/units/dcs-s/compliance", headers=officer)).json()
+    assert compliance["year"] == 2027
+    asked = (await evaluation.client.get("/units/bg-pl/unions?year=2027", headers=officer)).json()
+    assert {i["unit_id"]: i["stage"] for i in asked["items"]} == {
+        "dcs-1": "unregistered",
+        "dcs-s": "unregistered",
+    }

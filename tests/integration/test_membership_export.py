@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from chudong.nats.server import EmbeddedNats
 from services.membership.adapters.keys import seal
+from services.membership.adapters.spreadsheet import XLSX
 from services.membership.domain.streams import member_stream, unit_stream
 from shared.contracts import membership as ms
 from shared.events import NewEvent
@@ -71,3 +72,38 @@ async def test_names_older_records_may_hold_export_as_text_for_the_union_and_eve
             assert sheet.title == "a-b-c-d-e(f)" and sheet.oddHeader.center.text == ODD_UNIT_NAME
         else:
             assert sheet.title == f"Đơn vị {unit}"
+
+
+async def test_the_member_list_is_in_words_with_dates_a_filtered_header_and_imports_again_as_it_is(
+    svc: Membership,
+) -> None:
+    await svc.accept("/members", admission("m-a", gender="male", ethnicity="Kinh", address="Phước Long"))
+    await svc.accept("/members", admission("m-b", "pl-x-2", born="2001-02-03", gender="female"))
+    exported = await svc.client.get("/units/pl-x/members/export", headers=svc.token())
+    assert exported.status_code == 200, exported.text
+    sheet = load_workbook(io.BytesIO(exported.content)).active
+    header, *rows = [[c for c in row] for row in sheet.iter_rows()]
+    names = [c.value for c in header]
+    assert names[:4] == ["Mã đoàn viên", "Họ và tên", "Ngày sinh", "Giới tính"]
+    assert names[-3:] == ["Ngày vào Đoàn", "Số quyết định kết nạp", "Trạng thái"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:M3"
+    by_member = {row[0].value: {n: c for n, c in zip(names, row, strict=True)} for row in rows}
+    first = by_member["m-a"]
+    assert (first["Giới tính"].value, first["Trạng thái"].value) == ("Nam", "Đang sinh hoạt")
+    assert by_member["m-b"]["Giới tính"].value == "Nữ"
+    for column in ("Ngày sinh", "Ngày vào Đoàn"):
+        assert first[column].is_date and first[column].number_format == "dd/mm/yyyy", column
+    assert by_member["m-b"]["Ngày sinh"].value.date().isoformat() == "2001-02-03"
+
+    english = await svc.client.get("/units/pl-x/members/export", params={"lang": "en"}, headers=svc.token())
+    sheet_en = load_workbook(io.BytesIO(english.content)).active
+    header_en, *rows_en = list(sheet_en.iter_rows(values_only=True))
+    assert header_en[:4] == ("Member id", "Full name", "Date of birth", "Gender")
+    assert {(r[0], r[3], r[-1]) for r in rows_en} == {("m-a", "Male", "Active"), ("m-b", "Female", "Active")}
+
+    # Either file imports again as it is: the words and dates read back as the records hold them.
+    for content in (exported.content, english.content):
+        headers = {**svc.token(), "Content-Type": XLSX}
+        again = await svc.client.post("/units/pl-x/members/import", content=content, headers=headers)
+        assert again.status_code == 201, again.text
+        assert (again.json()["admitted"], again.json()["updated"], again.json()["unchanged"]) == (0, 0, 2)

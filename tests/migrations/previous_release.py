@@ -2,9 +2,11 @@
 
 That release declared ``activities.value_vnd`` and ``planning_timeline.position`` as INTEGER
 (commit 3a336c1 made them BIGINT without a migration) and had no ``evaluation_member_places``
-(evaluation's revision 0002 adds it and recounts its members from the history) nor
-``planning_member_steps`` (planning's revision 0003 adds it and reads the members' history again), nor
-notifications' ``open_items`` and ``mail_settings`` (its revision 0002).
+(evaluation's revision 0002 adds it and recounts its members from the history),
+``evaluation_event_texts`` (evaluation's revision 0004) nor ``planning_member_steps`` (planning's
+revision 0003 adds it and reads the members' history again), and its ``evaluation_recognition`` had
+no ``steps`` and ``version`` (evaluation's revision 0003 adds them and folds the rows again from the
+history); nor had notifications ``open_items`` and ``mail_settings`` (its revision 0002).
 """
 
 from __future__ import annotations
@@ -24,9 +26,19 @@ NARROWER: dict[tuple[str, str], type[Integer]] = {
     ("activities", "value_vnd"): Integer,
     ("planning_timeline", "position"): Integer,
 }
-ADDED_SINCE = frozenset({"evaluation_member_places", "planning_member_steps", "open_items", "mail_settings"})
-# What an upgrade empties on purpose: evaluation's old admission counts, recounted from the history.
-RECOUNTED = frozenset({"unit_member_counts"})
+ADDED_SINCE = frozenset(
+    {
+        "evaluation_member_places",
+        "evaluation_event_texts",
+        "planning_member_steps",
+        "open_items",
+        "mail_settings",
+    }
+)
+COLUMNS_ADDED_SINCE = frozenset({("evaluation_recognition", "steps"), ("evaluation_recognition", "version")})
+# What an upgrade empties on purpose: evaluation's old admission counts, recounted from the history, and
+# its recognition rows, folded again from the workflow's streams.
+RECOUNTED = frozenset({"unit_member_counts", "evaluation_recognition"})
 STORE_TABLES = frozenset(store_metadata.tables)
 
 
@@ -35,6 +47,10 @@ def previous_release(history: SchemaHistory) -> MetaData:
     metadata = history.merged()
     for name in ADDED_SINCE & set(metadata.tables):
         metadata.remove(metadata.tables[name])
+    for table, column in COLUMNS_ADDED_SINCE:
+        if table in metadata.tables:
+            old = metadata.tables[table]
+            old._columns.remove(old.c[column])  # Table has no public way to drop a column
     for (table, column), old_type in NARROWER.items():
         if table in metadata.tables:
             metadata.tables[table].c[column].type = old_type()

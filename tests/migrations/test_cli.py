@@ -41,7 +41,7 @@ def test_migrate_upgrades_every_database_and_says_from_which_revision_to_which(d
     assert first.output.splitlines() == [
         "membership: empty → 0001",
         "planning: previous release (0001) → 0003",
-        "evaluation: empty → 0002",
+        "evaluation: empty → 0004",
         "notifications: empty → 0002",
         "dashboard: empty → 0001",
     ]

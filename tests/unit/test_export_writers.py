@@ -41,7 +41,7 @@ def document() -> Document:
     ]
     headers = ("Đoàn cơ sở", "Đơn vị trực thuộc", "C1", "C2", "C3", "Chung", "Giai đoạn")
     unions = Sheet(f"{LONG} – Đoàn cơ sở", (f"Ngày{CONTROLS}: 02/11/2026",), headers, rows)
-    districts = Sheet(f"{LONG} – Đơn vị trực thuộc", (), ("Đơn vị", "Tổng"), [("=1+1", "3")])
+    districts = Sheet(f"{LONG} – Đơn vị trực thuộc", (), ("Đơn vị", "Tổng"), [("=1+1", 3)])
     odd = Sheet(f"{ODD_TITLE}{CONTROLS}", (), ("a",), [("b",)])
     return Document(f"{LONG}{CONTROLS}\ud800", [unions, districts, odd])
 
@@ -52,6 +52,7 @@ def test_the_dashboard_xlsx_writes_names_as_text_and_titles_every_sheet_validly_
     assert_text(unions, FORMULAS)
     assert_text(districts, ["=1+1"])
     assert [c.value for c in districts[4]] == ["=1+1", 3]  # counts stay numbers
+    assert districts.freeze_panes == "A4" and districts.auto_filter.ref == "A3:B4"
     assert "Đoàn xã 😀 漢" in {c.value for c in cells(unions)}
     assert unions.title == LONG[:31] and districts.title == LONG[:27] + " (2)"
     # The tabs are shortened; the first row holds each whole title.

@@ -211,9 +211,11 @@ async def test_two_appraisals_on_the_same_reading_let_only_the_first_in() -> Non
         recognition.appraise("bg-pl", criterion, AppraisalVerdict.CONFIRMED, Status.PASS, "Đạt")
         for criterion in (1, 2)
     )
-    await recognising.handlers.record(UNION, YEAR, version, first, Context(actor="officer-1"))
+    await recognising.handlers.record(UNION, YEAR, version, recognition, first, Context(actor="officer-1"))
     with pytest.raises(ConcurrencyError) as lost:
-        await recognising.handlers.record(UNION, YEAR, version, second, Context(actor="officer-2"))
+        await recognising.handlers.record(
+            UNION, YEAR, version, recognition, second, Context(actor="officer-2")
+        )
     assert (lost.value.expected, lost.value.actual) == (1, 2)
 
 

@@ -3,35 +3,67 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
+from shared.i18n import format_date, format_number, tr
 from shared.tables import add_sheet, append_row, pdf_text
+from shared.tables import header_row as header_row_of
+
+Value = str | int | float | date | None
+"""What a cell holds: text, a count, a figure or a day (written as a date the sheet can sort and filter)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Sheet:
-    """One table with its title, the lines that say what it is, and its rows (already formatted text)."""
+    """One table with its title, the lines that say what it is, and its rows."""
 
     title: str
     lines: tuple[str, ...]
     headers: tuple[str, ...]
-    rows: list[tuple[str, ...]]
+    rows: Sequence[tuple[Value, ...]]
     widths: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """Who issues a document, on which day and prepared by whom (đơn vị, ngày lập, người lập)."""
+
+    unit: str
+    on: date
+    by: str
 
 
 @dataclass(frozen=True, slots=True)
 class Document:
     title: str
     sheets: list[Sheet] = field(default_factory=list)
+    lang: str = "vi"
+    issued: Issued | None = None
+
+
+def _issued_rows(document: Document) -> list[tuple[str, Value]]:
+    issued, lang = document.issued, document.lang
+    if issued is None:
+        return []
+    return [
+        (tr(lang, "Issuing unit"), issued.unit),
+        (tr(lang, "Date prepared"), issued.on),
+        (tr(lang, "Prepared by"), issued.by),
+    ]
 
 
 def to_xlsx(document: Document) -> bytes:
+    """A workbook, a sheet per table: its whole title and what it is first, then the table with its header
+    row frozen and filtered; values stay what they are (days as dates, counts as numbers), text stays text."""
     book = Workbook()
     book.remove(book.active)
     for sheet in document.sheets:
@@ -41,6 +73,8 @@ def to_xlsx(document: Document) -> bytes:
         ws["A1"].font = Font(bold=True, size=13)
         for line in sheet.lines:
             append_row(ws, [line])
+        for name, value in _issued_rows(document):
+            append_row(ws, [name, value])
         ws.append([])
         append_row(ws, sheet.headers)
         header_row = ws.max_row
@@ -48,39 +82,71 @@ def to_xlsx(document: Document) -> bytes:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDE7F3")
         for row in sheet.rows:
-            append_row(ws, [_cell(v) for v in row])
+            append_row(ws, row)
         for column, width in enumerate(_xlsx_widths(sheet), start=1):
-            ws.column_dimensions[ws.cell(row=header_row, column=column).column_letter].width = width
+            ws.column_dimensions[get_column_letter(column)].width = width
         for row in ws.iter_rows(min_row=header_row + 1):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+        header_row_of(ws, header_row, len(sheet.headers), len(sheet.rows))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _cell(value: str) -> str | int:
-    # Rows are formatted text; counts go back to numbers so that a sheet can sum them. Only plain ASCII
-    # digits without a leading zero: "²" is a digit to Python but not to int(), and "007" is a code.
-    plain = value.isascii() and value.isdigit() and len(value) < 10
-    return int(value) if plain and str(int(value)) == value else value
+def _shown(value: Value, lang: str) -> str:
+    """A value as a person reads it: 13/01/2026, 1.234 (in Vietnamese)."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return format_date(value, lang)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return format_number(value, lang)
+    return value
 
 
 def _xlsx_widths(sheet: Sheet) -> list[float]:
     widths = []
     for column, header in enumerate(sheet.headers):
-        longest = max([len(header), *(len(r[column]) for r in sheet.rows if column < len(r))])
+        texts = [_shown(r[column], "vi") for r in sheet.rows if column < len(r)]
+        longest = max([len(header), *(max(map(len, t.splitlines()), default=0) for t in texts)])
         widths.append(min(max(10.0, longest * 1.1), 70.0))
     return widths
 
 
+class _Pages(FPDF):
+    """A PDF whose every page ends with the issuing unit, the day and "Trang 1/2"."""
+
+    lang = "vi"
+    footer_text = ""
+    shown: set[int] | None = None
+
+    def footer(self) -> None:
+        # "{nb}" is fpdf2's alias for the number of pages, filled in when the document is written.
+        pages = pdf_text(tr(self.lang, "Page {page}/{pages}", page=self.page_no(), pages="{nb}"), self.shown)
+        self.set_y(-9)
+        self.set_font("body", "", 7)
+        self.set_text_color(90, 96, 105)
+        self.cell(self.epw / 2, 4, self.footer_text)
+        self.cell(self.epw / 2, 4, pages, align="R")
+        self.set_text_color(0, 0, 0)
+
+
 def to_pdf(document: Document, font: Path, bold: Path) -> bytes:
-    pdf = FPDF(orientation="landscape", format="A4")
+    pdf = _Pages(orientation="landscape", format="A4")
     pdf.add_font("body", "", str(font))
     pdf.add_font("body", "B", str(bold if bold.exists() else font))
-    document = _drawable(document, _glyphs(pdf, "body") & _glyphs(pdf, "bodyB"))
+    shown = _glyphs(pdf, "body") & _glyphs(pdf, "bodyB")
+    lang = pdf.lang = document.lang
+    pdf.shown = shown
+    document = _drawable(document, shown)
+    issued = document.issued
     pdf.set_title(document.title)
+    if issued is not None:
+        pdf.set_author(issued.by)
+        pdf.footer_text = pdf_text(f"{issued.unit} · {format_date(issued.on, lang)}", shown)
     pdf.set_auto_page_break(auto=False, margin=12)
     for sheet in document.sheets:
         pdf.add_page()
@@ -89,8 +155,11 @@ def to_pdf(document: Document, font: Path, bold: Path) -> bytes:
         pdf.set_font("body", "", 9)
         for line in sheet.lines:
             pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+        if issued is not None:
+            words = " · ".join(f"{name}: {_shown(value, lang)}" for name, value in _issued_rows(document))
+            pdf.multi_cell(0, 5, pdf_text(words, shown), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
-        _table(pdf, sheet)
+        _table(pdf, sheet, lang)
     return bytes(pdf.output())
 
 
@@ -109,17 +178,23 @@ def _drawable(document: Document, shown: set[int]) -> Document:
     def strings(values: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(text(v) for v in values)
 
+    def values(row: tuple[Value, ...]) -> tuple[Value, ...]:
+        return tuple(text(v) if isinstance(v, str) else v for v in row)
+
     sheets = [
-        Sheet(text(s.title), strings(s.lines), strings(s.headers), [strings(r) for r in s.rows], s.widths)
+        Sheet(text(s.title), strings(s.lines), strings(s.headers), [values(r) for r in s.rows], s.widths)
         for s in document.sheets
     ]
-    return Document(text(document.title), sheets)
+    issued = document.issued
+    if issued is not None:
+        issued = Issued(text(issued.unit), issued.on, text(issued.by))
+    return Document(text(document.title), sheets, document.lang, issued)
 
 
 _LINE = 4.5
 
 
-def _table(pdf: FPDF, sheet: Sheet) -> None:
+def _table(pdf: FPDF, sheet: Sheet, lang: str) -> None:
     """The rows as a ruled table, the header repeated on each page.
 
     Cells that fit on one line are drawn as they are; only longer ones are broken into lines (fpdf2's own
@@ -158,4 +233,4 @@ def _table(pdf: FPDF, sheet: Sheet) -> None:
 
     row(sheet.headers, header=True)
     for values in sheet.rows:
-        row(values)
+        row(tuple(_shown(v, lang) for v in values))

@@ -95,7 +95,11 @@ def decode(subject: str, data: bytes) -> dict[str, Any] | None:
         "year": payload.get("year"),
     }
     if parts[1] == "ComplianceChanged":
-        update |= {"criterion": payload.get("criterion"), "status": payload.get("new_status")}
+        update |= {
+            "criterion": payload.get("criterion"),
+            "status": payload.get("new_status"),
+            "old_status": payload.get("old_status"),  # what a page's tiles counted it under until now
+        }
     elif parts[1] == "IndicatorAtRisk":
         update |= {"indicator_id": payload.get("indicator_id"), "criterion": payload.get("criterion")}
     elif parts[1] == "CriterionAppraised":

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from services.dashboard.adapters.export import Document, to_pdf, to_xlsx
+from services.dashboard.adapters.export import Document, Issued, to_pdf, to_xlsx
 from services.dashboard.api.session import AsOfDay, CurrentOfficer
 from services.dashboard.app import views
 from services.dashboard.app.documents import overview_document, union_document
@@ -57,9 +57,14 @@ async def export(
 ) -> Response:
     unit = await views.unit_in_scope(request, officer, unit_id)
     stamp = (as_of or today()).isoformat()
+    # Who issues it: the officer's own unit, today, and the officer by name (their user id without one).
+    principal = officer.principal
+    issued = Issued(await views.issuing_unit(request, officer), today(), principal.name or principal.subject)
     if unit.level is UnitLevel.GRASSROOTS:
         union = await views.union_page(request, officer, unit, as_of)
-        return _download(request, union_document(union, officer.lang), fmt, f"{unit_id}-{stamp}")
+        proposals = await views.advisory_proposals(request, officer, unit, as_of, union.year)
+        document = union_document(union, officer.lang, issued, proposals)
+        return _download(request, document, fmt, f"{unit_id}-{stamp}")
     query = RowQuery(q=q, status=status, criterion=criterion, district=district, sort=sort, descending=desc)
     data = await views.overview(request, officer, unit, query, as_of)
-    return _download(request, overview_document(data, officer.lang), fmt, f"{unit_id}-{stamp}")
+    return _download(request, overview_document(data, officer.lang, issued), fmt, f"{unit_id}-{stamp}")

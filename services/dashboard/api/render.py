@@ -10,6 +10,13 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from services.dashboard.domain.figures import (
+    FIGURES,
+    advisory_words,
+    census_categories,
+    census_label,
+    figure_label,
+)
 from services.dashboard.domain.text import (
     evidence_kind,
     format_date,
@@ -57,6 +64,17 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
             return value or ""
         return (value if isinstance(value, Message) else Message.model_validate(value)).render(lang)
 
+    def words(details: dict[str, str]) -> str:
+        """What an event says in words (an advisory proposal's subject, its result and note)."""
+        return advisory_words(lang, details)
+
+    figures = {
+        "figure_keys": list(FIGURES),
+        "figure": lambda key: figure_label(lang, key),
+        "census": lambda category: census_label(lang, category),
+        "census_columns": census_categories,
+    }
+
     def url_with(**changes: Any) -> str:
         params = dict(request.query_params)
         params.pop("lang", None)
@@ -78,6 +96,8 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
             "kind": kind,
             "late": late,
             "late_of": late_of,
+            "words": words,
+            **figures,
             "lang": lang,
             "url_with": url_with,
             "officer": context.pop("officer", None),

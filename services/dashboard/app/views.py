@@ -74,6 +74,7 @@ class Overview:
     branches: int
     query: Query
     figures: dict[str, int] = field(default_factory=dict)
+    levels: dict[str, Any] = field(default_factory=dict)  # the figures of the area and of each unit below
 
 
 async def overview(
@@ -81,6 +82,9 @@ async def overview(
 ) -> Overview:
     source = upstream(request)
     year = (as_of or today()).year
+    # Live, each union as its own page shows it (its evaluation year, its recognition in progress):
+    # evaluation chooses, for the list and the tiles alike. As of a day, that day's calendar year.
+    asked = year if as_of is not None else None
     children = {c.unit_id: c.name for c in await directory(request).children(unit.unit_id)}
     items: list[dict[str, Any]] = []
     if as_of is not None:
@@ -92,15 +96,16 @@ async def overview(
         offset = 0
         while True:
             answer = await source.evaluation_get(
-                f"/units/{unit.unit_id}/unions", officer.token, year=year, limit=PAGE, offset=offset
+                f"/units/{unit.unit_id}/unions", officer.token, limit=PAGE, offset=offset
             )
             items += answer["items"]
             offset += PAGE
             if offset >= answer["total"]:
                 break
     rollup = await source.evaluation_get(
-        f"/units/{unit.unit_id}/rollup", officer.token, year=year, children="false"
+        f"/units/{unit.unit_id}/rollup", officer.token, year=asked, children="false"
     )
+    levels = await source.evaluation_get(f"/units/{unit.unit_id}/figures", officer.token, year=year)
     rows = [UnionRow.from_api(i, children, unit.path) for i in items]
     recognition = rollup["recognition"]
     return Overview(
@@ -117,6 +122,7 @@ async def overview(
         branches=int(rollup["branches"]),
         query=query,
         figures=rollup.get("figures", {}),
+        levels=levels,
     )
 
 
@@ -127,6 +133,13 @@ class UnionPage:
     as_of: date | None
     compliance: dict[str, Any]
     recognition: dict[str, Any] | None
+    # Each criterion's status for the year being appraised (the page's own year, or last year's while
+    # its recognition is still in progress in the first months of a year).
+    appraised_year_criteria: dict[int, str] = field(default_factory=dict)
+
+
+def _criteria(compliance: dict[str, Any]) -> dict[int, str]:
+    return {int(c["criterion"]): str(c["status"]) for c in compliance["criteria"]}
 
 
 async def union_page(request: Request, officer: Officer, unit: OrgUnit, as_of: date | None) -> UnionPage:
@@ -136,10 +149,15 @@ async def union_page(request: Request, officer: Officer, unit: OrgUnit, as_of: d
     )
     recognition = None
     with contextlib.suppress(DomainError):
-        recognition = await source.evaluation_get(
-            f"/units/{unit.unit_id}/recognition", officer.token, year=compliance["year"]
+        # The recognition in progress, as the overview lists it (evaluation chooses the year).
+        recognition = await source.evaluation_get(f"/units/{unit.unit_id}/recognition", officer.token)
+    criteria = _criteria(compliance)
+    if recognition is not None and recognition["year"] != compliance["year"]:
+        earlier = await source.evaluation_get(
+            f"/units/{unit.unit_id}/compliance", officer.token, year=recognition["year"]
         )
-    return UnionPage(unit, int(compliance["year"]), as_of, compliance, recognition)
+        criteria = _criteria(earlier)
+    return UnionPage(unit, int(compliance["year"]), as_of, compliance, recognition, criteria)
 
 
 async def indicator_page(
@@ -151,3 +169,23 @@ async def indicator_page(
         as_of=as_of.isoformat() if as_of else None,
     )
     return answer
+
+
+async def advisory_proposals(
+    request: Request, officer: Officer, unit: OrgUnit, as_of: date | None, year: int
+) -> list[dict[str, Any]]:
+    """A union's proposals to the Party committee or government in ``year``, with what became of them."""
+    answer = await upstream(request).evaluation_get(
+        f"/units/{unit.unit_id}/advisory-proposals",
+        officer.token,
+        year=year,
+        as_of=as_of.isoformat() if as_of else None,
+    )
+    items: list[dict[str, Any]] = answer["items"]
+    return items
+
+
+async def issuing_unit(request: Request, officer: Officer) -> str:
+    """The officer's own unit by name (its id when the tree does not know it)."""
+    own = await directory(request).get(officer.unit_id)
+    return own.name if own is not None else officer.unit_id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from services.dashboard.domain.text import fold
@@ -30,6 +31,8 @@ class UnionRow:
     failing: tuple[str, ...] = ()
     stage: str = ""
     folded: str = ""
+    reasons: tuple[dict[str, Any], ...] = ()  # the failing, then the at-risk indicators, with their names
+    evaluated_on: date | None = None
 
     @classmethod
     def from_api(cls, item: dict[str, Any], districts: dict[str, str], own_path: str) -> UnionRow:
@@ -51,6 +54,8 @@ class UnionRow:
             failing=tuple(item.get("failing", ())),
             stage=item.get("stage", "") or "",
             folded=fold(item["name"]),
+            reasons=tuple(item.get("reasons", ())),
+            evaluated_on=date.fromisoformat(item["evaluated_on"]) if item.get("evaluated_on") else None,
         )
 
 

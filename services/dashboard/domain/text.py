@@ -42,6 +42,7 @@ LABELS: dict[str, str] = {
     "today": N_("Today"),
     "live": N_("Live"),
     "trend": N_("Month by month (share passing)"),
+    "trend_basis": N_("At each month's end, by what was due by then"),
     "indicator": N_("Indicator"),
     "evidence": N_("Evidence"),
     "missing": N_("Missing"),

@@ -41,21 +41,72 @@
     el.textContent = "● " + (labels.updated || "updated") + " " + now;
   }
 
-  function recount() {
-    if (!table) return;
-    ["pass", "at_risk", "fail", "not_assessed"].forEach(function (s) {
+  var STATUSES = ["pass", "at_risk", "fail", "not_assessed"];
+  var lang = body.dataset.lang === "en" ? "en" : "vi";
+
+  function share(part, whole) {
+    // As the server writes it (format_share): at most one decimal, "68,3%" in Vietnamese, "68.3%" in
+    // English, "75%" for a whole number.
+    if (!whole) return "–";
+    var text = (100 * part / whole).toFixed(1).replace(/\.0$/, "");
+    return (lang === "vi" ? text.replace(".", ",") : text) + "%";
+  }
+
+  function drawTiles() {
+    var counts = {}, total = 0;
+    STATUSES.forEach(function (s) {
       var el = document.getElementById("count-" + s);
-      if (el) el.textContent = table.querySelectorAll("td.c0 .st-" + s).length.toLocaleString("vi-VN");
+      counts[s] = el ? Number(el.dataset.count) || 0 : 0;
+      total += counts[s];
     });
+    STATUSES.forEach(function (s) {
+      var el = document.getElementById("count-" + s), pct = document.getElementById("share-" + s);
+      if (el) el.textContent = counts[s].toLocaleString(lang === "vi" ? "vi-VN" : "en-US");
+      if (pct) pct.textContent = share(counts[s], total);
+    });
+  }
+
+  function bump(el, by) {
+    if (el) el.dataset.count = Math.max(0, (Number(el.dataset.count) || 0) + by);
+  }
+
+  function moveTile(from, to) {
+    // A union whose overall status changed leaves one tile for another: counts and shares both follow.
+    // One the page did not list (registered since it was loaded) only joins its tile and the total.
+    if (from === to) return;
+    if (from) bump(document.getElementById("count-" + from), -1);
+    else {
+      var all = document.getElementById("tile-recognised");
+      if (all) {
+        bump(all, 1);
+        var parts = all.textContent.split("/");
+        parts[parts.length - 1] = Number(all.dataset.count).toLocaleString(lang === "vi" ? "vi-VN" : "en-US");
+        all.textContent = parts.join("/");
+      }
+    }
+    bump(document.getElementById("count-" + to), 1);
+    drawTiles();
+  }
+
+  function inPage(path) {
+    var own = body.dataset.path;
+    return !own || path === own || (path || "").indexOf(own + ".") === 0;
   }
 
   function apply(update) {
     var column = update.criterion ? "c" + update.criterion : "c0";
     if (table) {
       var row = table.querySelector('tr[data-unit="' + update.unit_id + '"]');
-      if (row && update.type === "ComplianceChanged" && setBadge(row.querySelector("td." + column), update.status)) {
-        row.classList.remove("flash"); void row.offsetWidth; row.classList.add("flash");
-        recount();
+      if (update.type === "ComplianceChanged" && inPage(update.path)) {
+        var cell = row ? row.querySelector("td." + column) : null;
+        // What the tiles counted it under: its row's badge; without a row, as the event says on a filtered
+        // page (a row left out), nothing on the whole list (a union new to the page).
+        var shown = cell && cell.querySelector(".st") ? cell.querySelector(".st").dataset.status
+                  : body.dataset.filtered === "1" ? update.old_status : "";
+        if (cell && setBadge(cell, update.status)) {
+          row.classList.remove("flash"); void row.offsetWidth; row.classList.add("flash");
+        }
+        if (!update.criterion) moveTile(shown, update.status);
       }
     } else if (body.dataset.union === update.unit_id) {
       var scope = update.criterion ? document.querySelector("#criterion-" + update.criterion + " h2 ." + column)

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.evaluation.adapters.tables import facts, recognition, union_status
-from shared.contracts.org import UnitLevel
+from services.evaluation.adapters.figures import AREA, figures_under
+from services.evaluation.adapters.tables import recognition, union_status
+from services.evaluation.domain.rulebook import RuleBook
+from services.evaluation.domain.rules import RuleSet
+from shared.contracts.org import UnitLevel, UnitType
 from shared.orgtree import org_units
 
 
@@ -19,10 +24,45 @@ def _under(column: Any, path: str) -> Any:
     return (column == path) | column.startswith(f"{path}.", autoescape=True)
 
 
+def _each_unions(book: RuleBook, year_of: Callable[[RuleSet, UnitType], int]) -> ColumnElement[int]:
+    """Each union's year by its province's rules and its type, as a column of the org tree."""
+    whens: list[tuple[Any, int]] = []
+    for province, rules in book.provinces.items():
+        inside = org_units.c.path.contains(f".{province}.", autoescape=True) | org_units.c.path.startswith(
+            f"{province}.", autoescape=True
+        )
+        whens += [(inside & (org_units.c.unit_type == t.value), year_of(rules, t)) for t in UnitType]
+    whens += [(org_units.c.unit_type == t.value, year_of(book.default, t)) for t in UnitType]
+    return case(*whens, else_=year_of(book.default, UnitType.OTHER))
+
+
+@dataclass(frozen=True, slots=True)
+class Years:
+    """The year of each union a list shows: of its status, and of its recognition stage."""
+
+    status: ColumnElement[int]
+    recognition: ColumnElement[int]
+
+    @classmethod
+    def of(cls, year: int) -> Years:
+        """One year for every union, as asked for."""
+        return cls(literal(year), literal(year))
+
+    @classmethod
+    def current(cls, book: RuleBook, today: date) -> Years:
+        """Each union's own: the evaluation year today falls in (a school's began in September) and the
+        year whose recognition is in progress today (last year's, in the first months of a year), as the
+        union's page shows them."""
+        return cls(
+            _each_unions(book, lambda rules, t: rules.year_of(today, t)),
+            _each_unions(book, lambda rules, t: rules.recognition_year(today, t)),
+        )
+
+
 async def unions_under(
     conn: AsyncConnection,
     path: str,
-    year: int,
+    years: Years,
     *,
     status: str | None = None,
     criterion: int | None = None,
@@ -30,10 +70,14 @@ async def unions_under(
     offset: int = 0,
 ) -> tuple[int, list[dict[str, Any]]]:
     """The grassroots unions at or under ``path`` with their last evaluated status and recognition stage."""
-    status_join = and_(union_status.c.unit_id == org_units.c.unit_id, union_status.c.year == year)
-    recognition_join = and_(recognition.c.unit_id == org_units.c.unit_id, recognition.c.year == year)
+    status_join = and_(union_status.c.unit_id == org_units.c.unit_id, union_status.c.year == years.status)
+    recognition_join = and_(
+        recognition.c.unit_id == org_units.c.unit_id, recognition.c.year == years.recognition
+    )
     query = (
         select(
+            years.status.label("year"),
+            years.recognition.label("recognition_year"),
             org_units.c.unit_id,
             org_units.c.name,
             org_units.c.path,
@@ -69,50 +113,10 @@ async def unions_under(
     return int(total), items
 
 
-async def _fact_counts(conn: AsyncConnection, path: str, start: date, end: date) -> dict[str, int]:
-    join = org_units.c.unit_id == facts.c.unit_id
-    base = (
-        select(facts.c.kind, facts.c.number, func.count())
-        .select_from(facts.join(org_units, join))
-        .where(_under(org_units.c.path, path), facts.c.occurred_on.between(start, end))
-        .where(facts.c.kind.in_(["party_referral", "party_admission", "youth_recruited", "member_joined"]))
-        .group_by(facts.c.kind, facts.c.number)
-    )
-    counts: Counter[str] = Counter()
-    for kind, number, count in await conn.execute(base):
-        if kind == "party_admission":
-            counts["party_admitted" if number else "party_not_admitted"] += count
-        else:
-            counts[kind] += count
-    recruited = (
-        select(facts.c.tag, func.count())
-        .select_from(facts.join(org_units, join))
-        .where(_under(org_units.c.path, path), facts.c.occurred_on.between(start, end))
-        .where(facts.c.kind == "youth_recruited")
-        .group_by(facts.c.tag)
-    )
-    counts["members_who_recruited"] = len((await conn.execute(recruited)).all())
-    meetings = (
-        select(facts.c.unit_id, facts.c.occurred_on)
-        .select_from(facts.join(org_units, join))
-        .where(_under(org_units.c.path, path), facts.c.occurred_on.between(start, end))
-        .where(facts.c.kind == "meeting")
-    )
-    months = {(unit, day.year, day.month) for unit, day in await conn.execute(meetings)}
-    counts["branch_months_with_meeting"] = len(months)
-    return {
-        "party_referrals": counts["party_referral"],
-        "party_admitted": counts["party_admitted"],
-        "members_admitted": counts["member_joined"],
-        "youth_recruited_1plus1": counts["youth_recruited"],
-        "members_who_recruited": counts["members_who_recruited"],
-        "branch_months_with_meeting": counts["branch_months_with_meeting"],
-    }
-
-
-async def rollup(conn: AsyncConnection, path: str, year: int, start: date, end: date) -> dict[str, Any]:
-    """Counts for the unions at or under ``path``: statuses, criteria, the recognition workflow, the sources' figures."""
-    total, items = await unions_under(conn, path, year, limit=1_000_000)
+async def rollup(conn: AsyncConnection, path: str, years: Years, start: date, end: date) -> dict[str, Any]:
+    """Counts for the unions at or under ``path``: statuses, criteria, the recognition workflow, the sources'
+    figures and the youth census."""
+    total, items = await unions_under(conn, path, years, limit=1_000_000)
     by_status = Counter(i["status"] for i in items)
     by_stage = Counter(i["stage"] for i in items)
     registered = total - by_stage["unregistered"]
@@ -146,5 +150,5 @@ async def rollup(conn: AsyncConnection, path: str, year: int, start: date, end: 
             "recognised_share": round(recognised / registered, 4) if registered else 0.0,
         },
         "branches": int(branches),
-        "figures": await _fact_counts(conn, path, start, end),
+        **(await figures_under(conn, path, start, end))[AREA],
     }

@@ -1,4 +1,4 @@
-"""Evaluation's read models: facts, the dirty set, each union's last status, the recognition workflow."""
+"""Evaluation's read models: facts, the words of some events, the dirty set, each union's last status, the recognition workflow."""
 
 from __future__ import annotations
 
@@ -25,6 +25,16 @@ facts = Table(
     Column("tag", String(120), nullable=False),
 )
 
+# The words of events that a person reads beside their facts (a proposal's subject, an outcome's note),
+# by event, with the record (proposal …) they belong to.
+event_texts = Table(
+    "evaluation_event_texts",
+    metadata,
+    event_id(primary_key=True),
+    Column("record_id", String(120), nullable=False, index=True),
+    Column("texts", Text, nullable=False),  # JSON: field → text
+)
+
 # Units whose facts changed since their union was last evaluated (written with the facts).
 dirty_units = Table("evaluation_dirty_units", metadata, unit_id(primary_key=True))
 
@@ -49,7 +59,9 @@ recognition = Table(
     unit_id(primary_key=True),
     Column("year", Integer, primary_key=True),
     unit_path("path", index=True),
-    Column("stage", String(20), nullable=False),  # registered, self_assessed, appraised, recognised, denied
+    Column(
+        "stage", String(20), nullable=False
+    ),  # unregistered, registered, self_assessed, appraised, recognised, denied
     Column("registered_on", Date, nullable=True),
     unit_id("recognising_unit_id", nullable=True),
     Column("self_assessed_on", Date, nullable=True),
@@ -57,6 +69,9 @@ recognition = Table(
     Column("decision_number", String(100), nullable=True),
     Column("decided_on", Date, nullable=True),
     Column("reasons", Text, nullable=True),
+    # The workflow's state as the events that make it (JSON), and the version of its stream folded.
+    Column("steps", Text, nullable=False, server_default="[]"),
+    Column("version", Integer, nullable=False, server_default="0"),
 )
 
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from services.evaluation.adapters.unions import unions_at_or_under
-from services.evaluation.api.common import When, clock_of, rule_book
+from services.evaluation.api.common import Reason, When, clock_of, reasons_of, rule_book
 from services.evaluation.app.history import judged_on, month_ends, tally
 from services.evaluation.domain.evaluate import AsOf
 from shared.auth import Permission
@@ -33,6 +33,7 @@ class UnionOnDay(BaseModel):
     c3: str
     at_risk: list[str]
     failing: list[str]
+    reasons: list[Reason]
 
 
 class UnionsOnDay(BaseModel):
@@ -83,6 +84,9 @@ async def unions_as_of(
                 c3=c3,
                 at_risk=judged.at_risk,
                 failing=judged.failing,
+                reasons=reasons_of(
+                    rule_book(request).for_path(union.unit.path), judged.failing, judged.at_risk
+                ),
             )
         )
     return UnionsOnDay(unit_id=unit_id, as_of=when.day, known_at=when.known_at, total=len(items), items=items)
@@ -91,6 +95,13 @@ async def unions_as_of(
 @router.get(
     "/units/{unit_id}/trend",
     summary="Month by month: how many unions under a unit passed, were at risk, failed (replayed per month end)",
+    description=(
+        "Each month's point judges every union at the month's close (today for the current month) on what "
+        "was due by then, the same way for monthly, quarterly and annual indicators: on track (pass) while "
+        "everything due so far was done, at risk when what is measured now falls short, failed when "
+        "something due was missed beyond what the rules allow. A period still open is never a reason for "
+        "'not assessed'."
+    ),
 )
 async def trend(
     request: Request, unit_id: UnitIdPath, principal: CurrentPrincipal, year: YearQuery = None
@@ -102,7 +113,7 @@ async def trend(
         loaded = await unions_at_or_under(conn, unit.path)
     months = []
     for end in month_ends(chosen, today):
-        counted = tally(rule_book(request), loaded, AsOf(end))
+        counted = tally(rule_book(request), loaded, AsOf(end, due_so_far=True))
         months.append(
             TrendPoint(
                 month=f"{end.year:04d}-{end.month:02d}",

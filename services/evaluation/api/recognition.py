@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from fastapi.types import DecoratedCallable
 from pydantic import Field, StringConstraints
 
+from services.evaluation.api.common import clock_of, rule_book
 from services.evaluation.app.recognition import RecognitionHandlers, RecognitionState, state_of
 from services.evaluation.domain import commands as cmds
 from shared.auth import Permission
@@ -99,9 +100,17 @@ async def recognition_state(
     request: Request,
     unit_id: UnitIdPath,
     principal: CurrentPrincipal,
-    year: Annotated[Year, Query(description="the recognition year")],
+    year: Annotated[
+        Year | None,
+        Query(description="the recognition year (default: the one in progress today, as lists show it)"),
+    ] = None,
 ) -> RecognitionState:
     union = await authorize(request, principal, Permission.READ, unit_id)
     handlers: RecognitionHandlers = request.app.state.recognition
-    state, _ = await handlers.load(union, year)
-    return state_of(state)
+    if year is None:
+        year = (
+            rule_book(request)
+            .for_path(union.path)
+            .recognition_year(clock_of(request).today(), union.unit_type)
+        )
+    return state_of(await handlers.read(union, year))

@@ -7,11 +7,11 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.evaluation.adapters.tables import facts
+from services.evaluation.adapters.recognition_rows import registration_fact, save_recognition, stored_steps
 from services.evaluation.domain import commands as cmds
-from services.evaluation.domain.recognition import Recognition, Registration
+from services.evaluation.domain.recognition import Recognition, Registration, recognising_unit
 from services.evaluation.domain.rulebook import RuleBook
 from services.evaluation.domain.streams import recognition_stream
 from shared.clock import Clock
@@ -58,21 +58,6 @@ def state_of(recognition: Recognition, event_id: str | None = None) -> Recogniti
         reasons=list(decision.reasons) if isinstance(decision, RecognitionDenied) else [],
         event_id=event_id,
     )
-
-
-def recognising_unit(book: RuleBook, union: OrgUnit, named: str = "") -> str:
-    """Who recognises the union: as registered, else as the tree says, else by the rules' level."""
-    if named:
-        return named
-    if union.recognising_unit_id:
-        return union.recognising_unit_id
-    level = book.for_path(union.path).recognising_level
-    ancestors = union.path.split(".")[:-1]
-    if level == "parent" or not ancestors:
-        return union.parent_id or ancestors[-1]
-    # "province" is the second element of a path under the central level, "district" the third.
-    index = {"province": 1, "district": 2}[level]
-    return ancestors[min(index, len(ancestors) - 1)]
 
 
 class RecognitionHandlers:
@@ -134,33 +119,55 @@ class RecognitionHandlers:
         event = decide(state)
         state.apply(event)
         ctx.reply = lambda envelopes: state_of(state, str(envelopes[0].event_id))
-        return await self.record(union, cmd.year, version, event, ctx)
+        return await self.record(union, cmd.year, version, state, event, ctx)
 
     async def load(self, union: OrgUnit, year: int) -> tuple[Recognition, int]:
-        """The workflow's state from its stream, and the stream's version."""
+        """The workflow's state from its stream, and the stream's version: what a step is decided on."""
         registration = await self.registration(union, year)
         history = await self.store.read_stream(recognition_stream(union.unit_id, year))
         events = [e.payload for e in history]
         return Recognition.from_history(union.unit_id, year, registration, events), len(history)
 
+    async def read(self, union: OrgUnit, year: int) -> Recognition:
+        """The workflow's state as every page and list reads it: the recognition table's row, written with
+        each step (so what :meth:`load` gives, once what was recorded by other means is applied)."""
+        registration = await self.registration(union, year)
+        return Recognition.from_history(union.unit_id, year, registration, await self.stored(union, year))
+
     async def registration(self, union: OrgUnit, year: int) -> Registration | None:
         """The union's registration as a model for ``year`` (from planning's facts), or None."""
-        query = (
-            select(facts.c.occurred_on, facts.c.tag)
-            .where(
-                facts.c.kind == "model_registered", facts.c.unit_id == union.unit_id, facts.c.number == year
-            )
-            .order_by(facts.c.occurred_on)
-        )
         async with self.store.db.read() as conn:
-            row = (await conn.execute(query)).first()
-        return Registration(row[0], recognising_unit(self.book, union, row[1])) if row is not None else None
+            found = await registration_fact(conn, union.unit_id, year)
+        if found is None:
+            return None
+        return Registration(found[0], recognising_unit(self.book, union, found[1]))
+
+    async def stored(self, union: OrgUnit, year: int) -> list[Event]:
+        """The steps the recognition table holds for the union and year."""
+        async with self.store.db.read() as conn:
+            steps, _ = await stored_steps(conn, union.unit_id, year)
+        return steps
+
+    async def save(
+        self, conn: AsyncConnection, union: OrgUnit, year: int, state: Recognition, version: int
+    ) -> None:
+        """The table's row for ``state``, the workflow's stream folded to ``version``."""
+        await save_recognition(conn, union.unit_id, year, union.path, state.steps, version)
 
     async def record(
-        self, union: OrgUnit, year: int, version: int, event: Event, ctx: Context
+        self, union: OrgUnit, year: int, version: int, state: Recognition, event: Event, ctx: Context
     ) -> Sequence[Envelope]:
-        """Append the step's event at the workflow's ``version``, as ``ctx``'s actor, once per its key."""
+        """Append the step's ``event`` at the workflow's ``version``, as ``ctx``'s actor, once per its key,
+        and the row of ``state`` (the workflow with the event) in the same transaction: no reader sees
+        the one without the other."""
         new = NewEvent(recognition_stream(union.unit_id, year), event, union.path, self.clock.now())
+
+        async def row(conn: AsyncConnection, appended: Sequence[Envelope]) -> None:
+            await self.save(conn, union, year, state, appended[-1].stream_version)
+
         return await self.store.append(
-            StreamAppend(new.stream_id, [new], version), actor=ctx.actor, idempotency=ctx.idempotency
+            StreamAppend(new.stream_id, [new], version),
+            actor=ctx.actor,
+            idempotency=ctx.idempotency,
+            effects=row,
         )

@@ -6,6 +6,11 @@ requirement fails when more slots failed than the threshold allows, is at risk
 when the open slots that close within the window would tip it over, and passes
 when enough slots are satisfied (or, for monthly, quarterly and half-yearly
 requirements, while every closed slot so far is within the allowance).
+
+Judged "due so far" (a month's point of the trend, ``Context.due_so_far``), a slot
+that closes on the day is closed, one that closes later is not due yet: the
+requirement is on track (pass) while the slots due so far are within the
+allowance, whatever its period, and no window makes it "at risk".
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ class Context:
     indicator: Indicator
     by_kind: dict[str, list[Fact]]
     late_limit: int | None = None  # facts recorded more days late than this are left out of the count
+    due_so_far: bool = False  # judged at the day's close on what was due by then (see evaluate.AsOf)
 
     def facts(self, *kinds: str) -> list[Fact]:
         """The facts of ``kinds`` the indicator counts (the roster reads ``by_kind`` whole)."""
@@ -44,6 +50,11 @@ class Context:
         if self.indicator.at_risk_days is not None:
             return self.indicator.at_risk_days
         return self.rules.at_risk_days.get(per, 0)
+
+    def closed(self, closes_on: date) -> bool:
+        """Whether a period that closes on ``closes_on`` is over: after that day, or at its close when
+        judged due so far."""
+        return self.as_of > closes_on or (self.due_so_far and self.as_of >= closes_on)
 
     def in_year(self, fact: Fact) -> bool:
         return self.start <= fact.on <= self.end
@@ -66,14 +77,21 @@ class Part:
     closes_on: date | None = None
 
 
-def judge(ok: bool, ctx: Context, closes_on: date, per: str = "Y") -> Status:
-    """A verdict judged when ``closes_on`` passes: pass, fail, at risk in the window, else not yet assessed."""
+def judge(ok: bool, ctx: Context, closes_on: date, per: str = "Y", *, now: bool = False) -> Status:
+    """A verdict judged when ``closes_on`` passes: pass, fail, at risk in the window, else not yet assessed.
+
+    ``now`` says the measure is of what is due so far (a share of the roster today, of the activities
+    planned by today): judged due so far, falling short of it is "at risk" before the period closes;
+    a measure of what is due only when the period closes (the year's ratings) is on track until then.
+    """
     if ok:
         return Status.PASS
-    if ctx.as_of > closes_on:
+    if ctx.closed(closes_on):
         return Status.FAIL
     if ctx.as_of < ctx.start:
         return Status.NOT_ASSESSED
+    if ctx.due_so_far:
+        return Status.AT_RISK if now else Status.PASS
     if (closes_on - ctx.as_of).days <= ctx.window(per):
         return Status.AT_RISK
     return Status.NOT_ASSESSED
@@ -118,7 +136,10 @@ def _slots(ctx: Context, req: Requirement) -> list[_Slot]:
     grace = timedelta(days=req.grace_days)
     periods = _periods(ctx, req)
     if not req.per_branch:
-        return [_Slot(None, p, p.end + grace) for p in periods]
+        # A period that ended before the union was founded asked nothing of it (a union founded in
+        # December owed no plan to the Party committee by 31 January), as a branch's count from its own.
+        opened = ctx.union.opened_on
+        return [_Slot(None, p, p.end + grace) for p in periods if opened is None or opened <= p.end]
     return [
         _Slot(b, p, p.end + grace)
         for b in ctx.union.branches
@@ -133,10 +154,16 @@ def count_requirement(ctx: Context, req: Requirement) -> Part:
         facts = [f for f in facts if f.number == ctx.year]
     slots = _slots(ctx, req)
     if not slots:
-        return Part(Status.NOT_ASSESSED, f"no branch to hold a {req.label}", {f"{req.label}: slots": 0})
+        why = (
+            f"no branch to hold a {req.label}"
+            if req.per_branch
+            else f"no {req.label} due since the union was founded"
+        )
+        return Part(Status.NOT_ASSESSED, why, {f"{req.label}: slots": 0})
     total = len(slots)
     required = (
-        req.periods_required
+        # Of the periods since the union was founded, as many in proportion (11 of 12 months: 2 of 2).
+        math.ceil(req.periods_required * total / len(_periods(ctx, req)) - 1e-9)
         if req.periods_required is not None and not req.per_branch
         else math.ceil(req.threshold * total - 1e-9)
     )
@@ -168,11 +195,11 @@ def count_requirement(ctx: Context, req: Requirement) -> Part:
                 period=slot.period.label,
             )
         )
-        if ctx.as_of > slot.closes:
+        if ctx.closed(slot.closes):
             failed += 1
         else:
             open_closes.append(slot.closes)
-            if (slot.closes - ctx.as_of).days <= ctx.window(req.per):
+            if not ctx.due_so_far and (slot.closes - ctx.as_of).days <= ctx.window(req.per):
                 risky.append(slot)
     if failed > allowed:
         status = Status.FAIL
@@ -180,8 +207,8 @@ def count_requirement(ctx: Context, req: Requirement) -> Part:
         status = Status.PASS
     elif failed + len(risky) > allowed:
         status = Status.AT_RISK
-    elif req.per != "Y" and req.by is None and any(ctx.as_of > s.closes for s in slots):
-        status = Status.PASS  # on track: every closed period so far is within the allowance
+    elif ctx.due_so_far or (req.per != "Y" and req.by is None and any(ctx.as_of > s.closes for s in slots)):
+        status = Status.PASS  # on track: every period closed so far is within the allowance
     else:
         status = Status.NOT_ASSESSED
     noun = "branch-periods" if req.per_branch else "periods"

@@ -32,10 +32,20 @@ from shared.contracts.evaluation import LateCounting, Missing, Status
 
 @dataclass(frozen=True, slots=True)
 class AsOf:
-    """The date to evaluate on and which facts count: those that happened by then, or were known at ``known_at``."""
+    """The date to evaluate on and which facts count: those that happened by then, or were known at ``known_at``.
+
+    ``due_so_far`` judges the day as a month's point of the trend does: at its close, on what was due by
+    then, the same way for monthly, quarterly and annual indicators. A period that closes by the day is
+    judged met or missed; one that closes later is not due yet, so it neither warns (no "at risk" window)
+    nor leaves the indicator "not assessed": an indicator is on track (pass) while everything due so far
+    was done, at risk when what it measures now falls short (a roster incomplete today), failed when
+    something due was missed beyond what the rules allow. The live view (``due_so_far`` false) warns of
+    the deadlines of the coming days instead.
+    """
 
     day: date
     known_at: datetime | None = None
+    due_so_far: bool = False
 
     def admits(self, fact: Fact) -> bool:
         if self.known_at is not None and fact.recorded_at > self.known_at:
@@ -171,7 +181,9 @@ def evaluate(rules: RuleSet, union: UnionView, facts: list[Fact], year: int, as_
             indicator = declared.for_unit_type(union.unit_type)
             if not indicator.enabled:
                 continue
-            ctx = Context(rules, union, year, as_of.day, start, end, indicator, by_kind)
+            ctx = Context(
+                rules, union, year, as_of.day, start, end, indicator, by_kind, due_so_far=as_of.due_so_far
+            )
             results.append(_indicator(ctx, indicator, criterion.id, late))
         criteria.append(_criterion(criterion, results))
     return UnitCompliance(

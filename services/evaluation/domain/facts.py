@@ -60,6 +60,9 @@ def days_between(happened: date, recorded: date) -> int:
 
 Raw = tuple[str, str, str, date, int, int, str]  # kind, unit_id, subject, on, number, total, tag
 
+CATEGORY_LIMIT = 120
+"""A census category is kept to the length of a fact's subject."""
+
 
 def _one(
     kind: str, unit: str, subject: str, on: date, number: int = 0, total: int = 0, tag: str = ""
@@ -132,6 +135,12 @@ def _union_facts(p: Any, unit: str) -> list[Raw]:
         return _one("party_referral", unit, p.referral_id, p.referred_on, tag=p.member_id)
     if isinstance(p, ms.PartyAdmissionDecided):
         return _one("party_admission", unit, p.referral_id, p.decided_on, int(p.admitted), tag=p.member_id)
+    if isinstance(p, ms.YouthCensusRecorded):
+        # One fact per category (its name the subject), so a roll-up sums each unit's latest census.
+        return [
+            ("youth_census", p.unit_id, category[:CATEGORY_LIMIT], p.as_of, count, 0, "")
+            for category, count in sorted(p.counts.items())
+        ]
     return []
 
 
@@ -197,6 +206,20 @@ _BY_SERVICE: dict[str, Callable[[Any, str], list[Raw]]] = {
     "planning": _planning_facts,
     "evaluation": _evaluation_facts,
 }
+
+
+def texts_of(event: Envelope) -> tuple[str, dict[str, str]] | None:
+    """The words of an event that a person reads beside its facts, with the record they belong to.
+
+    A proposal's subject and to whom it went, an outcome's result and note (the advisory outcome shows
+    what it was about, not only that one was recorded); ``None`` for events without such words.
+    """
+    p = event.payload
+    if isinstance(p, pl.AdvisoryProposalSubmitted):
+        return p.proposal_id, {"subject": p.subject, "submitted_to": p.submitted_to.value}
+    if isinstance(p, pl.AdvisoryOutcomeRecorded):
+        return p.proposal_id, {"outcome": p.outcome.value, "note": p.note}
+    return None
 
 
 def facts_of(event: Envelope) -> list[Fact]:

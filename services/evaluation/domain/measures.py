@@ -26,6 +26,11 @@ def _name(members: list[MemberState], ctx: Context, what: str) -> list[Missing]:
     ]
 
 
+def _nothing_due(ctx: Context) -> Status:
+    """Nothing to judge yet: on track when judged due so far (within the year), else not assessed."""
+    return Status.PASS if ctx.due_so_far and ctx.as_of >= ctx.start else Status.NOT_ASSESSED
+
+
 def roster_complete(ctx: Context) -> Part:
     members = active(ctx.by_kind, ctx.as_of, ctx.union)
     if not members:
@@ -34,7 +39,7 @@ def roster_complete(ctx: Context) -> Part:
     share = 1 - _share(len(incomplete), len(members))
     ok = share >= ctx.indicator.param("threshold")
     return Part(
-        judge(ok, ctx, ctx.end),
+        judge(ok, ctx, ctx.end, now=True),
         f"{len(members) - len(incomplete)} of {len(members)} active members have every required field",
         {
             "active members": len(members),
@@ -57,7 +62,7 @@ def members_rated(ctx: Context) -> Part:
     rated = {f.subject for f in ratings}
     unrated = [m for m in eligible if m.member_id not in rated]
     if not eligible:
-        return Part(Status.NOT_ASSESSED, "no member with enough time in the branch to be rated")
+        return Part(_nothing_due(ctx), "no member with enough time in the branch to be rated")
     share = _share(len(eligible) - len(unrated), len(eligible))
     return Part(
         judge(share >= ctx.indicator.param("threshold"), ctx, ctx.end),
@@ -126,13 +131,13 @@ def activities_held(ctx: Context) -> Part:
     held = {f.subject: f for f in ctx.facts("activity_held")}
     due = [s for s in scheduled if s not in cancelled]
     if not due:
-        return Part(Status.NOT_ASSESSED, "no planned activity due yet")
+        return Part(_nothing_due(ctx), "no planned activity due yet")
     done = [s for s in due if s in held]
     share = _share(len(done), len(due))
     threshold = ctx.indicator.param("threshold")
     used = [scheduled[s].event_id for s in scheduled] + [held[s].event_id for s in done]
     return Part(
-        judge(share >= threshold, ctx, ctx.end),
+        judge(share >= threshold, ctx, ctx.end, now=True),
         f"{len(done)} of {len(due)} planned activities due so far were held ({threshold:.0%} needed)",
         {"activities due": len(due), "held": len(done), "cancelled": len(cancelled & set(scheduled))},
         used,
@@ -166,7 +171,7 @@ def attendance(ctx: Context) -> Part:
                 )
                 break
     ok = mean >= ctx.indicator.param("mean")
-    status = Status.FAIL if low else judge(ok, ctx, ctx.end)
+    status = Status.FAIL if low else judge(ok, ctx, ctx.end, now=True)
     missing = low + (
         [] if ok else [ctx.missing(f"mean attendance {mean:.0%} is below {ctx.indicator.param('mean'):.0%}")]
     )
@@ -382,7 +387,7 @@ def agreement_active(ctx: Context) -> Part:
     needed = int(ctx.indicator.param("min_active"))
     ok = len(live) >= needed
     return Part(
-        judge(ok, ctx, ctx.end),
+        judge(ok, ctx, ctx.end, now=True),
         f"{len(live)} coordination agreement(s) in force, {needed} needed",
         {"agreements in force": len(live)},
         [f.event_id for f in live],

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from services.evaluation.domain.rulebook import RuleBook
 from shared.contracts.evaluation import (
     AppraisalVerdict,
     CriterionAppraised,
@@ -20,8 +21,12 @@ from shared.contracts.evaluation import (
     Status,
     UnitRecognised,
 )
+from shared.contracts.org import OrgUnit
 from shared.errors import ConflictError, DomainError, ForbiddenError
 from shared.events import Event
+
+# The events of the workflow's stream (recognition-{union}-{year}), the only ones it folds.
+STEPS = (SelfAssessmentSubmitted, CriterionAppraised, UnitRecognised, RecognitionDenied)
 
 
 class Stage(StrEnum):
@@ -41,6 +46,21 @@ class StepError(ConflictError):
 class Registration:
     registered_on: date
     recognising_unit_id: str
+
+
+def recognising_unit(book: RuleBook, union: OrgUnit, named: str = "") -> str:
+    """Who recognises the union: as registered, else as the tree says, else by the rules' level."""
+    if named:
+        return named
+    if union.recognising_unit_id:
+        return union.recognising_unit_id
+    level = book.for_path(union.path).recognising_level
+    ancestors = union.path.split(".")[:-1]
+    if level == "parent" or not ancestors:
+        return union.parent_id or ancestors[-1]
+    # "province" is the second element of a path under the central level, "district" the third.
+    index = {"province": 1, "district": 2}[level]
+    return ancestors[min(index, len(ancestors) - 1)]
 
 
 @dataclass(slots=True)
@@ -70,6 +90,13 @@ class Recognition:
             self.appraisals[event.criterion] = event
         elif isinstance(event, UnitRecognised | RecognitionDenied):
             self.decision = event
+
+    @property
+    def steps(self) -> list[Event]:
+        """The events that make this state, in an order that folds back to it: the self-assessment,
+        each criterion's last appraisal, the decision."""
+        found: list[Event | None] = [self.self_assessment, *self.appraisals.values(), self.decision]
+        return [e for e in found if e is not None]
 
     @property
     def stage(self) -> Stage:

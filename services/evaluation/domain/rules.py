@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from services.evaluation.domain.periods import months_before
 from shared.contracts.evaluation import LateCounting
 from shared.contracts.org import UnitType
 from shared.errors import DomainError
@@ -265,6 +266,16 @@ class RuleSet(_Model):
         ge=0,
         description="evidence recorded more days than this after it happened is marked late",
     )
+    recognition_months: int = Field(
+        default=3,
+        strict=True,
+        ge=0,
+        le=11,
+        description=(
+            "the months after an evaluation year ends during which its recognition (appraisal, decision) "
+            "is still the one in progress, before the next year's"
+        ),
+    )
     criteria: tuple[Criterion, ...] = Field(min_length=3, max_length=3)
 
     @field_validator("year_start_month")
@@ -315,6 +326,12 @@ class RuleSet(_Model):
     def year_of(self, day: date, unit_type: UnitType) -> int:
         month = self.start_month(unit_type)
         return day.year + 1 if month > 1 and day.month >= month else day.year
+
+    def recognition_year(self, day: date, unit_type: UnitType) -> int:
+        """The year whose recognition (công nhận) is in progress on ``day``: the evaluation year that day
+        falls in, or the one before for ``recognition_months`` after it ends, while the recognising unit
+        appraises and decides it (a calendar year's recognition runs to 31 March by default)."""
+        return self.year_of(months_before(day, self.recognition_months), unit_type)
 
     def indicator(self, indicator_id: str) -> Indicator:
         for criterion in self.criteria:

@@ -12,34 +12,51 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from shared.tables import add_sheet, append_row
+from shared.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, tr
+from shared.tables import add_sheet, append_row, header_row
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 """The content type of an xlsx workbook."""
 
-# Column key, the header officers write (Vietnamese), and whether a row needs it.
+# Column key, its header (a message id of the catalogs: "Họ và tên" in Vietnamese), and whether a row
+# needs it. An import reads the headers in either language, or the keys.
 COLUMNS: tuple[tuple[str, str, bool], ...] = (
-    ("member_id", "Mã đoàn viên", False),
-    ("full_name", "Họ và tên", True),
-    ("birth_date", "Ngày sinh", True),
-    ("gender", "Giới tính", False),
-    ("ethnicity", "Dân tộc", False),
-    ("religion", "Tôn giáo", False),
-    ("phone", "Điện thoại", False),
-    ("email", "Email", False),
-    ("address", "Nơi ở", False),
-    ("branch_id", "Mã chi đoàn", True),
-    ("joined_on", "Ngày vào Đoàn", True),
-    ("admission_decision_ref", "Số quyết định kết nạp", True),
-    ("status", "Trạng thái", False),
+    ("member_id", N_("Member id"), False),
+    ("full_name", N_("Full name"), True),
+    ("birth_date", N_("Date of birth"), True),
+    ("gender", N_("Gender"), False),
+    ("ethnicity", N_("Ethnicity"), False),
+    ("religion", N_("Religion"), False),
+    ("phone", N_("Phone"), False),
+    ("email", N_("Email"), False),
+    ("address", N_("Address"), False),
+    ("branch_id", N_("Branch id"), True),
+    ("joined_on", N_("Joined the Union on"), True),
+    ("admission_decision_ref", N_("Admission decision number"), True),
+    ("status", N_("Status"), False),
 )
+# The words a member list shows for the values the records keep (an import reads the gender either way).
+VALUES: dict[str, dict[str, str]] = {
+    "gender": {"male": N_("Male"), "female": N_("Female"), "other": N_("Other")},
+    "status": {
+        "active": N_("Active"),
+        "in_transfer": N_("Transferring"),
+        "matured": N_("Aged out"),
+        "struck_off": N_("Struck off"),
+        "expelled": N_("Expelled"),
+    },
+}
+DATES = ("birth_date", "joined_on")
 MAX_COLUMNS = 100
 """Columns read: the member list's own and any an officer added beside them."""
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 """What the parts of a workbook may unpack to: an xlsx is a zip, and a small zip can unpack to gigabytes."""
-HEADERS = {key: header for key, header, _ in COLUMNS}
+HEADERS = {key: tr(DEFAULT_LANGUAGE, header) for key, header, _ in COLUMNS}
+"""Each column's header as the officers write it (Vietnamese), for the import's answers."""
 REQUIRED = tuple(key for key, _, required in COLUMNS if required)
-_ALIASES = {header.casefold(): key for key, header, _ in COLUMNS} | {key: key for key, _, _ in COLUMNS}
+_ALIASES = {tr(lang, header).casefold(): key for lang in LANGUAGES for key, header, _ in COLUMNS} | {
+    key: key for key, _, _ in COLUMNS
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +161,17 @@ def _rows(sheet: Any, max_rows: int) -> list[SheetRow]:
     return found
 
 
+def shown_value(key: str, value: Any, lang: str = DEFAULT_LANGUAGE) -> Any:
+    """A member's value as the list shows it: a word for a gender or a status, a date for a day."""
+    if key in DATES and isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    words = VALUES.get(key, {})
+    return tr(lang, words[value]) if isinstance(value, str) and value in words else value
+
+
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
         value = value.strip()
@@ -153,17 +181,20 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def write_rows(rows: Iterable[dict[str, Any]], title: str) -> bytes:
+def write_rows(rows: Iterable[dict[str, Any]], title: str, lang: str = DEFAULT_LANGUAGE) -> bytes:
     """A workbook with the header row and one row per member, in the columns the import reads.
 
     The sheet is named after ``title`` (the unit's name; the whole name is in the printed header when the
-    tab has to shorten it), and the header stays the first row so that the file imports again as it is.
+    tab has to shorten it), and the header stays the first row, frozen and filtered, so that the file
+    imports again as it is. Headers and values are in ``lang`` ("Nam", "Đang sinh hoạt"), days are dates.
     """
+    rows = list(rows)
     workbook = Workbook(write_only=True)
-    sheet = add_sheet(workbook, title, fallback="Đoàn viên")
-    append_row(sheet, [header for _, header, _ in COLUMNS])
+    sheet = add_sheet(workbook, title, fallback=tr(lang, "Members"))
+    header_row(sheet, 1, len(COLUMNS), len(rows))
+    append_row(sheet, [tr(lang, header) for _, header, _ in COLUMNS])
     for row in rows:
-        append_row(sheet, [row.get(key) for key, _, _ in COLUMNS])
+        append_row(sheet, [shown_value(key, row.get(key), lang) for key, _, _ in COLUMNS])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

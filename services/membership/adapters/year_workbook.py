@@ -20,7 +20,7 @@ from services.membership.adapters.spreadsheet import (
 from services.membership.domain.year_import.cells import Choice, Identifiers, Lines, Period
 from services.membership.domain.year_import.mapping import INSTRUCTIONS
 from services.membership.domain.year_import.workbook import SHEETS, Sheet
-from shared.tables import add_sheet, append_row
+from shared.tables import add_sheet, append_row, header_row
 
 MAX_SHEETS = 50
 
@@ -66,9 +66,11 @@ def write_workbook(rows: Mapping[str, Iterable[Mapping[str, Any]]] | None = None
     for line in _instructions():
         append_row(instructions, line)
     for sheet in SHEETS:
+        filled = list((rows or {}).get(sheet.key, ()))
         written = add_sheet(book, sheet.title)
+        header_row(written, 1, len(sheet.columns), max(1, len(filled)))
         append_row(written, [c.header for c in sheet.columns])
-        for row in (rows or {}).get(sheet.key, ()):
+        for row in filled:
             append_row(
                 written, [template_value(sheet, key, row.get(key)) for key in (c.key for c in sheet.columns)]
             )

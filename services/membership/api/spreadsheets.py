@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
@@ -52,7 +54,15 @@ async def import_members(request: Request, unit_id: UnitIdPath, run: Commands) -
     response_class=Response,
     responses={200: {"content": {XLSX: {}}}},
 )
-async def export_members(request: Request, unit_id: UnitIdPath, principal: CurrentPrincipal) -> Response:
+async def export_members(
+    request: Request,
+    unit_id: UnitIdPath,
+    principal: CurrentPrincipal,
+    lang: Annotated[
+        Literal["vi", "en"],
+        Query(description="the language of the headers and values (Vietnamese by default)"),
+    ] = "vi",
+) -> Response:
     unit = await authorize(request, principal, Permission.READ_PERSONAL, unit_id)
     under = (members.c.unit_path == unit.path) | members.c.unit_path.startswith(
         f"{unit.path}.", autoescape=True
@@ -82,7 +92,7 @@ async def export_members(request: Request, unit_id: UnitIdPath, principal: Curre
         )
     await log_reads(request.app.state.runtime.db, principal, reads, "member list export")
     return Response(
-        write_rows(out, unit.name),
+        write_rows(out, unit.name, lang),
         media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="members-{unit_id}.xlsx"'},
     )
