@@ -17,6 +17,7 @@ from shared.contracts.evaluation import LateCounting
 from shared.errors import NotFoundError
 from shared.http.auth import CurrentPrincipal, authorize
 from shared.http.params import UnitIdPath, YearQuery
+from shared.i18n import _
 
 router = APIRouter(tags=["compliance"])
 
@@ -53,6 +54,7 @@ def _indicator(result: UnitCompliance, indicator_id: str) -> IndicatorResult:
             field="indicator_id",
             value=indicator_id,
             accepted=", ".join(i.indicator_id for i in indicators),
+            text=_("no indicator {indicator} in the rules of this union", indicator=indicator_id),
         )
     return found[0]
 
@@ -79,6 +81,9 @@ async def indicator_evidence(
             field="unit_id",
             value=unit_id,
             accepted="the id of a grassroots union (Đoàn cơ sở)",
+            text=_(
+                "{unit} is not a grassroots union: compliance is judged per grassroots union", unit=unit.name
+            ),
         )
     indicator = _indicator(judge(rule_book(request), union, when, year), indicator_id)
     late = {m.event_id: m for m in indicator.evidence.late}
