@@ -85,8 +85,8 @@ def as_xlsx(results: list[UnitCompliance], path: Path) -> None:
         for c in r.criteria:
             for i in c.indicators:
                 append_row(indicators, [
-                    r.unit_id, i.indicator_id, c.criterion, i.core, i.status.value, i.closes_on, i.explanation,
-                    "; ".join(m.description for m in i.missing), " ".join(i.evidence.event_ids),
+                    r.unit_id, i.indicator_id, c.criterion, i.core, i.status.value, i.closes_on, i.explain("en"),
+                    "; ".join(m.render("en") for m in i.missing), " ".join(i.evidence.event_ids),
                     i.evidence.late_count, "; ".join(_late(m) for m in i.evidence.late),
                 ])  # fmt: skip
     book.save(path)

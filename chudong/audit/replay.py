@@ -17,7 +17,7 @@ from services.evaluation.domain.results import UnitCompliance
 from services.evaluation.domain.rulebook import RuleBook
 from services.evaluation.domain.units import BranchView, UnionView
 from shared.clock import local_date, start_of_day
-from shared.contracts.membership import UnitClosed, UnitDatesCorrected, UnitMoved, UnitRegistered
+from shared.contracts.membership import UnitClosed, UnitDatesCorrected, UnitMoved, UnitRegistered, UnitRenamed
 from shared.contracts.org import UnitLevel, UnitType
 from shared.events import Envelope
 
@@ -50,6 +50,10 @@ class Rebuild:
                 self.units[p.unit_id] = _Unit(
                     p.unit_id, p.parent_id, event.unit_path, p.name, p.level, p.unit_type, event.occurred_at
                 )
+            return
+        if isinstance(p, UnitRenamed):
+            if p.unit_id in self.units:
+                self.units[p.unit_id] = replace(self.units[p.unit_id], name=p.name)
             return
         if isinstance(p, UnitClosed):
             if p.unit_id in self.units:
@@ -120,7 +124,10 @@ class Rebuild:
         )
         branches = tuple(
             BranchView(
-                u.unit_id, local_date(u.registered_at), local_date(u.closed_at) if u.closed_at else None
+                u.unit_id,
+                local_date(u.registered_at),
+                local_date(u.closed_at) if u.closed_at else None,
+                u.name,
             )
             for u in below
         )

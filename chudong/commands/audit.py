@@ -31,6 +31,7 @@ from shared.bus.connection import connect
 from shared.bus.subjects import EVENT_SERVICES
 from shared.clock import local_date
 from shared.events import REGISTRY
+from shared.i18n import LANGUAGES
 from shared.settings import CommonSettings, service_settings
 from shared.store import Database
 
@@ -181,8 +182,13 @@ def register(app: typer.Typer) -> None:
         known_at: KnownAtOption = None,
         year: Annotated[int | None, typer.Option(help="the evaluation year")] = None,
         rules_dir: RulesOption = None,
+        lang: Annotated[
+            str, typer.Option("--lang", help="vi (Vietnamese, the default) or en (English)")
+        ] = "vi",
     ) -> None:
         """Print each criterion and indicator of a union with its evidence and what is missing."""
+        if lang not in LANGUAGES:
+            raise typer.BadParameter(f"{lang!r} is not one of {', '.join(LANGUAGES)}", param_hint="--lang")
         _quiet()
         common = CommonSettings()
         results = _replay(common, _book(rules_dir), _as_of(as_of, known_at), unit=unit, year=year)
@@ -190,7 +196,7 @@ def register(app: typer.Typer) -> None:
         if not chosen:
             console.print(f"{unit!r} is not a grassroots union in the history")
             raise typer.Exit(1)
-        sys.stdout.write(explain_text(chosen[0], event_ids=10))
+        sys.stdout.write(explain_text(chosen[0], lang=lang, event_ids=10))
 
     @app.command()
     def verify(

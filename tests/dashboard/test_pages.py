@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 import pytest
@@ -122,12 +122,21 @@ async def test_the_drill_down_names_the_missing_meetings_and_dates_the_events(pa
     officer = pages.officer()
     union = await pages.client.get("/units/dcs-1", params={"as_of": "2026-10-31"}, headers=officer)
     assert union.status_code == 200, union.text
-    assert "branch dcs-1-b2: no branch meeting recorded for 2026-10" in union.text
+    assert "Đơn vị dcs-1-b2: chưa ghi nhận sinh hoạt chi đoàn trong tháng 10/2026" in union.text
     indicator = await pages.client.get(
         "/units/dcs-1/indicators/C2.2", params={"as_of": "2026-10-31"}, headers=officer
     )
     assert indicator.status_code == 200, indicator.text
     assert "10/01/2026" in indicator.text and "12/05/2026" in indicator.text  # dd/mm/yyyy
+    # The figures' names, the explanation and what is missing in the page's language.
+    assert "<td>sinh hoạt chi đoàn: cần đạt</td>" in indicator.text
+    assert "Không đạt: sinh hoạt chi đoàn: 15/24 lượt chi đoàn theo kỳ đạt" in indicator.text
+    assert "Đơn vị dcs-1-b2: chưa ghi nhận sinh hoạt chi đoàn trong tháng 10/2026" in indicator.text
+    english = await pages.client.get(
+        "/units/dcs-1/indicators/C2.2", params={"as_of": "2026-10-31", "lang": "en"}, headers=officer
+    )
+    assert "<td>branch meeting: needed</td>" in english.text
+    assert "Đơn vị dcs-1-b2: no branch meeting recorded for 10/2026" in english.text
     assert indicator.text.count("<code>") == 15
 
 
@@ -173,7 +182,7 @@ async def test_exports_open_and_hold_the_figures_of_the_page(pages: Pages) -> No
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Đơn vị dcs-1" in text and "Tiêu chí" in text and "31/10/2026" in text
-    assert "no branch meeting recorded for 2026-10" in text.replace("\n", " ")
+    assert "no branch meeting recorded for 10/2026" in text.replace("\n", " ")
 
 
 FORMULAS = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)"]
@@ -358,3 +367,20 @@ async def test_the_overview_and_the_unions_page_show_the_one_recognition_stage(p
     assert '<b id="stage" data-stage="self_assessed">Đã tự đánh giá</b>' in union
     assert '<b id="recognition-year">2026</b>' in union
     assert union.count('<input type="hidden" name="year" value="2026">') == 2  # appraisal and decision
+
+
+async def test_a_refused_appraisal_comes_back_to_the_page_in_the_officers_words(pages: Pages) -> None:
+    officer = pages.officer()
+    form = {"year": "2026", "criterion": "1", "verdict": "confirmed", "status": "pass", "comment": "Đạt"}
+    refused = await pages.client.post("/units/dcs-1/appraisals", data=form, headers=officer)
+    assert refused.status_code == 303, refused.text
+    page = await pages.client.get(refused.headers["location"].split("#")[0], headers=officer)
+    assert (
+        "Chưa thể thẩm định tiêu chí năm 2026: quy trình công nhận đang ở bước “Chưa đăng ký”"
+        in page.text.replace("&#34;", '"')
+    ), page.text.split('id="action-error">')[-1][:300]
+    english = await pages.client.post("/units/dcs-1/appraisals?lang=en", data=form, headers=officer)
+    said = parse_qs(urlsplit(english.headers["location"]).query)["error"][0]
+    assert said.startswith(
+        "cannot appraise a criterion for 2026: the recognition is at the stage “Not registered”"
+    )

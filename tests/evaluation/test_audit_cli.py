@@ -121,7 +121,11 @@ def test_replay_and_explain_rebuild_compliance_from_the_history(recorded: Path) 
     table = runner.invoke(app, ["replay", "--as-of", "2026-03-31", "--unit", "bg"])
     assert table.exit_code == 0 and "dcs-1" in table.stdout
     explained = runner.invoke(app, ["explain", "dcs-1", "--as-of", "2026-03-31"])
-    assert explained.exit_code == 0 and "C3.6 [optional] PASS" in explained.stdout
+    assert explained.exit_code == 0 and "C3.6 [không bắt buộc] ĐẠT" in explained.stdout
+    assert "tính đến ngày 31/03/2026" in explained.stdout and "Tiêu chí 2" in explained.stdout
+    english = runner.invoke(app, ["explain", "dcs-1", "--as-of", "2026-03-31", "--lang", "en"])
+    assert english.exit_code == 0 and "C3.6 [optional] PASS" in english.stdout
+    assert runner.invoke(app, ["explain", "dcs-1", "--lang", "fr"]).exit_code != 0
     xlsx = recorded / "replay.xlsx"
     assert (
         runner.invoke(

@@ -9,8 +9,10 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+from pydantic import ValidationError
 
 from shared.errors import DomainError, ForbiddenError, NotFoundError
+from shared.i18n import Message
 
 
 def segment(value: str) -> str:
@@ -62,7 +64,7 @@ class Upstream:
         if answer.status_code < 400:
             return answer.json() if answer.content else None
         detail = _detail(answer)
-        named = {k: detail.get(k) for k in ("field", "value", "accepted")}
+        named = {k: detail.get(k) for k in ("field", "value", "accepted")} | {"text": detail.get("text")}
         if answer.status_code == 403:
             raise ForbiddenError(
                 detail.get("message") or "forbidden", rule=detail.get("rule") or "forbidden", **named
@@ -78,6 +80,7 @@ class Upstream:
             field=detail.get("field"),
             value=detail.get("value"),
             accepted=detail.get("accepted"),
+            text=detail.get("text"),
         )
         error.status_code = answer.status_code if answer.status_code in (409, 422) else 502
         raise error
@@ -110,4 +113,13 @@ def _detail(answer: httpx.Response) -> dict[str, Any]:
         "field": first.get("field"),
         "value": first.get("value"),
         "accepted": first.get("accepted"),
+        "text": _message(first.get("text")),
     }
+
+
+def _message(value: Any) -> Message | None:
+    """The error as a message the page renders in its language, where the service said it as one."""
+    try:
+        return Message.model_validate(value) if isinstance(value, dict) else None
+    except ValidationError:
+        return None

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from services.dashboard.api.session import CurrentOfficer, parse_day
+from services.dashboard.api.session import CurrentOfficer, language, parse_day
 from services.dashboard.app import views
 from services.dashboard.app.officer import today
 from shared.contracts.values import Year
@@ -43,7 +43,7 @@ async def appraise(
     try:
         await views.upstream(request).evaluation_post(f"/units/{unit_id}/appraisals", officer.token, body)
     except DomainError as exc:
-        return _back(unit_id, error=exc.message)
+        return _back(unit_id, error=exc.render(language(request)))
     return _back(unit_id, done=f"appraised-{criterion}")
 
 
@@ -62,7 +62,7 @@ async def decide(
     try:
         day = parse_day(decided_on, "decided_on")
     except DomainError as exc:
-        return _back(unit_id, error=exc.message)
+        return _back(unit_id, error=exc.render(language(request)))
     body = {
         "year": year,
         "recognised": recognised,
@@ -73,5 +73,5 @@ async def decide(
     try:
         await views.upstream(request).evaluation_post(f"/units/{unit_id}/decision", officer.token, body)
     except DomainError as exc:
-        return _back(unit_id, error=exc.message)
+        return _back(unit_id, error=exc.render(language(request)))
     return _back(unit_id, done="decided")

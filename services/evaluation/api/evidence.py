@@ -20,6 +20,7 @@ from shared.contracts.planning import AdvisoryOutcome, AdvisoryTarget
 from shared.errors import NotFoundError
 from shared.http.auth import CurrentPrincipal, authorize
 from shared.http.params import UnitIdPath, YearQuery
+from shared.i18n import _
 
 router = APIRouter(tags=["compliance"])
 
@@ -81,6 +82,7 @@ def _indicator(result: UnitCompliance, indicator_id: str) -> IndicatorResult:
             field="indicator_id",
             value=indicator_id,
             accepted=", ".join(i.indicator_id for i in indicators),
+            text=_("no indicator {indicator} in the rules of this union", indicator=indicator_id),
         )
     return found[0]
 
@@ -100,6 +102,9 @@ async def _union(request: Request, principal: CurrentPrincipal, unit_id: str) ->
             field="unit_id",
             value=unit_id,
             accepted="the id of a grassroots union (Đoàn cơ sở)",
+            text=_(
+                "{unit} is not a grassroots union: compliance is judged per grassroots union", unit=unit.name
+            ),
         )
     return union
 
