@@ -85,7 +85,7 @@ def test_a_union_founded_late_in_the_year_owes_nothing_that_fell_due_before_it_e
     assert by_id["C3.1"].status.value == "not_assessed"
     assert (
         "no plan submitted to the Party committee due since the union was founded"
-        in by_id["C3.1"].explanation
+        in by_id["C3.1"].explain("en")
     )
     # Of the quarterly reports only the fourth quarter's, of the monthly tasks only December's.
     assert by_id["C2.7"].evidence.numbers["periodic report: periods"] == 1
