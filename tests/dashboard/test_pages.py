@@ -182,7 +182,7 @@ async def test_exports_open_and_hold_the_figures_of_the_page(pages: Pages) -> No
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Đơn vị dcs-1" in text and "Tiêu chí" in text and "31/10/2026" in text
-    assert "no branch meeting recorded for 10/2026" in text.replace("\n", " ")
+    assert "chưa ghi nhận sinh hoạt chi đoàn trong tháng 10/2026" in text.replace("\n", " ")
 
 
 FORMULAS = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)"]
