@@ -10,6 +10,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from services.dashboard.app.names import NameBook
+from services.dashboard.domain.names import as_message, named
 from services.dashboard.domain.text import (
     evidence_kind,
     format_date,
@@ -51,11 +53,26 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
         """A template's own text: ``{{ _("Branch meetings") }}``, translated by the catalogs."""
         return tr(lang, msgid, **params)
 
+    book: NameBook | None = context.get("names")
+    ids = book.lookup() if book is not None else {}
+
     def message(value: Message | dict[str, Any] | str | None) -> str:
-        """A message that arrived in an answer (``{"id", "params"}``), in the page's language."""
+        """A message that arrived in an answer (``{"id", "params"}``), in the page's language, with names
+        in place of the ids it holds."""
         if value is None or isinstance(value, str):
             return value or ""
-        return (value if isinstance(value, Message) else Message.model_validate(value)).render(lang)
+        found = as_message(value)
+        if found is None:
+            return ""
+        return (named(found, ids) if ids else found).render(lang)
+
+    def known(value: str) -> str:
+        """A text from an answer that the catalogs may know (a figure's label): translated if they do."""
+        return tr(lang, value) if value else ""
+
+    def unit_name(unit_id: str) -> str:
+        """A unit's name where the page has it, else its id."""
+        return book.unit(unit_id) if book is not None else unit_id
 
     def url_with(**changes: Any) -> str:
         params = dict(request.query_params)
@@ -74,6 +91,8 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
             "t": t,
             "_": text,
             "msg": message,
+            "unit_name": unit_name,
+            "known": known,
             "iname": iname,
             "kind": kind,
             "late": late,
