@@ -122,7 +122,7 @@ async def test_the_drill_down_names_the_missing_meetings_and_dates_the_events(pa
     officer = pages.officer()
     union = await pages.client.get("/units/dcs-1", params={"as_of": "2026-10-31"}, headers=officer)
     assert union.status_code == 200, union.text
-    assert "branch dcs-1-b2: no branch meeting recorded for 2026-10" in union.text
+    assert "branch Đơn vị dcs-1-b2: no branch meeting recorded for 2026-10" in union.text  # by its name
     indicator = await pages.client.get(
         "/units/dcs-1/indicators/C2.2", params={"as_of": "2026-10-31"}, headers=officer
     )

@@ -6,6 +6,7 @@ in ``data-rule``; a program (no ``text/html`` in ``Accept``) keeps getting the J
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from http import HTTPStatus
 
@@ -16,7 +17,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from services.dashboard.api.render import page
-from services.dashboard.api.session import language
+from services.dashboard.api.session import SignInRequiredError, current_officer, language
 from services.dashboard.app.names import NameBook
 from services.dashboard.domain.refusals import Refusal, refusal
 from shared.errors import DomainError
@@ -56,9 +57,13 @@ def refusal_of_query(params: Mapping[str, str], names: NameBook | None = None) -
     )
 
 
-def error_page(request: Request, found: Refusal) -> Response:
+async def error_page(request: Request, found: Refusal) -> Response:
+    """The page, with the header of the officer signed in (their pages, the language link), if one is."""
+    officer = None
+    with contextlib.suppress(SignInRequiredError):
+        officer = await current_officer(request)
     return page(
-        request, "error.html", language(request), status_code=found.status, refusal=found, officer=None
+        request, "error.html", language(request), status_code=found.status, refusal=found, officer=officer
     )
 
 
@@ -77,14 +82,14 @@ def install(app: FastAPI) -> None:
     async def _domain(request: Request, exc: DomainError) -> Response:
         if not wants_html(request):
             return await as_json(request, exc)
-        return error_page(request, refusal_of_error(exc))
+        return await error_page(request, refusal_of_error(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         if not wants_html(request):
             return await as_json(request, exc)
         first = next(iter(validation_details(list(exc.errors()[:1]))), {})
-        return error_page(
+        return await error_page(
             request, refusal(422, "invalid_request", field=first.get("field"), value=first.get("value"))
         )
 
@@ -93,12 +98,12 @@ def install(app: FastAPI) -> None:
         if not wants_html(request):
             return await as_json(request, exc)
         code = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_").replace("-", "_")
-        return error_page(request, refusal(exc.status_code, code))
+        return await error_page(request, refusal(exc.status_code, code))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         # Starlette raises it again for the server to log; the browser still gets a page in words.
         log.error("page failed", path=request.url.path, error=repr(exc))
         if wants_html(request):
-            return error_page(request, refusal(500, "internal_error"))
+            return await error_page(request, refusal(500, "internal_error"))
         return problem(500, "internal_error", "the dashboard failed to build the answer; try again")

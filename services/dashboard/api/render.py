@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -70,6 +71,14 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
         """A text from an answer that the catalogs may know (a figure's label): translated if they do."""
         return tr(lang, value) if value else ""
 
+    def missing(item: dict[str, Any]) -> str:
+        """What is missing, with its unit by name: a message's parameters, or its id in a plain text."""
+        text, unit_id = message(item.get("description")), str(item.get("unit_id") or "")
+        if unit_id and isinstance(item.get("description"), str):
+            name = unit_name(unit_id)
+            text = re.sub(rf"(?<![\w-]){re.escape(unit_id)}(?![\w-])", lambda _: name, text)
+        return text
+
     def unit_name(unit_id: str) -> str:
         """A unit's name where the page has it, else its id."""
         return book.unit(unit_id) if book is not None else unit_id
@@ -92,6 +101,7 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
             "_": text,
             "msg": message,
             "unit_name": unit_name,
+            "missing": missing,
             "known": known,
             "iname": iname,
             "kind": kind,

@@ -7,6 +7,7 @@ Pages and exports build from the same functions, so an export holds the figures 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -145,6 +146,7 @@ async def union_page(request: Request, officer: Officer, unit: OrgUnit, as_of: d
             f"/units/{unit.unit_id}/recognition", officer.token, year=compliance["year"]
         )
     found = mentioned([compliance, recognition])
+    found.units |= missing_units(i for c in compliance["criteria"] for i in c["indicators"])
     book = await names(request, officer, units=found.units, members=found.members)
     return UnionPage(unit, int(compliance["year"]), as_of, compliance, recognition, book)
 
@@ -160,6 +162,7 @@ async def indicator_page(
     )
     events: list[dict[str, Any]] = answer.get("events", [])
     found = mentioned(answer["indicator"])
+    found.units |= missing_units([answer["indicator"]])
     found.units |= {str(e["unit_id"]) for e in events}
     found.members |= {m for m in map(member_of, events) if m}
     book = await names(request, officer, units=found.units, members=found.members)
@@ -167,6 +170,11 @@ async def indicator_page(
         event["description"] = describe(event, book.unit, book.member)
     answer["names"] = book
     return answer
+
+
+def missing_units(indicators: Iterable[dict[str, Any]]) -> set[str]:
+    """The units what is missing names (a branch without its meeting), to show them by name."""
+    return {str(m["unit_id"]) for i in indicators for m in i.get("missing", []) if m.get("unit_id")}
 
 
 async def inbox(request: Request, officer: Officer, unread_only: bool) -> dict[str, Any]:
