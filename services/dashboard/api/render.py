@@ -14,7 +14,6 @@ from fastapi.templating import Jinja2Templates
 from services.dashboard.app.names import NameBook
 from services.dashboard.domain.names import as_message, named
 from services.dashboard.domain.text import (
-    evidence_kind,
     format_date,
     format_number,
     format_share,
@@ -40,9 +39,6 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
 
     def iname(indicator: dict[str, Any]) -> str:
         return indicator_name(lang, str(indicator["indicator_id"]), str(indicator["name"]))
-
-    def kind(value: str) -> str:
-        return evidence_kind(lang, value)
 
     def late(days: int, counts_as: str = "counted") -> str:
         return late_mark(lang, days, counts_as)
@@ -73,11 +69,11 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
 
     def missing(item: dict[str, Any]) -> str:
         """What is missing, with its unit by name: a message's parameters, or its id in a plain text."""
-        text, unit_id = message(item.get("description")), str(item.get("unit_id") or "")
+        said, unit_id = message(item.get("description")), str(item.get("unit_id") or "")
         if unit_id and isinstance(item.get("description"), str):
             name = unit_name(unit_id)
-            text = re.sub(rf"(?<![\w-]){re.escape(unit_id)}(?![\w-])", lambda _: name, text)
-        return text
+            said = re.sub(rf"(?<![\w-]){re.escape(unit_id)}(?![\w-])", lambda _: name, said)
+        return said
 
     def unit_name(unit_id: str) -> str:
         """A unit's name where the page has it, else its id."""
@@ -104,7 +100,6 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
             "missing": missing,
             "known": known,
             "iname": iname,
-            "kind": kind,
             "late": late,
             "late_of": late_of,
             "lang": lang,
