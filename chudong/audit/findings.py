@@ -110,6 +110,9 @@ class Finding:
             "message": self.text.model_dump(mode="json"),
             "event": self.event.as_json() if self.event else None,
             "agreement": self.event.agreement.render(lang) if self.event and self.event.agreement else None,
+            "agreement_message": (
+                self.event.agreement.model_dump(mode="json") if self.event and self.event.agreement else None
+            ),
         }
 
 

@@ -40,6 +40,7 @@ class HistorySource:
     mode: str  # "online" or "offline"
     data_dir: Path
     nats: str = ""  # the NATS read (a URL online; the store copied offline)
+    nats_version: str = ""
     js: JetStreamContext | None = None
     nats_problem: Message | None = None
     databases: dict[str, Database] = field(default_factory=dict)
@@ -51,6 +52,7 @@ class HistorySource:
             "mode": self.mode,
             "data_dir": str(self.data_dir.resolve()),
             "nats": self.nats,
+            "nats_server_version": self.nats_version,
             "databases": dict(self.database_urls),
         }
 
@@ -113,10 +115,11 @@ async def open_history(
         for service in EVENT_SERVICES:
             url = database_url(common, service)
             if url is None:
+                variable, file = service.upper() + "_DATABASE_URL", service + ".db"
                 source.missing_databases[service] = _(
                     "no database: set {variable}, or give the data directory that holds {file}",
-                    variable=f"{service.upper()}_DATABASE_URL",
-                    file=f"{service}.db",
+                    variable=variable,
+                    file=file,
                 )
                 continue
             source.database_urls[service] = _shown(url)
@@ -146,7 +149,7 @@ async def _open_nats(
             )
             stack.push_async_callback(nc.close)
             await wait_for_leaders(nc.jetstream())
-            source.js = nc.jetstream()
+            source.js, source.nats_version = nc.jetstream(), _version(nc)
             return
     except NatsAuthorizationError as exc:
         source.nats_problem = _("NATS refused the CLI: {error}", error=str(exc))
@@ -166,7 +169,12 @@ async def _open_nats(
         source.nats_problem = _("NATS did not answer: {error}", error=str(exc) or exc.__class__.__name__)
         return
     stack.push_async_callback(nc.close)
-    source.js = nc.jetstream()
+    source.js, source.nats_version = nc.jetstream(), _version(nc)
+
+
+def _version(nc: Client) -> str:
+    info = nc._server_info  # what the server said when the client connected
+    return str(info.get("version", "")) if isinstance(info, dict) else ""
 
 
 def _running_nats(common: CommonSettings) -> str:

@@ -20,6 +20,7 @@ from chudong.audit.verify import (
 )
 from shared.bus.subjects import EVENT_SERVICES, stream_name
 from shared.checkpoints import CheckpointFile, SignedCheckpoint
+from shared.checkpoints.keys import key_variable
 from shared.checkpoints.stream import CHECKPOINT_STREAM, StoredCheckpoint, read_checkpoints
 from shared.i18n import _
 
@@ -98,6 +99,7 @@ async def _check_stream_checkpoints(
     if believed.forged is not None:
         return believed.forged
     if not believed.checkpoints and believed.unknown_keys:
+        variable = key_variable(service)
         return Finding(
             service,
             Check.CHECKPOINTS,
@@ -106,7 +108,7 @@ async def _check_stream_checkpoints(
                 "no key of {service} to check its checkpoints with: set {variable}, read a data directory "
                 "with its key, or give --against a checkpoint file",
                 service=service,
-                variable=f"{service.upper()}_CHECKPOINT_KEY",
+                variable=variable,
             ),
         )
     return await check_against(

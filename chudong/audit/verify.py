@@ -206,7 +206,11 @@ async def check_database(history: ServiceHistory, checkpoints: list[SignedCheckp
             history.service,
             Check.DATABASE,
             Verdict.BROKEN,
-            _("hash chain broken at position {position}: {reason}", position=brk.position, reason=brk.reason),
+            _(
+                "hash chain broken at position {position}: {reason}",
+                position=brk.position,
+                reason=brk.message,
+            ),
             await history.broken_event(brk.position, checkpoints),
         )
     return Finding(
@@ -317,7 +321,9 @@ async def check_against(
             if at_checkpoint is not None:
                 event = replace(
                     event,
-                    agreement=_("at position {position}: {agreement}", position=cp.position, agreement=at_checkpoint),
+                    agreement=_(
+                        "at position {position}: {agreement}", position=cp.position, agreement=at_checkpoint
+                    ),
                 )
         else:
             after = agreed.position if agreed is not None else 0

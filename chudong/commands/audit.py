@@ -21,9 +21,9 @@ from chudong.audit.checkpoints import CheckpointFileError, read_checkpoint_file
 from chudong.audit.findings import EXIT_CODES, as_text, overall
 from chudong.audit.findings import as_json as findings_json
 from chudong.audit.output import as_csv, as_json, as_table, as_xlsx
-from chudong.audit.replay import Rebuild, evaluate_all
+from chudong.audit.replay import HISTORY_SERVICES, Rebuild, evaluate_all, read_history
 from chudong.audit.source import open_history
-from chudong.audit.streams import read_stream, stream_length
+from chudong.audit.streams import stream_length
 from chudong.audit.verification import Verification, verify_history
 from chudong.context import nats_failures_reported
 from chudong.options import parsed
@@ -36,12 +36,10 @@ from shared.bus.connection import connect
 from shared.checkpoints import CheckpointFile
 from shared.checkpoints.keys import CheckpointKeyError, known_public_keys
 from shared.clock import local_date
-from shared.events import REGISTRY
 from shared.i18n import language
 from shared.settings import CommonSettings
 
 console = Console(stderr=True)
-HISTORY_SERVICES = ("membership", "planning", "evaluation")
 
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="as it had happened by this day, YYYY-MM-DD (default today)")
@@ -92,15 +90,11 @@ def _book(rules_dir: Path | None) -> RuleBook:
 
 
 async def rebuild_from_js(js: JetStreamContext, *, show_progress: bool = True) -> Rebuild:
-    """Every service's history from JetStream, in order, applied to a fresh rebuild."""
-    rebuild = Rebuild()
+    """Every service's history from JetStream, in order, applied to a fresh rebuild (with a progress bar)."""
     total = sum([await stream_length(js, s) for s in HISTORY_SERVICES])
     with Progress(console=console, disable=not show_progress, transient=True) as progress:
         task = progress.add_task("replaying the history", total=total)
-        for service in HISTORY_SERVICES:
-            async for msg in read_stream(js, service, progress=lambda n: progress.advance(task, n)):
-                rebuild.apply(REGISTRY.decode(msg.data, prev_hash=msg.prev_hash, hash=msg.hash))
-    return rebuild
+        return await read_history(js, lambda n: progress.advance(task, n))
 
 
 async def rebuild_from_history(
