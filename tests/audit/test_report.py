@@ -60,7 +60,8 @@ def report(recorded: Recorded, out: Path, *args: str) -> dict[str, Any]:
     assert result.exit_code == 0, result.output
     written = sorted(Path(line) for line in result.stdout.split())
     assert [p.suffix for p in written] == [".json", ".pdf", ".xlsx"]
-    return json.loads((out / "audit-bg-2026-03-31.json").read_text())
+    document: dict[str, Any] = json.loads((out / "audit-bg-2026-03-31.json").read_text())
+    return document
 
 
 @pytest.mark.parametrize("mode", ["online", "offline"])
