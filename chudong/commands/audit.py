@@ -128,7 +128,7 @@ async def _rebuild_async(common: CommonSettings) -> Rebuild:
         if source.js is None:
             assert source.nats_problem is not None
             raise SystemExit(source.nats_problem.render("en"))
-        return await rebuild_from_js(source.js)
+        return await rebuild_from_js(source.js, show_progress=console.is_terminal)
 
 
 def rebuild_of(common: CommonSettings) -> Rebuild:
