@@ -12,7 +12,7 @@ from chudong.nats.credentials import NatsUsers, users_file, write_private
 from chudong.nats.server import NatsServerError
 from shared.bus.connection import NatsAuthorizationError
 from shared.bus.permissions import ADMIN_USER
-from shared.settings import CommonSettings
+from shared.settings import CommonSettings, service_settings
 
 RUNTIME_FILE = "runtime.json"
 CLI_CONNECT_TIMEOUT = 5.0
@@ -111,3 +111,12 @@ def recorded_databases(common: CommonSettings) -> dict[str, str]:
     except (FileNotFoundError, ValueError):
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def service_database_url(common: CommonSettings, service: str) -> str:
+    """``service``'s database as the system of this data directory uses it: ``<SERVICE>_DATABASE_URL``,
+    else the one ``chudong run --postgres`` recorded here, else SQLite in the data directory."""
+    settings = service_settings(service)
+    if settings.database_url:
+        return settings.database_url
+    return recorded_databases(common).get(service) or settings.resolved_database_url(common)

@@ -23,13 +23,13 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from chudong.audit.private_nats import NoStoreError, private_nats, remove
-from chudong.context import CLI_CONNECT_TIMEOUT, nats_credentials, read_running, recorded_databases
+from chudong.context import CLI_CONNECT_TIMEOUT, nats_credentials, read_running, service_database_url
 from chudong.nats.server import NatsServerError
 from shared.bus.connection import NatsAuthorizationError, connect, public_url
 from shared.bus.subjects import EVENT_SERVICES
 from shared.i18n import Message, _
 from shared.retry import Backoff
-from shared.settings import CommonSettings, service_settings
+from shared.settings import CommonSettings
 from shared.store import Database
 
 
@@ -58,15 +58,10 @@ class HistorySource:
 
 
 def database_url(common: CommonSettings, service: str) -> str | None:
-    """Where ``service``'s history is kept, as this data directory's system keeps it (None: nowhere)."""
-    configured = service_settings(service).database_url
-    if configured:
-        return configured
-    recorded = recorded_databases(common).get(service)
-    if recorded:
-        return recorded
-    path = common.data_dir / f"{service}.db"
-    return f"sqlite+aiosqlite:///{path.resolve()}" if path.exists() else None
+    """Where ``service``'s history is kept (None: a SQLite file that does not exist: nowhere)."""
+    url = service_database_url(common, service)
+    prefix = "sqlite+aiosqlite:///"
+    return None if url.startswith(prefix) and not Path(url.removeprefix(prefix)).exists() else url
 
 
 def _shown(url: str) -> str:
