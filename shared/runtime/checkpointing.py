@@ -1,7 +1,7 @@
 """A service signs its chain head at an interval, when it has moved: a checkpoint on ``CHECKPOINTS``.
 
-One replica at a time signs (an advisory lock, as the relay). It signs at once on start when the head
-has moved since the last checkpoint in the stream, then every ``CHUDONG_CHECKPOINT_INTERVAL_SECONDS``.
+One replica at a time signs (an advisory lock, as the relay). The first checkpoint comes as soon as the
+service has a history; then one every ``CHUDONG_CHECKPOINT_INTERVAL_SECONDS`` while the head moves.
 A checkpoint that cannot be published (NATS away, the stream missing) is logged and tried again at the
 next tick: the history goes on meanwhile, and the next checkpoint covers it all.
 """
@@ -22,6 +22,7 @@ from shared.clock import utcnow
 from shared.store import EventStore
 
 log = structlog.get_logger("checkpoints")
+FIRST_WAIT = 5.0  # how often the head is looked at while no checkpoint is due (a read of one row)
 
 
 async def sign_if_moved(
@@ -44,13 +45,16 @@ async def sign_if_moved(
 async def sign_periodically(
     store: EventStore, js: JetStreamContext, key: Ed25519PrivateKey, interval: float
 ) -> None:
+    """Sign the head when it has moved and ``interval`` seconds have passed since the last checkpoint;
+    the first as soon as there is a history (a few seconds after it starts, not an interval later)."""
     last: SignedCheckpoint | None = None
     known = False
     while True:
         try:
             if not known:
                 last, known = await last_checkpoint(js, store.service), True
-            last = await sign_if_moved(store, js, key, last)
+            if last is None or (utcnow() - last.signed_at).total_seconds() >= interval:
+                last = await sign_if_moved(store, js, key, last)
         except Exception as exc:  # NATS or the database away: the next tick covers what this one missed
             log.warning("checkpoint.not_signed", service=store.service, error=str(exc) or repr(exc))
-        await asyncio.sleep(interval)
+        await asyncio.sleep(min(interval, FIRST_WAIT))
