@@ -53,19 +53,22 @@ SUMMARY_COLUMNS = (
 
 
 def as_table(results: list[UnitCompliance], names: Mapping[str, str] | None = None) -> str:
-    """The unions as a table at its natural width: the same text on a terminal and in a file (a
-    console would cut it to its width, 80 columns when redirected), without colours."""
+    """The unions as a table (:func:`plain_table`), with their counts by status."""
     table = Table(title=f"Compliance of {len(results)} grassroots unions", title_justify="left")
     for column in SUMMARY_COLUMNS:
         table.add_column(column, no_wrap=True)
     for r in results:
         table.add_row(*_summary_row(r, names or {}))
+    counts = {s: sum(1 for r in results if r.status.value == s) for s in STATUSES}
+    return plain_table(table) + "  ".join(f"{s}: {n}" for s, n in counts.items()) + "\n"
+
+
+def plain_table(table: Table) -> str:
+    """``table`` at its natural width, without colours: the same text on a terminal and in a file (a
+    console would fit it to its width, 80 columns when redirected, cutting or folding cells)."""
     out = io.StringIO()
     Console(file=out, width=100_000, color_system=None, highlight=False, soft_wrap=True).print(table)
-    counts = {s: sum(1 for r in results if r.status.value == s) for s in STATUSES}
-    lines = [line.rstrip() for line in out.getvalue().splitlines()]
-    lines.append("  ".join(f"{s}: {n}" for s, n in counts.items()))
-    return "\n".join(lines) + "\n"
+    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
 
 
 def as_csv(results: list[UnitCompliance], names: Mapping[str, str] | None = None) -> str:

@@ -168,8 +168,8 @@ async def _open_nats(
 
 
 def _version(nc: Client) -> str:
-    info = nc._server_info  # what the server said when the client connected
-    return str(info.get("version", "")) if isinstance(info, dict) else ""
+    v = nc.connected_server_version
+    return f"{v.major}.{v.minor}.{v.patch}"
 
 
 def _running_nats(common: CommonSettings) -> str:
