@@ -7,17 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chudong.audit.checkpoints import Believed, believe
+from chudong.audit.copies import ServiceHistory, read_copy, read_database
 from chudong.audit.findings import Check, Finding, Verdict
 from chudong.audit.source import HistorySource
 from chudong.audit.streams import stream_length
-from chudong.audit.verify import (
-    ServiceHistory,
-    check_against,
-    check_copy,
-    check_database,
-    read_copy,
-    read_database,
-)
+from chudong.audit.verify import check_against, check_copy, check_database
 from shared.bus.subjects import EVENT_SERVICES, stream_name
 from shared.checkpoints import CheckpointFile, SignedCheckpoint
 from shared.checkpoints.keys import key_variable
