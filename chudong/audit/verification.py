@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from nats.js.errors import NotFoundError
+
 from chudong.audit.checkpoints import Believed, believe
 from chudong.audit.copies import ServiceHistory, read_copy, read_database
 from chudong.audit.findings import Check, Finding, Verdict
@@ -139,7 +141,10 @@ async def _head(history: ServiceHistory, source: HistorySource) -> dict[str, Any
         "head_hash": chain.head_hash,
     }
     if source.js is not None:
-        info = await source.js.stream_info(stream_name(history.service))
+        try:
+            info = await source.js.stream_info(stream_name(history.service))
+        except NotFoundError:
+            return head
         head["stream"] = {
             "name": stream_name(history.service),
             "messages": int(info.state.messages),
