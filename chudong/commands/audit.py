@@ -263,7 +263,13 @@ def register(app: typer.Typer) -> None:
 
 
 def settings_for(data_dir: Path | None) -> CommonSettings:
-    return CommonSettings() if data_dir is None else CommonSettings(data_dir=data_dir)
+    """The settings of a command; with ``--data-dir``, that directory is what is read: its running
+    system if one runs on it, else its own files (never a ``NATS_URL`` of the environment)."""
+    if data_dir is None:
+        return CommonSettings()
+    common = CommonSettings(data_dir=data_dir)
+    common.nats_url = None
+    return common
 
 
 def checkpoint_file(path: Path) -> CheckpointFile:

@@ -204,3 +204,18 @@ def test_verify_as_json_for_machines(recorded: Recorded) -> None:
     assert report["verdict"] == "BROKEN" and broken["event"]["position"] == 3
     assert broken["event"]["type"] == "UnitRegistered" and broken["event"]["occurred_on"] == "2025-01-05"
     assert len(report["heads"]["membership"]["head_hash"]) == 64
+
+
+def test_a_copy_of_the_data_directory_given_by_path_is_read_by_itself(
+    recorded: Recorded, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy"
+    __import__("shutil").copytree(
+        recorded.data_dir, copy, ignore=lambda d, names: ["copy"] if "copy" in names else []
+    )
+    before = sorted((p.relative_to(copy), p.stat().st_mtime_ns) for p in copy.rglob("*"))
+    result = recorded.chudong("verify", "--lang", "en", "--data-dir", str(copy))
+    assert result.exit_code == 0, result.stdout
+    assert "copy matches: 6 events" in lines_of(result.stdout, "membership", "jetstream")[0]
+    after = sorted((p.relative_to(copy), p.stat().st_mtime_ns) for p in copy.rglob("*"))
+    assert after == before, "nothing in the audited directory changes"
