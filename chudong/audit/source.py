@@ -24,6 +24,7 @@ from nats.js import JetStreamContext
 
 from chudong.audit.private_nats import NoStoreError, private_nats, remove
 from chudong.context import CLI_CONNECT_TIMEOUT, nats_credentials, read_running, service_database_url
+from chudong.nats.credentials import users_file
 from chudong.nats.server import NatsServerError
 from shared.bus.connection import NatsAuthorizationError, connect, public_url
 from shared.bus.subjects import EVENT_SERVICES
@@ -147,7 +148,14 @@ async def _open_nats(
             source.js, source.nats_version = nc.jetstream(), _version(nc)
             return
     except NatsAuthorizationError as exc:
-        source.nats_problem = _("NATS refused the CLI: {error}", error=str(exc))
+        passwords = str(users_file(common.data_dir))
+        source.nats_problem = _(
+            "NATS refused the CLI: {error}. It connects as CHUDONG_NATS_USER (password "
+            "CHUDONG_NATS_PASSWORD), else, without NATS_URL, as the admin of the chudong run whose "
+            "passwords are in {passwords}",
+            error=str(exc),
+            passwords=passwords,
+        )
         return
     except NoStoreError:
         source.nats_problem = _(
