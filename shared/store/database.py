@@ -84,6 +84,8 @@ class Database:
         }
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            # Rolled back on return only if a transaction is open (see ``_configure_sqlite``).
+            kwargs["pool_reset_on_return"] = None
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         self._base_engine = self.engine
         self._write_lock = asyncio.Lock()
@@ -96,8 +98,10 @@ class Database:
         if shadow:
             self.engine = self.engine.execution_options(schema_translate_map={None: shadow})
         self._writer = self.engine
+        self._unbegun_writer = self.engine
         if self.is_sqlite:
             self._writer = self.engine.execution_options(chudong_begin="IMMEDIATE")
+            self._unbegun_writer = self.engine.execution_options(chudong_begin="")
 
     @property
     def write_lock(self) -> asyncio.Lock:
@@ -154,19 +158,35 @@ class Database:
             cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
+        @event.listens_for(self.engine.sync_engine, "reset")
+        def _on_reset(dbapi_connection: Any, _record: Any, _state: Any) -> None:
+            # A connection comes back after its transaction was committed or rolled back, almost always:
+            # the rollback SQLAlchemy sends on every return would be one more trip to the driver's thread.
+            # sqlite3 knows whether a transaction is open, without a trip.
+            if dbapi_connection.driver_connection.in_transaction:
+                dbapi_connection.rollback()
+
         @event.listens_for(self.engine.sync_engine, "begin")
         def _on_begin(conn: Any) -> None:
             mode = conn.get_execution_options().get("chudong_begin", "DEFERRED")
+            if not mode:
+                return  # the transaction's first trip to the driver's thread begins it (``begun_by_caller``)
             # Straight to aiosqlite: one trip to its thread, where a statement through SQLAlchemy's
             # cursor takes four (cursor, execute, fetch, close); every read and write begins so.
             await_(conn.connection.driver_connection.execute_fetchall(f"BEGIN {mode}"))
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        """A write transaction: committed when the block ends, rolled back if it raises."""
+    async def transaction(self, *, begun_by_caller: bool = False) -> AsyncIterator[AsyncConnection]:
+        """A write transaction: committed when the block ends, rolled back if it raises.
+
+        ``begun_by_caller`` (SQLite): no ``BEGIN IMMEDIATE`` is sent for it; the caller's first work on
+        the driver's connection, run in its thread, begins with it (one trip less: the event store's
+        append does so). Ignored on PostgreSQL.
+        """
         try:
             if self.is_sqlite:
-                async with self._write_lock, self._writer.begin() as conn:
+                writer = self._unbegun_writer if begun_by_caller else self._writer
+                async with self._write_lock, writer.begin() as conn:
                     yield conn
             else:
                 async with self._writer.begin() as conn:

@@ -161,8 +161,9 @@ class EventStore(HistoryReader):
             self.appended.set()
 
     async def _commit(self, group: list[AppendRequest], *, isolate: bool) -> None:
-        async with self.db.transaction() as conn:
-            if self._fast is not None and not isolate:
+        fast = self._fast is not None and not isolate
+        async with self.db.transaction(begun_by_caller=fast) as conn:
+            if self._fast is not None and fast:
                 try:
                     plan = await self._fast.write(conn, group, self._envelope, utcnow())
                     if len(group) == 1 and group[0].error is not None:
