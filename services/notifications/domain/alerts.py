@@ -7,8 +7,9 @@ events appended together) is one change of that union, and one alert: the events
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,7 @@ from shared.contracts.evaluation import (
     ComplianceChanged,
     IndicatorAtRisk,
     LateEvidence,
+    Missing,
     SelfAssessmentSubmitted,
     Status,
 )
@@ -113,6 +115,20 @@ def change_is_critical(changes: Sequence[dict[str, Any]]) -> bool:
     return any(c.get("new_status") == Status.FAIL.value for c in changes)
 
 
+def missing_item(missing: Missing) -> Any:
+    """What is missing, as the alert keeps it: its message (id and parameters, rendered in each reader's
+    language), or the English description of an event that carries no message."""
+    return missing.message.model_dump(mode="json") if missing.message is not None else missing.description
+
+
+def unique_missing(items: Iterable[Any]) -> list[Any]:
+    """``items`` once each, in order (a message is a dict: compared by its content)."""
+    seen: dict[str, Any] = {}
+    for item in items:
+        seen.setdefault(json.dumps(item, sort_keys=True, ensure_ascii=False), item)
+    return list(seen.values())
+
+
 def _change(
     event: Envelope, unit_id: str, year: int, change: dict[str, Any], missing: Any, late: Any
 ) -> Alert:
@@ -120,7 +136,7 @@ def _change(
     facts: dict[str, Any] = {
         "year": year,
         "changes": changes,
-        "missing": list(dict.fromkeys(m.description for m in missing)),
+        "missing": unique_missing(missing_item(m) for m in missing),
         "late": _late(late),
     }
     return Alert(
@@ -183,7 +199,7 @@ def merged(alert: Alert, facts: dict[str, Any]) -> Alert | None:
     joined = {
         **facts,
         "changes": changes,
-        "missing": list(dict.fromkeys([*(facts.get("missing") or []), *alert.facts["missing"]])),
+        "missing": unique_missing([*(facts.get("missing") or []), *alert.facts["missing"]]),
         "late": [
             *(facts.get("late") or []),
             *(
