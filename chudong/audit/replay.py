@@ -7,10 +7,13 @@ fed in history order: a replay at a date equals the live projection at that date
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from nats.js import JetStreamContext
+
+from chudong.audit.streams import read_stream
 from services.evaluation.domain.evaluate import AsOf, evaluate
 from services.evaluation.domain.facts import Fact, facts_of
 from services.evaluation.domain.results import UnitCompliance
@@ -19,7 +22,10 @@ from services.evaluation.domain.units import BranchView, UnionView
 from shared.clock import local_date, start_of_day
 from shared.contracts.membership import UnitClosed, UnitDatesCorrected, UnitMoved, UnitRegistered, UnitRenamed
 from shared.contracts.org import UnitLevel, UnitType
-from shared.events import Envelope
+from shared.events import REGISTRY, Envelope
+
+HISTORY_SERVICES = ("membership", "planning", "evaluation")
+"""The histories compliance is computed from, in the order they are applied."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,3 +168,12 @@ def evaluate_all(
         chosen = year if year is not None else rules.year_of(as_of.day, view.unit_type)
         results.append(evaluate(rules, view, facts.get(union_id, []), chosen, as_of))
     return results
+
+
+async def read_history(js: JetStreamContext, on_batch: Callable[[int], None] | None = None) -> Rebuild:
+    """Every service's history from its JetStream copy, in order, applied to a fresh rebuild."""
+    rebuild = Rebuild()
+    for service in HISTORY_SERVICES:
+        async for msg in read_stream(js, service, progress=on_batch):
+            rebuild.apply(REGISTRY.decode(msg.data, prev_hash=msg.prev_hash, hash=msg.hash))
+    return rebuild

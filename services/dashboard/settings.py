@@ -22,6 +22,11 @@ class DashboardSettings(BaseSettings):
         default="http://127.0.0.1:8104",
         validation_alias=AliasChoices("DASHBOARD_NOTIFICATIONS_URL", "CHUDONG_NOTIFICATIONS_URL"),
     )
+    membership_url: str = Field(
+        default="http://127.0.0.1:8101",
+        validation_alias=AliasChoices("DASHBOARD_MEMBERSHIP_URL", "CHUDONG_MEMBERSHIP_URL"),
+        description="membership's HTTP API: how the pages name members (by name, or branch and number)",
+    )
     upstream_timeout_seconds: float = Field(default=30.0, gt=0)
     secure_cookies: bool = Field(default=False, description="mark the sign-in cookie Secure (behind HTTPS)")
     pdf_font: Path = Field(default=_FONTS / "DejaVuSans.ttf", description="a Unicode TTF for PDF exports")

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -84,7 +84,8 @@ async def test_sign_in_with_a_token_then_the_overview_of_the_officers_district(p
     first = await pages.client.get("/units/bg-pl", headers=html)
     assert first.status_code == 303 and first.headers["location"].startswith("/login?next=")
     refused = await pages.client.post("/login", data={"token": "not-a-token", "next": "/"})
-    assert refused.status_code == 401 and "không hợp lệ" not in refused.text and "token" in refused.text
+    assert refused.status_code == 401 and "Mã truy cập không hợp lệ" in refused.text
+    assert "not valid" not in refused.text  # the token library's English stays out of the page
     token = pages.officer()["Authorization"].removeprefix("Bearer ")
     signed = await pages.client.post("/login", data={"token": token, "next": "/units/bg-pl"})
     assert signed.status_code == 303 and signed.headers["location"] == "/units/bg-pl"
@@ -137,7 +138,7 @@ async def test_the_drill_down_names_the_missing_meetings_and_dates_the_events(pa
     )
     assert "<td>branch meeting: needed</td>" in english.text
     assert "Đơn vị dcs-1-b2: no branch meeting recorded for 10/2026" in english.text
-    assert indicator.text.count("<code>") == 15
+    assert indicator.text.count("data-event=") == 15
 
 
 async def test_an_indicator_id_of_any_characters_is_asked_of_evaluation_as_one_path_segment(
@@ -182,7 +183,7 @@ async def test_exports_open_and_hold_the_figures_of_the_page(pages: Pages) -> No
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Đơn vị dcs-1" in text and "Tiêu chí" in text and "31/10/2026" in text
-    assert "no branch meeting recorded for 10/2026" in text.replace("\n", " ")
+    assert "chưa ghi nhận sinh hoạt chi đoàn trong tháng 10/2026" in text.replace("\n", " ")
 
 
 FORMULAS = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)"]
@@ -303,8 +304,8 @@ async def test_meetings_entered_months_late_are_marked_on_the_union_page_the_dri
     assert '<span class="late" data-late="7">⚠ 7 minh chứng ghi nhận muộn, lâu nhất 234 ngày</span>' in c22
 
     drill = (await pages.client.get("/units/dcs-l/indicators/C2.2", headers=officer)).text
-    assert drill.count('class="is-late"') == 7 and drill.count("<code>") == 10
-    assert '<tr class="is-late" data-late="234"><td>10/03/2026</td>' in drill
+    assert drill.count('class="is-late"') == 7 and drill.count("data-event=") == 10
+    assert 'class="is-late" data-late="234"><td>10/03/2026</td>' in drill
     assert "ghi nhận muộn 234 ngày" in drill and "ghi nhận muộn 1 ngày" not in drill
     assert (
         "ghi nhận muộn" not in (await pages.client.get("/units/dcs-t/indicators/C2.2", headers=officer)).text
@@ -367,20 +368,3 @@ async def test_the_overview_and_the_unions_page_show_the_one_recognition_stage(p
     assert '<b id="stage" data-stage="self_assessed">Đã tự đánh giá</b>' in union
     assert '<b id="recognition-year">2026</b>' in union
     assert union.count('<input type="hidden" name="year" value="2026">') == 2  # appraisal and decision
-
-
-async def test_a_refused_appraisal_comes_back_to_the_page_in_the_officers_words(pages: Pages) -> None:
-    officer = pages.officer()
-    form = {"year": "2026", "criterion": "1", "verdict": "confirmed", "status": "pass", "comment": "Đạt"}
-    refused = await pages.client.post("/units/dcs-1/appraisals", data=form, headers=officer)
-    assert refused.status_code == 303, refused.text
-    page = await pages.client.get(refused.headers["location"].split("#")[0], headers=officer)
-    assert (
-        "Chưa thể thẩm định tiêu chí năm 2026: quy trình công nhận đang ở bước “Chưa đăng ký”"
-        in page.text.replace("&#34;", '"')
-    ), page.text.split('id="action-error">')[-1][:300]
-    english = await pages.client.post("/units/dcs-1/appraisals?lang=en", data=form, headers=officer)
-    said = parse_qs(urlsplit(english.headers["location"]).query)["error"][0]
-    assert said.startswith(
-        "cannot appraise a criterion for 2026: the recognition is at the stage “Not registered”"
-    )

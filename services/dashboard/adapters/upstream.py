@@ -1,4 +1,4 @@
-"""Evaluation's and notifications' HTTP APIs, called with the officer's own token.
+"""Evaluation's, notifications' and membership's HTTP APIs, called with the officer's own token.
 
 The services check the token and its unit scope again: what the dashboard shows is what the APIs allow.
 """
@@ -33,9 +33,11 @@ class Upstream:
         notifications_url: str,
         timeout: float,
         transport: httpx.AsyncBaseTransport | None = None,
+        membership_url: str = "http://127.0.0.1:8101",
     ) -> None:
         self.evaluation = evaluation_url.rstrip("/")
         self.notifications = notifications_url.rstrip("/")
+        self.membership = membership_url.rstrip("/")
         # Keep-alive connections to the services: a page makes two or three calls.
         self.client = httpx.AsyncClient(timeout=timeout, transport=transport)
 
@@ -90,6 +92,9 @@ class Upstream:
 
     async def evaluation_post(self, path: str, token: str, body: dict[str, Any]) -> Any:
         return await self.call("POST", f"{self.evaluation}{path}", token, json=body)
+
+    async def membership_get(self, path: str, token: str, **params: Any) -> Any:
+        return await self.call("GET", f"{self.membership}{path}", token, params=params)
 
     async def notifications_get(self, path: str, token: str, **params: Any) -> Any:
         return await self.call("GET", f"{self.notifications}{path}", token, params=params)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
+import jwt
 from fastapi import Depends, Query, Request
 
 from services.dashboard.app.officer import Officer
@@ -18,11 +19,17 @@ LANG_COOKIE = "chudong_lang"
 
 
 class SignInRequiredError(Exception):
-    """No valid token: the officer is sent to the sign-in page."""
+    """No valid token: the officer is sent to the sign-in page (saying why, by ``code``, if a token was sent)."""
 
-    def __init__(self, reason: str = "") -> None:
+    def __init__(self, reason: str = "", code: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.code = code
+
+
+def token_problem(exc: TokenError) -> str:
+    """``expired`` or ``invalid``: what the sign-in page says about a token refused."""
+    return "expired" if isinstance(exc.__cause__, jwt.ExpiredSignatureError) else "invalid"
 
 
 def language(request: Request) -> str:
@@ -43,8 +50,9 @@ async def current_officer(request: Request) -> Officer:
     try:
         principal = read_token(request, token)
     except TokenError as exc:
-        raise SignInRequiredError(str(exc)) from exc
-    return Officer(principal, token, language(request))
+        raise SignInRequiredError(str(exc), token_problem(exc)) from exc
+    unit = await request.app.state.runtime.directory.get(principal.unit_id)
+    return Officer(principal, token, language(request), unit.name if unit is not None else "")
 
 
 CurrentOfficer = Annotated[Officer, Depends(current_officer)]

@@ -15,6 +15,12 @@ class Officer:
     principal: Principal
     token: str
     lang: str
+    unit_name: str = ""
+
+    @property
+    def unit_label(self) -> str:
+        """The officer's unit as the header shows it: its name (the id until the tree knows it)."""
+        return self.unit_name or self.principal.unit_id
 
     @property
     def unit_id(self) -> str:

@@ -38,6 +38,12 @@ class EvidenceEvent(BaseModel):
     days_late: int = Field(description="days from the day it happened to the day it was recorded")
     marked_late: bool = Field(description="recorded late enough to be marked (ghi nhận muộn)")
     counts_as: LateCounting = Field(description="how the rules count it: counted, at_risk or not_counted")
+    subject: str = Field(default="", description="the member, activity, proposal … it is about ('' for none)")
+    number: int = Field(default=0, description="its figure: members present, participants, the year …")
+    total: int = Field(default=0, description="its second figure: members expected at a meeting …")
+    tag: str = Field(
+        default="", description="its label: a meeting's kind, a rating, the member a referral names …"
+    )
     details: dict[str, str] = Field(
         default_factory=dict,
         description="what it says in words: an advisory proposal's subject and submitted_to, an outcome's "
@@ -142,6 +148,10 @@ async def indicator_evidence(
                 days_late=f.days_late,
                 marked_late=f.event_id in late,
                 counts_as=late[f.event_id].counts_as if f.event_id in late else LateCounting.COUNTED,
+                subject=f.subject,
+                number=f.number,
+                total=f.total,
+                tag=f.tag,
                 details=details(texts.get(f.subject, {}), f.event_id) if f.kind in _WORDED else {},
             )
             for f in by_event.values()

@@ -18,7 +18,6 @@ from shared.contracts.evaluation import (
     ComplianceChanged,
     IndicatorAtRisk,
     LateEvidence,
-    Missing,
     SelfAssessmentSubmitted,
     Status,
 )
@@ -115,18 +114,19 @@ def change_is_critical(changes: Sequence[dict[str, Any]]) -> bool:
     return any(c.get("new_status") == Status.FAIL.value for c in changes)
 
 
-def missing_item(missing: Missing) -> Any:
-    """What is missing, as the alert keeps it: its message (id and parameters, rendered in each reader's
-    language), or the English description of an event that carries no message."""
-    return missing.message.model_dump(mode="json") if missing.message is not None else missing.description
+def _said_once(missing: Any) -> list[Any]:
+    """What is missing, each said once: as a message (rendered in each reader's language) where it has one."""
+    return _once(
+        m.message.model_dump(mode="json") if m.message is not None else m.description for m in missing
+    )
 
 
-def unique_missing(items: Iterable[Any]) -> list[Any]:
-    """``items`` once each, in order (a message is a dict: compared by its content)."""
-    seen: dict[str, Any] = {}
+def _once(items: Iterable[Any]) -> list[Any]:
+    """``items`` once each, in order; a message (a dict) compared by its content."""
+    said: dict[str, Any] = {}
     for item in items:
-        seen.setdefault(json.dumps(item, sort_keys=True, ensure_ascii=False), item)
-    return list(seen.values())
+        said.setdefault(json.dumps(item, sort_keys=True, ensure_ascii=False), item)
+    return list(said.values())
 
 
 def _change(
@@ -136,7 +136,7 @@ def _change(
     facts: dict[str, Any] = {
         "year": year,
         "changes": changes,
-        "missing": unique_missing(missing_item(m) for m in missing),
+        "missing": _said_once(missing),
         "late": _late(late),
     }
     return Alert(
@@ -199,7 +199,7 @@ def merged(alert: Alert, facts: dict[str, Any]) -> Alert | None:
     joined = {
         **facts,
         "changes": changes,
-        "missing": unique_missing([*(facts.get("missing") or []), *alert.facts["missing"]]),
+        "missing": _once([*(facts.get("missing") or []), *alert.facts["missing"]]),  # messages are dicts
         "late": [
             *(facts.get("late") or []),
             *(
