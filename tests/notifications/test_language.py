@@ -110,3 +110,29 @@ async def test_a_language_other_than_vietnamese_or_english_is_refused_by_name(
         answer = await service.client.put("/officers/me", headers=HANG, json={"language": "fr"})
         assert answer.status_code == 422
         assert "language" in answer.text and "fr" in answer.text
+
+
+async def test_a_change_in_parts_says_what_is_missing_once_in_the_readers_language(
+    start_notifications: Start, mailbox: Mailbox
+) -> None:
+    mailbox.start()
+    async with start_notifications(smtp_port=mailbox.port) as service:
+        contact = {"email": "mai@huyendoan.vn", "language": "en"}
+        assert (await service.client.put("/officers/me", headers=MAI, json=contact)).status_code == 200
+        answer = await service.client.post(
+            "/subscriptions", headers=MAI, json={"unit_id": "bg-pl", "channels": ["email", "inbox"]}
+        )
+        assert answer.status_code == 201, answer.text
+        overall = change_with_a_message().model_copy(update={"criterion": 0})
+        envelopes = await service.evaluation.emit_together(
+            [overall, change_with_a_message()], PATHS["pl-x"], "pl-x-2026"
+        )
+        assert len(envelopes) == 2
+        await service.caught_up()
+        await service.settled(MAI, 2)
+        await service.dispatcher.run_once()
+        [mail] = mailbox.messages
+        assert mail.get_content().count("no youth situation report recorded for quarter 1/2026") == 1
+        (item,) = (await service.client.get("/inbox", headers=MAI)).json()["items"]
+        alert = (await service.client.get(f"/alerts/{item['alert_id']}", headers=MAI)).json()
+        assert len(alert["event_ids"]) == 2  # both parts joined the one alert
