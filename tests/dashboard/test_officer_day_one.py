@@ -94,6 +94,7 @@ def test_an_officer_who_reads_only_vietnamese_finds_follows_appraises_decides_an
         viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True
     )
     page = context.new_page()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     demo.sign_in(page, unit=DISTRICT)
     expect(page.locator("h1").first).to_contain_text("Huyện đoàn Yên Dũng")
     expect(page.locator("#unions tbody tr")).to_have_count(63)
@@ -132,6 +133,8 @@ def test_an_officer_who_reads_only_vietnamese_finds_follows_appraises_decides_an
     assert_vietnamese(page)
     alert = items.filter(has_text="Còn thiếu").first
     expect(alert).to_be_visible()
+    alert.locator("summary").click()
+    page.screenshot(path=str(SCREENSHOTS / "day-one-inbox.png"))
     link = alert.locator("a.follow")
     expect(link).to_have_text("Xem giải thích")
     href = str(link.get_attribute("href"))
@@ -142,6 +145,7 @@ def test_an_officer_who_reads_only_vietnamese_finds_follows_appraises_decides_an
     assert page.locator("pre").count() == 0 and not page.inner_text("body").lstrip().startswith("{")
     expect(page.locator("h1")).to_be_visible()
     assert_vietnamese(page)
+    page.screenshot(path=str(SCREENSHOTS / "day-one-alert-followed.png"), full_page=True)
 
     # Appraise the three criteria and decide, from the union's page.
     page.goto(f"{demo.dashboard}/units/{union}")
