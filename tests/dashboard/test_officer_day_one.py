@@ -93,6 +93,7 @@ def test_an_officer_who_reads_only_vietnamese_finds_follows_appraises_decides_an
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True
     )
+    context.set_default_timeout(90_000)  # the district's overview holds 63 unions; the machine is shared
     page = context.new_page()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     demo.sign_in(page, unit=DISTRICT)
