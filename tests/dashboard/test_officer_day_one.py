@@ -132,6 +132,8 @@ def test_an_officer_who_reads_only_vietnamese_finds_follows_appraises_decides_an
     items = page.locator("#inbox li")
     expect(items.first).to_be_visible()
     assert_vietnamese(page)
+    subjects = " ".join(page.locator("#inbox li summary").all_inner_texts())
+    assert not re.search(r"(?<![\w-])bg-dcs\d{3}(?![\w-])", subjects), "a union shown by its id in the inbox"
     alert = items.filter(has_text="Còn thiếu").first
     expect(alert).to_be_visible()
     alert.locator("summary").click()

@@ -57,10 +57,6 @@ class Texts:
         return self._by_language[language]
 
 
-def _always(message: Message) -> Callable[[str], Message]:
-    return lambda _language: message
-
-
 async def languages_of(conn: AsyncConnection, officer_ids: set[str]) -> dict[str, str]:
     """The language each officer reads alerts in, by id (Vietnamese for one without contact details)."""
     if not officer_ids:
@@ -292,7 +288,6 @@ class AlertBook:
             )
             theirs = {u.unit_id for u in unions if (u.recognising_unit_id or u.parent_id) == recognised_by}
             rows = [r for r in rows if r.unit_id in theirs]
-        language = (await languages_of(conn, {sub.officer_id}))[sub.officer_id]
         due = now
         if sub.quiet_hours is not None and in_quiet_hours(now, sub.quiet_hours):
             due = quiet_hours_end(now, sub.quiet_hours)
@@ -316,11 +311,9 @@ class AlertBook:
                 bool(row.critical),
                 json.loads(row.facts),
             )
-            known = Message(str(row.subject), str(row.body))  # the alert's text in the default language
-            if language == DEFAULT_LANGUAGE:
-                texts = Texts(_always(known), known)
-            else:
-                texts = await self._texts(conn, alert, str(row.link), await self._units(conn, alert), known)
+            # Written again, in the reader's language and with the names known now (an alert raised
+            # before notifications learnt its union's name says its id).
+            texts = await self._texts(conn, alert, str(row.link), await self._units(conn, alert))
             await self._deliver(
                 conn, str(row.alert_id), bool(row.critical), texts, str(row.link), planned, now
             )
