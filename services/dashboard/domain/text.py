@@ -70,6 +70,7 @@ LABELS: dict[str, str] = {
     "export_pdf": N_("Export PDF"),
     "unread": N_("unread"),
     "mark_read": N_("Mark read"),
+    "follow_alert": N_("See the explanation"),
     "no_alerts": N_("No alerts."),
     "forbidden": N_("Access denied"),
     "not_found": N_("Not found"),
