@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install chromium screenshots run test test-slow lint typecheck catalogue catalogs clean
+.PHONY: install chromium oidc-provider screenshots run test test-slow lint typecheck catalogue catalogs clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,18 @@ ifeq ($(CHROMIUM),)
 	else echo "chromium not found: install Debian's chromium for the browser tests (make test-slow)"; fi
 endif
 
+# The OpenID tests sign in at a real provider: the certified oidc-provider package (npm), run with Node.js.
+OIDC_FIXTURE := tests/identity/oidc
+oidc-provider: $(OIDC_FIXTURE)/node_modules/.installed
+
+$(OIDC_FIXTURE)/node_modules/.installed: $(OIDC_FIXTURE)/package.json $(OIDC_FIXTURE)/package-lock.json
+	@command -v npm >/dev/null || { if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null; \
+	  else echo "npm not found: install Node.js (20 or later) and npm for the OpenID tests"; exit 1; fi; }
+	cd $(OIDC_FIXTURE) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 # Options for chudong run: make run ARGS="--free-ports" (or "--cluster", "--log-dir logs", …).
 run: install
 	$(BIN)/chudong run $(ARGS)
@@ -41,10 +53,10 @@ typecheck: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint typecheck chromium
+test: lint typecheck chromium oidc-provider
 	$(BIN)/pytest
 
-test-slow: install chromium
+test-slow: install chromium oidc-provider
 	$(BIN)/pytest -m slow || [ $$? -eq 5 ]  # 5: no slow test selected
 
 # The dashboard's pages in docs/dashboard/, each in both languages, taken by the browser tests against the
@@ -63,4 +75,4 @@ catalogue: install
 	$(BIN)/chudong catalogue --out docs/events/asyncapi.json
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .chudong
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .chudong $(OIDC_FIXTURE)/node_modules

@@ -7,7 +7,6 @@ import os
 import pkgutil
 import signal
 import time
-from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +18,6 @@ import chudong.commands
 from chudong.context import RunningInfo, clear_running, write_running
 from chudong.runner import System
 from chudong.supervision import GaveUpError, RestartPolicy, Supervisor
-from shared.auth import Role, mint_token
 from shared.runtime.owner_only import keep_private
 from shared.settings import CommonSettings
 
@@ -31,7 +29,7 @@ console = Console(stderr=True)
 
 @app.command()
 def run(
-    free_ports: Annotated[bool, typer.Option(help="pick free ports instead of 8101-8104")] = False,
+    free_ports: Annotated[bool, typer.Option(help="pick free ports instead of 8101-8106")] = False,
     data_dir: Annotated[Path | None, typer.Option(help="where databases and NATS keep their data")] = None,
     log_dir: Annotated[Path | None, typer.Option(help="write each service's log to a file here")] = None,
     cluster: Annotated[
@@ -78,7 +76,7 @@ def run(
     for migration in system.migrations:
         if migration.changed:
             console.print(f"schema: {migration.describe()}")
-    console.print(f"data: {common.data_dir.resolve()}   token: chudong token --role admin --unit vn")
+    console.print(f"data: {common.data_dir.resolve()}   first account: chudong accounts open --help")
     print("READY", " ".join(f"{s.name}={s.url}" for s in system.services), flush=True)
     failure: str | None = None
     try:
@@ -98,29 +96,6 @@ def run(
 def _say(line: str) -> None:
     """One line on the terminal, as written (no wrapping, markup or highlighting): a log line."""
     console.print(line, soft_wrap=True, markup=False, highlight=False)
-
-
-@app.command()
-def token(
-    role: Annotated[Role, typer.Option(help="the role the token carries")],
-    unit: Annotated[str, typer.Option(help="the unit the user acts for (and every unit below it)")],
-    subject: Annotated[str, typer.Option(help="who the user is")] = "dev-user",
-    name: Annotated[str, typer.Option(help="the user's display name")] = "",
-    hours: Annotated[float, typer.Option(help="how long the token is valid")] = 12.0,
-) -> None:
-    """Mint a development token signed with this installation's key."""
-    common = CommonSettings()
-    print(
-        mint_token(
-            common.resolved_jwt_secret(),
-            subject=subject,
-            role=role,
-            unit_id=unit,
-            name=name,
-            issuer=common.token_issuer,
-            lifetime=timedelta(hours=hours),
-        )
-    )
 
 
 @app.command()

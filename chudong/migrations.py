@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from chudong.context import service_database_url
 from services.dashboard.migrations import SCHEMA as DASHBOARD
 from services.evaluation.migrations import SCHEMA as EVALUATION
+from services.identity.migrations import SCHEMA as IDENTITY
 from services.membership.migrations import SCHEMA as MEMBERSHIP
 from services.notifications.migrations import SCHEMA as NOTIFICATIONS
 from services.planning.migrations import SCHEMA as PLANNING
@@ -21,7 +22,7 @@ from shared.settings import CommonSettings
 from shared.store import Database
 
 SCHEMAS: dict[str, SchemaHistory] = {
-    s.service: s for s in (MEMBERSHIP, PLANNING, EVALUATION, NOTIFICATIONS, DASHBOARD)
+    s.service: s for s in (MEMBERSHIP, PLANNING, EVALUATION, NOTIFICATIONS, IDENTITY, DASHBOARD)
 }
 
 

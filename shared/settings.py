@@ -14,13 +14,14 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SERVICES: tuple[str, ...] = ("membership", "planning", "evaluation", "notifications", "dashboard")
+SERVICES: tuple[str, ...] = ("membership", "planning", "evaluation", "notifications", "identity", "dashboard")
 DEFAULT_PORTS: dict[str, int] = {
     "membership": 8101,
     "planning": 8102,
     "evaluation": 8103,
     "notifications": 8104,
     "dashboard": 8105,
+    "identity": 8106,
 }
 
 
@@ -43,6 +44,13 @@ class CommonSettings(BaseSettings):
         default=72.0, gt=0, description="how long the answer to an Idempotency-Key is kept for retries"
     )
     public_base_url: str | None = None
+    environment: Literal["development", "production"] = Field(
+        default="development",
+        description=(
+            "production: development tokens are refused (`chudong token`, the dashboard's token sign-in); "
+            "officers sign in with an account"
+        ),
+    )
     max_body_bytes: int = Field(
         default=1024 * 1024,
         ge=1024,
@@ -84,6 +92,11 @@ class CommonSettings(BaseSettings):
             "this long, or its backlog grew over this long"
         ),
     )
+
+    @property
+    def development_tokens(self) -> bool:
+        """Whether tokens may be minted by hand (``chudong token``): never in production."""
+        return self.environment == "development"
 
     def ensure_data_dir(self) -> Path:
         """The data directory, made the owner's only (0700) whoever made it.
@@ -142,6 +155,9 @@ class ServiceSettings(BaseSettings):
     )
     bus_key_notifications: SecretStr | None = Field(
         default=None, description="the key notifications gave this service to check its seals"
+    )
+    bus_key_identity: SecretStr | None = Field(
+        default=None, description="the key identity gave this service to check its seals"
     )
     checkpoint_key: SecretStr | None = Field(
         default=None,

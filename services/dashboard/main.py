@@ -14,11 +14,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from services.dashboard.adapters.identity import IdentityClient
 from services.dashboard.adapters.live import LiveFeed
 from services.dashboard.adapters.notices import MailNotice
+from services.dashboard.adapters.sessions import SessionStore
 from services.dashboard.adapters.upstream import Upstream
 from services.dashboard.api import errors, routers
 from services.dashboard.api.session import SignInRequiredError
+from services.dashboard.app.sessions import SignIn
 from services.dashboard.migrations import SCHEMA
 from services.dashboard.settings import DashboardSettings
 from shared.bus.subjects import stream_name
@@ -38,8 +41,10 @@ def create_app(
     *,
     settings: DashboardSettings | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    identity_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
-    """The dashboard; ``transport`` routes its calls to the services (tests put the apps in process)."""
+    """The dashboard; ``transport`` routes its calls to evaluation and notifications, ``identity_transport``
+    to identity (tests put the apps in process)."""
     common = common or CommonSettings()
     settings = settings or DashboardSettings()
     runtime = ServiceRuntime(
@@ -56,6 +61,7 @@ def create_app(
         transport,
         membership_url=settings.membership_url,
     )
+    identity = IdentityClient(settings.identity_url, settings.upstream_timeout_seconds, identity_transport)
     feed = LiveFeed()
     notice = MailNotice(upstream.client, settings.notifications_url, settings.notice_interval_seconds)
 
@@ -65,6 +71,7 @@ def create_app(
             await feed.run(runtime.nc)
         finally:
             await upstream.aclose()
+            await identity.aclose()
 
     runtime.add_task("live-feed", follow_evaluation)
     runtime.add_task("mail-notice", notice.run)
@@ -78,13 +85,20 @@ def create_app(
     app.state.settings = settings
     app.state.upstream = upstream
     app.state.live = feed
+    app.state.identity = identity
+    app.state.sign_in = SignIn(SessionStore(runtime.db), identity, settings)
     app.state.mail_notice = notice
 
     @app.exception_handler(SignInRequiredError)
     async def _sign_in(request: Request, exc: SignInRequiredError) -> Response:
         if request.method == "GET" and errors.wants_html(request):
             target = quote(str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
-            why = f"&error={exc.code}" if exc.code else ""
+            if exc.code:
+                why = f"&error={exc.code}"
+            elif exc.reason.startswith("the session has ended"):
+                why = "&error=session_ended"
+            else:
+                why = ""
             return RedirectResponse(f"/login?next={target}{why}", status_code=303)
         return problem(
             401, "unauthenticated", exc.reason or "sign in first: a bearer token or the sign-in cookie"

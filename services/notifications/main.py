@@ -13,6 +13,7 @@ from services.notifications.adapters.channels import EmailSender, Sender, Webhoo
 from services.notifications.api import router
 from services.notifications.api.scopes import SCOPES
 from services.notifications.app.commands import command_table
+from services.notifications.app.directory import OfficerDirectory
 from services.notifications.app.dispatcher import Dispatcher
 from services.notifications.app.mail import MailSettings
 from services.notifications.app.officers import OfficerContacts
@@ -79,6 +80,8 @@ def create_app(
     deadlines = settings.deadlines()
     projection = AlertProjection(book, deadlines, clock)
     runtime.add_projection(projection, projection.sources())
+    directory = OfficerDirectory(book, clock)
+    runtime.add_projection(directory, directory.sources())
     mail = MailSettings(runtime.store, settings, clock, changed=book.raised.set)
     dispatcher = Dispatcher(
         runtime.store,

@@ -27,6 +27,7 @@ class Permission(StrEnum):
     SUBSCRIBE = "subscribe"  # receive alerts
     AUDIT = "audit"  # replay and verify the history, read access logs
     OPERATE = "operate"  # dead letters, rebuilds, erasure requests
+    MANAGE_ACCOUNTS = "manage_accounts"  # open officers' accounts, reset them, grant and revoke roles below
 
 
 _ALL = frozenset(Permission)
@@ -69,7 +70,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SUBSCRIBE,
         }
     ),
-    Role.AUDITOR: frozenset({Permission.READ, Permission.AUDIT}),
+    Role.AUDITOR: frozenset({Permission.READ, Permission.AUDIT}),  # sees grants too (who held what, when)
     Role.ADMIN: _ALL,
 }
 

@@ -1,4 +1,9 @@
-"""Bearer tokens: signed JWTs carrying the user, a role and the unit the user acts for."""
+"""Bearer tokens: signed JWTs carrying the user, a role and the unit the user acts for.
+
+The identity service mints them from a live grant (ADR 0024): short-lived, naming the sign-in session
+(``sid``) and the grant (``gid``) they came from. ``chudong token`` mints development tokens without
+either.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +31,10 @@ class Principal:
     role: Role
     unit_id: str
     name: str = ""
+    session_id: str = ""
+    """The sign-in session the token was minted for (empty for a development token)."""
+    grant_id: str = ""
+    """The grant the role and unit come from (empty for a development token)."""
 
     def can(self, permission: Permission) -> bool:
         return permission in permissions_of(self.role)
@@ -40,6 +49,8 @@ def mint_token(
     name: str = "",
     issuer: str = "chudong",
     lifetime: timedelta = timedelta(hours=12),
+    session_id: str = "",
+    grant_id: str = "",
 ) -> str:
     if not is_unit_id(unit_id):
         raise TokenError(f"unit {unit_id!r} is not a unit id (lower-case letters, digits, '-', '_')")
@@ -53,6 +64,10 @@ def mint_token(
         "iat": int(now.timestamp()),
         "exp": int((now + lifetime).timestamp()),
     }
+    if session_id:
+        claims["sid"] = session_id
+    if grant_id:
+        claims["gid"] = grant_id
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -73,4 +88,11 @@ def decode_token(token: str, secret: str, *, issuer: str = "chudong") -> Princip
     unit = claims.get("unit")
     if not isinstance(unit, str) or not is_unit_id(unit):
         raise TokenError(f"the token's unit {unit!r} is not a unit id")
-    return Principal(subject=str(claims["sub"]), role=role, unit_id=unit, name=str(claims.get("name", "")))
+    return Principal(
+        subject=str(claims["sub"]),
+        role=role,
+        unit_id=unit,
+        name=str(claims.get("name", "")),
+        session_id=str(claims.get("sid", "")),
+        grant_id=str(claims.get("gid", "")),
+    )

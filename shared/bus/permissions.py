@@ -27,7 +27,8 @@ READS: Mapping[str, tuple[str, ...]] = {
     "membership": ("membership",),
     "planning": ("membership", "planning"),
     "evaluation": ("membership", "planning", "evaluation"),
-    "notifications": ("membership", "planning", "evaluation", "notifications"),
+    "notifications": ("membership", "planning", "evaluation", "notifications", "identity"),
+    "identity": ("membership", "identity"),
     "dashboard": ("membership",),
 }
 

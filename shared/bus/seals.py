@@ -58,6 +58,7 @@ READER_CODES: Mapping[str, str] = {
     "planning": "p",
     "evaluation": "e",
     "notifications": "n",
+    "identity": "i",
     "dashboard": "d",
 }
 

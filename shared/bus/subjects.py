@@ -10,7 +10,7 @@ from shared.events import Envelope
 
 DEAD_LETTER_STREAM = "DEADLETTER"
 DEAD_LETTER_PREFIX = "deadletter"
-EVENT_SERVICES: tuple[str, ...] = ("membership", "planning", "evaluation", "notifications")
+EVENT_SERVICES: tuple[str, ...] = ("membership", "planning", "evaluation", "notifications", "identity")
 
 
 def stream_name(service: str) -> str:

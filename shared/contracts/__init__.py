@@ -3,7 +3,7 @@
 Importing this package registers every type in :data:`shared.events.REGISTRY`.
 """
 
-from shared.contracts import evaluation, membership, notifications, planning
+from shared.contracts import evaluation, identity, membership, notifications, planning
 from shared.contracts.org import OrgUnit, UnitLevel, UnitStatus, UnitType
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "UnitStatus",
     "UnitType",
     "evaluation",
+    "identity",
     "membership",
     "notifications",
     "planning",

@@ -4,6 +4,7 @@ appraisal and decision."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import httpx
@@ -234,6 +235,55 @@ def test_the_inbox_shows_the_officers_alerts(demo: Demo, browser: Browser) -> No
     demo.wait(has_alerts, "an alert in the inbox")
     expect(page.locator("#inbox")).to_contain_text("Phước")
     page.context.close()
+
+
+def test_an_officer_signs_in_with_the_form_chooses_a_password_and_signs_out(
+    demo: Demo, browser: Browser
+) -> None:
+    admin = demo.headers("admin", "vn", "operator")
+    with httpx.Client(timeout=30) as client:
+        opened = client.post(
+            f"{demo.url('identity')}/accounts",
+            headers=admin,
+            json={
+                "unit_id": "bg-pl",
+                "login_name": "hoa.nguyen",
+                "password": "mật khẩu tạm 2026",
+                "full_name": "Nguyễn Thị Hoa",
+            },
+        )
+        assert opened.status_code == 201, opened.text
+        granted = client.post(
+            f"{demo.url('identity')}/grants",
+            headers=admin,
+            json={"account_id": opened.json()["account_id"], "role": "district_officer", "unit_id": "bg-pl"},
+        )
+        assert granted.status_code == 201, granted.text
+    page = _page(browser)
+    page.goto(f"{demo.dashboard}/")
+    expect(page).to_have_url(re.compile(r".*/login\?next="))
+    expect(page.locator("label[for=login_name]")).to_have_text("Tên đăng nhập")
+    page.fill("#login_name", "hoa.nguyen")
+    page.fill("#password", "sai mật khẩu rồi")
+    page.click("#login-form button[type=submit]")
+    expect(page.locator(".alert")).to_contain_text("Tên đăng nhập hoặc mật khẩu không đúng")
+    page.fill("#password", "mật khẩu tạm 2026")
+    page.click("#login-form button[type=submit]")
+    expect(page.locator(".alert")).to_contain_text("chọn mật khẩu mới")
+    page.fill("#password", "mật khẩu tạm 2026")
+    page.fill("#new_password", "mật khẩu riêng của Hoa")
+    page.fill("#new_password_again", "mật khẩu riêng của Hoa")
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url("**/units/bg-pl")
+    expect(page.locator("#who")).to_have_text("Nguyễn Thị Hoa · Cán bộ Huyện đoàn · Huyện đoàn Phước Long")
+    expect(page.locator("#unions tbody tr")).to_have_count(3)
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert cookies["chudong_session"]["httpOnly"] and cookies["chudong_session"]["sameSite"] == "Strict"
+    page.screenshot(path=str(SCREENSHOTS / "signed-in.png"))
+    page.click("form[action='/logout'] button")
+    page.wait_for_url("**/login")
+    page.goto(f"{demo.dashboard}/units/bg-pl")
+    expect(page).to_have_url(re.compile(r".*/login\?next=/units/bg-pl"))
 
 
 def test_an_officer_appraises_each_criterion_and_decides_and_every_reader_shows_the_same_stage(

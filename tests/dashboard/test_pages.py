@@ -83,11 +83,19 @@ async def test_sign_in_with_a_token_then_the_overview_of_the_officers_district(p
     html = {"Accept": "text/html"}
     first = await pages.client.get("/units/bg-pl", headers=html)
     assert first.status_code == 303 and first.headers["location"].startswith("/login?next=")
-    refused = await pages.client.post("/login", data={"token": "not-a-token", "next": "/"})
-    assert refused.status_code == 401 and "Mã truy cập không hợp lệ" in refused.text
-    assert "not valid" not in refused.text  # the token library's English stays out of the page
+    form = await pages.client.get("/login/token")  # development tokens: not in production
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert csrf is not None
+    refused = await pages.client.post(
+        "/login/token", data={"token": "not-a-token", "next": "/", "csrf_token": csrf.group(1)}
+    )
+    assert refused.status_code == 401 and "không hợp lệ" not in refused.text and "token" in refused.text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', refused.text)
+    assert csrf is not None
     token = pages.officer()["Authorization"].removeprefix("Bearer ")
-    signed = await pages.client.post("/login", data={"token": token, "next": "/units/bg-pl"})
+    signed = await pages.client.post(
+        "/login/token", data={"token": token, "next": "/units/bg-pl", "csrf_token": csrf.group(1)}
+    )
     assert signed.status_code == 303 and signed.headers["location"] == "/units/bg-pl"
     page = await pages.client.get("/units/bg-pl", headers=html)  # the cookie is kept by the client
     assert page.status_code == 200, page.text

@@ -60,13 +60,14 @@ def test_a_killed_service_is_restarted_on_its_port_and_the_others_never_stop(tmp
     system = start_system(tmp_path / "data", stderr=said)
     try:
         membership, evaluation = system.urls["membership"], system.urls["evaluation"]
-        admin, officer = system.token("admin", "vn"), system.token("district_officer", "bg-pl")
+        admin = system.token("admin", "vn")
         with httpx.Client(timeout=10) as client:
             for unit, parent, level in [*TREE, ("pl-x-1", "pl-x", "branch")]:
                 answer = client.post(
                     f"{membership}/units", headers=admin, json=unit_body(unit, parent, level)
                 )
                 assert answer.status_code == 201, answer.text
+            officer = system.token("district_officer", "bg-pl")  # a unit of the tree, now it is one
             assert admit(client, system, "sv-1").status_code == 201
             before = service_pids(system)
             assert set(before) == set(system.urls), before

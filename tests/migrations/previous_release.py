@@ -33,6 +33,8 @@ ADDED_SINCE = frozenset(
         "planning_member_steps",
         "mail_settings",
         "open_items",
+        "dashboard_sessions",
+        "officer_grants",
     }
 )
 COLUMNS_ADDED_SINCE = frozenset(

@@ -42,8 +42,9 @@ def test_migrate_upgrades_every_database_and_says_from_which_revision_to_which(d
         "membership: empty → 0001",
         "planning: previous release (0001) → 0003",
         "evaluation: empty → 0004",
-        "notifications: empty → 0003",
-        "dashboard: empty → 0001",
+        "notifications: empty → 0004",
+        "identity: empty → 0001",
+        "dashboard: empty → 0002",
     ]
     assert again.exit_code == 0 and again.output.splitlines() == ["planning: at 0003, up to date"]
 
@@ -51,9 +52,8 @@ def test_migrate_upgrades_every_database_and_says_from_which_revision_to_which(d
 def test_migrate_names_the_services_it_knows(data_dir: Path) -> None:
     unknown = CliRunner().invoke(app, ["migrate", "plans"])
     assert unknown.exit_code == 2
-    assert "unknown service 'plans': one of membership, planning, evaluation, notifications, dashboard" in (
-        unknown.output
-    )
+    known = "membership, planning, evaluation, notifications, identity, dashboard"
+    assert f"unknown service 'plans': one of {known}" in unknown.output
     unnamed = CliRunner().invoke(app, ["migrate", "--new", "a column"])
     assert unnamed.exit_code == 2 and "--new writes a revision of one service" in unnamed.output
     assert not list(data_dir.glob("*.db"))

@@ -32,6 +32,7 @@ class Notifications:
     js: JetStreamContext
     evaluation: Service
     planning: Service
+    identity: Service
 
     @property
     def dispatcher(self) -> Dispatcher:
@@ -41,7 +42,7 @@ class Notifications:
     async def caught_up(self) -> None:
         """Wait until the service has applied every event relayed so far."""
         runtime = self.app.state.runtime
-        for service in ("membership", "evaluation", "planning"):
+        for service in ("membership", "evaluation", "planning", "identity"):
             last = await last_sequence(self.js, service)
             for consumer in runtime.consumers:
                 if consumer.stream == service.upper():
@@ -113,6 +114,7 @@ def start_notifications(
         membership = await owning_service("membership", js, tmp_path)
         evaluation = await owning_service("evaluation", js, tmp_path)
         planning = await owning_service("planning", js, tmp_path)
+        identity = await owning_service("identity", js, tmp_path)
         await publish_tree(membership)
         app = create_app(common, clock=clock, settings=settings)
         async with (
@@ -121,10 +123,10 @@ def start_notifications(
                 transport=httpx.ASGITransport(app=app), base_url="http://notifications"
             ) as client,
         ):
-            service = Notifications(app, client, js, evaluation, planning)
+            service = Notifications(app, client, js, evaluation, planning, identity)
             await service.caught_up()
             yield service
-        for source in (membership, evaluation, planning):
+        for source in (membership, evaluation, planning, identity):
             await source.close()
 
     return start

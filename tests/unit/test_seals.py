@@ -62,7 +62,7 @@ def test_one_header_carries_the_chain_link_and_a_mac_per_reader_in_its_codes_ord
     readers = readers_of("membership")
     macs = {reader: mac_of(reader, reader_key(master, reader)) for reader in readers}
     assert sealed() == {h.SEAL: seal_value(HASH, PREV, macs)}
-    assert sealed()[h.SEAL] == f"{HASH}.{PREV}.demnp." + "".join(mac.hex() for mac in macs.values())
+    assert sealed()[h.SEAL] == f"{HASH}.{PREV}.deimnp." + "".join(mac.hex() for mac in macs.values())
     assert chain_of(sealed()) == chain_of(sealed_before()) == chain_of(CHAIN) == (HASH, PREV)
 
 
@@ -76,6 +76,7 @@ def test_every_reader_of_the_stream_accepts_what_its_owner_sealed(
         "planning",
         "evaluation",
         "notifications",
+        "identity",
         "dashboard",
     }
     for reader in readers_of("membership"):
@@ -234,7 +235,7 @@ def test_deployment_keys_give_each_service_exactly_the_variables_it_needs() -> N
     values = deployment_keys(fixed_masters())
     assert sorted(values) == sorted(
         v
-        for s in ("membership", "planning", "evaluation", "notifications", "dashboard")
+        for s in ("membership", "planning", "evaluation", "notifications", "identity", "dashboard")
         for v in needed_variables(s)
     )
     assert "DASHBOARD_BUS_KEY" not in values and "DASHBOARD_BUS_KEY_MEMBERSHIP" in values

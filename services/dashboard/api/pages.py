@@ -1,31 +1,21 @@
-"""The pages: sign-in, the overview of a unit, a union's compliance, an indicator's evidence, the inbox."""
+"""The pages: the overview of a unit, a union's compliance, an indicator's evidence, the inbox."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.dashboard.adapters.upstream import segment
 from services.dashboard.api.errors import refusal_of_query
 from services.dashboard.api.render import page
-from services.dashboard.api.session import (
-    COOKIE,
-    LANG_COOKIE,
-    AsOfDay,
-    CurrentOfficer,
-    language,
-    read_token,
-)
-from services.dashboard.api.session import token_problem as problem_of
+from services.dashboard.api.session import LANG_COOKIE, AsOfDay, CurrentOfficer
 from services.dashboard.app import views
 from services.dashboard.app.names import names
 from services.dashboard.app.trend_chart import trend_svg
 from services.dashboard.domain.overview import Query as RowQuery
-from services.dashboard.domain.refusals import token_problem
-from shared.auth import TokenError
 from shared.contracts.org import UnitLevel
 from shared.http.params import UnitIdPath, YearQuery
 
@@ -36,41 +26,6 @@ AsOf = Annotated[
 ]
 Status = Annotated[Literal["", "pass", "at_risk", "fail", "not_assessed"], Query()]
 Sort = Annotated[Literal["name", "status", "c1", "c2", "c3", "district", "stage"], Query()]
-
-
-@router.get("/login", response_class=HTMLResponse, include_in_schema=False)
-async def login_form(request: Request, next: str = "/", error: str = "") -> HTMLResponse:
-    return page(request, "login.html", language(request), next=next, error=token_problem(error))
-
-
-@router.post("/login", include_in_schema=False)
-async def login(
-    request: Request, token: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
-) -> Response:
-    lang = language(request)
-    try:
-        read_token(request, token.strip())
-    except TokenError as exc:
-        why = token_problem(problem_of(exc))
-        return page(request, "login.html", lang, status_code=401, next=next, error=why)
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
-    answer = RedirectResponse(target, status_code=303)
-    answer.set_cookie(
-        COOKIE,
-        token.strip(),
-        httponly=True,
-        samesite="strict",
-        secure=request.app.state.settings.secure_cookies,
-        max_age=12 * 3600,
-    )
-    return answer
-
-
-@router.post("/logout", include_in_schema=False)
-async def logout() -> Response:
-    answer = RedirectResponse("/login", status_code=303)
-    answer.delete_cookie(COOKIE)
-    return answer
 
 
 @router.get("/lang/{code}", include_in_schema=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -11,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from services.dashboard.api.session import CSRF_FIELD
 from services.dashboard.app.names import NameBook
 from services.dashboard.domain.figures import (
     FIGURES,
@@ -20,6 +22,7 @@ from services.dashboard.domain.figures import (
     figure_label,
 )
 from services.dashboard.domain.names import as_message, named
+from services.dashboard.domain.roles import ROLE_NAMES
 from services.dashboard.domain.text import (
     format_date,
     format_number,
@@ -38,6 +41,7 @@ env.filters["vdate"] = format_date
 env.filters["vtime"] = format_time
 env.filters["vnum"] = format_number
 env.globals["share"] = format_share
+env.globals["role_names"] = ROLE_NAMES
 
 
 def page(request: Request, template: str, lang: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -107,7 +111,9 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
                 params[key] = str(value)
         return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
 
-    return TEMPLATES.TemplateResponse(
+    officer = context.get("officer")
+    form_token = (officer.csrf if officer is not None else "") or getattr(request.state, "form_token", "")
+    response = TEMPLATES.TemplateResponse(
         request,
         template,
         {
@@ -132,3 +138,17 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
         status_code=status_code,
         headers={"Content-Language": lang, "Cache-Control": "no-store"},
     )
+    if form_token:
+        with_token = with_form_token(bytes(response.body).decode(), form_token).encode()
+        response.body = with_token
+        response.headers["content-length"] = str(len(with_token))
+    return response
+
+
+_POST_FORM = re.compile(r"<form\b[^>]*\bmethod=\"post\"[^>]*>", re.IGNORECASE)
+
+
+def with_form_token(html: str, token: str) -> str:
+    """Every POST form of the page carries the session's form token (CSRF), added as the page is rendered."""
+    field = f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">'
+    return _POST_FORM.sub(lambda found: found.group(0) + field, html)

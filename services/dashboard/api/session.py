@@ -1,4 +1,10 @@
-"""Who is looking: the officer's token from the sign-in cookie (or a bearer header), and the page's language."""
+"""Who is looking: the officer's session from its cookie (or a bearer header), and the page's language.
+
+A browser holds only a session cookie (HttpOnly, SameSite=Strict, Secure behind TLS); the session
+holds the officer's tokens (``app/sessions.py``). Every form of a signed-in page carries the session's
+form token, and every POST made with the cookie must return it (CSRF); a request with a bearer token
+(an API client) carries no cookie to abuse and needs none.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +14,19 @@ from typing import Annotated
 import jwt
 from fastapi import Depends, Query, Request
 
+from services.dashboard.adapters.sessions import Session
 from services.dashboard.app.officer import Officer
+from services.dashboard.app.sessions import SessionEndedError, SignIn
 from services.dashboard.domain.text import LANGUAGES
 from shared.auth import Principal, TokenError, decode_token
 from shared.contracts.values import FIRST_EVALUATED, LAST_EVALUATED
 from shared.errors import DomainError
 
-COOKIE = "chudong_token"
+SESSION_COOKIE = "chudong_session"
+LOGIN_COOKIE = "chudong_login"
+"""A random value the sign-in form repeats (double submit): a sign-in cannot be forged from elsewhere."""
 LANG_COOKIE = "chudong_lang"
+CSRF_FIELD = "csrf_token"
 
 
 class SignInRequiredError(Exception):
@@ -42,17 +53,47 @@ def read_token(request: Request, token: str) -> Principal:
     return decode_token(token, runtime.jwt_secret, issuer=runtime.common.token_issuer)
 
 
-async def current_officer(request: Request) -> Officer:
+def bearer_token(request: Request) -> str:
     header = request.headers.get("authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else request.cookies.get(COOKIE, "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else ""
+
+
+def sign_in(request: Request) -> SignIn:
+    found: SignIn = request.app.state.sign_in
+    return found
+
+
+async def current_session(request: Request) -> Session | None:
+    """The browser's session (resumed once per request), or None without a cookie or a live session."""
+    if getattr(request.state, "session_resumed", False):
+        cached: Session | None = request.state.session
+        return cached
+    cookie = request.cookies.get(SESSION_COOKIE, "")
+    session = None
+    if cookie:
+        try:
+            session = await sign_in(request).resume(cookie)
+        except SessionEndedError:
+            session = None
+    request.state.session, request.state.session_resumed = session, True
+    return session
+
+
+async def current_officer(request: Request) -> Officer:
+    token, csrf = bearer_token(request), ""
     if not token:
-        raise SignInRequiredError()
+        session = await current_session(request)
+        if session is None:
+            raise SignInRequiredError(
+                "the session has ended: sign in again" if request.cookies.get(SESSION_COOKIE) else ""
+            )
+        token, csrf = session.access_token, session.csrf
     try:
         principal = read_token(request, token)
     except TokenError as exc:
         raise SignInRequiredError(str(exc), token_problem(exc)) from exc
     unit = await request.app.state.runtime.directory.get(principal.unit_id)
-    return Officer(principal, token, language(request), unit.name if unit is not None else "")
+    return Officer(principal, token, language(request), unit.name if unit else principal.unit_id, csrf)
 
 
 CurrentOfficer = Annotated[Officer, Depends(current_officer)]

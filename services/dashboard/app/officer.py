@@ -16,6 +16,9 @@ class Officer:
     token: str
     lang: str
     unit_name: str = ""
+    """The name of the unit the officer acts for, shown in the page's header."""
+    csrf: str = ""
+    """The session's form token (CSRF), put in every form of the page; empty for a bearer token."""
 
     @property
     def unit_label(self) -> str:

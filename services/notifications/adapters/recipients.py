@@ -1,5 +1,6 @@
 """Who receives an alert: the subscriptions and officers it is planned from, read in the caller's
-transaction."""
+transaction; the officer directory (identity's grants, ``adapters/directory.py``) says who holds which
+unit today."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.notifications.adapters import directory
 from services.notifications.adapters.tables import officers, subscriptions
 from services.notifications.domain.alerts import Alert
 from services.notifications.domain.subscriptions import Officer, Planned, Subscription, plan_deliveries
+from shared.clock import local_date
 from shared.contracts.notifications import AlertKind, Channel, DeliveryMode, QuietHours
 from shared.contracts.org import UnitLevel
+from shared.ids import path_contains
 
 
 def ancestors(path: str) -> list[str]:
@@ -72,8 +76,20 @@ async def plan_recipients(
             )
         )
     ]
+    today = local_date(now)
+    # An officer of the directory (granted roles by identity) is alerted about a unit only while a grant in
+    # force covers it, whatever they subscribed to; one identity does not know (a development token) as before.
+    granted = await directory.known_officers(conn, {s.officer_id for s in subs})
+    scopes = await directory.live_scopes(conn, granted, today)
+    subs = [
+        s
+        for s in subs
+        if s.officer_id not in granted
+        or any(path_contains(p, s.unit_path) for p in scopes.get(s.officer_id, ()))
+    ]
     recognising = _recognising_unit(units) if alert.kind is not AlertKind.DEAD_LETTER else None
-    wanted = {s.officer_id for s in subs}
+    holders = await directory.holders_at(conn, recognising, today) if recognising else []
+    wanted = {s.officer_id for s in subs} | set(holders)
     rows = (
         await conn.execute(
             select(officers).where(
@@ -83,7 +99,18 @@ async def plan_recipients(
         )
     ).all()
     known_officers = {o.officer_id: o for o in map(officer_of, rows)}
-    defaults = [o for o in known_officers.values() if recognising and o.unit_id == recognising]
+    for holder in holders:  # granted the unit, no contact given yet: their inbox
+        known_officers.setdefault(holder, Officer(holder, str(recognising), "", None, None))
+    # By default, the officers the directory says hold a role at the recognising unit, and those it does
+    # not know whose contact names that unit.
+    unknown_here = [o.officer_id for o in known_officers.values() if o.unit_id == recognising]
+    in_directory = await directory.known_officers(conn, unknown_here)
+    defaults = [
+        o
+        for o in known_officers.values()
+        if o.officer_id in holders
+        or (recognising and o.unit_id == recognising and o.officer_id not in in_directory)
+    ]
     # Defaults only for officers with no subscriptions at all (covering or not).
     if defaults:
         subscribed = {

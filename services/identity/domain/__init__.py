@@ -1,0 +1,1 @@
+"""Identity's rules on plain values: accounts, grants, passwords, lockout; no I/O."""
