@@ -59,9 +59,11 @@ test: lint typecheck chromium oidc-provider
 test-slow: install chromium oidc-provider
 	$(BIN)/pytest -m slow || [ $$? -eq 5 ]  # 5: no slow test selected
 
-# The dashboard's pages in docs/dashboard/, taken by the browser tests against the demo district.
+# The dashboard's pages in docs/dashboard/, each in both languages, taken by the browser tests against the
+# demo district (only here: a plain test run writes them to a temporary directory).
 screenshots: install chromium
-	CHUDONG_SCREENSHOTS_DIR=$(CURDIR)/docs/dashboard $(BIN)/pytest -m slow tests/dashboard/test_browser.py
+	CHUDONG_SCREENSHOTS_DIR=$(CURDIR)/docs/dashboard $(BIN)/pytest -m slow tests/dashboard/test_browser.py tests/dashboard/test_browser_languages.py \
+		tests/dashboard/test_officer_day_one.py
 
 # People-facing text: extract new message ids into the .po files, then compile them (after translating).
 catalogs: install

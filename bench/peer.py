@@ -165,6 +165,19 @@ def append_figures(
     ]
 
 
+def append_figures_for(
+    singles: int, batched: int, postgres_url: str | None, batch: int = 500, repeats: int = 3
+) -> list[Figure]:
+    """eventsourcing's append rates alone (no projection): SQLite, and PostgreSQL when given."""
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="chudong-bench-peer-") as data:
+        env = _sqlite_env(Path(data) / "peer.db")
+        figures += append_figures(env, "SQLite", singles, batched, batch, repeats)
+    if postgres_url is not None:
+        figures += append_figures(_postgres_env(postgres_url), "PostgreSQL", singles, batched, batch, repeats)
+    return figures
+
+
 def run(
     singles: int, batched: int, postgres_url: str | None, batch: int = 500, repeats: int = 3
 ) -> list[Figure]:

@@ -31,7 +31,7 @@ from bench.timing import Figure, percentile
 from services.planning.adapters.members import branch_members
 from services.planning.main import create_app
 from shared.auth import Role, mint_token
-from shared.bus.keys import fixed_keys
+from shared.bus.keys import deployment_keys, fixed_keys, fixed_masters
 from shared.bus.relay import Relay
 from shared.clock import FixedClock, start_of_day
 from shared.contracts.membership import MemberJoined, UnitRegistered
@@ -123,6 +123,8 @@ async def planning_service(
         while await relay.publish_pending():
             pass
         os.environ["PLANNING_DATABASE_URL"] = database_url
+        # Planning checks membership's seals with the keys the relay above sealed them with.
+        os.environ.update(deployment_keys(fixed_masters()))
         os.environ["PLANNING_EVIDENCE_DIR"] = str(Path(data) / "evidence")
         app = create_app(
             CommonSettings(data_dir=Path(data), nats_url=nats_url, jwt_secret=SECRET, log_level="WARNING"),

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
+from bench import peer, report
 from bench.infra import postgres_url, sqlite_url
+from bench.report import Section
 from bench.timing import Figure, rate
 from bench.workload import admissions
 from shared.events import NewEvent
@@ -79,3 +81,40 @@ async def run(singles: int, batched: int, batch: int = 500, repeats: int = 3) ->
         if pg is not None:
             figures += _figures("PostgreSQL", await _rates(pg, singles, batched, batch, repeats), batch)
     return figures
+
+
+TITLE = "Appends: the event store beside the eventsourcing library, at full durability"
+
+# (singles, batched, repeats): the pipeline's sizes, without its relay and projections.
+SIZES = {"tiny": (50, 500, 1), "standard": (2_000, 20_000, 3)}
+
+
+async def _measure(size: str) -> Section:
+    singles, batched, repeats = SIZES[size]
+    figures = await run(singles, batched, repeats=repeats)
+    async with postgres_url() as pg:
+        figures += await asyncio.to_thread(peer.append_figures_for, singles, batched, pg, repeats=repeats)
+    by_name = {f.name: f.value for f in figures}
+    notes = ["Ratios (same run): ours / eventsourcing's"]
+    for backend in ("SQLite", "PostgreSQL"):
+        for kind, peer_kind in (
+            ("one event per transaction", "one aggregate per save"),
+            ("batches of 500", "500 aggregates per save"),
+        ):
+            mine = by_name.get(f"append to {backend}, {kind}")
+            other = by_name.get(f"eventsourcing: append to {backend}, {peer_kind}")
+            if mine and other:
+                notes.append(f"- append to {backend}, {kind}: {mine / other:.2f}×")
+    notes.append(
+        "Both at full durability: SQLite in WAL mode with synchronous=FULL (the library's default), "
+        "PostgreSQL with its default synchronous_commit."
+    )
+    return TITLE, figures, notes
+
+
+def main() -> None:
+    report.cli("bench.store_append", SIZES, lambda size: asyncio.run(_measure(size)))
+
+
+if __name__ == "__main__":
+    main()

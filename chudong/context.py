@@ -8,13 +8,15 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from chudong.nats.credentials import NatsUsers, users_file
+from chudong.nats.credentials import NatsUsers, users_file, write_private
 from chudong.nats.server import NatsServerError
 from shared.bus.connection import NatsAuthorizationError
 from shared.bus.permissions import ADMIN_USER
-from shared.settings import CommonSettings
+from shared.settings import CommonSettings, service_settings
 
 RUNTIME_FILE = "runtime.json"
+CLI_CONNECT_TIMEOUT = 5.0
+"""How long a command waits for NATS to answer before it says so and exits non-zero."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,3 +91,32 @@ def nats_url(common: CommonSettings) -> str:
     if info is None:
         raise SystemExit("no NATS server: set NATS_URL or start chudong with `chudong run`")
     return info.nats_url
+
+
+def databases_file(data_dir: Path) -> Path:
+    """Where ``chudong run --postgres`` records each service's database, for the commands run later."""
+    return data_dir / "secrets" / "databases.json"
+
+
+def record_databases(common: CommonSettings, urls: dict[str, str]) -> None:
+    """Keep each service's database URL (it may hold a password: for the owner only)."""
+    write_private(databases_file(common.data_dir), json.dumps(urls, indent=2) + "\n")
+
+
+def recorded_databases(common: CommonSettings) -> dict[str, str]:
+    """The databases ``chudong run --postgres`` last gave the services of this data directory."""
+    path = databases_file(common.data_dir)
+    try:
+        data = json.loads(path.read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def service_database_url(common: CommonSettings, service: str) -> str:
+    """``service``'s database as the system of this data directory uses it: ``<SERVICE>_DATABASE_URL``,
+    else the one ``chudong run --postgres`` recorded here, else SQLite in the data directory."""
+    settings = service_settings(service)
+    if settings.database_url:
+        return settings.database_url
+    return recorded_databases(common).get(service) or settings.resolved_database_url(common)

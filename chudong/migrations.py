@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable, Mapping
 
+from chudong.context import service_database_url
 from services.dashboard.migrations import SCHEMA as DASHBOARD
 from services.evaluation.migrations import SCHEMA as EVALUATION
 from services.identity.migrations import SCHEMA as IDENTITY
@@ -17,7 +18,7 @@ from services.membership.migrations import SCHEMA as MEMBERSHIP
 from services.notifications.migrations import SCHEMA as NOTIFICATIONS
 from services.planning.migrations import SCHEMA as PLANNING
 from shared.migrations import Migration, SchemaError, SchemaHistory, migrate
-from shared.settings import CommonSettings, service_settings
+from shared.settings import CommonSettings
 from shared.store import Database
 
 SCHEMAS: dict[str, SchemaHistory] = {
@@ -28,7 +29,7 @@ SCHEMAS: dict[str, SchemaHistory] = {
 def database_url(service: str, common: CommonSettings, env: Mapping[str, str] | None = None) -> str:
     """``service``'s database: ``env``'s ``<SERVICE>_DATABASE_URL`` (as ``chudong run`` passes it), else its settings'."""
     given = (env or {}).get(f"{service.upper()}_DATABASE_URL")
-    return given or service_settings(service).resolved_database_url(common)
+    return given or service_database_url(common, service)
 
 
 async def migrate_database(url: str, history: SchemaHistory) -> Migration:

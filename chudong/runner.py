@@ -22,6 +22,7 @@ import asyncpg
 import httpx
 from sqlalchemy.engine import make_url
 
+from chudong.context import record_databases
 from chudong.migrations import migrate_databases
 from chudong.nats.cluster import LocalCluster
 from chudong.nats.credentials import NatsUsers, secured_node, users_file
@@ -93,8 +94,10 @@ class System:
         else:
             self._start_nats(data_dir)
         if self.postgres:
-            for name, url in asyncio.run(create_service_databases(self.postgres)).items():
+            urls = asyncio.run(create_service_databases(self.postgres))
+            for name, url in urls.items():
                 self.service_env.setdefault(name, {})[f"{name.upper()}_DATABASE_URL"] = url
+            record_databases(self.common, urls)  # where `chudong verify` finds them, even once stopped
         # Each database at this release's schema before its service starts (which refuses one behind).
         self.migrations = migrate_databases(self.common, self.service_env)
         for name in SERVICES:

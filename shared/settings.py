@@ -76,6 +76,14 @@ class CommonSettings(BaseSettings):
         gt=0,
         description="/healthz says degraded when the outbox has waited this long without a publish",
     )
+    checkpoint_interval_seconds: float = Field(
+        default=900.0,
+        ge=0,
+        description=(
+            "how often each service signs its chain head when it has moved (a checkpoint on the "
+            "CHECKPOINTS stream); 0: only on demand (`chudong checkpoints sign`)"
+        ),
+    )
     consumer_stall_seconds: float = Field(
         default=60.0,
         gt=0,
@@ -150,6 +158,13 @@ class ServiceSettings(BaseSettings):
     )
     bus_key_identity: SecretStr | None = Field(
         default=None, description="the key identity gave this service to check its seals"
+    )
+    checkpoint_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "the Ed25519 key (64 hexadecimal digits) the service signs its checkpoints with; "
+            "default: <data dir>/secrets/checkpoints/<service>.key, made once"
+        ),
     )
     partition: str = Field(
         default="",

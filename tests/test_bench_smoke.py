@@ -28,6 +28,7 @@ FIGURES: dict[str, tuple[str, ...]] = {
         "unions evaluated",
         "peak RSS",
     ),
+    "bench.store_append": ("append to SQLite, one event per transaction", "eventsourcing: append to", "×"),
     "bench.planning": ("meetings recorded over HTTP", "meetings per branch per month", "raw: store append"),
     "bench.notifications": (
         "alerts raised from JetStream",

@@ -21,6 +21,8 @@ from shared.bus.permissions import (
     password_variable,
     render_authorization,
 )
+from shared.bus.subjects import EVENT_SERVICES
+from shared.checkpoints.keys import key_variable
 from shared.runtime.partitions import parse_partition
 from shared.settings import SERVICES
 
@@ -221,3 +223,19 @@ def test_every_service_gets_the_bus_keys_it_needs_from_the_secret_and_no_other()
     for service in SERVICES:
         env = compose[service]["environment"]
         assert {k for k in env if "_BUS_KEY" in k} == set(needed_variables(service)), service
+
+
+def test_every_service_with_a_history_signs_its_checkpoints_with_a_key_from_the_secret() -> None:
+    (secret,) = yaml.safe_load_all((KUBERNETES / "secrets.example.yaml").read_text())
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]
+    for deployment in of_kind("Deployment"):
+        service = deployment["metadata"]["labels"]["app"]
+        (container,) = _containers(deployment)
+        keys = {e["name"] for e in container["env"] if e["name"].endswith("_CHECKPOINT_KEY")}
+        assert keys == ({key_variable(service)} if service in EVENT_SERVICES else set()), service
+        assert keys <= set(secret["stringData"])
+    for service in SERVICES:
+        env = compose[service]["environment"]
+        assert {k for k in env if k.endswith("_CHECKPOINT_KEY")} == (
+            {key_variable(service)} if service in EVENT_SERVICES else set()
+        ), service

@@ -7,19 +7,25 @@ fed in history order: a replay at a date equals the live projection at that date
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from nats.js import JetStreamContext
+
+from chudong.audit.streams import read_stream
 from services.evaluation.domain.evaluate import AsOf, evaluate
 from services.evaluation.domain.facts import Fact, facts_of
 from services.evaluation.domain.results import UnitCompliance
 from services.evaluation.domain.rulebook import RuleBook
 from services.evaluation.domain.units import BranchView, UnionView
 from shared.clock import local_date, start_of_day
-from shared.contracts.membership import UnitClosed, UnitDatesCorrected, UnitMoved, UnitRegistered
+from shared.contracts.membership import UnitClosed, UnitDatesCorrected, UnitMoved, UnitRegistered, UnitRenamed
 from shared.contracts.org import UnitLevel, UnitType
-from shared.events import Envelope
+from shared.events import REGISTRY, Envelope
+
+HISTORY_SERVICES = ("membership", "planning", "evaluation")
+"""The histories compliance is computed from, in the order they are applied."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,10 @@ class Rebuild:
                 self.units[p.unit_id] = _Unit(
                     p.unit_id, p.parent_id, event.unit_path, p.name, p.level, p.unit_type, event.occurred_at
                 )
+            return
+        if isinstance(p, UnitRenamed):
+            if p.unit_id in self.units:
+                self.units[p.unit_id] = replace(self.units[p.unit_id], name=p.name)
             return
         if isinstance(p, UnitClosed):
             if p.unit_id in self.units:
@@ -120,7 +130,10 @@ class Rebuild:
         )
         branches = tuple(
             BranchView(
-                u.unit_id, local_date(u.registered_at), local_date(u.closed_at) if u.closed_at else None
+                u.unit_id,
+                local_date(u.registered_at),
+                local_date(u.closed_at) if u.closed_at else None,
+                u.name,
             )
             for u in below
         )
@@ -155,3 +168,12 @@ def evaluate_all(
         chosen = year if year is not None else rules.year_of(as_of.day, view.unit_type)
         results.append(evaluate(rules, view, facts.get(union_id, []), chosen, as_of))
     return results
+
+
+async def read_history(js: JetStreamContext, on_batch: Callable[[int], None] | None = None) -> Rebuild:
+    """Every service's history from its JetStream copy, in order, applied to a fresh rebuild."""
+    rebuild = Rebuild()
+    for service in HISTORY_SERVICES:
+        async for msg in read_stream(js, service, progress=on_batch):
+            rebuild.apply(REGISTRY.decode(msg.data, prev_hash=msg.prev_hash, hash=msg.hash))
+    return rebuild

@@ -1,4 +1,4 @@
-"""``chudong accounts``: the operator opens the first accounts and grants their roles (ADR 0022).
+"""``chudong accounts``: the operator opens the first accounts and grants their roles (ADR 0024).
 
 An account at a unit, and a grant of a role at a unit, are made by an admin of a unit above. The root
 of the tree has no unit above it: its admin is made here, by the operator, with the installation's key

@@ -13,13 +13,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from chudong.context import read_running
+from chudong.context import read_running, service_database_url
 from chudong.demo import SCALES, Generator, digest
 from chudong.demo.direct import SERVICES, DirectLoader
 from chudong.options import parsed
 from chudong.unit_tree import render
 from shared.auth import Role, mint_token
-from shared.settings import CommonSettings, service_settings
+from shared.settings import CommonSettings
 
 console = Console(stderr=True)
 
@@ -31,8 +31,8 @@ class Via(StrEnum):
 
 
 def database_urls(common: CommonSettings) -> dict[str, str]:
-    """Each service's database, as the services themselves resolve it."""
-    return {name: service_settings(name).resolved_database_url(common) for name in SERVICES}
+    """Each service's database, as the services of this data directory use it (``chudong run --postgres``'s too)."""
+    return {name: service_database_url(common, name) for name in SERVICES}
 
 
 def admin_token(common: CommonSettings, unit_id: str = "vn") -> str:

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 
 import structlog
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from chudong.audit.output import plain_table
 from chudong.context import nats_credentials, nats_failures_reported, nats_url
 from shared.bus.connection import connect
 from shared.settings import CommonSettings
@@ -58,13 +58,12 @@ async def collect_status(url: str, user: str | None, password: str | None) -> di
 
 
 def _print(report: dict[str, Any]) -> None:
-    console = Console()
     streams = Table(title=f"streams at {report['nats']}")
     for column in ("stream", "messages", "bytes", "last seq", "replicas", "leader"):
         streams.add_column(column)
     consumers = Table(title="consumers")
     for column in ("stream", "consumer", "lag", "ack pending", "redelivered", "delivered up to"):
-        consumers.add_column(column, overflow="fold")
+        consumers.add_column(column)
     for s in report["streams"]:
         replicas = str(s["replicas"])
         if s["current_replicas"] is not None:
@@ -86,8 +85,7 @@ def _print(report: dict[str, Any]) -> None:
                 str(c["redelivered"]),
                 str(c["delivered"]),
             )
-    console.print(streams)
-    console.print(consumers)
+    sys.stdout.write(plain_table(streams) + plain_table(consumers))
 
 
 def register(app: typer.Typer) -> None:

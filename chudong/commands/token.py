@@ -1,6 +1,6 @@
 """``chudong token``: a development token, for development and tests only.
 
-Officers sign in with an account (identity, ADR 0022); a token minted here carries no session and
+Officers sign in with an account (identity, ADR 0024); a token minted here carries no session and
 no grant. It names only a unit the org tree holds, and an installation with
 ``CHUDONG_ENVIRONMENT=production`` refuses to mint one at all.
 """

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import httpx
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from services.dashboard.adapters.identity import IdentityClient
@@ -19,14 +19,12 @@ from services.dashboard.adapters.live import LiveFeed
 from services.dashboard.adapters.notices import MailNotice
 from services.dashboard.adapters.sessions import SessionStore
 from services.dashboard.adapters.upstream import Upstream
-from services.dashboard.api import routers
-from services.dashboard.api.render import page
-from services.dashboard.api.session import SignInRequiredError, language
+from services.dashboard.api import errors, routers
+from services.dashboard.api.session import SignInRequiredError
 from services.dashboard.app.sessions import SignIn
 from services.dashboard.migrations import SCHEMA
 from services.dashboard.settings import DashboardSettings
 from shared.bus.subjects import stream_name
-from shared.errors import DomainError
 from shared.http import create_service_app
 from shared.http.errors import problem
 from shared.runtime import ServiceRuntime
@@ -36,10 +34,6 @@ from shared.settings import CommonSettings, service_settings
 
 NAME = "dashboard"
 STATIC = Path(__file__).resolve().parent / "static"
-
-
-def _wants_html(request: Request) -> bool:
-    return "text/html" in request.headers.get("accept", "")
 
 
 def create_app(
@@ -61,7 +55,11 @@ def create_app(
         relay=False,
     )
     upstream = Upstream(
-        settings.evaluation_url, settings.notifications_url, settings.upstream_timeout_seconds, transport
+        settings.evaluation_url,
+        settings.notifications_url,
+        settings.upstream_timeout_seconds,
+        transport,
+        membership_url=settings.membership_url,
     )
     identity = IdentityClient(settings.identity_url, settings.upstream_timeout_seconds, identity_transport)
     feed = LiveFeed()
@@ -93,23 +91,20 @@ def create_app(
 
     @app.exception_handler(SignInRequiredError)
     async def _sign_in(request: Request, exc: SignInRequiredError) -> Response:
-        if request.method == "GET" and _wants_html(request):
+        if request.method == "GET" and errors.wants_html(request):
             target = quote(str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
-            ended = "&error=session_ended" if exc.reason.startswith("the session has ended") else ""
-            return RedirectResponse(f"/login?next={target}{ended}", status_code=303)
+            if exc.code:
+                why = f"&error={exc.code}"
+            elif exc.reason.startswith("the session has ended"):
+                why = "&error=session_ended"
+            else:
+                why = ""
+            return RedirectResponse(f"/login?next={target}{why}", status_code=303)
         return problem(
             401, "unauthenticated", exc.reason or "sign in first: a bearer token or the sign-in cookie"
         )
 
-    @app.exception_handler(DomainError)
-    async def _domain(request: Request, exc: DomainError) -> Response:
-        if _wants_html(request):
-            return page(
-                request, "error.html", language(request), status_code=exc.status_code, error=exc, officer=None
-            )
-        response: JSONResponse = problem(exc.status_code, exc.rule, exc.message, [exc.to_dict()])
-        return response
-
+    errors.install(app)
     return app
 
 

@@ -22,6 +22,11 @@ class DashboardSettings(BaseSettings):
         default="http://127.0.0.1:8104",
         validation_alias=AliasChoices("DASHBOARD_NOTIFICATIONS_URL", "CHUDONG_NOTIFICATIONS_URL"),
     )
+    membership_url: str = Field(
+        default="http://127.0.0.1:8101",
+        validation_alias=AliasChoices("DASHBOARD_MEMBERSHIP_URL", "CHUDONG_MEMBERSHIP_URL"),
+        description="membership's HTTP API: how the pages name members (by name, or branch and number)",
+    )
     identity_url: str = Field(
         default="http://127.0.0.1:8106",
         validation_alias=AliasChoices("DASHBOARD_IDENTITY_URL", "CHUDONG_IDENTITY_URL"),

@@ -1,6 +1,6 @@
 """Bearer tokens: signed JWTs carrying the user, a role and the unit the user acts for.
 
-The identity service mints them from a live grant (ADR 0022): short-lived, naming the sign-in session
+The identity service mints them from a live grant (ADR 0024): short-lived, naming the sign-in session
 (``sid``) and the grant (``gid``) they came from. ``chudong token`` mints development tokens without
 either.
 """

@@ -69,11 +69,17 @@ async def connect(
                 refused.set_result(None)
         elif "permissions violation" in text.lower():
             log.error("nats.permission_denied", client=name, user=user, error=text)
-        else:
+        elif connecting.done():
             log.warning("nats.error", error=text)
+        else:
+            # A first connection still being tried: its last error is in the TimeoutError raised at
+            # the end, so a command that cannot reach NATS says why once, not at every attempt.
+            log.info("nats.error", error=text)
 
     async def disconnected_cb() -> None:
-        if connecting.done() and not connecting.cancelled():  # not a first connection given up
+        # Not a first connection given up, nor a close the client asked for (``close``/``drain``
+        # mark it closed before calling back): only a connection lost is worth a warning.
+        if connecting.done() and not connecting.cancelled() and not client.is_closed:
             log.warning("nats.disconnected")
 
     async def reconnected_cb() -> None:

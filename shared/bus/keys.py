@@ -147,10 +147,10 @@ def ensure_bus_keys(data_dir: Path) -> Path:
         private.mkdir(mode=0o700, parents=True, exist_ok=True)
         private.chmod(0o700)
     for owner in EVENT_SERVICES:
-        master = bytes.fromhex(_create_once(directory / f"{owner}.key", secrets.token_bytes(KEY_BYTES).hex()))
+        master = bytes.fromhex(create_once(directory / f"{owner}.key", secrets.token_bytes(KEY_BYTES).hex()))
         for reader in readers_of(owner):
             if reader != owner:
-                _create_once(directory / f"{owner}.{reader}.key", reader_key(master, reader).hex())
+                create_once(directory / f"{owner}.{reader}.key", reader_key(master, reader).hex())
     return directory
 
 
@@ -166,7 +166,7 @@ def _read_key(path: Path) -> bytes:
     return _parse(str(path), path.read_text())
 
 
-def _create_once(path: Path, text: str) -> str:
+def create_once(path: Path, text: str) -> str:
     """Write ``text`` to ``path`` (0600) unless it exists; another process may win the race: read theirs."""
     if not path.exists():
         candidate = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")

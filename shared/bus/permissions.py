@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from shared.bus.subjects import DEAD_LETTER_PREFIX, DEAD_LETTER_STREAM, EVENT_SERVICES, stream_name
+from shared.checkpoints.stream import CHECKPOINT_STREAM, checkpoint_subject
 
 ACCOUNT = "CHUDONG"
 ADMIN_USER = "chudong-admin"
@@ -67,7 +68,10 @@ def service_permissions(service: str) -> dict[str, dict[str, list[str]]]:
         # A dead letter replayed with success leaves the stream (``POST /admin/dead-letters/replay``).
         f"$JS.API.STREAM.MSG.DELETE.{DEAD_LETTER_STREAM}",
     ]
-    for stream in sorted({own, DEAD_LETTER_STREAM, *reads}):
+    if service in EVENT_SERVICES:  # its signed chain heads, and the last one it signed
+        publish += [checkpoint_subject(service), f"$JS.API.STREAM.MSG.GET.{CHECKPOINT_STREAM}"]
+    checkpoints = [CHECKPOINT_STREAM] if service in EVENT_SERVICES else []
+    for stream in sorted({own, DEAD_LETTER_STREAM, *reads, *checkpoints}):
         publish.append(f"$JS.API.STREAM.INFO.{stream}")
     for stream in reads:
         publish += [

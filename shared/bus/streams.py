@@ -14,10 +14,12 @@ from nats.js.errors import NotFoundError
 
 from shared.bus.seals import SEALED_FROM
 from shared.bus.subjects import DEAD_LETTER_PREFIX, DEAD_LETTER_STREAM, EVENT_SERVICES, stream_name
+from shared.checkpoints.stream import checkpoint_stream_config
 
 
 def stream_configs(*, replicas: int = 1, duplicate_window: float = 7200.0) -> list[StreamConfig]:
-    """Each service's history stream, kept for ever (the audit copy), and the dead-letter stream."""
+    """Each service's history stream, kept for ever (the audit copy), the dead-letter stream and the
+    services' signed checkpoints (:mod:`shared.checkpoints.stream`)."""
     configs = [
         StreamConfig(
             name=stream_name(service),
@@ -45,6 +47,7 @@ def stream_configs(*, replicas: int = 1, duplicate_window: float = 7200.0) -> li
             description="messages a consumer could not process, with the error, for operators to replay",
         )
     )
+    configs.append(checkpoint_stream_config(replicas=replicas, duplicate_window=duplicate_window))
     return configs
 
 

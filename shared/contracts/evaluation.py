@@ -6,9 +6,10 @@ from datetime import date
 from enum import StrEnum
 from functools import partial
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from shared.events import Event, event_type
+from shared.i18n import Message
 from shared.ids import UnitId
 
 evaluation_event = partial(event_type, service="evaluation")
@@ -31,7 +32,26 @@ class Missing(BaseModel):
     indicator_id: str
     unit_id: UnitId | None = None
     period: str | None = None
-    description: str
+    description: str = Field(
+        default="", description="the message in English, for readers that do not render messages"
+    )
+    message: Message | None = Field(
+        default=None, description="what is missing as a message id with parameters, in the reader's language"
+    )
+
+    @field_serializer("description")
+    def _in_english(self, description: str) -> str:
+        # Said in English when written out (an answer, an event), not for every item an evaluation finds.
+        return english(description, self.message)
+
+    def render(self, lang: str) -> str:
+        """What is missing in the reader's language (the English description of an older event)."""
+        return self.message.render(lang) if self.message is not None else self.description
+
+
+def english(text: str, message: Message | None) -> str:
+    """``text``, or where it was left to the message, the message in English."""
+    return text or (message.render("en") if message is not None else "")
 
 
 class LateCounting(StrEnum):
@@ -55,6 +75,10 @@ class LateEvidence(BaseModel):
     recorded_on: date = Field(description="the day the system learned it (Vietnam date)")
     days_late: int = Field(ge=0, description="days from occurred_on to recorded_on")
     counts_as: LateCounting = LateCounting.COUNTED
+    message: Message | None = Field(
+        default=None,
+        description="the mark in words (what happened where, how late), in the reader's language",
+    )
 
 
 @evaluation_event("ComplianceChanged")

@@ -1,4 +1,4 @@
-"""Events owned by the identity service: officers' accounts and the grants of a role at a unit (ADR 0022).
+"""Events owned by the identity service: officers' accounts and the grants of a role at a unit (ADR 0024).
 
 An account's personal fields (login name, full name, phone, e-mail) and its credentials (the argon2
 hash of the password, the TOTP secret) travel :class:`~shared.contracts.personal.Sealed` under the

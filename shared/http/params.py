@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Path, Query
 
@@ -28,4 +28,8 @@ AsOfQuery = Annotated[
 KnownAtQuery = Annotated[
     Instant | None,
     Query(description="count only what the system had recorded by this instant (as the system knew it)"),
+]
+LangQuery = Annotated[
+    Literal["vi", "en"],
+    Query(description="the language of the text: vi (Vietnamese, the default) or en (English)"),
 ]

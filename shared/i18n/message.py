@@ -33,7 +33,7 @@ def _fill(lang: str, text: str, params: dict[str, Any]) -> str:
     if not params:
         return text
     try:
-        return LocaleFormatter(lang).vformat(text, (), params)
+        return LocaleFormatter(lang).fill(text, params)
     except (KeyError, IndexError, ValueError):
         # A translation that names a parameter the message does not carry must not hide the text.
         return text

@@ -25,8 +25,10 @@ from shared.bus.consumer import Projection, ProjectionConsumer
 from shared.bus.keys import BusKeys, load_bus_keys
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
+from shared.checkpoints.keys import load_checkpoint_key
 from shared.migrations import SchemaHistory, migrate_on_start
 from shared.orgtree import OrgTreeProjection, UnitDirectory
+from shared.runtime.checkpointing import sign_periodically
 from shared.runtime.feeds import ProjectionFeed, Source, feed, projections_report, rebuildable
 from shared.runtime.health import health_report
 from shared.runtime.leadership import run_as_leader
@@ -182,6 +184,21 @@ class ServiceRuntime:
             self.relay.progress.window = self.common.relay_stall_seconds
             # Replicas share the outbox: one relay at a time, the one holding the service's lock.
             self._tasks.spawn(run_as_leader(self.db, f"relay:{self.name}", self.relay.run), "relay")
+            if self.common.checkpoint_interval_seconds > 0:
+                self._tasks.spawn(
+                    run_as_leader(
+                        self.db,
+                        f"checkpoints:{self.name}",
+                        functools.partial(
+                            sign_periodically,
+                            self.store,
+                            self.js,
+                            load_checkpoint_key(self.settings, self.common),
+                            self.common.checkpoint_interval_seconds,
+                        ),
+                    ),
+                    "checkpoints",
+                )
         for projection, sources, shared_lock in self._pending_projections:
             fed = feed(
                 projection,

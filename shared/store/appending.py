@@ -6,9 +6,8 @@ Idempotency-Key, and gets its positions and hashes; then everything the group
 accepted is written with one statement per table (per 1,000 rows). A request
 refused by the plan (a version conflict, a reused key) is refused alone.
 
-A large append (a member list of 20,000 rows) yields to the event loop every few
-hundred events while it is planned and written, so the service keeps answering
-(its health check included) meanwhile.
+A large append (a member list of 20,000 rows) is planned in a thread, so the
+service keeps answering (its health check included) meanwhile.
 """
 
 from __future__ import annotations
@@ -36,7 +35,7 @@ NO_STREAM = 0
 
 InlineProjection = Callable[[AsyncConnection, Sequence[Envelope]], Awaitable[None]]
 
-_YIELD_EVERY = 200  # events planned between two yields to the event loop
+PLAN_INLINE = 200  # events a group may have to be planned on the event loop, not in a thread
 _ROWS_PER_STATEMENT = 1000
 
 
@@ -146,13 +145,19 @@ async def stored_answers(
     }
 
 
-async def plan_group(
-    conn: AsyncConnection, group: Sequence[AppendRequest], head: Head, build: Build, now: datetime
+def plan_group(
+    group: Sequence[AppendRequest],
+    head: Head,
+    build: Build,
+    now: datetime,
+    answers: dict[str, tuple[str, IdempotentResult]],
+    versions: dict[str, int],
 ) -> GroupPlan:
-    """Decide every request of the group in order; set ``envelopes`` or ``error`` on each."""
-    keys = [r.idempotency.key for r in group if r.idempotency is not None]
-    answers = await stored_answers(conn, keys)
-    versions = await current_versions(conn, [a.stream_id for r in group for a in r.appends])
+    """Decide every request of the group in order; set ``envelopes`` or ``error`` on each.
+
+    ``answers`` and ``versions`` are what the database holds (read under the head's lock): the keys
+    already answered and the streams' versions. Pure computation: it may run in a driver's thread.
+    """
     plan = GroupPlan(head)
     for request in group:
         idem = request.idempotency
@@ -164,9 +169,7 @@ async def plan_group(
                 idem.replay = result
             continue
         try:
-            request.envelopes, bodies, plan.head, changed = await _decide(
-                request, versions, plan.head, build, now
-            )
+            request.envelopes, bodies, plan.head, changed = _decide(request, versions, plan.head, build, now)
         except ConcurrencyError as exc:
             request.error = exc
             continue
@@ -188,7 +191,24 @@ async def plan_group(
     return plan
 
 
-async def _decide(
+async def read_and_plan(
+    conn: AsyncConnection, group: Sequence[AppendRequest], head: Head, build: Build, now: datetime
+) -> GroupPlan:
+    """Read what the group's decisions need through ``conn``, then plan it (a large group in a thread,
+    so the service keeps answering, its health check included, while thousands of events are hashed)."""
+    keys = [r.idempotency.key for r in group if r.idempotency is not None]
+    answers = await stored_answers(conn, keys)
+    versions = await current_versions(conn, [a.stream_id for r in group for a in r.appends])
+    if event_count(group) <= PLAN_INLINE:
+        return plan_group(group, head, build, now, answers, versions)
+    return await asyncio.to_thread(plan_group, group, head, build, now, answers, versions)
+
+
+def event_count(group: Sequence[AppendRequest]) -> int:
+    return sum(len(a.events) for r in group for a in r.appends)
+
+
+def _decide(
     request: AppendRequest, versions: dict[str, int], head: Head, build: Build, now: datetime
 ) -> tuple[list[Envelope], list[bytes], Head, dict[str, int]]:
     position, prev_hash = head
@@ -210,35 +230,35 @@ async def _decide(
             envelope.hash = prev_hash = chain_hash(prev_hash, body)
             envelopes.append(envelope)
             bodies.append(body)
-            if len(envelopes) % _YIELD_EVERY == 0:
-                await asyncio.sleep(0)
         changed[item.stream_id] = actual
     return envelopes, bodies, (position, prev_hash), changed
+
+
+def event_rows(plan: GroupPlan, start: int = 0, end: int | None = None) -> list[dict[str, Any]]:
+    """The ``events`` rows of the plan's envelopes ``start:end``."""
+    return [
+        {
+            "position": e.position,
+            "event_id": str(e.event_id),
+            "stream_id": e.stream_id,
+            "stream_version": e.stream_version,
+            "type": e.type,
+            "unit_path": e.unit_path,
+            "occurred_at": e.occurred_at,
+            "recorded_at": e.recorded_at,
+            "body": body,
+            "prev_hash": e.prev_hash,
+            "hash": e.hash,
+        }
+        for e, body in zip(plan.envelopes[start:end], plan.bodies[start:end], strict=True)
+    ]
 
 
 async def write_planned(conn: AsyncConnection, plan: GroupPlan) -> None:
     """Write the group's events, outbox entries and answers: one statement per table and 1,000 rows."""
     for start in range(0, len(plan.envelopes), _ROWS_PER_STATEMENT):
         end = start + _ROWS_PER_STATEMENT
-        await conn.execute(
-            insert(events),
-            [
-                {
-                    "position": e.position,
-                    "event_id": str(e.event_id),
-                    "stream_id": e.stream_id,
-                    "stream_version": e.stream_version,
-                    "type": e.type,
-                    "unit_path": e.unit_path,
-                    "occurred_at": e.occurred_at,
-                    "recorded_at": e.recorded_at,
-                    "body": body,
-                    "prev_hash": e.prev_hash,
-                    "hash": e.hash,
-                }
-                for e, body in zip(plan.envelopes[start:end], plan.bodies[start:end], strict=True)
-            ],
-        )
+        await conn.execute(insert(events), event_rows(plan, start, end))
         await conn.execute(insert(outbox), [{"position": e.position} for e in plan.envelopes[start:end]])
     if plan.remembered:
         await conn.execute(insert(idempotency), plan.remembered)

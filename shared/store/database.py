@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, InvalidatePoolError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.util.concurrency import await_
 
@@ -79,12 +79,13 @@ class Database:
         # closed as soon as they were returned, and each new one costs a thread and its pragmas).
         size = max(pool_size, SQLITE_POOL_SIZE) if self.is_sqlite else pool_size
         kwargs: dict[str, Any] = {
-            "pool_pre_ping": not self.is_sqlite,
             "pool_size": size,
             "max_overflow": size,
         }
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            # Rolled back on return only if a transaction is open (see ``_configure_sqlite``).
+            kwargs["pool_reset_on_return"] = None
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         self._base_engine = self.engine
         self._write_lock = asyncio.Lock()
@@ -92,11 +93,15 @@ class Database:
             self._configure_sqlite()
             if shadow:
                 self._attach_shadow(shadow)
+        else:
+            self._ping_on_checkout()
         if shadow:
             self.engine = self.engine.execution_options(schema_translate_map={None: shadow})
         self._writer = self.engine
+        self._unbegun_writer = self.engine
         if self.is_sqlite:
             self._writer = self.engine.execution_options(chudong_begin="IMMEDIATE")
+            self._unbegun_writer = self.engine.execution_options(chudong_begin="")
 
     @property
     def write_lock(self) -> asyncio.Lock:
@@ -122,6 +127,21 @@ class Database:
             cursor.execute(f"PRAGMA {shadow}.journal_mode=WAL")
             cursor.close()
 
+    def _ping_on_checkout(self) -> None:
+        """Check a pooled PostgreSQL connection before it is handed out (one left broken by a restart of
+        the server is replaced, with every connection opened before it, instead of failing a request).
+
+        SQLAlchemy's ``pool_pre_ping`` does the same in three round trips on asyncpg (BEGIN, the ping,
+        ROLLBACK); an append takes six, so this ping is one: ``SELECT 1`` outside a transaction.
+        """
+
+        @event.listens_for(self.engine.sync_engine, "checkout")
+        def _on_checkout(_dbapi_connection: Any, _record: Any, proxy: Any) -> None:
+            try:
+                await_(proxy.driver_connection.execute("SELECT 1"))
+            except Exception as exc:
+                raise InvalidatePoolError(f"ping failed: {exc.__class__.__name__}") from exc
+
     def _configure_sqlite(self) -> None:
         @event.listens_for(self.engine.sync_engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -138,19 +158,35 @@ class Database:
             cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
+        @event.listens_for(self.engine.sync_engine, "reset")
+        def _on_reset(dbapi_connection: Any, _record: Any, _state: Any) -> None:
+            # A connection comes back after its transaction was committed or rolled back, almost always:
+            # the rollback SQLAlchemy sends on every return would be one more trip to the driver's thread.
+            # sqlite3 knows whether a transaction is open, without a trip.
+            if dbapi_connection.driver_connection.in_transaction:
+                dbapi_connection.rollback()
+
         @event.listens_for(self.engine.sync_engine, "begin")
         def _on_begin(conn: Any) -> None:
             mode = conn.get_execution_options().get("chudong_begin", "DEFERRED")
+            if not mode:
+                return  # the transaction's first trip to the driver's thread begins it (``begun_by_caller``)
             # Straight to aiosqlite: one trip to its thread, where a statement through SQLAlchemy's
             # cursor takes four (cursor, execute, fetch, close); every read and write begins so.
             await_(conn.connection.driver_connection.execute_fetchall(f"BEGIN {mode}"))
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        """A write transaction: committed when the block ends, rolled back if it raises."""
+    async def transaction(self, *, begun_by_caller: bool = False) -> AsyncIterator[AsyncConnection]:
+        """A write transaction: committed when the block ends, rolled back if it raises.
+
+        ``begun_by_caller`` (SQLite): no ``BEGIN IMMEDIATE`` is sent for it; the caller's first work on
+        the driver's connection, run in its thread, begins with it (one trip less: the event store's
+        append does so). Ignored on PostgreSQL.
+        """
         try:
             if self.is_sqlite:
-                async with self._write_lock, self._writer.begin() as conn:
+                writer = self._unbegun_writer if begun_by_caller else self._writer
+                async with self._write_lock, writer.begin() as conn:
                     yield conn
             else:
                 async with self._writer.begin() as conn:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from shared.i18n import Message, _
 from shared.store.database import Database
 from shared.store.event_store import chain_hash
 from shared.store.schema import GENESIS_HASH, chain_head, events
@@ -18,7 +19,11 @@ class ChainBreak:
 
     position: int
     event_id: str | None
-    reason: str
+    message: Message
+
+    @property
+    def reason(self) -> str:
+        return self.message.render("en")
 
     def __str__(self) -> str:
         at = f"position {self.position}" + (f" (event {self.event_id})" if self.event_id else "")
@@ -78,7 +83,9 @@ async def verify_chain(db: Database, *, batch: int = 5000) -> ChainReport:
             after = rows[-1].position
     if int(head.position) != expected_position - 1 or (count and head.hash != expected_prev):
         problem = ChainBreak(
-            expected_position, None, f"the chain head says {head.position} events; {count} are stored"
+            expected_position,
+            None,
+            _("the chain head says {head} events; {count} are stored", head=int(head.position), count=count),
         )
         return ChainReport(count, int(head.position), str(head.hash), problem)
     return ChainReport(count, int(head.position), str(head.hash), None)
@@ -89,22 +96,30 @@ def _check_row(row: object, expected_position: int, expected_prev: str) -> Chain
     event_id = str(row.event_id)  # type: ignore[attr-defined]
     if position != expected_position:
         return ChainBreak(
-            expected_position, None, f"missing: the next stored event is at position {position}"
+            expected_position,
+            None,
+            _("missing: the next stored event is at position {position}", position=position),
         )
     if row.prev_hash != expected_prev:  # type: ignore[attr-defined]
         return ChainBreak(
-            position, event_id, "out of place: its previous hash is not the hash of the event before"
+            position, event_id, _("out of place: its previous hash is not the hash of the event before")
         )
     body: bytes = row.body  # type: ignore[attr-defined]
     if chain_hash(expected_prev, body) != row.hash:  # type: ignore[attr-defined]
-        return ChainBreak(position, event_id, "altered: its stored bytes do not match its hash")
+        return ChainBreak(position, event_id, _("altered: its stored bytes do not match its hash"))
     try:
         data = json.loads(body)
     except ValueError:
-        return ChainBreak(position, event_id, "unreadable: its stored bytes are not JSON")
+        return ChainBreak(position, event_id, _("unreadable: its stored bytes are not JSON"))
     if data.get("position") != position:
-        return ChainBreak(position, event_id, f"out of place: its bytes say position {data.get('position')}")
+        return ChainBreak(
+            position,
+            event_id,
+            _("out of place: its bytes say position {said}", said=str(data.get("position"))),
+        )
     for column in _COPIED:
         if str(data.get(column)) != str(getattr(row, column)):
-            return ChainBreak(position, event_id, f"altered: column {column} differs from the hashed bytes")
+            return ChainBreak(
+                position, event_id, _("altered: column {column} differs from the hashed bytes", column=column)
+            )
     return None

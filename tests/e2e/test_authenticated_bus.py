@@ -68,7 +68,7 @@ def test_the_cli_works_on_the_embedded_system_as_its_admin(system: RunningSystem
     streams = {s["name"]: s for s in json.loads(status.stdout)["streams"]}
     assert {stream_name("membership"), "DEADLETTER"} <= set(streams)
     assert {s["replicas"] for s in streams.values()} == {1}
-    for command in (["streams"], ["verify"], ["replay", "--format", "json"]):
+    for command in (["streams"], ["checkpoints", "sign"], ["verify"], ["replay", "--format", "json"]):
         done = system.cli(*command)
         assert done.returncode == 0, (command, done.stderr)
         assert "Authorization Violation" not in done.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from shared.i18n import Message
 from tests.evaluation.conftest import Evaluation
 from tests.evaluation.history import Tree
 
@@ -25,15 +26,54 @@ async def test_a_unions_compliance_shows_evidence_and_what_is_missing(evaluation
     assert c22["evidence"]["numbers"]["branch meeting: met"] == 19
     assert {str(e.event_id) for e in recorded[:19]} == set(c22["evidence"]["event_ids"])
     assert [m["description"] for m in c22["missing"]] == [
-        "branch dcs-1-b2: no branch meeting recorded for 2026-10"
+        "Đơn vị dcs-1-b2: no branch meeting recorded for 10/2026"
     ]
     assert indicators["C3.6"]["status"] == "pass"
 
     explanation = await evaluation.client.get(
-        "/units/dcs-1/explanation", params={"as_of": "2026-10-31"}, headers=evaluation.token()
+        "/units/dcs-1/explanation", params={"as_of": "2026-10-31", "lang": "en"}, headers=evaluation.token()
     )
     assert "C2.2 [core] PASS" in explanation.text
-    assert "missing: branch dcs-1-b2: no branch meeting recorded for 2026-10" in explanation.text
+    assert "missing: Đơn vị dcs-1-b2: no branch meeting recorded for 10/2026" in explanation.text
+
+
+async def test_the_answer_carries_messages_each_reader_renders_in_their_language(
+    evaluation: Evaluation,
+) -> None:
+    tree = Tree()
+    await evaluation.sources.record(tree.registrations())
+    await evaluation.sources.record([*tree.meetings_until(10), tree.dialogue(date(2026, 3, 1))])
+    await evaluation.settled()
+    answer = await evaluation.client.get(
+        "/units/dcs-1/compliance", params={"as_of": "2026-10-31"}, headers=evaluation.token()
+    )
+    body = answer.json()
+    assert body["name"] == "Đơn vị dcs-1"
+    c2 = next(c for c in body["criteria"] if c["criterion"] == 2)
+    c22 = next(i for i in c2["indicators"] if i["indicator_id"] == "C2.2")
+    [missing] = c22["missing"]
+    message = Message.model_validate(missing["message"])
+    assert message.render("vi") == "Đơn vị dcs-1-b2: chưa ghi nhận sinh hoạt chi đoàn trong tháng 10/2026"
+    assert message.render("en") == missing["description"]
+    label = Message.model_validate(c22["evidence"]["labels"]["branch meeting: met"])
+    assert label.render("vi") == "sinh hoạt chi đoàn: đạt"
+    explained = Message.model_validate(c22["explanation_message"]).render("vi")
+    assert explained.startswith("Đạt: sinh hoạt chi đoàn: 19/24 lượt chi đoàn theo kỳ đạt")
+    assert "chỉ tiêu cốt lõi chưa đạt" in Message.model_validate(c2["explanation_message"]).render("vi")
+
+    text = await evaluation.client.get(
+        "/units/dcs-1/explanation", params={"as_of": "2026-10-31"}, headers=evaluation.token()
+    )
+    assert text.headers["content-language"] == "vi"
+    assert "C2.2 [cốt lõi] ĐẠT" in text.text
+    assert "còn thiếu: Đơn vị dcs-1-b2: chưa ghi nhận sinh hoạt chi đoàn trong tháng 10/2026" in text.text
+    wrong = await evaluation.client.get(
+        "/units/dcs-1/explanation", params={"lang": "fr"}, headers=evaluation.token()
+    )
+    assert wrong.status_code == 422 and wrong.json()["detail"][0]["field"] == "lang"
+    district = await evaluation.client.get("/units/bg-pl/compliance", headers=evaluation.token())
+    refusal = Message.model_validate(district.json()["detail"][0]["text"])
+    assert refusal.render("vi").startswith("Đơn vị bg-pl không phải là đoàn cơ sở")
 
 
 async def test_unions_under_a_district_and_its_rollup(evaluation: Evaluation) -> None:

@@ -47,7 +47,7 @@ async def test_a_meeting_recorded_late_counts_as_happened_but_not_as_known_befor
     assert str(late[0].event_id) not in known["evidence"]["event_ids"]
     assert known["evidence"]["numbers"]["branch meeting: met"] == 9
     assert [m["description"] for m in known["missing"] if m["period"] == "2026-10"] == [
-        "branch dcs-1-b1: no branch meeting recorded for 2026-10"
+        "Đơn vị dcs-1-b1: no branch meeting recorded for 10/2026"
     ]
     known_later = await october(known_at="2026-12-06T00:00:00+07:00", as_of="2026-11-01")
     assert known_later["evidence"]["numbers"]["branch meeting: met"] == 10

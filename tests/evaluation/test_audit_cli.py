@@ -1,10 +1,9 @@
-"""``chudong verify``, ``chudong replay`` and ``chudong explain`` as an auditor runs them."""
+"""``chudong replay`` and ``chudong explain`` as an auditor runs them (``chudong verify``: tests/audit)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from shared.bus.connection import connect
 from shared.bus.keys import fixed_keys
 from shared.bus.relay import Relay
 from shared.bus.streams import ensure_streams
-from shared.bus.subjects import stream_name
 from shared.store import Database, EventStore, StreamAppend
 from tests.evaluation.history import Tree
 
@@ -57,61 +55,6 @@ def recorded(tmp_path: Path, nats_server: EmbeddedNats, monkeypatch: pytest.Monk
     return tmp_path
 
 
-def _tamper(data_dir: Path, *statements: str) -> None:
-    with sqlite3.connect(data_dir / "membership.db") as conn:
-        for statement in statements:
-            conn.execute(statement)
-
-
-def test_verify_passes_on_an_untouched_history(recorded: Path) -> None:
-    result = runner.invoke(app, ["verify"])
-    assert result.exit_code == 0, result.output
-    assert "membership" in result.output and "JetStream copy matches: 6 events" in result.output
-
-
-@pytest.mark.parametrize(
-    ("statements", "reported"),
-    [
-        (
-            ["UPDATE events SET body = CAST(replace(body, 'Đơn vị', 'Don vi') AS BLOB) WHERE position = 3"],
-            "position 3 (event",
-        ),
-        (["DELETE FROM events WHERE position = 3"], "position 3: missing"),
-        (
-            [
-                "UPDATE events SET position = -1 WHERE position = 3",
-                "UPDATE events SET position = 3 WHERE position = 4",
-                "UPDATE events SET position = 4 WHERE position = -1",
-            ],
-            "out of place",
-        ),
-    ],
-    ids=["altered", "deleted", "reordered"],
-)
-def test_verify_names_the_first_altered_deleted_or_reordered_event(
-    recorded: Path, statements: list[str], reported: str
-) -> None:
-    _tamper(recorded, *statements)
-    result = runner.invoke(app, ["verify", "--no-jetstream"])
-    assert result.exit_code == 1, (result.output, result.exception)
-    line = next(line for line in result.output.splitlines() if line.startswith("membership"))
-    assert "BROKEN" in line and reported in line, result.output
-
-
-def test_verify_names_an_event_missing_from_the_jetstream_copy(
-    recorded: Path, nats_server: EmbeddedNats
-) -> None:
-    async def drop_third() -> None:
-        nc = await connect(nats_server.url, name="tests")
-        await nc.jetstream().delete_msg(stream_name("membership"), 3)
-        await nc.close()
-
-    asyncio.run(drop_third())
-    result = runner.invoke(app, ["verify"])
-    assert result.exit_code == 1
-    assert "JetStream copy: position 3 (event" in result.output and "is missing" in result.output
-
-
 def test_replay_and_explain_rebuild_compliance_from_the_history(recorded: Path) -> None:
     result = runner.invoke(app, ["replay", "--as-of", "2026-03-31", "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -121,7 +64,11 @@ def test_replay_and_explain_rebuild_compliance_from_the_history(recorded: Path) 
     table = runner.invoke(app, ["replay", "--as-of", "2026-03-31", "--unit", "bg"])
     assert table.exit_code == 0 and "dcs-1" in table.stdout
     explained = runner.invoke(app, ["explain", "dcs-1", "--as-of", "2026-03-31"])
-    assert explained.exit_code == 0 and "C3.6 [optional] PASS" in explained.stdout
+    assert explained.exit_code == 0 and "C3.6 [không bắt buộc] ĐẠT" in explained.stdout
+    assert "tính đến ngày 31/03/2026" in explained.stdout and "Tiêu chí 2" in explained.stdout
+    english = runner.invoke(app, ["explain", "dcs-1", "--as-of", "2026-03-31", "--lang", "en"])
+    assert english.exit_code == 0 and "C3.6 [optional] PASS" in english.stdout
+    assert runner.invoke(app, ["explain", "dcs-1", "--lang", "fr"]).exit_code != 0
     xlsx = recorded / "replay.xlsx"
     assert (
         runner.invoke(

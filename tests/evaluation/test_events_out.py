@@ -36,8 +36,8 @@ async def test_an_indicator_at_risk_is_announced_once_with_what_is_missing(evalu
     risks = at_risk(emitted, "C2.2")
     assert len(risks) == 1
     assert {m.description for m in risks[0].missing} >= {
-        "branch dcs-1-b1: no branch meeting recorded for 2026-10",
-        "branch dcs-1-b2: no branch meeting recorded for 2026-10",
+        "Đơn vị dcs-1-b1: no branch meeting recorded for 10/2026",
+        "Đơn vị dcs-1-b2: no branch meeting recorded for 10/2026",
     }
     assert risks[0].closes_on == date(2026, 10, 31)
     overall = [

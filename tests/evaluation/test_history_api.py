@@ -70,5 +70,9 @@ async def test_an_indicators_evidence_lists_its_events_with_their_dates(evaluati
     assert body["indicator"]["indicator_id"] == "C2.2"
     assert [e["occurred_on"] for e in body["events"]] == ["2026-01-10", "2026-02-10", "2026-03-10"]
     assert {e["event_id"] for e in body["events"]} == {str(e.event_id) for e in recorded}
+    # What a page needs to say it in words: "Chi đoàn 1 sinh hoạt ngày 10/01/2026, 8/10 đoàn viên có mặt".
+    first = body["events"][0]
+    assert (first["unit_id"], first["number"], first["total"], first["tag"]) == (b1, 8, 10, "periodic")
+    assert first["subject"].startswith("mt")
     unknown = await evaluation.client.get("/units/dcs-1/indicators/C9.9", headers=officer)
     assert unknown.status_code == 404 and "C2.2" in unknown.text

@@ -120,11 +120,14 @@ async def test_late_meetings_are_marked_in_the_compliance_the_explanation_and_th
         assert {m["counts_as"] for m in evidence["late"]} == {counts_as}
         assert {m["occurred_on"][:7] for m in evidence["late"]} == {f"2026-{m:02d}" for m in range(3, 10)}
         assert {m["recorded_on"] for m in evidence["late"]} == {"2026-12-05"}
-    assert "count only as at risk (without them: fail)" in limited["explanation"]
+    assert "count only as at risk (without them: Fail)" in limited["explanation"]
 
     text = await get(evaluation, "/units/dcs-1/explanation")
-    assert "ghi nhận muộn 270 ngày (recorded 270 days late: meeting in dcs-1-b" in text
-    assert "beyond the limit: counts only as at risk" in text
+    assert "ghi nhận muộn 270 ngày: sinh hoạt chi đoàn tại Đơn vị dcs-1-b" in text
+    assert "quá thời hạn ghi nhận: chỉ tính là có nguy cơ" in text
+    english = await get(evaluation, "/units/dcs-1/explanation", lang="en")
+    assert "recorded 270 days late: branch meeting in Đơn vị dcs-1-b" in english
+    assert "beyond the recording limit: counts only as at risk" in english
 
     drill = await get(evaluation, "/units/dcs-1/indicators/C2.2")
     events = {e["occurred_on"]: e for e in drill["events"] if e["unit_id"] == "dcs-1-b1"}

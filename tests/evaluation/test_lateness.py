@@ -95,11 +95,17 @@ def test_back_filled_meetings_count_as_they_happened_but_are_marked_late() -> No
     )
     assert (march.kind, march.unit_id, march.indicator_id) == ("meeting", "dcs-1-b1", "C2.2")
     assert indicator(back_filled, "C2.3").evidence.late_count == 14  # attendance reads the same meetings
+    assert "late: 14 events recorded up to 270 days after they happened" in indicator(
+        back_filled, "C2.2"
+    ).explain("en")
     assert (
-        "late: 14 event(s) recorded up to 270 days after they happened"
-        in indicator(back_filled, "C2.2").explanation
+        "mt-dcs-1-b1-03: ghi nhận muộn 270 ngày: sinh hoạt chi đoàn tại chi đoàn dcs-1-b1 ngày 10/03/2026, "
+        "ghi nhận ngày 05/12/2026" in explain(back_filled)
     )
-    assert "mt-dcs-1-b1-03 ghi nhận muộn 270 ngày (recorded 270 days late" in explain(back_filled)
+    assert (
+        "mt-dcs-1-b1-03: recorded 270 days late: branch meeting in branch dcs-1-b1 on 10/03/2026, "
+        "recorded on 05/12/2026" in explain(back_filled, lang="en")
+    )
 
 
 def test_what_was_known_before_the_back_fill_still_misses_those_months() -> None:
@@ -144,8 +150,13 @@ def test_a_province_counts_meetings_recorded_more_than_60_days_late_only_as_at_r
     assert judged(rules, bg, back_filled=False).status.value == "pass"
     limited = judged(rules, bg, back_filled=True)
     assert limited.status.value == "at_risk"
-    assert "14 event(s) recorded more than 60 days late count only as at risk (without them: fail)" in (
-        limited.explanation
+    assert "14 events recorded more than 60 days late count only as at risk (without them: Fail)" in (
+        limited.explain("en")
+    )
+    assert limited.explanation_message is not None
+    assert (
+        "14 minh chứng ghi nhận muộn quá 60 ngày chỉ được tính là có nguy cơ (nếu không tính chúng: Không đạt)"
+        in (limited.explanation_message.render("vi"))
     )
     assert {m.counts_as for m in limited.evidence.late} == {LateCounting.AT_RISK}
     assert limited.evidence.event_count == 22  # they are still the evidence, marked
@@ -163,8 +174,8 @@ def test_a_province_may_leave_late_evidence_out_altogether(tmp_path: Path) -> No
     assert limited.evidence.event_count == 8  # January, February, October, November
     assert limited.evidence.late_count == 14
     assert {m.counts_as for m in limited.evidence.late} == {LateCounting.NOT_COUNTED}
-    assert "branch dcs-1-b1: no branch meeting recorded for 2026-03" in [
-        m.description for m in limited.missing
+    assert "branch dcs-1-b1: no branch meeting recorded for 3/2026" in [
+        m.render("en") for m in limited.missing
     ]
     assert judged(rules, "vn.bg.bg-pl.dcs-1", back_filled=False).status.value == "pass"
 

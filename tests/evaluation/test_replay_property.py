@@ -35,7 +35,9 @@ from tests.evaluation.conftest import SECRET, Evaluation
 from tests.evaluation.history import Tree, at, uid
 from tests.evaluation.sources import Sources
 
-KINDS = ("meeting", "dialogue", "member", "roster", "briefed", "referral", "tasks", "report", "transfer")
+KINDS = (
+    "meeting", "dialogue", "member", "roster", "briefed", "referral", "tasks", "report", "transfer", "rename"
+)  # fmt: skip
 Op = tuple[str, int, int, int, int]  # kind, branch, month, day, days recorded late
 
 
@@ -77,6 +79,8 @@ def _event(tree: Tree, op: Op) -> NewEvent:
         return tree.event(
             tree.union, pl.PartyCommitteeBriefed(unit_id=tree.union, briefed_on=on, topic="t"), on
         )
+    if kind == "rename":  # the explanations name the branches: a replay must know their new names too
+        return tree.event(branch, ms.UnitRenamed(unit_id=branch, name=f"Chi đoàn {month}-{day}"), on)
     if kind == "referral":
         payload = ms.PartyReferral(referral_id=uid("r"), member_id="m-x", referred_on=on)
         return tree.event(branch, payload, on)

@@ -57,7 +57,7 @@ async def test_a_union_entered_today_with_its_founding_day_is_assessed_for_the_w
 
     unopened = await meetings_indicator(evaluation, "dcs-2", as_of="2026-03-01")
     assert unopened["status"] == "not_assessed"
-    assert "the union was registered on 2026-10-20" in unopened["explanation"]
+    assert "the union was registered on 20/10/2026" in unopened["explanation"]
     late = await meetings_indicator(evaluation, "dcs-2")
     assert late["evidence"]["numbers"]["branch meeting: branch-periods"] == 6  # October to December only
 
@@ -118,6 +118,15 @@ async def test_a_branch_founded_mid_year_counts_from_its_founding_month_and_a_co
     corrected = await meetings_indicator(evaluation, "dcs-1")
     assert corrected["evidence"]["numbers"]["branch meeting: branch-periods"] == 24 + 9  # April–December
     assert [m for m in corrected["missing"] if m["unit_id"] == "dcs-1-b3" and m["period"] == "2026-05"]
+
+    # What is missing names the branch by its name, the new one after a rename, in the replay too.
+    renamed = ms.UnitRenamed(unit_id="dcs-1-b3", name="Chi đoàn thôn Mới")
+    await evaluation.sources.record([NewEvent("unit-dcs-1-b3", renamed, tree.paths["dcs-1-b3"], REGISTERED)])
+    await evaluation.settled()
+    named = await meetings_indicator(evaluation, "dcs-1")
+    assert "Chi đoàn thôn Mới: no branch meeting recorded for 5/2026" in [
+        m["description"] for m in named["missing"]
+    ]
 
     for day in (date(2026, 5, 20), date(2026, 10, 26)):
         await _live_equals_replay(evaluation, nats_server.url, "dcs-1", day)

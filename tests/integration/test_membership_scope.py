@@ -46,6 +46,7 @@ REQUESTS: dict[tuple[str, str], tuple[str, Any]] = {
     ("get", "/members/{member_id}"): ("/members/sc-1", None),
     ("get", "/members/{member_id}/history"): ("/members/sc-1/history", None),
     ("get", "/units/{unit_id}/members"): ("/units/pl-x/members", None),
+    ("get", "/units/{unit_id}/member-names"): ("/units/pl-x/member-names?member_id=sc-1", None),
     ("post", "/members/{member_id}/transfers"): (
         "/members/sc-1/transfers",
         {"to_branch_id": "vy-y-1", "requested_on": D},

@@ -6,7 +6,7 @@ That release declared ``activities.value_vnd`` and ``planning_timeline.position`
 ``evaluation_event_texts`` (evaluation's revision 0004) nor ``planning_member_steps`` (planning's
 revision 0003 adds it and reads the members' history again), and its ``evaluation_recognition`` had
 no ``steps`` and ``version`` (evaluation's revision 0003 adds them and folds the rows again from the
-history).
+history), nor notifications' ``officers`` their ``language`` (notifications' revision 0003).
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ ADDED_SINCE = frozenset(
         "officer_grants",
     }
 )
-COLUMNS_ADDED_SINCE = frozenset({("evaluation_recognition", "steps"), ("evaluation_recognition", "version")})
+COLUMNS_ADDED_SINCE = frozenset(
+    {("evaluation_recognition", "steps"), ("evaluation_recognition", "version"), ("officers", "language")}
+)
 # What an upgrade empties on purpose: evaluation's old admission counts, recounted from the history, and
 # its recognition rows, folded again from the workflow's streams.
 RECOUNTED = frozenset({"unit_member_counts", "evaluation_recognition"})

@@ -42,7 +42,7 @@ def test_migrate_upgrades_every_database_and_says_from_which_revision_to_which(d
         "membership: empty → 0001",
         "planning: previous release (0001) → 0003",
         "evaluation: empty → 0004",
-        "notifications: empty → 0003",
+        "notifications: empty → 0004",
         "identity: empty → 0001",
         "dashboard: empty → 0002",
     ]

@@ -63,7 +63,9 @@ def test_the_province_scale_loads_through_chudong_run_with_a_spread_of_outcomes(
                     failing = union["unit_id"]
             rollup = client.get("/units/bg/rollup").json()
             assert rollup["unions"] == 320 and rollup["branches"] > 4_500
-            explanation = client.get(f"/units/{failing}/explanation", params={"as_of": UNTIL}).text
+            explanation = client.get(
+                f"/units/{failing}/explanation", params={"as_of": UNTIL, "lang": "en"}
+            ).text
         judged = sum(outcomes.values())
         # Late November: most unions have done the year's work, the slipping ones still owe year-end
         # duties (at risk), the struggling ones have faults that cannot be repaired any more (fail).

@@ -126,4 +126,4 @@ def test_the_audit_xlsx_writes_explanations_as_text(tmp_path: Path) -> None:
     book = load_workbook(path)
     assert book.sheetnames == ["unions", "indicators"]
     assert_text(book["indicators"], ['=HYPERLINK("http://x","y")', "-2+3"])
-    assert book["unions"]["D2"].data_type == "d" and book["unions"]["C2"].value == 2026
+    assert book["unions"]["E2"].data_type == "d" and book["unions"]["D2"].value == 2026

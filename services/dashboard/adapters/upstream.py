@@ -1,4 +1,4 @@
-"""Evaluation's and notifications' HTTP APIs, called with the officer's own token.
+"""Evaluation's, notifications' and membership's HTTP APIs, called with the officer's own token.
 
 The services check the token and its unit scope again: what the dashboard shows is what the APIs allow.
 """
@@ -9,8 +9,10 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+from pydantic import ValidationError
 
 from shared.errors import DomainError, ForbiddenError, NotFoundError
+from shared.i18n import Message
 
 
 def segment(value: str) -> str:
@@ -31,9 +33,11 @@ class Upstream:
         notifications_url: str,
         timeout: float,
         transport: httpx.AsyncBaseTransport | None = None,
+        membership_url: str = "http://127.0.0.1:8101",
     ) -> None:
         self.evaluation = evaluation_url.rstrip("/")
         self.notifications = notifications_url.rstrip("/")
+        self.membership = membership_url.rstrip("/")
         # Keep-alive connections to the services: a page makes two or three calls.
         self.client = httpx.AsyncClient(timeout=timeout, transport=transport)
 
@@ -62,7 +66,7 @@ class Upstream:
         if answer.status_code < 400:
             return answer.json() if answer.content else None
         detail = _detail(answer)
-        named = {k: detail.get(k) for k in ("field", "value", "accepted")}
+        named = {k: detail.get(k) for k in ("field", "value", "accepted")} | {"text": detail.get("text")}
         if answer.status_code == 403:
             raise ForbiddenError(
                 detail.get("message") or "forbidden", rule=detail.get("rule") or "forbidden", **named
@@ -78,6 +82,7 @@ class Upstream:
             field=detail.get("field"),
             value=detail.get("value"),
             accepted=detail.get("accepted"),
+            text=detail.get("text"),
         )
         error.status_code = answer.status_code if answer.status_code in (409, 422) else 502
         raise error
@@ -87,6 +92,9 @@ class Upstream:
 
     async def evaluation_post(self, path: str, token: str, body: dict[str, Any]) -> Any:
         return await self.call("POST", f"{self.evaluation}{path}", token, json=body)
+
+    async def membership_get(self, path: str, token: str, **params: Any) -> Any:
+        return await self.call("GET", f"{self.membership}{path}", token, params=params)
 
     async def notifications_get(self, path: str, token: str, **params: Any) -> Any:
         return await self.call("GET", f"{self.notifications}{path}", token, params=params)
@@ -110,4 +118,13 @@ def _detail(answer: httpx.Response) -> dict[str, Any]:
         "field": first.get("field"),
         "value": first.get("value"),
         "accepted": first.get("accepted"),
+        "text": _message(first.get("text")),
     }
+
+
+def _message(value: Any) -> Message | None:
+    """The error as a message the page renders in its language, where the service said it as one."""
+    try:
+        return Message.model_validate(value) if isinstance(value, dict) else None
+    except ValidationError:
+        return None

@@ -9,9 +9,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.dashboard.adapters.upstream import segment
+from services.dashboard.api.errors import refusal_of_query
 from services.dashboard.api.render import page
 from services.dashboard.api.session import LANG_COOKIE, AsOfDay, CurrentOfficer
 from services.dashboard.app import views
+from services.dashboard.app.names import names
 from services.dashboard.app.trend_chart import trend_svg
 from services.dashboard.domain.overview import Query as RowQuery
 from shared.contracts.org import UnitLevel
@@ -55,20 +57,17 @@ async def unit_page(
     sort: Sort = "status",
     desc: bool = False,
     done: str = "",
-    error: str = "",
+    error: Annotated[str, Query(description="the code of a refusal of the forms, said on the page")] = "",
 ) -> HTMLResponse:
     unit = await views.unit_in_scope(request, officer, unit_id)
     crumbs = await views.breadcrumb(request, officer, unit)
-    common: dict[str, Any] = {
-        "officer": officer,
-        "crumbs": crumbs,
-        "as_of": as_of,
-        "done": done,
-        "error": error,
-    }
+    common: dict[str, Any] = {"officer": officer, "crumbs": crumbs, "as_of": as_of, "done": done}
     if unit.level is UnitLevel.GRASSROOTS:
         union = await views.union_page(request, officer, unit, as_of)
-        return page(request, "union.html", officer.lang, union=union, **common)
+        # A refusal of the forms below, carried back by the redirect; a unit it names, by its name.
+        book = await names(request, officer, units=[request.query_params.get("error_accepted", "")])
+        refused = refusal_of_query(request.query_params, book) if error else None
+        return page(request, "union.html", officer.lang, union=union, names=book, refused=refused, **common)
     query = RowQuery(q=q, status=status, criterion=criterion, district=district, sort=sort, descending=desc)
     data = await views.overview(request, officer, unit, query, as_of)
     return page(request, "overview.html", officer.lang, data=data, **common)
@@ -110,15 +109,22 @@ async def indicator_page(
         unit=unit,
         data=data,
         as_of=as_of,
+        names=data["names"],
     )
 
 
 @router.get("/inbox", response_class=HTMLResponse, summary="The officer's alerts (hộp thư)")
 async def inbox(request: Request, officer: CurrentOfficer, unread_only: bool = False) -> HTMLResponse:
-    answer = await views.upstream(request).notifications_get(
-        "/inbox", officer.token, unread_only=str(unread_only).lower(), limit=100
+    answer = await views.inbox(request, officer, unread_only)
+    return page(
+        request,
+        "inbox.html",
+        officer.lang,
+        officer=officer,
+        inbox=answer,
+        unread_only=unread_only,
+        names=answer["names"],
     )
-    return page(request, "inbox.html", officer.lang, officer=officer, inbox=answer, unread_only=unread_only)
 
 
 @router.post("/inbox/{delivery_id}/read", include_in_schema=False)

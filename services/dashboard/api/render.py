@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from services.dashboard.api.session import CSRF_FIELD
+from services.dashboard.app.names import NameBook
 from services.dashboard.domain.figures import (
     FIGURES,
     advisory_words,
@@ -20,9 +21,9 @@ from services.dashboard.domain.figures import (
     census_label,
     figure_label,
 )
+from services.dashboard.domain.names import as_message, named
 from services.dashboard.domain.roles import ROLE_NAMES
 from services.dashboard.domain.text import (
-    evidence_kind,
     format_date,
     format_number,
     format_share,
@@ -50,9 +51,6 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
     def iname(indicator: dict[str, Any]) -> str:
         return indicator_name(lang, str(indicator["indicator_id"]), str(indicator["name"]))
 
-    def kind(value: str) -> str:
-        return evidence_kind(lang, value)
-
     def late(days: int, counts_as: str = "counted") -> str:
         return late_mark(lang, days, counts_as)
 
@@ -63,11 +61,34 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
         """A template's own text: ``{{ _("Branch meetings") }}``, translated by the catalogs."""
         return tr(lang, msgid, **params)
 
+    book: NameBook | None = context.get("names")
+    ids = book.lookup() if book is not None else {}
+
     def message(value: Message | dict[str, Any] | str | None) -> str:
-        """A message that arrived in an answer (``{"id", "params"}``), in the page's language."""
+        """A message that arrived in an answer (``{"id", "params"}``), in the page's language, with names
+        in place of the ids it holds."""
         if value is None or isinstance(value, str):
             return value or ""
-        return (value if isinstance(value, Message) else Message.model_validate(value)).render(lang)
+        found = as_message(value)
+        if found is None:
+            return ""
+        return (named(found, ids) if ids else found).render(lang)
+
+    def known(value: str) -> str:
+        """A text from an answer that the catalogs may know (a figure's label): translated if they do."""
+        return tr(lang, value) if value else ""
+
+    def missing(item: dict[str, Any]) -> str:
+        """What is missing, with its unit by name: a message's parameters, or its id in a plain text."""
+        said, unit_id = message(item.get("description")), str(item.get("unit_id") or "")
+        if unit_id and isinstance(item.get("description"), str):
+            name = unit_name(unit_id)
+            said = re.sub(rf"(?<![\w-]){re.escape(unit_id)}(?![\w-])", lambda _: name, said)
+        return said
+
+    def unit_name(unit_id: str) -> str:
+        """A unit's name where the page has it, else its id."""
+        return book.unit(unit_id) if book is not None else unit_id
 
     def words(details: dict[str, str]) -> str:
         """What an event says in words (an advisory proposal's subject, its result and note)."""
@@ -99,8 +120,10 @@ def page(request: Request, template: str, lang: str, status_code: int = 200, **c
             "t": t,
             "_": text,
             "msg": message,
+            "unit_name": unit_name,
+            "missing": missing,
+            "known": known,
             "iname": iname,
-            "kind": kind,
             "late": late,
             "late_of": late_of,
             "words": words,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
+import jwt
 from fastapi import Depends, Query, Request
 
 from services.dashboard.adapters.sessions import Session
@@ -29,11 +30,17 @@ CSRF_FIELD = "csrf_token"
 
 
 class SignInRequiredError(Exception):
-    """No valid token: the officer is sent to the sign-in page."""
+    """No valid token: the officer is sent to the sign-in page (saying why, by ``code``, if a token was sent)."""
 
-    def __init__(self, reason: str = "") -> None:
+    def __init__(self, reason: str = "", code: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.code = code
+
+
+def token_problem(exc: TokenError) -> str:
+    """``expired`` or ``invalid``: what the sign-in page says about a token refused."""
+    return "expired" if isinstance(exc.__cause__, jwt.ExpiredSignatureError) else "invalid"
 
 
 def language(request: Request) -> str:
@@ -84,7 +91,7 @@ async def current_officer(request: Request) -> Officer:
     try:
         principal = read_token(request, token)
     except TokenError as exc:
-        raise SignInRequiredError(str(exc)) from exc
+        raise SignInRequiredError(str(exc), token_problem(exc)) from exc
     unit = await request.app.state.runtime.directory.get(principal.unit_id)
     return Officer(principal, token, language(request), unit.name if unit else principal.unit_id, csrf)
 

@@ -24,6 +24,8 @@ from services.dashboard.api.session import (
     read_token,
     sign_in,
 )
+from services.dashboard.api.session import token_problem as problem_of
+from services.dashboard.domain.refusals import token_problem
 from shared.auth import TokenError
 from shared.i18n import N_, tr
 
@@ -92,7 +94,9 @@ async def login_page(request: Request, status_code: int = 200, **context: Any) -
 
 @router.get("/login", response_class=HTMLResponse)
 async def login_form(request: Request, next: str = "/", error: str = "") -> HTMLResponse:
-    message = tr(language(request), REFUSALS[error]) if error in REFUSALS else ""
+    lang = language(request)
+    problem = token_problem(error)  # a token the pages refused: expired or invalid
+    message = tr(lang, REFUSALS[error]) if error in REFUSALS else problem.render(lang) if problem else ""
     return await login_page(request, next=_safe_next(next), error=message)
 
 
@@ -159,7 +163,9 @@ async def token_login(
     try:
         principal = read_token(request, token.strip())
     except TokenError as exc:
-        return await login_page(request, 401, error=str(exc), token_form=True, next=_safe_next(next))
+        said = token_problem(problem_of(exc))
+        error = said.render(lang) if said is not None else ""
+        return await login_page(request, 401, error=error, token_form=True, next=_safe_next(next))
     cookie = await sign_in(request).open_with_token(principal.subject, token.strip())
     return await _signed_in(request, cookie, _safe_next(next))
 

@@ -28,6 +28,7 @@ from services.dashboard.domain.text import (
     label,
     late_mark,
     late_summary,
+    said,
 )
 from shared.i18n import tr
 
@@ -187,17 +188,18 @@ def union_document(
                 f"{t('criterion')} {criterion['criterion']}",
                 criterion["name"],
                 t(criterion["status"]),
-                criterion["explanation"],
+                said(criterion.get("explanation_message"), criterion["explanation"], lang),
                 "",
                 "",
             )
         )
         for i in criterion["indicators"]:
-            missing = "\n".join(m["description"] for m in i["missing"])
+            missing = "\n".join(said(m.get("message"), m["description"], lang) for m in i["missing"])
             core = f" ({t('core')})" if i["core"] else ""
             name = indicator_name(lang, i["indicator_id"], i["name"])
             late = late_lines(i["evidence"], lang)
-            rows.append((i["indicator_id"] + core, name, t(i["status"]), i["explanation"], missing, late))
+            explained = said(i.get("explanation_message"), i["explanation"], lang)
+            rows.append((i["indicator_id"] + core, name, t(i["status"]), explained, missing, late))
     sheet = Sheet(
         title=f"{union.unit.name} – {t('explanation')}",
         lines=(f"{t('as_of')}: {day} · {t('year')}: {c['year']}", f"{t('overall')}: {t(c['status'])}"),

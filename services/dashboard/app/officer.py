@@ -21,6 +21,11 @@ class Officer:
     """The session's form token (CSRF), put in every form of the page; empty for a bearer token."""
 
     @property
+    def unit_label(self) -> str:
+        """The officer's unit as the header shows it: its name (the id until the tree knows it)."""
+        return self.unit_name or self.principal.unit_id
+
+    @property
     def unit_id(self) -> str:
         return self.principal.unit_id
 

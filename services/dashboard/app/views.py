@@ -1,4 +1,5 @@
-"""What each page shows, fetched from evaluation and notifications with the officer's token.
+"""What each page shows, fetched from evaluation and notifications with the officer's token, with names
+in place of the ids it holds (``app/names.py``).
 
 Pages and exports build from the same functions, so an export holds the figures of the page.
 """
@@ -6,6 +7,7 @@ Pages and exports build from the same functions, so an export holds the figures 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -13,7 +15,10 @@ from typing import Any
 from fastapi import Request
 
 from services.dashboard.adapters.upstream import Upstream, segment
+from services.dashboard.app.names import NameBook, names
 from services.dashboard.app.officer import Officer, today
+from services.dashboard.domain.events import describe, member_of
+from services.dashboard.domain.names import mentioned
 from services.dashboard.domain.overview import (
     DistrictCount,
     Query,
@@ -136,6 +141,7 @@ class UnionPage:
     # Each criterion's status for the year being appraised (the page's own year, or last year's while
     # its recognition is still in progress in the first months of a year).
     appraised_year_criteria: dict[int, str] = field(default_factory=dict)
+    names: NameBook = field(default_factory=NameBook)
 
 
 def _criteria(compliance: dict[str, Any]) -> dict[int, str]:
@@ -157,17 +163,46 @@ async def union_page(request: Request, officer: Officer, unit: OrgUnit, as_of: d
             f"/units/{unit.unit_id}/compliance", officer.token, year=recognition["year"]
         )
         criteria = _criteria(earlier)
-    return UnionPage(unit, int(compliance["year"]), as_of, compliance, recognition, criteria)
+    found = mentioned([compliance, recognition])
+    found.units |= missing_units(i for c in compliance["criteria"] for i in c["indicators"])
+    book = await names(request, officer, units=found.units, members=found.members)
+    return UnionPage(unit, int(compliance["year"]), as_of, compliance, recognition, criteria, book)
 
 
 async def indicator_page(
     request: Request, officer: Officer, unit: OrgUnit, indicator_id: str, as_of: date | None
 ) -> dict[str, Any]:
+    """The drill-down, each event said in words with the names the officer may see."""
     answer: dict[str, Any] = await upstream(request).evaluation_get(
         f"/units/{unit.unit_id}/indicators/{segment(indicator_id)}",
         officer.token,
         as_of=as_of.isoformat() if as_of else None,
     )
+    events: list[dict[str, Any]] = answer.get("events", [])
+    found = mentioned(answer["indicator"])
+    found.units |= missing_units([answer["indicator"]])
+    found.units |= {str(e["unit_id"]) for e in events}
+    found.members |= {m for m in map(member_of, events) if m}
+    book = await names(request, officer, units=found.units, members=found.members)
+    for event in events:
+        event["description"] = describe(event, book.unit, book.member)
+    answer["names"] = book
+    return answer
+
+
+def missing_units(indicators: Iterable[dict[str, Any]]) -> set[str]:
+    """The units what is missing names (a branch without its meeting), to show them by name."""
+    return {str(m["unit_id"]) for i in indicators for m in i.get("missing", []) if m.get("unit_id")}
+
+
+async def inbox(request: Request, officer: Officer, unread_only: bool) -> dict[str, Any]:
+    """The officer's alerts, each unit by its name."""
+    answer: dict[str, Any] = await upstream(request).notifications_get(
+        "/inbox", officer.token, unread_only=str(unread_only).lower(), limit=100
+    )
+    found = mentioned(answer["items"])
+    found.units |= {str(a["unit_id"]) for a in answer["items"] if a.get("unit_id")}
+    answer["names"] = await names(request, officer, units=found.units, members=found.members)
     return answer
 
 

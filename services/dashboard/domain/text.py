@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
-from shared.i18n import LANGUAGES, N_, format_date, format_number, format_percent, format_time, tr
+from shared.i18n import LANGUAGES, N_, Message, format_date, format_number, format_percent, format_time, tr
 from shared.i18n.formatting import VIETNAM
 
 __all__ = ["LANGUAGES", "VIETNAM", "format_date", "format_number", "format_time"]
@@ -69,6 +70,7 @@ LABELS: dict[str, str] = {
     "export_pdf": N_("Export PDF"),
     "unread": N_("unread"),
     "mark_read": N_("Mark read"),
+    "follow_alert": N_("See the explanation"),
     "no_alerts": N_("No alerts."),
     "forbidden": N_("Access denied"),
     "not_found": N_("Not found"),
@@ -161,3 +163,8 @@ def indicator_name(lang: str, indicator_id: str, given: str) -> str:
 
 def evidence_kind(lang: str, kind: str) -> str:
     return tr(lang, EVIDENCE_KINDS[kind]) if kind in EVIDENCE_KINDS else kind
+
+
+def said(message: Mapping[str, Any] | None, fallback: str, lang: str) -> str:
+    """A text from an answer in the reader's language: its message where it has one, else the text given."""
+    return Message.model_validate(message).render(lang) if message else fallback

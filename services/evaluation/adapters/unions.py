@@ -93,7 +93,7 @@ def _opened(unit: OrgUnit) -> date:
 
 def union_view(union: OrgUnit, below: list[OrgUnit]) -> UnionView:
     branches = tuple(
-        BranchView(u.unit_id, _opened(u), local_date(aware(u.closed_at)) if u.closed_at else None)
+        BranchView(u.unit_id, _opened(u), local_date(aware(u.closed_at)) if u.closed_at else None, u.name)
         for u in below
         if u.level is UnitLevel.BRANCH
     )

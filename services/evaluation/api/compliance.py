@@ -15,7 +15,8 @@ from shared.auth import Permission
 from shared.contracts.org import UnitLevel
 from shared.errors import DomainError
 from shared.http.auth import CurrentPrincipal, authorize
-from shared.http.params import UnitIdPath, YearQuery
+from shared.http.params import LangQuery, UnitIdPath, YearQuery
+from shared.i18n import _
 
 router = APIRouter(tags=["compliance"])
 
@@ -36,6 +37,9 @@ async def union_compliance(
             field="unit_id",
             value=unit.unit_id,
             accepted="the id of a grassroots union (Đoàn cơ sở)",
+            text=_(
+                "{unit} is not a grassroots union: compliance is judged per grassroots union", unit=unit.name
+            ),
         )
     async with request.app.state.runtime.db.read() as conn:
         result = await compliance_of(conn, rule_book(request), unit.unit_id, when, year)
@@ -59,5 +63,5 @@ async def unit_compliance(compliance: Compliance) -> UnitCompliance:
     summary="The same evaluation in words (text/plain)",
     response_class=PlainTextResponse,
 )
-async def unit_explanation(compliance: Compliance) -> PlainTextResponse:
-    return PlainTextResponse(explain(compliance))
+async def unit_explanation(compliance: Compliance, lang: LangQuery = "vi") -> PlainTextResponse:
+    return PlainTextResponse(explain(compliance, lang=lang), headers={"Content-Language": lang})

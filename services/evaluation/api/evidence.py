@@ -20,6 +20,7 @@ from shared.contracts.planning import AdvisoryOutcome, AdvisoryTarget
 from shared.errors import NotFoundError
 from shared.http.auth import CurrentPrincipal, authorize
 from shared.http.params import UnitIdPath, YearQuery
+from shared.i18n import _
 
 router = APIRouter(tags=["compliance"])
 
@@ -37,6 +38,12 @@ class EvidenceEvent(BaseModel):
     days_late: int = Field(description="days from the day it happened to the day it was recorded")
     marked_late: bool = Field(description="recorded late enough to be marked (ghi nhận muộn)")
     counts_as: LateCounting = Field(description="how the rules count it: counted, at_risk or not_counted")
+    subject: str = Field(default="", description="the member, activity, proposal … it is about ('' for none)")
+    number: int = Field(default=0, description="its figure: members present, participants, the year …")
+    total: int = Field(default=0, description="its second figure: members expected at a meeting …")
+    tag: str = Field(
+        default="", description="its label: a meeting's kind, a rating, the member a referral names …"
+    )
     details: dict[str, str] = Field(
         default_factory=dict,
         description="what it says in words: an advisory proposal's subject and submitted_to, an outcome's "
@@ -81,6 +88,7 @@ def _indicator(result: UnitCompliance, indicator_id: str) -> IndicatorResult:
             field="indicator_id",
             value=indicator_id,
             accepted=", ".join(i.indicator_id for i in indicators),
+            text=_("no indicator {indicator} in the rules of this union", indicator=indicator_id),
         )
     return found[0]
 
@@ -100,6 +108,9 @@ async def _union(request: Request, principal: CurrentPrincipal, unit_id: str) ->
             field="unit_id",
             value=unit_id,
             accepted="the id of a grassroots union (Đoàn cơ sở)",
+            text=_(
+                "{unit} is not a grassroots union: compliance is judged per grassroots union", unit=unit.name
+            ),
         )
     return union
 
@@ -137,6 +148,10 @@ async def indicator_evidence(
                 days_late=f.days_late,
                 marked_late=f.event_id in late,
                 counts_as=late[f.event_id].counts_as if f.event_id in late else LateCounting.COUNTED,
+                subject=f.subject,
+                number=f.number,
+                total=f.total,
+                tag=f.tag,
                 details=details(texts.get(f.subject, {}), f.event_id) if f.kind in _WORDED else {},
             )
             for f in by_event.values()

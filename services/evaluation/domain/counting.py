@@ -18,12 +18,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 
 from services.evaluation.domain.facts import Fact
 from services.evaluation.domain.periods import Period, sub_periods
+from services.evaluation.domain.results import MAX_MISSING
 from services.evaluation.domain.rules import Indicator, Requirement, RuleSet
 from services.evaluation.domain.units import BranchView, UnionView
+from services.evaluation.domain.wording import named, period
 from shared.contracts.evaluation import Missing, Status
+from shared.i18n import Message, _
+
+Figures = dict[str, tuple[Message, float]]
+"""The numbers behind a verdict: each by its stable key (English), with its name as a message."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +66,15 @@ class Context:
     def in_year(self, fact: Fact) -> bool:
         return self.start <= fact.on <= self.end
 
-    def missing(self, description: str, unit_id: str | None = None, period: str | None = None) -> Missing:
-        return Missing(
-            indicator_id=self.indicator.id, unit_id=unit_id, period=period, description=description
+    def name_of(self, unit_id: str) -> str | Message:
+        """The union or branch by its name; by its id where the tree has no name for it."""
+        return self.union.name_of(unit_id) or (
+            unit_id if unit_id == self.union.unit_id else _("branch {unit}", unit=unit_id)
         )
+
+    def missing(self, message: Message, unit_id: str | None = None, period: str | None = None) -> Missing:
+        """What is missing, as a message (its English ``description`` is written out with it)."""
+        return Missing(indicator_id=self.indicator.id, unit_id=unit_id, period=period, message=message)
 
 
 @dataclass(slots=True)
@@ -70,11 +82,16 @@ class Part:
     """The verdict of one requirement or measure of an indicator, with its evidence."""
 
     status: Status
-    text: str
-    numbers: dict[str, float] = field(default_factory=dict)
+    text: Message
+    figures: Figures = field(default_factory=dict)
     event_ids: list[str] = field(default_factory=list)
     missing: list[Missing] = field(default_factory=list)
     closes_on: date | None = None
+
+
+def nothing_due(ctx: Context) -> Status:
+    """Nothing to judge yet: on track when judged due so far (within the year), else not assessed."""
+    return Status.PASS if ctx.due_so_far and ctx.as_of >= ctx.start else Status.NOT_ASSESSED
 
 
 def judge(ok: bool, ctx: Context, closes_on: date, per: str = "Y", *, now: bool = False) -> Status:
@@ -148,18 +165,77 @@ def _slots(ctx: Context, req: Requirement) -> list[_Slot]:
     ]
 
 
+def _missing(ctx: Context, req: Requirement, slot: _Slot, count: int) -> Missing:
+    what = named(req.label)
+    if req.by is not None:
+        deadline = slot.period.end.isoformat()
+        text = (
+            _(
+                "{count} of {min} {what} recorded by {deadline}",
+                count=count,
+                min=req.min,
+                what=what,
+                deadline=deadline,
+            )
+            if count
+            else _("no {what} recorded by {deadline}", what=what, deadline=deadline)
+        )
+    else:
+        when = period(slot.period.label)
+        text = (
+            _(
+                "{count} of {min} {what} recorded for {period}",
+                count=count,
+                min=req.min,
+                what=what,
+                period=when,
+            )
+            if count
+            else _("no {what} recorded for {period}", what=what, period=when)
+        )
+    if slot.branch is None:
+        return ctx.missing(text, unit_id=ctx.union.unit_id, period=slot.period.label)
+    where = _("{branch}: {missing}", branch=ctx.name_of(slot.branch.unit_id), missing=text)
+    return ctx.missing(where, unit_id=slot.branch.unit_id, period=slot.period.label)
+
+
+@cache
+def _figure_names(label: str, per_branch: bool) -> tuple[tuple[str, Message], ...]:
+    """The keys and names of a requirement's figures (the same for every union)."""
+    what = named(label)
+    return (
+        (f"{label}: branch-periods", _("{what}: branch-periods", what=what))
+        if per_branch
+        else (f"{label}: periods", _("{what}: periods", what=what)),
+        (f"{label}: met", _("{what}: met", what=what)),
+        (f"{label}: needed", _("{what}: needed", what=what)),
+        (f"{label}: failed", _("{what}: failed", what=what)),
+        (f"{label}: recorded", _("{what}: recorded", what=what)),
+    )
+
+
+def _figures(req: Requirement, total: int, satisfied: int, required: int, failed: int, used: int) -> Figures:
+    names = _figure_names(req.label, req.per_branch)
+    return {
+        key: (name, value)
+        for (key, name), value in zip(names, (total, satisfied, required, failed, used), strict=True)
+    }
+
+
 def count_requirement(ctx: Context, req: Requirement) -> Part:
     facts = [f for f in ctx.facts(*req.kinds) if req.tag is None or f.tag == req.tag]
     if req.year_field:
         facts = [f for f in facts if f.number == ctx.year]
     slots = _slots(ctx, req)
+    what = named(req.label)
     if not slots:
-        why = (
-            f"no branch to hold a {req.label}"
+        return Part(
+            Status.NOT_ASSESSED,
+            _("no branch to hold a {what}", what=what)
             if req.per_branch
-            else f"no {req.label} due since the union was founded"
+            else _("no {what} due since the union was founded", what=what),
+            {f"{req.label}: slots": (_("{what}: slots", what=what), 0)},
         )
-        return Part(Status.NOT_ASSESSED, why, {f"{req.label}: slots": 0})
     total = len(slots)
     required = (
         # Of the periods since the union was founded, as many in proportion (11 of 12 months: 2 of 2).
@@ -186,15 +262,8 @@ def count_requirement(ctx: Context, req: Requirement) -> Part:
             continue
         if ctx.as_of < slot.period.start:
             continue
-        where = f"branch {slot.branch.unit_id}: " if slot.branch is not None else ""
-        shortfall = f"{count} of {req.min}" if count else "no"
-        missing.append(
-            ctx.missing(
-                f"{where}{shortfall} {req.label} recorded for {slot.period.label}",
-                unit_id=slot.branch.unit_id if slot.branch is not None else ctx.union.unit_id,
-                period=slot.period.label,
-            )
-        )
+        if len(missing) < MAX_MISSING:  # an indicator lists no more than these (its first parts' first)
+            missing.append(_missing(ctx, req, slot, count))
         if ctx.closed(slot.closes):
             failed += 1
         else:
@@ -211,14 +280,24 @@ def count_requirement(ctx: Context, req: Requirement) -> Part:
         status = Status.PASS  # on track: every period closed so far is within the allowance
     else:
         status = Status.NOT_ASSESSED
-    noun = "branch-periods" if req.per_branch else "periods"
-    text = f"{req.label}: {satisfied} of {total} {noun} met (≥ {req.min} each), {required} needed, {failed} failed"
-    numbers: dict[str, float] = {
-        f"{req.label}: {noun}": total,
-        f"{req.label}: met": satisfied,
-        f"{req.label}: needed": required,
-        f"{req.label}: failed": failed,
-        f"{req.label}: recorded": len(used),
+    counts = {
+        "what": what,
+        "met": satisfied,
+        "total": total,
+        "min": req.min,
+        "needed": required,
+        "failed": failed,
     }
+    text = (
+        _(
+            "{what}: {met} of {total} branch-periods met (≥ {min} each), {needed} needed, {failed} failed",
+            **counts,
+        )
+        if req.per_branch
+        else _(
+            "{what}: {met} of {total} periods met (≥ {min} each), {needed} needed, {failed} failed", **counts
+        )
+    )
     closes = min(open_closes) if open_closes else slots[-1].closes
-    return Part(status, text, numbers, used, missing, closes)
+    figures = _figures(req, total, satisfied, required, failed, len(used))
+    return Part(status, text, figures, used, missing, closes)

@@ -25,9 +25,11 @@ from services.evaluation.domain.results import (
 )
 from services.evaluation.domain.rules import Criterion, Indicator, RuleSet
 from services.evaluation.domain.units import BranchView, UnionView
+from services.evaluation.domain.wording import STATUS, joined
+from shared.contracts.evaluation import LateCounting, Missing, Status
+from shared.i18n import Message, _, _n
 
 __all__ = ["AsOf", "BranchView", "UnionView", "evaluate"]
-from shared.contracts.evaluation import LateCounting, Missing, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +59,10 @@ class AsOf:
 class _Acc:
     statuses: list[Status] = field(default_factory=list)
     numbers: dict[str, float] = field(default_factory=dict)
+    labels: dict[str, Message] = field(default_factory=dict)
     event_ids: list[str] = field(default_factory=list)
     missing: list[Missing] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
+    texts: list[Message] = field(default_factory=list)
 
 
 def _parts(ctx: Context, indicator: Indicator) -> list[Part]:
@@ -72,28 +75,37 @@ def _parts(ctx: Context, indicator: Indicator) -> list[Part]:
 def _indicator(ctx: Context, indicator: Indicator, criterion: int, late: LateIndex) -> IndicatorResult:
     opened = ctx.union.opened_on
     if opened is not None and ctx.as_of < opened:
-        parts: list[Part] = [
-            Part(Status.NOT_ASSESSED, f"the union was registered on {opened.isoformat()}, after this day")
-        ]
-        return _result(indicator, criterion, parts, [])
+        text = _("the union was registered on {day}, after this day", day=opened.isoformat())
+        return _result(ctx, indicator, criterion, [Part(Status.NOT_ASSESSED, text)], [])
     parts = _parts(ctx, indicator)
     limit = indicator.late_limit
     found = late.find((e for p in parts for e in p.event_ids), ctx.rules.late_marked_after_days, limit)
     beyond = sum(1 for f in found if f.beyond_limit)
     if limit is None or not beyond:
-        return _result(indicator, criterion, parts, found)
+        return _result(ctx, indicator, criterion, parts, found)
     timely = _parts(replace(ctx, late_limit=limit.days), indicator)
-    what = f"{beyond} event(s) recorded more than {limit.days} days late"
     if limit.counting is LateCounting.NOT_COUNTED:
-        return _result(indicator, criterion, timely, found, f"{what} not counted")
+        text = _n(
+            "{n} event recorded more than {days} days late: not counted",
+            "{n} events recorded more than {days} days late: not counted",
+            beyond,
+            days=limit.days,
+        )
+        return _result(ctx, indicator, criterion, timely, found, text)
     # At risk at most: the worse of the verdict with them and without them, a fail without them at risk.
     with_them, without = worst([p.status for p in parts]), worst([p.status for p in timely])
     capped = Status.AT_RISK if without is Status.FAIL else without
     status = worst([with_them, capped])
-    text = f"{what} count only as at risk (without them: {without.value})"
+    text = _n(
+        "{n} event recorded more than {days} days late counts only as at risk (without it: {without})",
+        "{n} events recorded more than {days} days late count only as at risk (without them: {without})",
+        beyond,
+        days=limit.days,
+        without=STATUS[without],
+    )
     if status is with_them:
-        return _result(indicator, criterion, parts, found, text)
-    return _result(indicator, criterion, parts, found, text, status, _closes(timely))
+        return _result(ctx, indicator, criterion, parts, found, text)
+    return _result(ctx, indicator, criterion, parts, found, text, status, _closes(timely))
 
 
 def _closes(parts: list[Part]) -> date | None:
@@ -102,23 +114,25 @@ def _closes(parts: list[Part]) -> date | None:
 
 
 def _result(
+    ctx: Context,
     indicator: Indicator,
     criterion: int,
     parts: list[Part],
     late: list[Late],
-    late_rule: str = "",
+    late_rule: Message | None = None,
     status: Status | None = None,
     closes_on: date | None = None,
 ) -> IndicatorResult:
     acc = _Acc()
     for part in parts:
         acc.statuses.append(part.status)
-        acc.numbers.update(part.numbers)
+        for key, (label, value) in part.figures.items():
+            acc.numbers[key], acc.labels[key] = value, label
         acc.event_ids.extend(part.event_ids)
         acc.missing.extend(part.missing)
-        acc.texts.append(f"{part.status.value}: {part.text}")
+        acc.texts.append(_("{status}: {text}", status=STATUS[part.status], text=part.text))
     ids = sorted(set(acc.event_ids))
-    texts = [*acc.texts, late_text(late), late_rule]
+    explanation = joined([t for t in (*acc.texts, late_text(late), late_rule) if t is not None])
     return IndicatorResult(
         indicator_id=indicator.id,
         name=indicator.name,
@@ -128,14 +142,15 @@ def _result(
         closes_on=closes_on or _closes(parts),
         evidence=Evidence(
             numbers=acc.numbers,
+            labels=acc.labels,
             event_ids=ids[:MAX_EVENT_IDS],
             event_count=len(ids),
-            late=late_evidence(indicator.id, late, indicator.late_limit),
+            late=late_evidence(indicator.id, late, indicator.late_limit, ctx.name_of),
             late_count=len(late),
             late_longest_days=max((f.days for f in late), default=0),
         ),
         missing=acc.missing[:MAX_MISSING],
-        explanation="; ".join(t for t in texts if t),
+        explanation_message=explanation,
     )
 
 
@@ -154,7 +169,12 @@ def _criterion(criterion: Criterion, results: list[IndicatorResult]) -> Criterio
     else:
         status = Status.PASS
     failing = [r.indicator_id for r in results if r.core and r.status is not Status.PASS]
-    text = f"core indicators not passing: {', '.join(failing) or 'none'}; optional passed {passed} of {need} needed"
+    text = _(
+        "core indicators not passing: {failing}; optional indicators passed: {passed} ({needed} needed)",
+        failing=", ".join(failing) if failing else _("none"),
+        passed=passed,
+        needed=need,
+    )
     return CriterionResult(
         criterion=criterion.id,
         name=criterion.name,
@@ -162,7 +182,7 @@ def _criterion(criterion: Criterion, results: list[IndicatorResult]) -> Criterio
         min_optional=need,
         optional_passed=passed,
         indicators=results,
-        explanation=text,
+        explanation_message=text,
     )
 
 
@@ -188,6 +208,7 @@ def evaluate(rules: RuleSet, union: UnionView, facts: list[Fact], year: int, as_
         criteria.append(_criterion(criterion, results))
     return UnitCompliance(
         unit_id=union.unit_id,
+        name=union.name,
         unit_type=union.unit_type.value,
         year=year,
         as_of=as_of.day,

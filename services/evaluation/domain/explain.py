@@ -1,60 +1,91 @@
-"""An evaluation in words, for officers and auditors (giải trình)."""
+"""An evaluation in words, for officers and auditors (giải trình), in Vietnamese or English."""
 
 from __future__ import annotations
 
-from services.evaluation.domain.results import UnitCompliance
-from shared.contracts.evaluation import LateCounting, LateEvidence
+from services.evaluation.domain.results import IndicatorResult, UnitCompliance
+from services.evaluation.domain.wording import STATUS, named, unit_type
+from shared.contracts.evaluation import LateEvidence, Status
+from shared.i18n import DEFAULT_LANGUAGE, format_number, format_time, tr
 
-MARK = {"pass": "PASS", "at_risk": "AT RISK", "fail": "FAIL", "not_assessed": "NOT ASSESSED"}
-COUNTS_AS = {
-    LateCounting.COUNTED: "",
-    LateCounting.AT_RISK: "; beyond the limit: counts only as at risk",
-    LateCounting.NOT_COUNTED: "; beyond the limit: not counted",
-}
+INDENT = "      "
 
 
-def late_mark(late: LateEvidence) -> str:
-    """One late event in words, Vietnamese first: "ghi nhận muộn 240 ngày (recorded 240 days late …)"."""
-    return (
-        f"{late.event_id} ghi nhận muộn {late.days_late} ngày (recorded {late.days_late} days late: "
-        f"{late.kind} in {late.unit_id} on {late.occurred_on.isoformat()}, recorded "
-        f"{late.recorded_on.isoformat()}{COUNTS_AS[late.counts_as]})"
-    )
+def mark(status: Status | str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A status as the explanation shows it: "ĐẠT", "KHÔNG ĐẠT" (PASS, FAIL in English)."""
+    return STATUS[Status(status)].render(lang).upper()
 
 
-def explain(result: UnitCompliance, *, event_ids: int = 5) -> str:
+def late_mark(late: LateEvidence, lang: str = DEFAULT_LANGUAGE) -> str:
+    """One late event in words: "mt-…: ghi nhận muộn 240 ngày: sinh hoạt chi đoàn tại Chi đoàn 2 …"."""
+    if late.message is not None:
+        text = late.message.render(lang)
+    else:
+        text = tr(lang, "recorded {days} days late", days=late.days_late)
+    return f"{late.event_id}: {text}"
+
+
+def explain(result: UnitCompliance, *, lang: str = DEFAULT_LANGUAGE, event_ids: int = 5) -> str:
     """Each criterion and indicator with its status, numbers, events and what is missing."""
     basis = (
-        f"as the system knew it at {result.known_at.isoformat()}"
+        tr(lang, "as the system knew it at {moment}", moment=format_time(result.known_at, lang))
         if result.known_at is not None
-        else f"as it had happened by {result.as_of.isoformat()}"
+        else tr(lang, "as it had happened by {day}", day=result.as_of.isoformat())
     )
+    name = f"{result.name} ({result.unit_id})" if result.name else result.unit_id
     lines = [
-        f"{result.unit_id} ({result.unit_type}) — year {result.year}, {basis}; rules {result.rules_id}",
-        f'"3 chủ động": {MARK[result.status.value]}',
+        tr(
+            lang,
+            "{union}, {unit_type} — year {year}, {basis}; rules {rules}",
+            union=name,
+            unit_type=unit_type(result.unit_type),
+            year=str(result.year),
+            basis=basis,
+            rules=result.rules_id,
+        ),
+        f'"3 chủ động": {mark(result.status, lang)}',
     ]
     for criterion in result.criteria:
         lines.append("")
-        lines.append(f"Criterion {criterion.criterion}: {MARK[criterion.status.value]} — {criterion.name}")
-        lines.append(f"  {criterion.explanation}")
+        lines.append(
+            tr(
+                lang,
+                "Criterion {criterion}: {status} — {name}",
+                criterion=str(criterion.criterion),
+                status=mark(criterion.status, lang),
+                name=named(criterion.name),
+            )
+        )
+        lines.append(f"  {criterion.explain(lang)}")
         for i in criterion.indicators:
-            kind = "core" if i.core else "optional"
-            closes = f", decided by {i.closes_on.isoformat()}" if i.closes_on else ""
-            lines.append(f"  {i.indicator_id} [{kind}] {MARK[i.status.value]} — {i.name}{closes}")
-            lines.append(f"      {i.explanation}")
-            if i.evidence.numbers:
-                numbers = ", ".join(f"{k} = {v:g}" for k, v in i.evidence.numbers.items())
-                lines.append(f"      numbers: {numbers}")
-            if i.evidence.event_count:
-                shown = ", ".join(i.evidence.event_ids[:event_ids])
-                more = i.evidence.event_count - min(event_ids, len(i.evidence.event_ids))
-                lines.append(f"      events: {shown}" + (f" (+{more} more)" if more > 0 else ""))
-            for late in i.evidence.late[:event_ids]:
-                lines.append(f"      late: {late_mark(late)}")
-            if i.evidence.late_count > event_ids:
-                lines.append(f"      late: … and {i.evidence.late_count - event_ids} more")
-            for m in i.missing[:10]:
-                lines.append(f"      missing: {m.description}")
-            if len(i.missing) > 10:
-                lines.append(f"      missing: … and {len(i.missing) - 10} more")
+            lines += _indicator(i, lang, event_ids)
     return "\n".join(lines) + "\n"
+
+
+def _indicator(i: IndicatorResult, lang: str, event_ids: int) -> list[str]:
+    kind = tr(lang, "core") if i.core else tr(lang, "optional")
+    closes = tr(lang, ", decided by {day}", day=i.closes_on.isoformat()) if i.closes_on else ""
+    lines = [f"  {i.indicator_id} [{kind}] {mark(i.status, lang)} — {named(i.name).render(lang)}{closes}"]
+    said = [i.explain(lang)]
+    evidence = i.evidence
+    if evidence.numbers:
+        numbers = ", ".join(
+            f"{evidence.labels[k].render(lang) if k in evidence.labels else k} = {format_number(v, lang)}"
+            for k, v in evidence.numbers.items()
+        )
+        said.append(tr(lang, "numbers: {numbers}", numbers=numbers))
+    if evidence.event_count:
+        shown = ", ".join(evidence.event_ids[:event_ids])
+        more = evidence.event_count - min(event_ids, len(evidence.event_ids))
+        if more > 0:
+            said.append(tr(lang, "events: {events} (+{more} more)", events=shown, more=more))
+        else:
+            said.append(tr(lang, "events: {events}", events=shown))
+    for late in evidence.late[:event_ids]:
+        said.append(tr(lang, "late: {mark}", mark=late_mark(late, lang)))
+    if evidence.late_count > event_ids:
+        said.append(tr(lang, "late: … and {more} more", more=evidence.late_count - event_ids))
+    for m in i.missing[:10]:
+        said.append(tr(lang, "missing: {missing}", missing=m.render(lang)))
+    if len(i.missing) > 10:
+        said.append(tr(lang, "missing: … and {more} more", more=len(i.missing) - 10))
+    return [*lines, *(INDENT + line for line in said)]

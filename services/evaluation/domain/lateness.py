@@ -9,14 +9,16 @@ out; the events beyond the limit are always marked, whatever ``late_marked_after
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from services.evaluation.domain.facts import Fact, days_between
 from services.evaluation.domain.results import MAX_LATE
 from services.evaluation.domain.rules import LateLimit
+from services.evaluation.domain.wording import COUNTS_AS, fact_kind
 from shared.contracts.evaluation import LateCounting, LateEvidence
+from shared.i18n import Message, _, _n
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,26 +72,55 @@ class LateIndex:
         return sorted(found, key=Late.sort_key)
 
 
-def late_evidence(indicator_id: str, found: list[Late], limit: LateLimit | None) -> list[LateEvidence]:
+def late_mark(late: Late, counts_as: LateCounting, name_of: Callable[[str], str | Message]) -> Message:
+    """One event recorded late, in words: what happened where and when, how late, how it counts."""
+    said = {
+        "days": late.days,
+        "kind": fact_kind(late.fact.kind),
+        "unit": name_of(late.fact.unit_id),
+        "occurred": late.fact.on.isoformat(),
+        "recorded": late.recorded_on.isoformat(),
+    }
+    if counts_as is LateCounting.COUNTED:
+        return _("recorded {days} days late: {kind} in {unit} on {occurred}, recorded on {recorded}", **said)
+    return _(
+        "recorded {days} days late: {kind} in {unit} on {occurred}, recorded on {recorded}; {counts}",
+        counts=COUNTS_AS[counts_as],
+        **said,
+    )
+
+
+def late_evidence(
+    indicator_id: str, found: list[Late], limit: LateLimit | None, name_of: Callable[[str], str | Message]
+) -> list[LateEvidence]:
     """The first ``MAX_LATE`` of ``found`` as the evidence marks an evaluation answers with."""
-    return [
-        LateEvidence(
-            indicator_id=indicator_id,
-            event_id=late.fact.event_id,
-            kind=late.fact.kind,
-            unit_id=late.fact.unit_id,
-            occurred_on=late.fact.on,
-            recorded_on=late.recorded_on,
-            days_late=late.days,
-            counts_as=limit.counting if late.beyond_limit and limit is not None else LateCounting.COUNTED,
+    marks = []
+    for late in found[:MAX_LATE]:
+        counts_as = limit.counting if late.beyond_limit and limit is not None else LateCounting.COUNTED
+        marks.append(
+            LateEvidence(
+                indicator_id=indicator_id,
+                event_id=late.fact.event_id,
+                kind=late.fact.kind,
+                unit_id=late.fact.unit_id,
+                occurred_on=late.fact.on,
+                recorded_on=late.recorded_on,
+                days_late=late.days,
+                counts_as=counts_as,
+                message=late_mark(late, counts_as, name_of),
+            )
         )
-        for late in found[:MAX_LATE]
-    ]
+    return marks
 
 
-def late_text(found: list[Late]) -> str:
-    """What the explanation says of the events recorded late ("" for none)."""
+def late_text(found: list[Late]) -> Message | None:
+    """What the explanation says of the events recorded late (None for none)."""
     if not found:
-        return ""
+        return None
     longest = max(late.days for late in found)
-    return f"late: {len(found)} event(s) recorded up to {longest} days after they happened (ghi nhận muộn)"
+    return _n(
+        "late: {n} event recorded {days} days after it happened",
+        "late: {n} events recorded up to {days} days after they happened",
+        len(found),
+        days=longest,
+    )

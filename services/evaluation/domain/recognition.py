@@ -24,6 +24,7 @@ from shared.contracts.evaluation import (
 from shared.contracts.org import OrgUnit
 from shared.errors import ConflictError, DomainError, ForbiddenError
 from shared.events import Event
+from shared.i18n import N_, Message, _
 
 # The events of the workflow's stream (recognition-{union}-{year}), the only ones it folds.
 STEPS = (SelfAssessmentSubmitted, CriterionAppraised, UnitRecognised, RecognitionDenied)
@@ -36,6 +37,27 @@ class Stage(StrEnum):
     APPRAISED = "appraised"  # đã thẩm định đủ 3 tiêu chí
     RECOGNISED = "recognised"  # được công nhận
     DENIED = "denied"  # không được công nhận
+
+
+# Each stage as officers read it (the dashboard shows the same words).
+STAGES: dict[Stage, str] = {
+    Stage.UNREGISTERED: N_("Not registered"),
+    Stage.REGISTERED: N_("Registered"),
+    Stage.SELF_ASSESSED: N_("Self-assessed"),
+    Stage.APPRAISED: N_("Appraised"),
+    Stage.RECOGNISED: N_("Recognised"),
+    Stage.DENIED: N_("Denied"),
+}
+STEP_NAMES: dict[str, Message] = {
+    "submit a self-assessment": _("submit the self-assessment"),
+    "appraise a criterion": _("appraise a criterion"),
+    "decide": _("decide on recognition"),
+}
+
+
+def _stages(stages: tuple[Stage, ...]) -> Message:
+    said = [Message(id=STAGES[s]) for s in stages]
+    return said[0] if len(said) == 1 else _("{first} or {second}", first=said[0], second=said[1])
 
 
 class StepError(ConflictError):
@@ -118,6 +140,13 @@ class Recognition:
                 field="stage",
                 value=self.stage.value,
                 accepted=" or ".join(s.value for s in allowed),
+                text=_(
+                    "cannot {step} for {year}: the recognition is at the stage “{stage}”; this step needs “{needed}”",
+                    step=STEP_NAMES[step],
+                    year=str(self.year),
+                    stage=Message(id=STAGES[self.stage]),
+                    needed=_stages(allowed),
+                ),
             )
 
     def _recogniser(self, by_unit_id: str) -> None:
@@ -129,6 +158,10 @@ class Recognition:
                 field="unit",
                 value=by_unit_id,
                 accepted=self.registration.recognising_unit_id,
+                text=_(
+                    "only the recognising unit ({unit}) may appraise and decide",
+                    unit=self.registration.recognising_unit_id,
+                ),
             )
 
     def self_assess(self, submitted_on: date, claims: dict[str, str]) -> SelfAssessmentSubmitted:
@@ -149,6 +182,7 @@ class Recognition:
                 field="status",
                 value=status.value,
                 accepted="pass or fail",
+                text=_("an appraisal concludes: the criterion is met (pass) or not (fail)"),
             )
         return CriterionAppraised(
             unit_id=self.unit_id,
@@ -171,6 +205,10 @@ class Recognition:
                 field="criteria",
                 value=failed,
                 accepted="all three criteria appraised as pass",
+                text=_(
+                    "cannot recognise: criteria {criteria} were appraised as not met",
+                    criteria=", ".join(str(c) for c in failed),
+                ),
             )
         return UnitRecognised(
             unit_id=self.unit_id,
@@ -209,6 +247,7 @@ class Recognition:
                     field="reasons",
                     value=[],
                     accepted="at least one reason",
+                    text=_("a denial needs its reasons"),
                 )
             return self.deny(by_unit_id, decided_on, reasons)
         if decision_number is None:
@@ -218,5 +257,6 @@ class Recognition:
                 field="decision_number",
                 value=None,
                 accepted="the number of the recognition decision, e.g. 125-QĐ/HĐTN",
+                text=_("a recognition needs its decision number, e.g. 125-QĐ/HĐTN"),
             )
         return self.recognise(by_unit_id, decision_number, decided_on)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from shared.contracts.org import UnitType
@@ -15,6 +15,7 @@ class BranchView:
     unit_id: str
     opened_on: date
     closed_on: date | None = None
+    name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,17 @@ class UnionView:
     name: str = ""
     path: str = ""
     opened_on: date | None = None
+    _names: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names = {b.unit_id: b.name for b in self.branches if b.name}
+        if self.name:
+            names[self.unit_id] = self.name
+        object.__setattr__(self, "_names", names)
+
+    def name_of(self, unit_id: str) -> str:
+        """The name of the union or one of its branches, as the tree gives it ("" where it gives none)."""
+        return self._names.get(unit_id, "")
 
 
 __all__ = ["BranchView", "UnionView"]

@@ -6,6 +6,7 @@ from services.membership.api import (
     care,
     lifecycle,
     members,
+    names,
     people,
     records,
     spreadsheets,
@@ -15,7 +16,7 @@ from services.membership.api import (
 )
 
 router = APIRouter()
-for part in (units, members, transfers, lifecycle, records, care, spreadsheets, year_imports, people):
+for part in (units, members, names, transfers, lifecycle, records, care, spreadsheets, year_imports, people):
     router.include_router(part.router)
 
 __all__ = ["router"]

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.adapters.open_items import open_alerts, record_item
 from services.notifications.adapters.recipients import plan_recipients
-from services.notifications.adapters.tables import alerts, deliveries
+from services.notifications.adapters.tables import alerts, deliveries, officers
 from services.notifications.domain.alerts import Alert, delivery_id, merged
 from services.notifications.domain.messages import Message, render
 from services.notifications.domain.subscriptions import (
@@ -32,8 +32,9 @@ from services.notifications.domain.subscriptions import (
 )
 from services.notifications.domain.timing import in_quiet_hours, quiet_hours_end
 from shared.clock import local_date
-from shared.contracts.notifications import Channel
+from shared.contracts.notifications import AlertKind, Channel
 from shared.contracts.org import UnitLevel
+from shared.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from shared.orgtree import org_units
 from shared.store.upsert import upsert
 
@@ -41,6 +42,30 @@ LinkFor = Callable[[Alert], str]
 # A delivery whose message may still change: not sent yet (an inbox item is its row: it always may).
 UNSENT = ("pending", "deferred", "in_digest", "retrying", "held")
 FOLLOW_UP = "#"  # a part of a change that came after its messages left: ``<change>#<event id>``
+
+
+class Texts:
+    """An alert's message in each language asked for, rendered once each (each recipient reads theirs)."""
+
+    def __init__(self, render_in: Callable[[str], Message], known: Message | None = None) -> None:
+        self._render_in = render_in
+        self._by_language: dict[str, Message] = {} if known is None else {DEFAULT_LANGUAGE: known}
+
+    def __call__(self, language: str) -> Message:
+        if language not in self._by_language:
+            self._by_language[language] = self._render_in(language)
+        return self._by_language[language]
+
+
+async def languages_of(conn: AsyncConnection, officer_ids: set[str]) -> dict[str, str]:
+    """The language each officer reads alerts in, by id (Vietnamese for one without contact details)."""
+    if not officer_ids:
+        return {}
+    rows = await conn.execute(
+        select(officers.c.officer_id, officers.c.language).where(officers.c.officer_id.in_(officer_ids))
+    )
+    found = {str(r.officer_id): str(r.language) for r in rows}
+    return {o: found.get(o, DEFAULT_LANGUAGE) for o in officer_ids}
 
 
 class AlertBook:
@@ -92,10 +117,9 @@ class AlertBook:
         self, conn: AsyncConnection, alert: Alert, now: datetime, *, new: bool, was_critical: bool = False
     ) -> None:
         units = await self._units(conn, alert)
-        names = [u.name for u in units if u.level != UnitLevel.CENTRAL.value]
-        cited = await self._cited_names(conn, alert)
         link = self.link_for(alert)
-        message = render(alert.kind, {"unit_id": alert.unit_id, **alert.facts}, names, link, cited)
+        texts = await self._texts(conn, alert, link, units)
+        message = texts(DEFAULT_LANGUAGE)  # the alert's own record; each recipient reads their language
         values = {
             "kind": alert.kind.value,
             "critical": alert.critical,
@@ -118,10 +142,24 @@ class AlertBook:
             )
         else:
             await conn.execute(update(alerts).where(alerts.c.alert_id == alert.alert_id).values(**values))
-            await self._rewrite_unsent(conn, alert, message, link, now, alert.critical and not was_critical)
+            await self._rewrite_unsent(conn, alert, texts, link, now, alert.critical and not was_critical)
         planned = await plan_recipients(conn, alert, units, now, self.coalesce)
-        await self._deliver(conn, alert.alert_id, alert.critical, message, link, planned, now)
+        await self._deliver(conn, alert.alert_id, alert.critical, texts, link, planned, now)
         await record_item(conn, alert, now)
+
+    async def _texts(
+        self,
+        conn: AsyncConnection,
+        alert: Alert,
+        link: str,
+        units: Sequence[Any],
+        known: Message | None = None,
+    ) -> Texts:
+        """The alert's message, rendered in the language each recipient asks for."""
+        names = [u.name for u in units if u.level != UnitLevel.CENTRAL.value]
+        cited = await self._cited_names(conn, alert)
+        facts = {"unit_id": alert.unit_id, **alert.facts}
+        return Texts(lambda language: render(alert.kind, facts, names, link, cited, lang=language), known)
 
     async def _units(self, conn: AsyncConnection, alert: Alert) -> list[Any]:
         """The alert's unit and its ancestors, the unit first."""
@@ -154,12 +192,14 @@ class AlertBook:
         conn: AsyncConnection,
         alert_id: str,
         critical: bool,
-        message: Message,
+        texts: Texts,
         link: str,
         planned: Sequence[Planned],
         now: datetime,
     ) -> None:
-        """One delivery row per planned (recipient, channel); one there already stays as it is."""
+        """One delivery row per planned (recipient, channel), in the recipient's language; one there
+        already stays as it is."""
+        languages = await languages_of(conn, {p.officer_id for p in planned})
         await upsert(
             conn,
             deliveries,
@@ -173,8 +213,8 @@ class AlertBook:
                     # The inbox is this table: an inbox delivery is delivered when it is written.
                     "status": "delivered" if p.channel is Channel.INBOX else p.status,
                     "critical": critical,
-                    "subject": message.subject,
-                    "body": message.body,
+                    "subject": texts(languages[p.officer_id]).subject,
+                    "body": texts(languages[p.officer_id]).body,
                     "link": link,
                     "due_at": p.due_at,
                     "attempts": 1 if p.channel is Channel.INBOX else 0,
@@ -196,21 +236,34 @@ class AlertBook:
         self,
         conn: AsyncConnection,
         alert: Alert,
-        message: Message,
+        texts: Texts,
         link: str,
         now: datetime,
         now_critical: bool,
     ) -> None:
-        """The grown change's text in every message of it not sent yet; one that became critical
-        leaves the digest and the quiet hours."""
+        """The grown change's text in every message of it not sent yet, in its recipient's language; one
+        that became critical leaves the digest and the quiet hours."""
         unsent = (deliveries.c.alert_id == alert.alert_id) & (
             (deliveries.c.channel == Channel.INBOX.value) | deliveries.c.status.in_(UNSENT)
         )
+        message = texts(DEFAULT_LANGUAGE)
         await conn.execute(
             update(deliveries)
             .where(unsent)
             .values(subject=message.subject, body=message.body, link=link, critical=alert.critical)
         )
+        for language in LANGUAGES:
+            if language == DEFAULT_LANGUAGE:
+                continue
+            readers = select(officers.c.officer_id).where(officers.c.language == language)
+            if (await conn.execute(readers.limit(1))).first() is None:
+                continue
+            message = texts(language)
+            await conn.execute(
+                update(deliveries)
+                .where(unsent & deliveries.c.officer_id.in_(readers))
+                .values(subject=message.subject, body=message.body)
+            )
         if now_critical:
             await conn.execute(
                 update(deliveries)
@@ -249,9 +302,20 @@ class AlertBook:
                 )
                 for channel in sub.channels
             ]
-            message = Message(str(row.subject), str(row.body))
+            alert = Alert(
+                str(row.source_id),
+                AlertKind(row.kind),
+                str(row.unit_id),
+                str(row.unit_path),
+                row.occurred_at,
+                bool(row.critical),
+                json.loads(row.facts),
+            )
+            # Written again, in the reader's language and with the names known now (an alert raised
+            # before notifications learnt its union's name says its id).
+            texts = await self._texts(conn, alert, str(row.link), await self._units(conn, alert))
             await self._deliver(
-                conn, str(row.alert_id), bool(row.critical), message, str(row.link), planned, now
+                conn, str(row.alert_id), bool(row.critical), texts, str(row.link), planned, now
             )
         return len(rows)
 

@@ -49,7 +49,7 @@ def subscription_of(row: object) -> Subscription:
 
 def officer_of(row: object) -> Officer:
     m = row._mapping  # type: ignore[attr-defined]
-    return Officer(m["officer_id"], m["unit_id"], m["name"], m["email"], m["webhook_url"])
+    return Officer(m["officer_id"], m["unit_id"], m["name"], m["email"], m["webhook_url"], m["language"])
 
 
 def _recognising_unit(units_deepest_first: Sequence[object]) -> str | None:

@@ -28,6 +28,8 @@ officers = Table(
     Column("email", String(320), nullable=True),
     Column("webhook_url", String(2000), nullable=True),
     Column("webhook_secret", String(200), nullable=True),
+    # The language the officer reads alerts and e-mails in (vi, en): Vietnamese unless they chose.
+    Column("language", String(5), nullable=False, default="vi", server_default="vi"),
     instant("updated_at"),
 )
 

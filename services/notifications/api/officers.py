@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import Field
@@ -26,9 +26,13 @@ class ContactRequest(RequestBody):
         default=None, pattern=r"^https?://\S+$", max_length=2000, description="receives signed POSTs"
     )
     rotate_webhook_secret: bool = False
+    language: Literal["vi", "en"] = Field(
+        default="vi",
+        description="the language alerts and e-mails reach you in: vi (default) or en",
+    )
 
 
-@router.put("/officers/me", tags=["officers"], summary="Set your name, e-mail address and webhook")
+@router.put("/officers/me", tags=["officers"], summary="Set your name, e-mail address, webhook and language")
 async def set_contact(request: Request, body: ContactRequest, principal: CurrentPrincipal) -> dict[str, Any]:
     await authorize(request, principal, Permission.SUBSCRIBE, principal.unit_id)
     officer, fresh_secret = await contacts_of(request).set_contact(
@@ -37,6 +41,7 @@ async def set_contact(request: Request, body: ContactRequest, principal: Current
         email=body.email,
         webhook_url=body.webhook_url,
         rotate_secret=body.rotate_webhook_secret,
+        language=body.language,
     )
     answer: dict[str, Any] = {
         "officer_id": officer.officer_id,
@@ -44,6 +49,7 @@ async def set_contact(request: Request, body: ContactRequest, principal: Current
         "name": officer.name,
         "email": officer.email,
         "webhook_url": officer.webhook_url,
+        "language": officer.language,
     }
     if fresh_secret is not None:
         answer["webhook_secret"] = fresh_secret  # shown once: the receiver checks signatures with it
@@ -75,4 +81,5 @@ async def get_contact(request: Request, principal: CurrentPrincipal) -> dict[str
         "name": officer.name,
         "email": officer.email,
         "webhook_url": officer.webhook_url,
+        "language": officer.language,
     }

@@ -1,4 +1,5 @@
-"""Digests (bản tin tổng hợp): an officer's due items on a channel gathered into one delivery."""
+"""Digests (bản tin tổng hợp): an officer's due items on a channel gathered into one delivery, in the
+officer's language."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
+from services.notifications.adapters.alert_book import languages_of
 from services.notifications.adapters.tables import alerts, deliveries
 from services.notifications.domain.alerts import stable_id
 from services.notifications.domain.messages import render_digest
@@ -43,7 +45,9 @@ async def gather_digests(db: Database, now: datetime) -> None:
                 continue
             day = local_date(now).isoformat()
             digest_id = stable_id("digest", officer_id, channel, day, items[0].delivery_id)
-            message = render_digest(day, [(AlertKind(i.kind), i.subject, i.link) for i in items])
+            language = (await languages_of(conn, {officer_id}))[officer_id]
+            listed = [(AlertKind(i.kind), i.subject, i.link) for i in items]
+            message = render_digest(day, listed, lang=language)
             await conn.execute(
                 deliveries.insert().values(
                     delivery_id=digest_id,

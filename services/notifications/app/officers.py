@@ -14,6 +14,7 @@ from services.notifications.adapters.tables import officers, subscriptions
 from services.notifications.domain.subscriptions import Officer
 from shared.auth import Principal
 from shared.clock import Clock
+from shared.i18n import DEFAULT_LANGUAGE
 from shared.store import Database
 from shared.store.shredding import purge_deleted
 from shared.store.upsert import upsert
@@ -39,6 +40,7 @@ class OfficerContacts:
         email: str | None,
         webhook_url: str | None,
         rotate_secret: bool,
+        language: str = DEFAULT_LANGUAGE,
     ) -> tuple[Officer, str | None]:
         """Keep the caller's contact details; a webhook gets a signing secret, returned when it is new.
 
@@ -60,12 +62,21 @@ class OfficerContacts:
                     "email": email,
                     "webhook_url": webhook_url,
                     "webhook_secret": secret if webhook_url else None,
+                    "language": language,
                     "updated_at": self.clock.now().astimezone(UTC),
                 },
                 keys=["officer_id"],
-                replace=["unit_id", "name", "email", "webhook_url", "webhook_secret", "updated_at"],
+                replace=[
+                    "unit_id",
+                    "name",
+                    "email",
+                    "webhook_url",
+                    "webhook_secret",
+                    "language",
+                    "updated_at",
+                ],
             )
-            officer = Officer(principal.subject, principal.unit_id, name, email, webhook_url)
+            officer = Officer(principal.subject, principal.unit_id, name, email, webhook_url, language)
             if current is None and self.book is not None and not await self._follows(conn, principal.subject):
                 await self.book.welcome_by_default(conn, officer, self.clock.now().astimezone(UTC))
         return officer, fresh

@@ -7,8 +7,9 @@ events appended together) is one change of that union, and one alert: the events
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -113,6 +114,21 @@ def change_is_critical(changes: Sequence[dict[str, Any]]) -> bool:
     return any(c.get("new_status") == Status.FAIL.value for c in changes)
 
 
+def _said_once(missing: Any) -> list[Any]:
+    """What is missing, each said once: as a message (rendered in each reader's language) where it has one."""
+    return _once(
+        m.message.model_dump(mode="json") if m.message is not None else m.description for m in missing
+    )
+
+
+def _once(items: Iterable[Any]) -> list[Any]:
+    """``items`` once each, in order; a message (a dict) compared by its content."""
+    said: dict[str, Any] = {}
+    for item in items:
+        said.setdefault(json.dumps(item, sort_keys=True, ensure_ascii=False), item)
+    return list(said.values())
+
+
 def _change(
     event: Envelope, unit_id: str, year: int, change: dict[str, Any], missing: Any, late: Any
 ) -> Alert:
@@ -120,7 +136,7 @@ def _change(
     facts: dict[str, Any] = {
         "year": year,
         "changes": changes,
-        "missing": list(dict.fromkeys(m.description for m in missing)),
+        "missing": _said_once(missing),
         "late": _late(late),
     }
     return Alert(
@@ -183,7 +199,7 @@ def merged(alert: Alert, facts: dict[str, Any]) -> Alert | None:
     joined = {
         **facts,
         "changes": changes,
-        "missing": list(dict.fromkeys([*(facts.get("missing") or []), *alert.facts["missing"]])),
+        "missing": _once([*(facts.get("missing") or []), *alert.facts["missing"]]),  # messages are dicts
         "late": [
             *(facts.get("late") or []),
             *(

@@ -15,6 +15,7 @@ from typing import Any
 
 from shared.contracts.notifications import AlertKind
 from shared.i18n import DEFAULT_LANGUAGE, N_, ntr, tr
+from shared.i18n import Message as Text
 
 TAG = "[3 chủ động]"  # the model's name, in every language: officers filter their mail on it
 
@@ -100,10 +101,15 @@ def _late_block(lang: str, late: Sequence[dict[str, Any]], names: Mapping[str, s
     return tr(lang, "Evidence recorded late:") + "\n" + "".join(lines) + more
 
 
-def _missing_block(lang: str, missing: Sequence[str]) -> str:
+def _said(lang: str, item: str | Mapping[str, Any]) -> str:
+    """A missing item: a message rendered in ``lang``, or an older alert's text as it was stored."""
+    return Text.model_validate(item).render(lang) if isinstance(item, Mapping) else tr(lang, item)
+
+
+def _missing_block(lang: str, missing: Sequence[str | Mapping[str, Any]]) -> str:
     if not missing:
         return ""
-    return tr(lang, "Missing:") + "\n" + "".join(f"  • {tr(lang, item)}\n" for item in missing)
+    return tr(lang, "Missing:") + "\n" + "".join(f"  • {_said(lang, item)}\n" for item in missing)
 
 
 def _unit_line(lang: str, unit_names: Sequence[str]) -> str:

@@ -10,6 +10,7 @@ from services.notifications.domain.commands import SubscribeOfficer
 from services.notifications.domain.timing import in_quiet_hours, next_digest_at, quiet_hours_end
 from shared.contracts.notifications import AlertKind, Channel, DeliveryMode, OfficerSubscribed, QuietHours
 from shared.errors import DomainError, ForbiddenError
+from shared.i18n import DEFAULT_LANGUAGE
 from shared.ids import path_contains
 
 ALL_KINDS: tuple[AlertKind, ...] = tuple(AlertKind)
@@ -44,6 +45,7 @@ class Officer:
     name: str = ""
     email: str | None = None
     webhook_url: str | None = None
+    language: str = DEFAULT_LANGUAGE  # the language alerts and e-mails reach them in (vi, en)
 
 
 @dataclass(frozen=True, slots=True)

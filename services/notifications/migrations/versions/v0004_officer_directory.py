@@ -1,6 +1,6 @@
 """officer directory
 
-Revision 0003, after 0002. Forward only: an upgrade that fails rolls back whole;
+Revision 0004, after 0003. Forward only: an upgrade that fails rolls back whole;
 going back to an older release is restoring the backup taken before upgrading.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
