@@ -10,26 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Boolean, Column, ColumnElement, Date, MetaData, String, Table, and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.notifications.adapters.tables import metadata, officer_grants
 from shared.auth import Permission, Role, permissions_of
-from shared.store.columns import unit_id, unit_path
 
-metadata = MetaData()
-
-officer_grants = Table(
-    "officer_grants",
-    metadata,
-    Column("grant_id", String(100), primary_key=True),
-    Column("officer_id", String(200), nullable=False, index=True),
-    Column("role", String(40), nullable=False),
-    unit_id(index=True),
-    unit_path(),
-    Column("valid_from", Date, nullable=False),
-    Column("valid_until", Date, nullable=True),
-    Column("revoked", Boolean, nullable=False),
-)
+__all__ = ["ALERTED_ROLES", "holders_at", "known_officers", "live_scopes", "metadata", "officer_grants"]
 
 ALERTED_ROLES = tuple(r.value for r in Role if Permission.SUBSCRIBE in permissions_of(r))
 """The roles that receive alerts."""

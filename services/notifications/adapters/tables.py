@@ -155,3 +155,17 @@ mail_settings = Table(
     Column("updated_by", String(200), nullable=False),
     instant("updated_at"),
 )
+
+# The officer directory (adapters/directory.py): identity's grants, who holds which role where.
+officer_grants = Table(
+    "officer_grants",
+    metadata,
+    Column("grant_id", String(100), primary_key=True),
+    Column("officer_id", String(200), nullable=False, index=True),
+    Column("role", String(40), nullable=False),
+    unit_id(index=True),
+    unit_path(),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_until", Date, nullable=True),
+    Column("revoked", Boolean, nullable=False),
+)

@@ -2,10 +2,7 @@
 
 from pathlib import Path
 
-from services.notifications.adapters.directory import metadata as directory_metadata
 from services.notifications.adapters.tables import metadata as notification_metadata
 from shared.migrations import SchemaHistory
 
-SCHEMA = SchemaHistory.of(
-    "notifications", Path(__file__).parent / "versions", notification_metadata, directory_metadata
-)
+SCHEMA = SchemaHistory.of("notifications", Path(__file__).parent / "versions", notification_metadata)
