@@ -145,3 +145,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         yield result
     finally:
         system.stop()
+
+
+# The overview has drawn its trend: the chart is a document of its own (an <object>), with its legend.
+TREND_LOADED = (
+    "(() => { const o = document.querySelector('object.trend');"
+    " return !!(o && o.contentDocument && o.contentDocument.querySelector('svg .legend')); })()"
+)

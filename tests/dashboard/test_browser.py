@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from tests.dashboard.conftest import SCREENSHOTS, Demo
+from tests.dashboard.conftest import SCREENSHOTS, TREND_LOADED, Demo
 from tests.dashboard.seed import branches_of, register_unit
 
 # The whole system under `chudong run` plus chromium: about 80 s here, so in the slow tier.
@@ -27,12 +27,6 @@ def _page(browser: Browser) -> Page:
 
 def _month(day: date) -> str:
     return f"{day.month}/{day.year:04d}"
-
-
-TREND_LOADED = (
-    "(() => { const o = document.querySelector('object.trend');"
-    " return !!(o && o.contentDocument && o.contentDocument.querySelector('svg .legend')); })()"
-)
 
 
 def recognition_year(demo: Demo, union: str) -> int:

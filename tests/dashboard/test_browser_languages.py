@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.dashboard.conftest import SCREENSHOTS, Demo
+from tests.dashboard.conftest import SCREENSHOTS, TREND_LOADED, Demo
 from tests.dashboard.seed import branches_of
 
 pytestmark = pytest.mark.slow
@@ -128,10 +128,7 @@ def test_each_page_reads_in_its_language_with_names_instead_of_ids(
     _check(page, lang, "login")
 
     demo.sign_in(page)
-    page.wait_for_function(
-        "document.querySelector('img.trend').complete && document.querySelector('img.trend').naturalWidth > 0",
-        timeout=60_000,
-    )
+    page.wait_for_function(TREND_LOADED, timeout=60_000)
     overview = _check(page, lang, "overview")
     assert "Huyện đoàn Phước Long" in page.locator("header .who").inner_text()
     assert "bg-pl" not in overview and "Đoàn xã Phước Hưng" in overview
@@ -188,7 +185,9 @@ def test_an_auditor_sees_members_by_number_and_gets_the_403_page_for_an_appraisa
         page.evaluate(
             """([action, year]) => {
                 const form = Object.assign(document.createElement("form"), {method: "post", action});
-                const fields = {year, criterion: "1", verdict: "confirmed", status: "pass", comment: "x"};
+                // The session's form token, as the page's own forms carry it: the role is what is refused.
+                const csrf_token = document.querySelector("input[name=csrf_token]").value;
+                const fields = {year, criterion: "1", verdict: "confirmed", status: "pass", comment: "x", csrf_token};
                 for (const [name, value] of Object.entries(fields)) {
                     form.append(Object.assign(document.createElement("input"), {type: "hidden", name, value}));
                 }
