@@ -8,7 +8,6 @@ import json
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlparse
@@ -18,18 +17,13 @@ import pytest
 from nats.js import JetStreamContext
 
 from chudong.nats.server import EmbeddedNats
-from services.dashboard.main import create_app as create_dashboard
 from services.dashboard.settings import DashboardSettings
-from services.evaluation.main import create_app as create_evaluation
-from services.identity.main import create_app as create_identity
 from services.identity.settings import IdentitySettings
-from shared.clock import FixedClock
-from shared.settings import CommonSettings
+from tests.dashboard.sign_in_site import sign_in_apps
 from tests.evaluation.conftest import SECRET
 from tests.evaluation.history import Tree
-from tests.evaluation.sources import Sources
 from tests.identity.provider import CLIENT_ID, CLIENT_SECRET, openid_provider
-from tests.support import token_for, wait_until
+from tests.support import token_for
 
 DASHBOARD = "http://dash"
 CALLBACK = f"{DASHBOARD}/login/oidc/callback"
@@ -76,43 +70,23 @@ providers:
             encoding="utf-8",
         )
         monkeypatch.setenv("TEST_OIDC_SECRET", CLIENT_SECRET)
-        for name in ("evaluation", "dashboard", "identity"):
-            monkeypatch.setenv(f"{name.upper()}_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / name}.db")
-        common = CommonSettings(data_dir=tmp_path, nats_url=nats_server.url, jwt_secret=SECRET)
-        evaluation = create_evaluation(common, clock=FixedClock(datetime(2026, 11, 2, 5, 0, tzinfo=UTC)))
-        identity = create_identity(common, settings=IdentitySettings(oidc_config=providers))
-        dashboard = create_dashboard(
-            common,
-            settings=DashboardSettings(
+        async with sign_in_apps(
+            nats_url=nats_server.url,
+            js=js,
+            tmp_path=tmp_path,
+            monkeypatch=monkeypatch,
+            identity_settings=IdentitySettings(oidc_config=providers),
+            dashboard_settings=DashboardSettings(
                 evaluation_url="http://ev",
                 notifications_url="http://nt",
                 identity_url="http://id",
                 public_url=DASHBOARD,
             ),
-            transport=httpx.ASGITransport(app=evaluation),
-            identity_transport=httpx.ASGITransport(app=identity),
-        )
-        sources = await Sources(tmp_path, js).start()
-        async with (
-            evaluation.router.lifespan_context(evaluation),
-            identity.router.lifespan_context(identity),
-            dashboard.router.lifespan_context(dashboard),
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=identity), base_url="http://id") as id_client,
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=dashboard), base_url=DASHBOARD) as browser,
-        ):
-            await sources.record(
-                [*Tree().registrations(), *Tree(district="bg-lg", union="lg-1").registrations()[2:]]
-            )
-
-            async def known() -> bool:
-                found = [
-                    await a.state.runtime.directory.get("lg-1") for a in (identity, dashboard, evaluation)
-                ]
-                return all(found)
-
-            await wait_until(known, what="the org tree in every service")
-            yield Province(browser, id_client, tmp_path / "provider.json")
-        await sources.stop()
+            dashboard_url=DASHBOARD,
+            tree=[*Tree().registrations(), *Tree(district="bg-lg", union="lg-1").registrations()[2:]],
+            known_unit="lg-1",
+        ) as apps:
+            yield Province(apps.browser, apps.id_client, tmp_path / "provider.json")
 
 
 async def at_the_provider(url: str, login: str) -> str:

@@ -10,7 +10,6 @@ import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -21,16 +20,11 @@ from nats.js import JetStreamContext
 
 from chudong.nats.server import EmbeddedNats
 from services.dashboard.adapters.sessions import SessionStore
-from services.dashboard.main import create_app as create_dashboard
 from services.dashboard.settings import DashboardSettings
-from services.evaluation.main import create_app as create_evaluation
-from services.identity.main import create_app as create_identity
 from services.identity.settings import IdentitySettings
-from shared.clock import FixedClock
-from shared.settings import CommonSettings
+from tests.dashboard.sign_in_site import sign_in_apps
 from tests.evaluation.conftest import SECRET
 from tests.evaluation.history import Tree
-from tests.evaluation.sources import Sources
 from tests.support import token_for, wait_until
 
 PASSWORD, MINE = "mật khẩu quản trị đặt", "mật khẩu của riêng tôi"
@@ -76,40 +70,24 @@ def form_token(html: str) -> str:
 async def site(
     nats_server: EmbeddedNats, js: JetStreamContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Site]:
-    for name in ("evaluation", "dashboard", "identity"):
-        monkeypatch.setenv(f"{name.upper()}_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / name}.db")
-    common = CommonSettings(data_dir=tmp_path, nats_url=nats_server.url, jwt_secret=SECRET)
-    evaluation = create_evaluation(common, clock=FixedClock(datetime(2026, 11, 2, 5, 0, tzinfo=UTC)))
-    identity = create_identity(common, settings=IdentitySettings(access_token_seconds=5))
-    dashboard = create_dashboard(
-        common,
-        settings=DashboardSettings(
+    async with sign_in_apps(
+        nats_url=nats_server.url,
+        js=js,
+        tmp_path=tmp_path,
+        monkeypatch=monkeypatch,
+        identity_settings=IdentitySettings(access_token_seconds=5),
+        dashboard_settings=DashboardSettings(
             evaluation_url="http://ev",
             notifications_url="http://nt",
             identity_url="http://id",
             secure_cookies=True,
         ),
-        transport=httpx.ASGITransport(app=evaluation),
-        identity_transport=httpx.ASGITransport(app=identity),
-    )
-    sources = await Sources(tmp_path, js).start()
-    async with (
-        evaluation.router.lifespan_context(evaluation),
-        identity.router.lifespan_context(identity),
-        dashboard.router.lifespan_context(dashboard),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=identity), base_url="http://id") as id_client,
         # https: the cookie is Secure, and a client keeps it only for a secure origin
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=dashboard), base_url="https://dash") as browser,
-    ):
-        await sources.record(Tree().registrations())
-
-        async def everyone_knows_the_tree() -> bool:
-            units = [await a.state.runtime.directory.get("dcs-1") for a in (identity, dashboard, evaluation)]
-            return all(units)
-
-        await wait_until(everyone_knows_the_tree, what="the org tree in every service")
-        yield Site(browser, id_client, dashboard)
-    await sources.stop()
+        dashboard_url="https://dash",
+        tree=Tree().registrations(),
+        known_unit="dcs-1",
+    ) as apps:
+        yield Site(apps.browser, apps.id_client, apps.dashboard)
 
 
 def cookie_of(answer: httpx.Response, name: str) -> str:
