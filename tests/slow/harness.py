@@ -327,3 +327,32 @@ def running(*services: ServiceProcess) -> Iterator[None]:
     finally:
         for service in services:
             service.stop()
+
+
+@contextlib.contextmanager
+def running_cluster(env: dict[str, str], postgres: str, log_dir: Path) -> Iterator[dict[str, str]]:
+    """``chudong run --cluster --postgres`` on free ports: each service's URL once it says READY; then
+    stopped as an operator stops it (Ctrl-C), killed if it does not stop within a minute."""
+    command = [str(Path(sys.executable).parent / "chudong"), "run", "--cluster", "--postgres", postgres]
+    process = subprocess.Popen(
+        [*command, "--free-ports", "--log-dir", str(log_dir)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        urls: dict[str, str] = {}
+        for line in process.stdout:
+            if line.startswith("READY"):
+                urls = dict(part.split("=", 1) for part in line.split()[1:])
+                break
+        assert urls, f"chudong run exited with {process.wait()}"
+        yield urls
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            process.kill()

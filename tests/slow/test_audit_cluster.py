@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.slow.harness import JWT_SECRET, admit_until_accepted, register_tree
+from tests.slow.harness import JWT_SECRET, admit_until_accepted, register_tree, running_cluster
 from tests.slow.test_run_cluster import drop_databases
 from tests.support import postgres_admin_url
 
@@ -35,30 +34,7 @@ def test_audit_commands_on_the_cluster_online_then_offline(tmp_path: Path) -> No
     env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL") and k != "NATS_URL"}
     env = {k: v for k, v in env.items() if not k.endswith("_CHECKPOINT_KEY")}
     env.update({"CHUDONG_DATA_DIR": str(tmp_path / "data"), "CHUDONG_JWT_SECRET": JWT_SECRET})
-    process = subprocess.Popen(
-        [
-            str(CHUDONG),
-            "run",
-            "--cluster",
-            "--postgres",
-            server,
-            "--free-ports",
-            "--log-dir",
-            str(tmp_path / "logs"),
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        urls: dict[str, str] = {}
-        for line in process.stdout:
-            if line.startswith("READY"):
-                urls = dict(part.split("=", 1) for part in line.split()[1:])
-                break
-        assert urls, f"chudong run exited with {process.wait()}"
+    with running_cluster(env, server, tmp_path / "logs") as urls:
         with httpx.Client(timeout=10) as client:
             branches = register_tree(client, urls["membership"], ["p1"])
             for index in range(3):
@@ -92,12 +68,6 @@ def test_audit_commands_on_the_cluster_online_then_offline(tmp_path: Path) -> No
             assert refused.returncode != 0 and "Authorization Violation" in refused.stdout + refused.stderr, (
                 command
             )
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            process.kill()
     try:
         offline = cli(env, "verify", "--lang", "en", "--against", str(kept))
         assert offline.returncode == 0, offline.stdout + offline.stderr

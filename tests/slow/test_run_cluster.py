@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.slow.harness import JWT_SECRET, admit_until_accepted, register_tree
+from tests.slow.harness import JWT_SECRET, admit_until_accepted, register_tree, running_cluster
 from tests.support import postgres_admin_url
 
 pytestmark = pytest.mark.slow
@@ -37,53 +36,26 @@ def test_run_cluster_serves_commands_and_status_reports_replicated_streams(tmp_p
     server = make_url(postgres_admin_url()).set(database=prefix).render_as_string(hide_password=False)
     env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL") and k != "NATS_URL"}
     env.update({"CHUDONG_DATA_DIR": str(tmp_path / "data"), "CHUDONG_JWT_SECRET": JWT_SECRET})
-    process = subprocess.Popen(
-        [
-            str(CHUDONG),
-            "run",
-            "--cluster",
-            "--postgres",
-            server,
-            "--free-ports",
-            "--log-dir",
-            str(tmp_path / "logs"),
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
     try:
-        assert process.stdout is not None
-        urls: dict[str, str] = {}
-        for line in process.stdout:
-            if line.startswith("READY"):
-                urls = dict(part.split("=", 1) for part in line.split()[1:])
-                break
-        assert urls, f"chudong run exited with {process.wait()}"
-        with httpx.Client(timeout=10) as client:
-            branches = register_tree(client, urls["membership"], ["p1"])
-            for index in range(5):
-                admit_until_accepted(client, urls["membership"], branches[index % 2], f"m{index}")
-        status = subprocess.run(
-            [str(CHUDONG), "status", "--json"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
-        report = json.loads(status.stdout)
-        streams = {s["name"]: s for s in report["streams"]}
-        assert report["nats"].count("nats://") == 3
-        assert {s["replicas"] for s in streams.values()} == {3}
-        assert streams["MEMBERSHIP"]["messages"] >= 1 + 5 + 5
-        logs = "".join(p.read_text() for p in (tmp_path / "logs").glob("*.log"))
-        assert "permission_denied" not in logs
+        with running_cluster(env, server, tmp_path / "logs") as urls:
+            with httpx.Client(timeout=10) as client:
+                branches = register_tree(client, urls["membership"], ["p1"])
+                for index in range(5):
+                    admit_until_accepted(client, urls["membership"], branches[index % 2], f"m{index}")
+            status = subprocess.run(
+                [str(CHUDONG), "status", "--json"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=True,
+            )
+            report = json.loads(status.stdout)
+            streams = {s["name"]: s for s in report["streams"]}
+            assert report["nats"].count("nats://") == 3
+            assert {s["replicas"] for s in streams.values()} == {3}
+            assert streams["MEMBERSHIP"]["messages"] >= 1 + 5 + 5
+            logs = "".join(p.read_text() for p in (tmp_path / "logs").glob("*.log"))
+            assert "permission_denied" not in logs
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            process.kill()
         asyncio.run(drop_databases(postgres_admin_url(), prefix))
